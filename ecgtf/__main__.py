@@ -1,0 +1,5 @@
+import sys
+
+from ecgtf.cli import main
+
+sys.exit(main())

@@ -1,0 +1,128 @@
+"""The ``ecgtf`` command line (also ``python -m ecgtf``)."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+
+def _data_info(args) -> int:
+    from ecgtf.data.sources import load_source
+    from ecgtf.leads import limb_lead_law_error
+
+    ds = load_source(str(args.directory), progress=not args.quiet)
+    counts: dict[str, int] = {}
+    for labels in ds.labels:
+        for lab in labels:
+            counts[lab] = counts.get(lab, 0) + 1
+    law = limb_lead_law_error(ds.signals)
+    info = {
+        "directory": str(args.directory), "records": len(ds), "patients": len(set(ds.patient_ids)),
+        "fs_hz": ds.fs, "samples": int(ds.signals.shape[-1]), "duration_s": ds.signals.shape[-1] / ds.fs,
+        "leads": list(ds.lead_names), "skipped": len(ds.skipped),
+        "amplitude_mv_p1_p99": [float(np.percentile(ds.signals, 1)), float(np.percentile(ds.signals, 99))],
+        "limb_lead_law_rms_mv": law["rms"], "limb_lead_law_max_mv": law["max"],
+        "top_labels": dict(sorted(counts.items(), key=lambda kv: -kv[1])[:15]),
+    }
+    print(json.dumps(info, indent=2))
+    return 0
+
+
+def _data_synth(args) -> int:
+    from ecgtf.data.synthetic import CONDITIONS, generate_dataset
+    from ecgtf.plots import plot_12lead
+
+    conditions = tuple(args.conditions.split(",")) if args.conditions else CONDITIONS
+    signals, labels, configs = generate_dataset(args.n, seed=args.seed, conditions=conditions, progress=True)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(out, signals=signals, labels=np.array(labels), fs=500.0,
+                        leads=np.array(["I", "II", "III", "aVR", "aVL", "aVF", "V1", "V2", "V3", "V4", "V5", "V6"]),
+                        heart_rate_bpm=np.array([c.heart_rate_bpm for c in configs]),
+                        axis_deg=np.array([c.frontal_axis_deg for c in configs]))
+    print(f"wrote {len(signals)} records {signals.shape[1:]} (12 leads × samples at 500 Hz, mV) to {out}")
+    if args.plot:
+        png = out.with_suffix(".png")
+        plot_12lead(signals[0], 500.0, png, title=f"synthetic {labels[0]}, {configs[0].heart_rate_bpm:.0f} bpm")
+        print(f"plotted record 0 to {png}")
+    return 0
+
+
+def _data_download(args) -> int:
+    from ecgtf.data.download import DownloadError, download
+
+    try:
+        path = download(args.name, args.directory)
+    except DownloadError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"downloaded {args.name} to {path}")
+    return 0
+
+
+def _load_for_plot(path: Path, index: int):
+    if path.suffix == ".npz":
+        with np.load(path) as z:
+            if "signals" not in z:
+                raise ValueError(f"{path}: expected an array 'signals' (N, 12, n) as written by `ecgtf data synth`")
+            return z["signals"][index], float(z["fs"]) if "fs" in z else 500.0
+    from ecgtf.data.records import canonical_12lead, read_wfdb
+
+    signal, fs, names = read_wfdb(path.with_suffix("") if path.suffix in (".hea", ".dat") else path)
+    return canonical_12lead(signal, names, str(path)), fs
+
+
+def _plot(args) -> int:
+    from ecgtf.plots import plot_12lead
+
+    signal, fs = _load_for_plot(Path(args.input), args.index)
+    plot_12lead(signal, fs, args.out, title=args.title or Path(args.input).name)
+    print(f"wrote {args.out}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ecgtf", description="ecgtf: generative ECG models for phones. "
+                                     "Data tools here; training with `python -m training.ekgan`, export with "
+                                     "`python -m export`.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    data = sub.add_parser("data", help="inspect, synthesise or download ECG data")
+    dsub = data.add_subparsers(dest="data_command", required=True)
+    info = dsub.add_parser("info", help="summarise a directory of 12-lead records (PTB-XL, LUDB or WFDB)")
+    info.add_argument("directory", type=Path)
+    info.add_argument("--quiet", action="store_true", help="no progress bar")
+    info.set_defaults(func=_data_info)
+
+    synth = dsub.add_parser("synth", help="generate synthetic 12-lead records (dipole model) to an .npz")
+    synth.add_argument("--n", type=int, default=12, help="number of 10 s records (default 12)")
+    synth.add_argument("--seed", type=int, default=0)
+    synth.add_argument("--conditions", default="", help="comma-separated subset of NORM,CLBBB,CRBBB,AFIB,LAD,RAD")
+    synth.add_argument("--out", default="synthetic.npz", help="output .npz (signals (N,12,5000) mV, labels, fs)")
+    synth.add_argument("--plot", action="store_true", help="also plot the first record as a 12-lead PNG")
+    synth.set_defaults(func=_data_synth)
+
+    dl = dsub.add_parser("download", help="download a PhysioNet database with wfdb (needs internet)")
+    dl.add_argument("name", choices=["ptb-xl", "ludb", "mitdb", "nstdb"])
+    dl.add_argument("directory", type=Path)
+    dl.set_defaults(func=_data_download)
+
+    plot = sub.add_parser("plot", help="plot a 12-lead record (WFDB path or .npz) in the standard paper layout")
+    plot.add_argument("input", help="WFDB record path (without extension) or an .npz from `ecgtf data synth`")
+    plot.add_argument("--index", type=int, default=0, help="record index inside an .npz")
+    plot.add_argument("--out", default="ecg.png", help="output PNG")
+    plot.add_argument("--title", default="")
+    plot.set_defaults(func=_plot)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (ValueError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2

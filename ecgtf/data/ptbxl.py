@@ -1,0 +1,94 @@
+"""PTB-XL (Wagner et al. 2020, CC BY 4.0): 10 s, 12-lead, 500 Hz records with SCP-code labels.
+
+Expects the PhysioNet layout: ``ROOT/ptbxl_database.csv`` and ``ROOT/records500/…``.
+Labels: every SCP code of the record (``NORM``, ``CLBBB``, ``CRBBB``, ``AFIB`` …) plus ``LAD``
+or ``RAD`` from the ``heart_axis`` column (``ALAD``/``ARAD`` count as well).
+Splits use the official ``strat_fold`` (1–10), which already keeps each patient in one fold.
+"""
+from __future__ import annotations
+
+import ast
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from ecgtf.leads import LEADS
+from ecgtf.data.records import EcgDataset, EcgRecord, RecordError, canonical_12lead, load_many, read_wfdb
+
+_AXIS_LABELS = {"LAD": "LAD", "ALAD": "LAD", "RAD": "RAD", "ARAD": "RAD"}
+
+
+@dataclass(frozen=True)
+class PtbxlRow:
+    ecg_id: int
+    patient_id: str
+    strat_fold: int
+    scp_codes: dict
+    heart_axis: str
+    filename_hr: str
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        codes = list(self.scp_codes)
+        if self.heart_axis in _AXIS_LABELS:
+            codes.append(_AXIS_LABELS[self.heart_axis])
+        return tuple(codes)
+
+
+class PTBXL:
+    """Reader for a PTB-XL directory (all of it, or a subset such as ``../shared/data/ptb-xl``)."""
+
+    fs = 500.0
+
+    def __init__(self, root: str | Path):
+        self.root = Path(root)
+        db = self.root / "ptbxl_database.csv"
+        if not db.exists():
+            raise FileNotFoundError(f"{db} not found: expected a PTB-XL directory with ptbxl_database.csv "
+                                    "and records500/ (download with `ecgtf data download ptb-xl DIR`)")
+        self.rows: dict[int, PtbxlRow] = {}
+        with open(db, newline="") as fh:
+            for line in csv.DictReader(fh):
+                try:
+                    row = PtbxlRow(
+                        ecg_id=int(line["ecg_id"]),
+                        patient_id=str(int(float(line["patient_id"]))),
+                        strat_fold=int(line["strat_fold"]),
+                        scp_codes=ast.literal_eval(line["scp_codes"]) if line["scp_codes"] else {},
+                        heart_axis=line.get("heart_axis", "") or "",
+                        filename_hr=line["filename_hr"],
+                    )
+                except (KeyError, ValueError, SyntaxError) as exc:
+                    raise ValueError(f"{db}: malformed row {line.get('ecg_id')!r}: {exc}") from exc
+                self.rows[row.ecg_id] = row
+        if not self.rows:
+            raise ValueError(f"{db} lists no records")
+
+    def ids(self, folds: Iterable[int] | None = None) -> list[int]:
+        """ecg_ids whose record files exist, optionally only those in ``folds``."""
+        folds = None if folds is None else set(folds)
+        return [i for i, r in sorted(self.rows.items())
+                if (folds is None or r.strat_fold in folds)
+                and (self.root / (r.filename_hr + ".hea")).exists()]
+
+    def load_record(self, ecg_id: int) -> EcgRecord:
+        if ecg_id not in self.rows:
+            raise RecordError(f"ecg_id {ecg_id} is not in {self.root / 'ptbxl_database.csv'}")
+        row = self.rows[ecg_id]
+        path = self.root / row.filename_hr
+        signal, fs, names = read_wfdb(path)
+        if fs != self.fs:
+            raise RecordError(f"{path}: sampling rate {fs} Hz, expected {self.fs} Hz")
+        return EcgRecord(canonical_12lead(signal, names, str(path)), fs, LEADS, str(ecg_id),
+                         row.patient_id, row.labels,
+                         {"strat_fold": row.strat_fold, "scp_codes": row.scp_codes, "heart_axis": row.heart_axis})
+
+    def load(self, folds: Iterable[int] | None = None, ids: Iterable[int] | None = None,
+             progress: bool = True) -> EcgDataset:
+        """Load records (all, a set of folds, or explicit ids) into an :class:`EcgDataset` (N, 12, 5000)."""
+        chosen = self.ids(folds) if ids is None else list(ids)
+        if not chosen:
+            raise ValueError(f"no PTB-XL records found under {self.root} for folds={folds}")
+        return load_many(chosen, self.load_record, "PTB-XL", progress)
+

@@ -1,0 +1,101 @@
+"""Lead names, the canonical 12-lead order, and the limb-lead laws.
+
+Arrays in ecgtf are *lead-major*: shape ``(..., n_leads, n_samples)``.
+
+Einthoven:   III = II - I
+Goldberger:  aVR = -(I + II) / 2,   aVL = I - II / 2,   aVF = II - I / 2
+"""
+from __future__ import annotations
+
+from typing import Iterable, Sequence
+
+import numpy as np
+
+LEADS: tuple[str, ...] = ("I", "II", "III", "aVR", "aVL", "aVF",
+                          "V1", "V2", "V3", "V4", "V5", "V6")
+"""Canonical 12-lead order used everywhere in ecgtf (datasets, models, exports)."""
+
+LIMB_LEADS = LEADS[:6]
+DERIVED_LIMB_LEADS = ("III", "aVR", "aVL", "aVF")
+INDEPENDENT_LEADS = ("I", "II", "V1", "V2", "V3", "V4", "V5", "V6")
+
+_ALIASES = {name.upper(): name for name in LEADS}
+_ALIASES.update({"D1": "I", "D2": "II", "D3": "III", "MLI": "I", "MLII": "II", "MLIII": "III"})
+
+
+def normalize_lead_name(name: str) -> str:
+    """Map a lead name in any common spelling (``avr``, ``AVR``, ``aVR``, ``v1``) to canonical form.
+
+    Raises ``ValueError`` for names that are not one of the 12 standard leads.
+    """
+    key = str(name).strip().upper().replace(" ", "").replace("-", "")
+    if key not in _ALIASES:
+        raise ValueError(f"unknown lead name {name!r}; expected one of {', '.join(LEADS)} "
+                         "(case-insensitive)")
+    return _ALIASES[key]
+
+
+def lead_index(name: str) -> int:
+    """Index of a lead in :data:`LEADS`."""
+    return LEADS.index(normalize_lead_name(name))
+
+
+def reorder_leads(signal: np.ndarray, names: Sequence[str],
+                  order: Iterable[str] = LEADS) -> np.ndarray:
+    """Reorder a lead-major array ``(..., len(names), n)`` into ``order`` (default canonical).
+
+    Raises ``ValueError`` naming the missing leads if ``names`` lacks any lead of ``order``.
+    """
+    canonical = [normalize_lead_name(n) for n in names]
+    if signal.shape[-2] != len(canonical):
+        raise ValueError(f"signal has {signal.shape[-2]} leads on axis -2 but {len(canonical)} names")
+    order = [normalize_lead_name(n) for n in order]
+    missing = [n for n in order if n not in canonical]
+    if missing:
+        raise ValueError(f"missing leads {missing}; have {canonical}")
+    return signal[..., [canonical.index(n) for n in order], :]
+
+
+def derive_limb_leads(lead_i: np.ndarray, lead_ii: np.ndarray) -> dict[str, np.ndarray]:
+    """III, aVR, aVL, aVF from I and II (Einthoven and Goldberger); works on any array shape."""
+    return {
+        "III": lead_ii - lead_i,
+        "aVR": -(lead_i + lead_ii) / 2.0,
+        "aVL": lead_i - lead_ii / 2.0,
+        "aVF": lead_ii - lead_i / 2.0,
+    }
+
+
+def limb_lead_residuals(signal: np.ndarray) -> np.ndarray:
+    """Residuals of the four limb-lead laws for a canonical array ``(..., 12 or ≥6, n)``.
+
+    Returns ``(..., 4, n)``: measured minus derived III, aVR, aVL, aVF, in the signal's units.
+    """
+    if signal.shape[-2] < 6:
+        raise ValueError(f"need at least the 6 limb leads on axis -2, got shape {signal.shape}")
+    derived = derive_limb_leads(signal[..., 0, :], signal[..., 1, :])
+    return np.stack([signal[..., LEADS.index(k), :] - v for k, v in derived.items()], axis=-2)
+
+
+def limb_lead_law_error(signal: np.ndarray) -> dict[str, float]:
+    """How far a canonical 12-lead array is from Einthoven's and Goldberger's laws.
+
+    Returns the RMS and max-abs residual over all samples (signal units, e.g. mV), overall
+    and per derived lead (keys ``rms``, ``max``, ``rms_III`` …).
+    """
+    res = limb_lead_residuals(np.asarray(signal, dtype=np.float64))
+    out = {"rms": float(np.sqrt(np.mean(res ** 2))), "max": float(np.max(np.abs(res)))}
+    for i, name in enumerate(DERIVED_LIMB_LEADS):
+        r = res[..., i, :]
+        out[f"rms_{name}"] = float(np.sqrt(np.mean(r ** 2)))
+    return out
+
+
+def complete_from_independent(independent: np.ndarray) -> np.ndarray:
+    """Build the canonical 12 leads from the 8 independent ones ``(..., 8, n)`` = I, II, V1..V6."""
+    if independent.shape[-2] != 8:
+        raise ValueError(f"expected 8 independent leads (I, II, V1..V6) on axis -2, got {independent.shape}")
+    i, ii = independent[..., 0, :], independent[..., 1, :]
+    d = derive_limb_leads(i, ii)
+    limb = [i, ii, d["III"], d["aVR"], d["aVL"], d["aVF"]]
+    return np.concatenate([np.stack(limb, axis=-2), independent[..., 2:, :]], axis=-2)

@@ -1,0 +1,159 @@
+"""ECG plots to PNG: the standard 12-lead paper layout and original-vs-reconstruction overlays.
+
+All functions take lead-major arrays ``(12, n)`` in :data:`ecgtf.leads.LEADS` order, a sampling
+rate in Hz, and write a PNG when ``path`` is given. They use matplotlib's Agg backend, so they
+work on headless machines.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from ecgtf.leads import LEADS  # noqa: E402
+
+MM_PER_S = 25.0
+MM_PER_MV = 10.0
+_LAYOUT = (("I", "aVR", "V1", "V4"), ("II", "aVL", "V2", "V5"), ("III", "aVF", "V3", "V6"))
+_GRID_MINOR = "#f6c9c9"
+_GRID_MAJOR = "#e58e8e"
+
+
+def _check(signal: np.ndarray, fs: float) -> np.ndarray:
+    signal = np.asarray(signal, dtype=np.float64)
+    if signal.ndim != 2 or signal.shape[0] != 12:
+        raise ValueError(f"expected a (12, n_samples) array in canonical lead order, got {signal.shape}")
+    if fs <= 0:
+        raise ValueError(f"fs must be positive, got {fs}")
+    if not np.all(np.isfinite(signal)):
+        raise ValueError("signal contains NaN or inf")
+    return signal
+
+
+def _paper_grid(ax, x_max: float, y_min: float, y_max: float) -> None:
+    for step, colour, lw in ((0.04, _GRID_MINOR, 0.3), (0.2, _GRID_MAJOR, 0.6)):
+        for x in np.arange(0.0, x_max + 1e-9, step):
+            ax.axvline(x, color=colour, lw=lw, zorder=0)
+    for step, colour, lw in ((0.1, _GRID_MINOR, 0.3), (0.5, _GRID_MAJOR, 0.6)):
+        for y in np.arange(np.floor(y_min / step) * step, y_max + 1e-9, step):
+            ax.axhline(y, color=colour, lw=lw, zorder=0)
+
+
+def plot_12lead(signal: np.ndarray, fs: float, path: str | Path | None = None, title: str = "",
+                rhythm_lead: str = "II", units: str = "mV", dpi: int = 150):
+    """Standard 3×4 layout plus a rhythm strip, 25 mm/s and 10 mm/mV on a millimetre grid.
+
+    Each of the four columns shows a quarter of the record (2.5 s of a 10 s record); the rhythm
+    strip shows ``rhythm_lead`` for the whole record. Returns the matplotlib figure.
+    """
+    x = _check(signal, fs)
+    n = x.shape[1]
+    duration = n / fs
+    col_w = duration / 4.0
+    row_h = 3.0  # mV per row
+    rows = len(_LAYOUT) + 1
+    width_mm = duration * MM_PER_S
+    height_mm = rows * row_h * MM_PER_MV
+    fig = plt.figure(figsize=(width_mm / 25.4 + 0.6, height_mm / 25.4 + 0.7))
+    ax = fig.add_axes([0.03, 0.03, 0.94, 0.9])
+    y_top = row_h / 2
+    y_bottom = -row_h * (rows - 0.5)
+    _paper_grid(ax, duration, y_bottom, y_top)
+    t = np.arange(n) / fs
+    for r, row in enumerate(_LAYOUT):
+        base = -r * row_h
+        for c, name in enumerate(row):
+            sl = slice(int(round(c * col_w * fs)), int(round((c + 1) * col_w * fs)))
+            ax.plot(t[sl], x[LEADS.index(name), sl] + base, color="k", lw=0.7)
+            ax.text(c * col_w + 0.05, base + 0.9, name, fontsize=8, fontweight="bold")
+            if c:
+                ax.plot([c * col_w] * 2, [base - 0.5, base + 0.5], color="k", lw=0.8)
+    base = -len(_LAYOUT) * row_h
+    ax.plot(t, x[LEADS.index(rhythm_lead)] + base, color="k", lw=0.7)
+    ax.text(0.05, base + 0.9, rhythm_lead, fontsize=8, fontweight="bold")
+    ax.set_xlim(0, duration)
+    ax.set_ylim(y_bottom, y_top)
+    ax.set_aspect(MM_PER_MV / MM_PER_S)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    speed = f"{MM_PER_S:g} mm/s, {MM_PER_MV:g} mm/{units}, {fs:g} Hz"
+    fig.suptitle(f"{title}    ({speed})" if title else speed, fontsize=9)
+    return _save(fig, path, dpi)
+
+
+def plot_overlay(original: np.ndarray, reconstructed: np.ndarray, fs: float,
+                 path: str | Path | None = None, title: str = "",
+                 labels: Sequence[str] = ("original", "reconstructed"), units: str = "mV", dpi: int = 120):
+    """Original vs reconstructed for each of the 12 leads (6×2 panels), per-lead RMSE in the titles."""
+    a, b = _check(original, fs), _check(reconstructed, fs)
+    if a.shape != b.shape:
+        raise ValueError(f"original {a.shape} and reconstructed {b.shape} differ in shape")
+    t = np.arange(a.shape[1]) / fs
+    fig, axes = plt.subplots(6, 2, figsize=(14, 11), sharex=True)
+    for k, name in enumerate(LEADS):
+        ax = axes[k % 6, k // 6]
+        ax.plot(t, a[k], color="k", lw=0.8, label=labels[0])
+        ax.plot(t, b[k], color="tab:red", lw=0.8, alpha=0.85, label=labels[1])
+        rmse = float(np.sqrt(np.mean((a[k] - b[k]) ** 2)))
+        ax.set_title(f"{name}   RMSE {rmse:.3f} {units}", fontsize=9, loc="left")
+        ax.grid(alpha=0.3)
+    axes[0, 0].legend(loc="upper right", fontsize=8)
+    for ax in axes[-1]:
+        ax.set_xlabel("time (s)")
+    fig.suptitle(title, fontsize=11)
+    fig.tight_layout()
+    return _save(fig, path, dpi)
+
+
+def plot_beats_grid(beats: np.ndarray, path: str | Path | None = None, title: str = "",
+                    fs: float = 500.0, reference: np.ndarray | None = None, cols: int = 4, dpi: int = 110):
+    """A grid of single beats ``(N, n)``; with ``reference`` (M, n) the top row shows real beats."""
+    beats = np.asarray(beats, dtype=np.float64)
+    if beats.ndim != 2:
+        raise ValueError(f"expected beats of shape (N, n_samples), got {beats.shape}")
+    rows_data = []
+    if reference is not None:
+        rows_data.append(("real", np.asarray(reference, dtype=np.float64)[:cols]))
+    n_gen_rows = max(1, int(np.ceil(min(len(beats), cols * 3) / cols)))
+    for r in range(n_gen_rows):
+        rows_data.append(("generated", beats[r * cols:(r + 1) * cols]))
+    fig, axes = plt.subplots(len(rows_data), cols, figsize=(3 * cols, 2.1 * len(rows_data)), squeeze=False)
+    t = np.arange(beats.shape[1]) / fs
+    for r, (kind, data) in enumerate(rows_data):
+        for c in range(cols):
+            ax = axes[r, c]
+            if c < len(data):
+                ax.plot(t, data[c], color="k" if kind == "real" else "tab:blue", lw=0.9)
+                ax.set_title(kind, fontsize=8, loc="left")
+            ax.set_xticks([])
+            ax.grid(alpha=0.3)
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    return _save(fig, path, dpi)
+
+
+def plot_curves(history: dict[str, Sequence[float]], path: str | Path | None = None, title: str = ""):
+    """Training curves: one line per key of ``history`` against epoch."""
+    fig, ax = plt.subplots(figsize=(7, 4))
+    for key, values in history.items():
+        ax.plot(np.arange(1, len(values) + 1), values, marker="o", label=key)
+    ax.set_xlabel("epoch")
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3)
+    ax.set_title(title)
+    fig.tight_layout()
+    return _save(fig, path, 110)
+
+
+def _save(fig, path, dpi):
+    if path is not None:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fig.savefig(path, dpi=dpi)
+        plt.close(fig)
+    return fig
