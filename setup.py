@@ -21,6 +21,7 @@ setup(
         "scipy>=1.17",
         "matplotlib>=3.9",
         "tqdm>=4.66",
+        "tensorboard>=2.20",
     ],
     extras_require={"test": ["pytest>=8", "hypothesis>=6.100"]},
     entry_points={"console_scripts": ["ecgtf=ecgtf.cli:main"]},

@@ -1,0 +1,92 @@
+"""Evaluation of Lead I → 12-lead reconstructions: per-lead and overall metrics, table, plots.
+
+Metrics are computed in millivolts: reconstructions are mapped back with the *target* record's
+per-lead scale and offset (for per-lead min-max preprocessing this is an oracle amplitude, as in
+the papers; with ``"fixed"`` normalisation the scale is the known constant). The first two
+padding rows and the last two are ignored.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from ecgtf import metrics as M
+from ecgtf.leads import LEADS, limb_lead_residuals
+from ecgtf.preprocessing.ekgan import EkganPreprocessing, leads_from_model, to_millivolts
+from ecgtf.preprocessing.signal import resample
+
+_COLUMNS = ("rmse_mv", "mae_mv", "prd_pct", "mmd", "hr_mae_bpm")
+
+
+def reconstruction_metrics(true_mv: np.ndarray, pred_mv: np.ndarray, fs: float,
+                           heart_rate: bool = True) -> dict:
+    """Per-lead and overall metrics for true/predicted records ``(N, 12, T)`` in mV.
+
+    Returns ``{"per_lead": {lead: {...}}, "overall": {...}}`` with RMSE, MAE (mV), PRD (%), MMD
+    (between the sets of records, per lead), heart-rate MAE (bpm, lead II, detected by XQRS after
+    resampling to 500 Hz) and the limb-lead-law RMS residual of the prediction (mV).
+    """
+    true_mv = np.asarray(true_mv, np.float64)
+    pred_mv = np.asarray(pred_mv, np.float64)
+    if true_mv.shape != pred_mv.shape or true_mv.ndim != 3 or true_mv.shape[1] != 12:
+        raise ValueError(f"expected two (N, 12, T) arrays of equal shape, got {true_mv.shape} and {pred_mv.shape}")
+    rmse, mae, prd = M.rmse(true_mv, pred_mv), M.mae(true_mv, pred_mv), M.prd(true_mv, pred_mv)
+    per_lead = {}
+    for k, name in enumerate(LEADS):
+        per_lead[name] = {"rmse_mv": float(rmse[:, k].mean()), "mae_mv": float(mae[:, k].mean()),
+                          "prd_pct": float(prd[:, k].mean())}
+        if len(true_mv) >= 2:
+            per_lead[name]["mmd"] = M.mmd(true_mv[:, k], pred_mv[:, k])
+    overall = {"rmse_mv": float(rmse.mean()), "mae_mv": float(mae.mean()), "prd_pct": float(prd.mean())}
+    if len(true_mv) >= 2:
+        overall["mmd"] = M.mmd(true_mv.reshape(len(true_mv), -1), pred_mv.reshape(len(pred_mv), -1))
+    if heart_rate:
+        up_t = resample(true_mv[:, 1], fs, 500.0)
+        up_p = resample(pred_mv[:, 1], fs, 500.0)
+        overall["hr_mae_bpm"] = M.heart_rate_mae(up_t, up_p, 500.0)
+    overall["limb_law_rms_mv"] = float(np.sqrt(np.mean(limb_lead_residuals(pred_mv) ** 2)))
+    overall["limb_law_rms_mv_truth"] = float(np.sqrt(np.mean(limb_lead_residuals(true_mv) ** 2)))
+    return {"per_lead": per_lead, "overall": overall, "n_records": int(len(true_mv))}
+
+
+def evaluate_predictions(pred_model: np.ndarray, target_model: np.ndarray, scale: np.ndarray, offset: np.ndarray,
+                         pre: EkganPreprocessing = EkganPreprocessing(), heart_rate: bool = True) -> dict:
+    """Metrics for model-layout predictions/targets ``(N, 16, 512, 1)`` with per-record ``scale``/``offset`` (N, 12)."""
+    true_mv = to_millivolts(leads_from_model(target_model, pre), scale, offset)
+    pred_mv = to_millivolts(leads_from_model(pred_model, pre), scale, offset)
+    return reconstruction_metrics(true_mv, pred_mv, pre.fs_out, heart_rate)
+
+
+def format_table(results: dict[str, dict], columns=_COLUMNS) -> str:
+    """A text table: one row per model (overall metrics)."""
+    cols = [c for c in columns if any(c in r["overall"] for r in results.values())] + ["limb_law_rms_mv"]
+    head = f"{'model':<24}" + "".join(f"{c:>16}" for c in cols)
+    lines = [head, "-" * len(head)]
+    for name, r in results.items():
+        lines.append(f"{name:<24}" + "".join(f"{r['overall'].get(c, float('nan')):>16.4f}" for c in cols))
+    return "\n".join(lines)
+
+
+def format_per_lead(result: dict, columns=("rmse_mv", "mae_mv", "prd_pct", "mmd")) -> str:
+    head = f"{'lead':<6}" + "".join(f"{c:>12}" for c in columns)
+    lines = [head, "-" * len(head)]
+    for name, row in result["per_lead"].items():
+        lines.append(f"{name:<6}" + "".join(f"{row.get(c, float('nan')):>12.4f}" for c in columns))
+    return "\n".join(lines)
+
+
+def plot_examples(pred_model, target_model, scale, offset, out_dir: str | Path, prefix: str, n: int = 3,
+                  pre: EkganPreprocessing = EkganPreprocessing(), record_ids=None) -> list[Path]:
+    """Overlay plots (mV) of the first ``n`` records; returns the written paths."""
+    from ecgtf.plots import plot_overlay
+
+    true_mv = to_millivolts(leads_from_model(target_model[:n], pre), scale[:n], offset[:n])
+    pred_mv = to_millivolts(leads_from_model(pred_model[:n], pre), scale[:n], offset[:n])
+    paths = []
+    for i in range(len(true_mv)):
+        rid = record_ids[i] if record_ids is not None else i
+        p = Path(out_dir) / f"{prefix}_{rid}.png"
+        plot_overlay(true_mv[i], pred_mv[i], pre.fs_out, p, title=f"{prefix}: record {rid} (mV, 62.5 Hz)")
+        paths.append(p)
+    return paths

@@ -1,0 +1,286 @@
+"""EKGAN (Joo et al., MICCAI 2023): 12-lead ECG from Lead I.
+
+Three networks over the (16, 512, 1) layout of :mod:`ecgtf.preprocessing.ekgan`:
+
+- **inference generator** (IG): a 2-D U-Net. Encoder Conv2D 64-128-256-512-1024, kernel (2, 4),
+  strides 2, 2, 2, 2, (1, 2), BatchNorm (not on the first block) + LeakyReLU(0.3); decoder
+  Conv2DTranspose 512-256-128-64-1 with strides (1, 2), 2, 2, 2, 2, BatchNorm + ReLU, skip
+  concatenations, linear output. Returns (output (N, 16, 512, 1), latent (N, 1, 16, 1024)).
+- **label generator** (LG): the same without skip connections. Its latent guides the IG's.
+- **discriminator**: a 1-D U-Net along time (kernels (1, 64), (1, 32), (1, 16), (1, 8), (1, 4),
+  strides 4, 4, 4, 2, 2, 32…512 filters) on the concatenated (input, candidate) pair; returns
+  per-sample logits (N, 16, 512, 1).
+
+Convolutions have no bias and N(0, 0.02) kernels. With the paper's widths the parameter counts
+equal the original code's: 12,530,432 / 11,153,664 / 2,438,784.
+
+Options beyond the paper (off by default): ``width`` scales every filter count (CPU training and
+small on-device models); ``physics_head`` makes the IG predict II and V1–V6 only and derive III,
+aVR, aVL, aVF from I (taken from the input) and II, so the limb-lead laws hold by construction
+(use with ``normalization="fixed"`` preprocessing, where the laws hold in the data).
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from ecgtf.backend import keras, tf
+from ecgtf.models.base import ReconstructionGAN
+from ecgtf.models.layers import apply_gradients, float32_output, normal_init, scaled, training_loss
+
+
+@dataclass(frozen=True)
+class EkganConfig:
+    """EKGAN architecture; defaults are the paper's (and the original code's)."""
+
+    rows: int = 16
+    length: int = 512
+    encoder_filters: tuple[int, ...] = (64, 128, 256, 512, 1024)
+    decoder_filters: tuple[int, ...] = (512, 256, 128, 64)
+    kernel: tuple[int, int] = (2, 4)
+    strides: tuple = (2, 2, 2, 2, (1, 2))
+    disc_filters: tuple[int, ...] = (32, 64, 128, 256, 512)
+    disc_kernels: tuple[int, ...] = (64, 32, 16, 8, 4)
+    disc_strides: tuple[int, ...] = (4, 4, 4, 2, 2)
+    leaky_slope: float = 0.3
+    """Keras 2's ``Activation('LeakyReLU')`` default, used by the original code."""
+    init_std: float = 0.02
+    width: float = 1.0
+    physics_head: bool = False
+    pad_rows: int = 2
+
+    def __post_init__(self) -> None:
+        if not 0 < self.width <= 4:
+            raise ValueError(f"width must be in (0, 4], got {self.width}")
+        if self.rows != 12 + 2 * self.pad_rows:
+            raise ValueError(f"rows ({self.rows}) must be 12 + 2·pad_rows ({12 + 2 * self.pad_rows})")
+        if self.length % 32:
+            raise ValueError(f"length must be a multiple of 32 for the U-Net strides, got {self.length}")
+
+    @property
+    def input_shape(self) -> tuple[int, int, int]:
+        return (self.rows, self.length, 1)
+
+    @property
+    def latent_shape(self) -> tuple[int, int, int]:
+        return (1, self.length // 32, scaled(self.encoder_filters[-1], self.width))
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "EkganConfig":
+        d = dict(d)
+        for k in ("encoder_filters", "decoder_filters", "disc_filters", "disc_kernels", "disc_strides", "kernel"):
+            if k in d:
+                d[k] = tuple(d[k])
+        if "strides" in d:
+            d["strides"] = tuple(tuple(s) if isinstance(s, (list, tuple)) else s for s in d["strides"])
+        return cls(**d)
+
+
+def _leaky(cfg: EkganConfig, name: str):
+    return keras.layers.LeakyReLU(alpha=cfg.leaky_slope, name=name)
+
+
+def _encoder(x, cfg: EkganConfig, prefix: str):
+    skips = []
+    for i, (f, s) in enumerate(zip(cfg.encoder_filters, cfg.strides)):
+        x = keras.layers.Conv2D(scaled(f, cfg.width), cfg.kernel, s, padding="same", use_bias=False,
+                                kernel_initializer=normal_init(cfg.init_std), name=f"{prefix}_enc{i}_conv")(x)
+        if i:
+            x = keras.layers.BatchNormalization(name=f"{prefix}_enc{i}_bn")(x)
+        x = _leaky(cfg, f"{prefix}_enc{i}_lrelu")(x)
+        skips.append(x)
+    return x, skips
+
+
+def _decoder(x, skips, cfg: EkganConfig, prefix: str, use_skips: bool):
+    dec_strides = list(reversed(cfg.strides))  # (1, 2), 2, 2, 2, 2
+    for i, f in enumerate(cfg.decoder_filters):
+        if i and use_skips:
+            x = keras.layers.Concatenate(name=f"{prefix}_dec{i}_concat")([x, skips[-i - 1]])
+        x = keras.layers.Conv2DTranspose(scaled(f, cfg.width), cfg.kernel, dec_strides[i], padding="same",
+                                         use_bias=False, kernel_initializer=normal_init(cfg.init_std),
+                                         name=f"{prefix}_dec{i}_deconv")(x)
+        x = keras.layers.BatchNormalization(name=f"{prefix}_dec{i}_bn")(x)
+        x = keras.layers.ReLU(name=f"{prefix}_dec{i}_relu")(x)
+    if use_skips:
+        x = keras.layers.Concatenate(name=f"{prefix}_out_concat")([x, skips[0]])
+    return keras.layers.Conv2DTranspose(1, cfg.kernel, dec_strides[-1], padding="same", use_bias=False,
+                                        kernel_initializer=normal_init(cfg.init_std), name=f"{prefix}_out")(x)
+
+
+@keras.utils.register_keras_serializable(package="ecgtf")
+class PhysicsHead(keras.layers.Layer):
+    """Assemble the 16-row output from Lead I (input row 2), II and V1–V6 (predicted rows 3, 8–13).
+
+    III = II − I, aVR = −(I + II)/2, aVL = I − II/2, aVF = II − I/2; padding rows are zero.
+    Inputs: [model input (N, 16, T, 1), raw prediction (N, 16, T, 1)] → (N, 16, T, 1). No weights.
+    """
+
+    def __init__(self, pad_rows: int = 2, **kwargs):
+        super().__init__(**kwargs)
+        self.pad_rows = pad_rows
+
+    def call(self, inputs):
+        x, raw = inputs
+        p = self.pad_rows
+        lead_i = tf.cast(x[:, p:p + 1], raw.dtype)
+        lead_ii = raw[:, p + 1:p + 2]
+        chest = raw[:, p + 6:p + 12]
+        iii = lead_ii - lead_i
+        avr = -0.5 * (lead_i + lead_ii)
+        avl = lead_i - 0.5 * lead_ii
+        avf = lead_ii - 0.5 * lead_i
+        zeros = tf.zeros_like(lead_i)
+        rows = [zeros] * p + [lead_i, lead_ii, iii, avr, avl, avf, chest] + [zeros] * p
+        return tf.concat(rows, axis=1)
+
+    def get_config(self):
+        return {**super().get_config(), "pad_rows": self.pad_rows}
+
+
+def _generator(cfg: EkganConfig, prefix: str, use_skips: bool, name: str):
+    inputs = keras.Input(cfg.input_shape, name=f"{prefix}_input")
+    latent, skips = _encoder(inputs, cfg, prefix)
+    out = _decoder(latent, skips, cfg, prefix, use_skips)
+    if cfg.physics_head and use_skips:
+        out = PhysicsHead(cfg.pad_rows, name=f"{prefix}_physics_head")([inputs, out])
+    return keras.Model(inputs, [float32_output(out, f"{prefix}_output"), float32_output(latent, f"{prefix}_latent")],
+                       name=name)
+
+
+def build_inference_generator(cfg: EkganConfig = EkganConfig()) -> keras.Model:
+    """IG: (N, 16, 512, 1) → [(N, 16, 512, 1), latent (N, 1, 16, 1024·width)]."""
+    return _generator(cfg, "ig", use_skips=True, name="inference_generator")
+
+
+def build_label_generator(cfg: EkganConfig = EkganConfig()) -> keras.Model:
+    """LG: same shapes as the IG, no skip connections (and never a physics head)."""
+    return _generator(cfg, "lg", use_skips=False, name="label_generator")
+
+
+def build_discriminator(cfg: EkganConfig = EkganConfig()) -> keras.Model:
+    """1-D U-Net discriminator: [input, candidate] each (N, 16, 512, 1) → logits (N, 16, 512, 1)."""
+    inp = keras.Input(cfg.input_shape, name="d_input")
+    cand = keras.Input(cfg.input_shape, name="d_candidate")
+    x = keras.layers.Concatenate(name="d_pair")([inp, cand])
+    skips = []
+    for i, (f, k, s) in enumerate(zip(cfg.disc_filters, cfg.disc_kernels, cfg.disc_strides)):
+        x = keras.layers.Conv2D(scaled(f, cfg.width), (1, k), (1, s), padding="same", use_bias=False,
+                                kernel_initializer=normal_init(cfg.init_std), name=f"d_enc{i}_conv")(x)
+        if i:
+            x = keras.layers.BatchNormalization(name=f"d_enc{i}_bn")(x)
+        x = _leaky(cfg, f"d_enc{i}_lrelu")(x)
+        skips.append(x)
+    ks, ss = list(reversed(cfg.disc_kernels)), list(reversed(cfg.disc_strides))  # 4,8,16,32,64 / 2,2,4,4,4
+    dec_filters = [scaled(f, cfg.width) for f in reversed(cfg.disc_filters[:-1])]  # 256,128,64,32
+    for i, f in enumerate(dec_filters):
+        if i:
+            x = keras.layers.Concatenate(name=f"d_dec{i}_concat")([x, skips[-i - 1]])
+        x = keras.layers.Conv2DTranspose(f, (1, ks[i]), (1, ss[i]), padding="same", use_bias=False,
+                                         kernel_initializer=normal_init(cfg.init_std), name=f"d_dec{i}_deconv")(x)
+        x = keras.layers.BatchNormalization(name=f"d_dec{i}_bn")(x)
+        x = keras.layers.ReLU(name=f"d_dec{i}_relu")(x)
+    x = keras.layers.Concatenate(name="d_out_concat")([x, skips[0]])
+    logits = keras.layers.Conv2DTranspose(1, (1, ks[-1]), (1, ss[-1]), padding="same", use_bias=False,
+                                          kernel_initializer=normal_init(cfg.init_std), name="d_out")(x)
+    return keras.Model([inp, cand], float32_output(logits, "d_logits"), name="discriminator")
+
+
+_bce = keras.losses.BinaryCrossentropy(from_logits=True, reduction="none")
+
+
+def adversarial_loss(logits, target_is_real: bool, label_smoothing: float = 0.0):
+    """Mean BCE of discriminator logits against all-real (1 − smoothing) or all-fake (0) labels."""
+    value = 1.0 - label_smoothing if target_is_real else 0.0
+    labels = tf.fill(tf.shape(logits), tf.constant(value, logits.dtype))
+    return tf.reduce_mean(_bce(labels, logits))
+
+
+def l1(a, b):
+    return tf.reduce_mean(tf.abs(tf.cast(a, tf.float32) - tf.cast(b, tf.float32)))
+
+
+class EKGAN(ReconstructionGAN):
+    """The EKGAN training model, trained with ``fit()`` on (input, target) pairs.
+
+    ``compile(ig_optimizer, lg_optimizer, d_optimizer, ...)`` takes the three optimizers.
+    Per step: IG loss = BCE_adv + λ·L1(target, IG) + α·L1(latent_IG, latent_LG); LG loss =
+    L1(LG input, LG output); D loss = BCE(real) + BCE(fake). Each loss updates only its own
+    network (as the original's three tapes). Ablations: ``use_label_generator=False`` drops the
+    LG and the latent loss, ``use_discriminator=False`` drops the adversarial term.
+    Calling the model runs the IG and returns the reconstruction only.
+    """
+
+    loss_names = ("g_loss", "g_adv", "g_l1", "g_latent", "lg_l1", "d_loss")
+
+    def __init__(self, config: EkganConfig = EkganConfig(), use_label_generator: bool = True,
+                 use_discriminator: bool = True, **kwargs):
+        super().__init__(**kwargs)
+        self.config = config
+        self.use_label_generator = use_label_generator
+        self.use_discriminator = use_discriminator
+        self.inference_generator = build_inference_generator(config)
+        self.label_generator = build_label_generator(config) if use_label_generator else None
+        self.discriminator = build_discriminator(config) if use_discriminator else None
+
+    def compile(self, ig_optimizer, lg_optimizer=None, d_optimizer=None, lambda_l1: float = 50.0,
+                alpha_latent: float = 1.0, label_input: str = "input", label_smoothing: float = 0.0, **kwargs):
+        """``label_input``: what the LG reconstructs — ``"input"`` (the original code) or ``"target"`` (the paper's text)."""
+        super().compile(**kwargs)
+        if label_input not in ("input", "target"):
+            raise ValueError(f"label_input must be 'input' or 'target', got {label_input!r}")
+        if self.use_label_generator and lg_optimizer is None:
+            raise ValueError("lg_optimizer is required when the label generator is used")
+        if self.use_discriminator and d_optimizer is None:
+            raise ValueError("d_optimizer is required when the discriminator is used")
+        self.ig_optimizer, self.lg_optimizer, self.d_optimizer = ig_optimizer, lg_optimizer, d_optimizer
+        self.lambda_l1, self.alpha_latent = float(lambda_l1), float(alpha_latent)
+        self.label_input, self.label_smoothing = label_input, float(label_smoothing)
+
+    @property
+    def optimizers(self):
+        return [o for o in (self.ig_optimizer, self.lg_optimizer, self.d_optimizer) if o is not None]
+
+    def train_step(self, data):
+        x, y = data
+        with tf.GradientTape(persistent=True) as tape:
+            ig_out, ig_latent = self.inference_generator(x, training=True)
+            g_l1 = l1(y, ig_out)
+            g_loss = self.lambda_l1 * g_l1
+            logs = {"g_l1": g_l1}
+            if self.use_discriminator:
+                d_real = self.discriminator([x, y], training=True)
+                d_fake = self.discriminator([x, ig_out], training=True)
+                g_adv = adversarial_loss(d_fake, True)
+                d_loss = adversarial_loss(d_real, True, self.label_smoothing) + adversarial_loss(d_fake, False)
+                g_loss += g_adv
+                logs.update(g_adv=g_adv, d_loss=d_loss)
+            if self.use_label_generator:
+                lg_in = x if self.label_input == "input" else y
+                lg_out, lg_latent = self.label_generator(lg_in, training=True)
+                lg_loss = l1(lg_in, lg_out)
+                g_latent = l1(ig_latent, tf.stop_gradient(lg_latent))
+                g_loss += self.alpha_latent * g_latent
+                logs.update(lg_l1=lg_loss, g_latent=g_latent)
+            logs["g_loss"] = g_loss
+            g_train = training_loss(g_loss, self.ig_optimizer)
+            lg_train = training_loss(lg_loss, self.lg_optimizer) if self.use_label_generator else None
+            d_train = training_loss(d_loss, self.d_optimizer) if self.use_discriminator else None
+        apply_gradients(tape, g_train, self.ig_optimizer, self.inference_generator.trainable_variables)
+        if self.use_label_generator:
+            apply_gradients(tape, lg_train, self.lg_optimizer, self.label_generator.trainable_variables)
+        if self.use_discriminator:
+            apply_gradients(tape, d_train, self.d_optimizer, self.discriminator.trainable_variables)
+        del tape
+        return self._report(logs)
+
+    def checkpoint_objects(self) -> dict:
+        """Everything a checkpoint must hold to resume: the networks and their optimizers."""
+        objs = {"inference_generator": self.inference_generator, "ig_optimizer": self.ig_optimizer}
+        if self.use_label_generator:
+            objs.update(label_generator=self.label_generator, lg_optimizer=self.lg_optimizer)
+        if self.use_discriminator:
+            objs.update(discriminator=self.discriminator, d_optimizer=self.d_optimizer)
+        return objs

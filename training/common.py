@@ -1,0 +1,195 @@
+"""What every ecgtf trainer shares: run directories, crash-safe checkpoints and resume,
+learning-rate decay, distribution strategies, mixed precision and per-epoch history.
+
+A run directory holds::
+
+    config.json        everything needed to rebuild data and models (written once)
+    checkpoints/       tf.train checkpoints of networks + optimizers + epoch, one per epoch (last 2 kept)
+    logs/              TensorBoard event files
+    plots/             per-epoch figures
+    history.json       per-epoch metrics, rewritten atomically after each checkpoint
+    final/             final weights (.weights.h5 per network) and model config
+    metrics.json       evaluation results
+
+A killed run (even ``kill -9``) resumes from its last finished epoch with ``--resume``.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from ecgtf.backend import keras, tf
+
+
+def atomic_write_json(path: Path, obj) -> None:
+    """Write JSON to a temporary file in the same folder, then rename it over ``path``."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    with os.fdopen(fd, "w") as fh:
+        json.dump(obj, fh, indent=2, default=_json_default)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def _json_default(o):
+    if hasattr(o, "tolist"):
+        return o.tolist()
+    if hasattr(o, "item"):
+        return o.item()
+    return str(o)
+
+
+class RunDir:
+    """A training run's directory; refuses to overwrite an existing run without ``resume``/``overwrite``."""
+
+    def __init__(self, path: str | Path, resume: bool = False, overwrite: bool = False):
+        self.path = Path(path)
+        exists = (self.path / "config.json").exists()
+        if resume:
+            if not exists:
+                raise FileNotFoundError(f"--resume: {self.path} has no config.json (not a run directory)")
+        elif self.path.exists() and any(self.path.iterdir()):
+            if not overwrite:
+                raise FileExistsError(f"{self.path} already exists and is not empty; pass --resume to continue "
+                                      "that run or --overwrite to replace it")
+            shutil.rmtree(self.path)
+        for sub in ("checkpoints", "logs", "plots", "final"):
+            (self.path / sub).mkdir(parents=True, exist_ok=True)
+
+    def __truediv__(self, other: str) -> Path:
+        return self.path / other
+
+    def write_config(self, config: dict) -> None:
+        atomic_write_json(self.path / "config.json", config)
+
+    def read_config(self) -> dict:
+        return json.loads((self.path / "config.json").read_text())
+
+    def history(self) -> dict:
+        p = self.path / "history.json"
+        return json.loads(p.read_text()) if p.exists() else {}
+
+
+class EpochCheckpoint(keras.callbacks.Callback):
+    """Save networks + optimizers + the epoch counter after every epoch; then append the history.
+
+    The checkpoint is written before ``history.json``, and TensorFlow only points its index at a
+    checkpoint once all of its files are written, so a kill at any moment loses at most the epoch
+    in progress.
+    """
+
+    def __init__(self, run: RunDir, objects: dict, optimizer_pairs=(), keep: int = 2):
+        """``objects``: name → network/optimizer; ``optimizer_pairs``: (optimizer, network) to build before restore."""
+        super().__init__()
+        self.run = run
+        self.optimizer_pairs = list(optimizer_pairs)
+        self.epoch = tf.Variable(0, dtype=tf.int64, trainable=False, name="epoch")
+        self.checkpoint = tf.train.Checkpoint(epoch=self.epoch, **objects)
+        self.manager = tf.train.CheckpointManager(self.checkpoint, str(run / "checkpoints"), max_to_keep=keep)
+        self.history = run.history()
+
+    def restore(self) -> int:
+        """Restore the latest checkpoint (if any); returns the number of finished epochs."""
+        latest = self.manager.latest_checkpoint
+        if latest is None:
+            return 0
+        for opt, net in self.optimizer_pairs:  # create optimizer slots so that they restore now, not lazily
+            inner = getattr(opt, "inner_optimizer", opt)
+            inner.build(net.trainable_variables)
+        try:
+            self.checkpoint.restore(latest).assert_existing_objects_matched()
+        except (AssertionError, ValueError, tf.errors.OpError) as exc:
+            raise ValueError(f"checkpoint {latest} does not fit this model (different width or options?): "
+                             f"{str(exc).splitlines()[0]}") from exc
+        done = int(self.epoch.numpy())
+        self.history = {k: v[:done] for k, v in self.history.items()}
+        return done
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.epoch.assign(epoch + 1)
+        self.manager.save(checkpoint_number=epoch + 1)
+        for k, v in (logs or {}).items():
+            self.history.setdefault(k, []).append(float(v))
+        atomic_write_json(self.run / "history.json", self.history)
+
+
+class EpochLrDecay(keras.callbacks.Callback):
+    """Learning rate ``base · factor^max(0, e − start)`` for 1-indexed epoch ``e`` on every optimizer."""
+
+    def __init__(self, optimizers, base_lr: float, factor: float = 0.95, start_epoch: int = 5):
+        super().__init__()
+        self.optimizers, self.base_lr, self.factor, self.start_epoch = optimizers, base_lr, factor, start_epoch
+
+    def lr_for(self, epoch_index: int) -> float:
+        return self.base_lr * self.factor ** max(0, epoch_index + 1 - self.start_epoch)
+
+    def on_epoch_begin(self, epoch, logs=None):
+        for opt in self.optimizers:
+            opt.learning_rate.assign(self.lr_for(epoch))
+
+    def on_epoch_end(self, epoch, logs=None):
+        if logs is not None:
+            logs["lr"] = self.lr_for(epoch)
+
+
+class Timer(keras.callbacks.Callback):
+    """Adds ``epoch_seconds`` to the logs."""
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._t = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        if logs is not None:
+            logs["epoch_seconds"] = time.perf_counter() - self._t
+
+
+def make_strategy(name: str):
+    """``default`` (one device: the GPU when present, else CPU), ``mirrored`` (all local GPUs) or
+    ``multi-worker`` (hosts listed in ``TF_CONFIG``)."""
+    if name == "default":
+        return tf.distribute.get_strategy()
+    if name == "mirrored":
+        return tf.distribute.MirroredStrategy()
+    if name == "multi-worker":
+        return tf.distribute.MultiWorkerMirroredStrategy()
+    raise ValueError(f"unknown strategy {name!r}; expected default, mirrored or multi-worker")
+
+
+def setup_precision(mixed: bool) -> None:
+    """``mixed_float16`` compute with float32 variables (GPU); outputs are cast back to float32 by the models."""
+    keras.mixed_precision.set_global_policy("mixed_float16" if mixed else "float32")
+
+
+def make_optimizer(lr: float, beta_1: float, beta_2: float, mixed: bool):
+    opt = keras.optimizers.Adam(learning_rate=lr, beta_1=beta_1, beta_2=beta_2)
+    return keras.mixed_precision.LossScaleOptimizer(opt) if mixed else opt
+
+
+def add_common_arguments(p: argparse.ArgumentParser, default_epochs: int, default_batch: int) -> None:
+    p.add_argument("--epochs", type=int, default=default_epochs, help=f"epochs (default {default_epochs})")
+    p.add_argument("--batch-size", type=int, default=default_batch, help=f"global batch size (default {default_batch})")
+    p.add_argument("--out", type=Path, default=None, help="run directory (default runs/<model>-<time>)")
+    p.add_argument("--seed", type=int, default=0, help="seed for data, splits and weights (default 0)")
+    p.add_argument("--resume", action="store_true", help="continue the run in --out from its last checkpoint")
+    p.add_argument("--overwrite", action="store_true", help="delete an existing run directory in --out first")
+    p.add_argument("--mixed-precision", action="store_true", help="mixed_float16 compute (for GPUs)")
+    p.add_argument("--strategy", default="default", choices=["default", "mirrored", "multi-worker"],
+                   help="tf.distribute strategy (default: one device, the GPU when present)")
+    p.add_argument("--verbose", type=int, default=1, choices=[0, 1, 2], help="Keras fit verbosity (1 = progress bar)")
+
+
+def describe_devices() -> str:
+    gpus = tf.config.list_physical_devices("GPU")
+    return f"{len(gpus)} GPU(s)" if gpus else f"CPU ({os.cpu_count()} cores)"
+
+
+def fail(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return 2

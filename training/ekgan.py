@@ -1,0 +1,265 @@
+"""Train EKGAN (or its ablations / the Pix2Pix baseline) for Lead I → 12-lead reconstruction.
+
+    python -m training.ekgan                          # synthetic data, paper settings, 10 epochs
+    python -m training.ekgan --data ptbxl --width 0.5 --out runs/ekgan-ptbxl
+    python -m training.ekgan --out runs/ekgan-ptbxl --resume
+
+Choices the paper and the original code leave open, and what ecgtf uses: Adam β1 = 0.5, β2 = 0.999
+(the pix2pix convention the EKGAN code builds on); no label smoothing (option); the label generator
+reconstructs the *input* as in the original code (``--label-input target`` for the paper's wording);
+the learning rate is multiplied by 0.95 per epoch from epoch 6 on (compounding); batch size 32.
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+
+from training.common import (EpochCheckpoint, EpochLrDecay, RunDir, Timer, add_common_arguments, atomic_write_json,
+                             describe_devices, fail, make_optimizer, make_strategy, setup_precision)
+
+VARIANTS = ("ekgan", "no-label-generator", "no-discriminator", "pix2pix")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m training.ekgan", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--data", default="synthetic",
+                   help="'synthetic' (default, embedded), 'ptbxl', 'ludb', or a directory of 12-lead WFDB records")
+    p.add_argument("--data-dir", type=Path, default=None,
+                   help="where ptbxl/ludb live (default ../shared/data/<name>)")
+    p.add_argument("--n-synthetic", type=int, default=600, help="synthetic records to generate (default 600)")
+    add_common_arguments(p, default_epochs=10, default_batch=32)
+    p.add_argument("--width", type=float, default=1.0, help="filter-count multiplier (1.0 = paper)")
+    p.add_argument("--physics-head", action="store_true",
+                   help="predict II, V1–V6 and derive III, aVR, aVL, aVF (implies --normalization fixed)")
+    p.add_argument("--normalization", choices=["per_lead", "fixed"], default=None,
+                   help="per_lead min-max (paper, default) or fixed 2.5 mV scale")
+    p.add_argument("--variant", choices=VARIANTS, default="ekgan", help="EKGAN, its ablations, or Pix2Pix")
+    p.add_argument("--lr", type=float, default=1e-4, help="Adam learning rate (default 1e-4)")
+    p.add_argument("--beta1", type=float, default=0.5)
+    p.add_argument("--lambda-l1", type=float, default=None, help="L1 weight (default 50; 100 for pix2pix)")
+    p.add_argument("--alpha-latent", type=float, default=1.0, help="latent L1 weight α (default 1)")
+    p.add_argument("--label-input", choices=["input", "target"], default="input")
+    p.add_argument("--label-smoothing", type=float, default=0.0)
+    p.add_argument("--lr-decay-start", type=int, default=5, help="first epoch after which lr ×0.95 (default 5)")
+    p.add_argument("--plot-every", type=int, default=1, help="plot a validation record every N epochs")
+    p.add_argument("--max-train", type=int, default=None, help="cap on training records (quick experiments)")
+    return p
+
+
+def run_config(args) -> dict:
+    normalization = args.normalization or ("fixed" if args.physics_head else "per_lead")
+    if args.physics_head and normalization != "fixed":
+        raise ValueError("--physics-head needs --normalization fixed (the limb-lead laws only hold in "
+                         "the data when all leads share one scale)")
+    return {
+        "model": "ekgan", "variant": args.variant, "created": datetime.now().isoformat(timespec="seconds"),
+        "data": {"source": args.data, "data_dir": str(args.data_dir) if args.data_dir else None,
+                 "n_synthetic": args.n_synthetic, "max_train": args.max_train},
+        "architecture": {"width": args.width, "physics_head": args.physics_head},
+        "preprocessing": {"normalization": normalization},
+        "training": {"epochs": args.epochs, "batch_size": args.batch_size, "lr": args.lr, "beta1": args.beta1,
+                     "beta2": 0.999, "lambda_l1": args.lambda_l1 if args.lambda_l1 is not None
+                     else (100.0 if args.variant == "pix2pix" else 50.0),
+                     "alpha_latent": args.alpha_latent, "label_input": args.label_input,
+                     "label_smoothing": args.label_smoothing, "lr_decay": 0.95,
+                     "lr_decay_start": args.lr_decay_start, "seed": args.seed,
+                     "mixed_precision": args.mixed_precision, "strategy": args.strategy},
+    }
+
+
+def configs_from_run(cfg: dict):
+    """(EkganConfig, EkganPreprocessing) described by a run's config.json."""
+    from ecgtf.models.ekgan import EkganConfig
+    from ecgtf.preprocessing.ekgan import EkganPreprocessing
+
+    return (EkganConfig(width=cfg["architecture"]["width"], physics_head=cfg["architecture"]["physics_head"]),
+            EkganPreprocessing(normalization=cfg["preprocessing"]["normalization"]))
+
+
+def load_split_data(cfg: dict, progress: bool = True) -> dict:
+    """Load, split by patient and preprocess the run's data: {split: (inputs, targets, scale, offset, ids)}."""
+    from ecgtf.data.sources import load_source, split_source
+    from ecgtf.preprocessing.ekgan import prepare_pairs
+
+    d = cfg["data"]
+    seed = cfg["training"]["seed"]
+    ds = load_source(d["source"], d.get("data_dir"), n_synthetic=d["n_synthetic"], seed=seed, progress=progress)
+    _, pre = configs_from_run(cfg)
+    splits = split_source(ds, seed=seed)
+    out = {}
+    for name, idx in zip(("train", "val", "test"), splits):
+        if name == "train" and d.get("max_train"):
+            idx = idx[:d["max_train"]]
+        if len(idx) == 0:
+            raise ValueError(f"the {name} split of {d['source']!r} is empty ({len(ds)} records in all)")
+        x, y, sc, off = prepare_pairs(ds.signals[idx], ds.fs, pre)
+        out[name] = (x, y, sc, off, [ds.record_ids[i] for i in idx])
+    return out
+
+
+def build_model(cfg: dict):
+    """The training model for the run's variant, compiled with its optimizers."""
+    from ecgtf.models.ekgan import EKGAN
+    from ecgtf.models.pix2pix import Pix2Pix
+
+    arch, _ = configs_from_run(cfg)
+    t = cfg["training"]
+    opt = lambda: make_optimizer(t["lr"], t["beta1"], t["beta2"], t["mixed_precision"])  # noqa: E731
+    variant = cfg["variant"]
+    if variant == "pix2pix":
+        model = Pix2Pix(arch)
+        model.compile(g_optimizer=opt(), d_optimizer=opt(), lambda_l1=t["lambda_l1"])
+        pairs = [(model.g_optimizer, model.inference_generator), (model.d_optimizer, model.discriminator)]
+        return model, pairs
+    model = EKGAN(arch, use_label_generator=variant != "no-label-generator",
+                  use_discriminator=variant != "no-discriminator")
+    model.compile(ig_optimizer=opt(), lg_optimizer=opt() if model.use_label_generator else None,
+                  d_optimizer=opt() if model.use_discriminator else None, lambda_l1=t["lambda_l1"],
+                  alpha_latent=t["alpha_latent"], label_input=t["label_input"], label_smoothing=t["label_smoothing"])
+    pairs = [(model.ig_optimizer, model.inference_generator)]
+    if model.use_label_generator:
+        pairs.append((model.lg_optimizer, model.label_generator))
+    if model.use_discriminator:
+        pairs.append((model.d_optimizer, model.discriminator))
+    return model, pairs
+
+
+def load_generator(run_dir: str | Path):
+    """The trained inference generator of a run (final weights, else the latest checkpoint)."""
+    from ecgtf.backend import tf
+    from ecgtf.models.ekgan import build_inference_generator
+
+    run_dir = Path(run_dir)
+    cfg = json.loads((run_dir / "config.json").read_text())
+    arch, pre = configs_from_run(cfg)
+    gen = build_inference_generator(arch)
+    final = run_dir / "final" / "inference_generator.weights.h5"
+    if final.exists():
+        try:
+            gen.load_weights(str(final))
+        except ValueError as exc:
+            raise ValueError(f"{final} does not fit width={arch.width}, physics_head={arch.physics_head}: {exc}") from exc
+    else:
+        latest = tf.train.latest_checkpoint(str(run_dir / "checkpoints"))
+        if latest is None:
+            raise FileNotFoundError(f"{run_dir} has neither final weights nor a checkpoint")
+        tf.train.Checkpoint(inference_generator=gen).restore(latest).expect_partial()
+    return gen, cfg, arch, pre
+
+
+class ValidationPlot:
+    """Keras callback factory: overlay of one validation record (mV) every ``every`` epochs."""
+
+    @staticmethod
+    def make(run: RunDir, generator, x, y, scale, offset, pre, every: int):
+        from ecgtf.backend import keras
+        from ecgtf.evaluation import plot_examples
+
+        class _Cb(keras.callbacks.Callback):
+            def on_epoch_end(self, epoch, logs=None):
+                if (epoch + 1) % every == 0:
+                    pred = generator(x[:1], training=False)[0].numpy()
+                    plot_examples(pred, y[:1], scale[:1], offset[:1], run / "plots", f"epoch_{epoch + 1:03d}",
+                                  n=1, pre=pre, record_ids=["val0"])
+        return _Cb()
+
+
+def predict(generator, x: np.ndarray, batch_size: int = 32) -> np.ndarray:
+    return np.concatenate([generator(x[i:i + batch_size], training=False)[0].numpy()
+                           for i in range(0, len(x), batch_size)])
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    out = args.out or Path("runs") / f"ekgan-{datetime.now():%Y%m%d-%H%M%S}"
+    try:
+        run = RunDir(out, resume=args.resume, overwrite=args.overwrite)
+        if args.resume:
+            cfg = run.read_config()
+            if "--epochs" in (argv if argv is not None else sys.argv[1:]):
+                cfg["training"]["epochs"] = args.epochs
+                run.write_config(cfg)
+        else:
+            cfg = run_config(args)
+            run.write_config(cfg)
+    except (FileExistsError, FileNotFoundError, ValueError) as exc:
+        return fail(str(exc))
+
+    from ecgtf.backend import keras, tf
+    from ecgtf.data.tfdata import make_dataset
+    from ecgtf.evaluation import evaluate_predictions, format_per_lead, plot_examples
+
+    t = cfg["training"]
+    keras.utils.set_random_seed(t["seed"])
+    setup_precision(t["mixed_precision"])
+    strategy = make_strategy(t["strategy"])
+    try:
+        data = load_split_data(cfg, progress=args.verbose > 0)
+    except (ValueError, FileNotFoundError) as exc:
+        return fail(str(exc))
+    x_tr, y_tr, *_ = data["train"]
+    x_va, y_va, sc_va, off_va, _ = data["val"]
+    batch = min(t["batch_size"], len(x_tr))
+    print(f"EKGAN[{cfg['variant']}] width={cfg['architecture']['width']} physics_head={cfg['architecture']['physics_head']} "
+          f"on {describe_devices()}, {strategy.num_replicas_in_sync} replica(s); data={cfg['data']['source']}: "
+          f"{len(x_tr)} train / {len(x_va)} val / {len(data['test'][0])} test records; run dir {run.path}")
+    train_ds = make_dataset(x_tr, y_tr, batch_size=batch, seed=t["seed"])
+    val_ds = make_dataset(x_va, y_va, batch_size=min(batch, len(x_va)), shuffle=False, drop_remainder=False)
+
+    with strategy.scope():
+        model, pairs = build_model(cfg)
+    _, pre = configs_from_run(cfg)
+    ckpt = EpochCheckpoint(run, model.checkpoint_objects(), pairs)
+    try:
+        initial_epoch = ckpt.restore() if args.resume else 0
+    except ValueError as exc:
+        return fail(str(exc))
+    if initial_epoch:
+        print(f"resuming after epoch {initial_epoch}")
+    callbacks = [
+        Timer(),
+        EpochLrDecay([o for o, _ in pairs], t["lr"], t["lr_decay"], t["lr_decay_start"]),
+        ckpt,
+        keras.callbacks.TensorBoard(log_dir=str(run / "logs")),
+        ValidationPlot.make(run, model.inference_generator, x_va, y_va, sc_va, off_va, pre, args.plot_every),
+    ]
+    start = time.perf_counter()
+    if initial_epoch < t["epochs"]:
+        model.fit(train_ds, epochs=t["epochs"], initial_epoch=initial_epoch, validation_data=val_ds,
+                  callbacks=callbacks, verbose=args.verbose)
+    train_seconds = time.perf_counter() - start
+
+    for name, net in model.checkpoint_objects().items():
+        if isinstance(net, keras.Model):
+            net.save_weights(str(run / "final" / f"{name}.weights.h5"))
+    atomic_write_json(run / "final" / "model.json", {"architecture": dataclasses.asdict(configs_from_run(cfg)[0]),
+                                                     "preprocessing": pre.to_dict()})
+    results = {}
+    for split in ("val", "test"):
+        x, y, sc, off, ids = data[split]
+        pred = predict(model.inference_generator, x)
+        results[split] = evaluate_predictions(pred, y, sc, off, pre)
+        plot_examples(pred, y, sc, off, run / "plots", f"{split}", n=2, pre=pre, record_ids=ids)
+    history = run.history()
+    metrics = {"train_seconds_this_session": train_seconds, "epochs": t["epochs"],
+               "epoch_seconds": history.get("epoch_seconds", []), **results}
+    atomic_write_json(run / "metrics.json", metrics)
+    print(f"\ntest set ({results['test']['n_records']} records), millivolts:")
+    print(format_per_lead(results["test"]))
+    o = results["test"]["overall"]
+    print(f"overall: RMSE {o['rmse_mv']:.4f} mV, MAE {o['mae_mv']:.4f} mV, PRD {o['prd_pct']:.1f} %, "
+          f"MMD {o.get('mmd', float('nan')):.4f}, HR MAE {o.get('hr_mae_bpm', float('nan')):.2f} bpm")
+    print(f"wrote {run.path}/metrics.json, final weights in {run.path}/final, plots in {run.path}/plots")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
