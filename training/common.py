@@ -139,6 +139,26 @@ class EpochLrDecay(keras.callbacks.Callback):
             logs["lr"] = self.lr_for(epoch)
 
 
+class RecalibratedValidation(keras.callbacks.Callback):
+    """After each epoch: re-estimate the generator's BatchNorm statistics on the training inputs
+    (:func:`ecgtf.models.base.recalibrate_batchnorm`), then evaluate on the validation set and add
+    ``val_*`` entries to the logs. Put it before the checkpoint callback."""
+
+    def __init__(self, model, generator, x_train, val_ds, batch_size: int = 64):
+        super().__init__()
+        self._model, self.generator, self.x_train, self.val_ds = model, generator, x_train, val_ds
+        self.batch_size = batch_size
+
+    def on_epoch_end(self, epoch, logs=None):
+        from ecgtf.models.base import recalibrate_batchnorm
+
+        recalibrate_batchnorm(self.generator, self.x_train, self.batch_size)
+        results = self._model.evaluate(self.val_ds, verbose=0, return_dict=True)
+        if logs is not None:
+            logs.update({f"val_{k}": v for k, v in results.items()})
+        print(" - ".join(f"val_{k}: {v:.4f}" for k, v in results.items()))
+
+
 class Timer(keras.callbacks.Callback):
     """Adds ``epoch_seconds`` to the logs."""
 

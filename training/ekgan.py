@@ -21,8 +21,9 @@ from pathlib import Path
 
 import numpy as np
 
-from training.common import (EpochCheckpoint, EpochLrDecay, RunDir, Timer, add_common_arguments, atomic_write_json,
-                             describe_devices, fail, make_optimizer, make_strategy, setup_precision)
+from training.common import (EpochCheckpoint, EpochLrDecay, RecalibratedValidation, RunDir, Timer,
+                             add_common_arguments, atomic_write_json, describe_devices, fail, make_optimizer,
+                             make_strategy, setup_precision)
 
 VARIANTS = ("ekgan", "no-label-generator", "no-discriminator", "pix2pix")
 
@@ -227,14 +228,18 @@ def main(argv=None) -> int:
     callbacks = [
         Timer(),
         EpochLrDecay([o for o, _ in pairs], t["lr"], t["lr_decay"], t["lr_decay_start"]),
+        RecalibratedValidation(model, model.inference_generator, x_tr, val_ds),
         ckpt,
         keras.callbacks.TensorBoard(log_dir=str(run / "logs")),
         ValidationPlot.make(run, model.inference_generator, x_va, y_va, sc_va, off_va, pre, args.plot_every),
     ]
     start = time.perf_counter()
     if initial_epoch < t["epochs"]:
-        model.fit(train_ds, epochs=t["epochs"], initial_epoch=initial_epoch, validation_data=val_ds,
-                  callbacks=callbacks, verbose=args.verbose)
+        model.fit(train_ds, epochs=t["epochs"], initial_epoch=initial_epoch, callbacks=callbacks,
+                  verbose=args.verbose)
+    else:  # nothing left to train: make sure the BatchNorm statistics fit the restored weights
+        from ecgtf.models.base import recalibrate_batchnorm
+        recalibrate_batchnorm(model.inference_generator, x_tr)
     train_seconds = time.perf_counter() - start
 
     for name, net in model.checkpoint_objects().items():

@@ -33,3 +33,28 @@ class ReconstructionGAN(keras.Model):
         x, y = data
         err = tf.cast(y, tf.float32) - tf.cast(self(x, training=False), tf.float32)
         return self._report({"l1": tf.reduce_mean(tf.abs(err)), "rmse": tf.sqrt(tf.reduce_mean(tf.square(err)))})
+
+
+def recalibrate_batchnorm(model: keras.Model, x, batch_size: int = 64) -> int:
+    """Re-estimate every BatchNormalization layer's moving mean/variance over ``x``.
+
+    Runs ``model(x, training=True)`` batch by batch (eagerly) with the momentum of batch ``k`` set
+    to k/(k+1), so the moving statistics become the equal-weight average of the per-batch
+    statistics: the population statistics of the *current* weights. A GAN generator's weights
+    change too fast for the default exponential average (momentum 0.99) to keep up; without this,
+    inference-mode outputs can be no better than zeros. Returns the number of layers updated.
+    Weights other than the BN statistics are untouched.
+    """
+    bns = [layer for layer in model.submodules if isinstance(layer, keras.layers.BatchNormalization)]
+    if not bns:
+        return 0
+    saved = [layer.momentum for layer in bns]
+    try:
+        for k, start in enumerate(range(0, len(x), batch_size)):
+            for layer in bns:
+                layer.momentum = k / (k + 1.0)
+            model(x[start:start + batch_size], training=True)
+    finally:
+        for layer, m in zip(bns, saved):
+            layer.momentum = m
+    return len(bns)

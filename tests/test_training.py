@@ -1,0 +1,101 @@
+"""Trainer CLIs on tiny configs: help, run directory safety, kill -9 + --resume, bad input."""
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+TINY = ["--n-synthetic", "24", "--width", "0.0625", "--batch-size", "4", "--verbose", "0"]
+
+
+def _run(module, *args, timeout=600):
+    env = {**os.environ, "ECGTF_NO_PROGRESS": "1", "PYTHONUNBUFFERED": "1"}
+    return subprocess.run([sys.executable, "-m", module, *map(str, args)], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.mark.parametrize("module", ["training.ekgan", "training.lstm_gan", "training.evaluate",
+                                    "training.evaluate_lstm_gan"])
+def test_help(module):
+    r = _run(module, "--help")
+    assert r.returncode == 0 and "usage:" in r.stdout
+
+
+def test_ekgan_run_dir_contents_and_overwrite_protection(tmp_path):
+    out = tmp_path / "run"
+    r = _run("training.ekgan", *TINY, "--epochs", "2", "--out", out)
+    assert r.returncode == 0, r.stderr[-2000:]
+    for name in ("config.json", "history.json", "metrics.json", "final/inference_generator.weights.h5",
+                 "final/model.json", "plots/epoch_002_val0.png"):
+        assert (out / name).exists(), name
+    hist = json.loads((out / "history.json").read_text())
+    assert len(hist["g_l1"]) == 2 and len(hist["val_l1"]) == 2 and hist["lr"] == [1e-4, 1e-4]
+    assert any((out / "logs").rglob("events.out.tfevents.*"))
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert set(metrics["test"]["per_lead"]) >= {"I", "aVR", "V6"}
+    again = _run("training.ekgan", *TINY, "--epochs", "2", "--out", out)
+    assert again.returncode == 2 and "--resume" in again.stderr and "--overwrite" in again.stderr
+
+    # evaluation CLI with the ridge baseline on the same run
+    ev = _run("training.evaluate", out, "--ridge", "--plots", "1")
+    assert ev.returncode == 0, ev.stderr[-2000:]
+    assert "ridge (Lead I window)" in ev.stdout and (out / "evaluation" / "evaluation_test.json").exists()
+
+    # a checkpoint from another width is refused with a clear message
+    cfg = json.loads((out / "config.json").read_text())
+    cfg["architecture"]["width"] = 0.125
+    (out / "config.json").write_text(json.dumps(cfg))
+    bad = _run("training.ekgan", "--out", out, "--resume", "--epochs", "3", "--verbose", "0")
+    assert bad.returncode == 2 and "does not fit this model" in bad.stderr
+
+
+def test_kill_9_then_resume_loses_at_most_one_epoch(tmp_path):
+    out = tmp_path / "run"
+    env = {**os.environ, "ECGTF_NO_PROGRESS": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "training.ekgan", *TINY, "--epochs", "30", "--out", str(out)],
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 300
+    while time.time() < deadline and not (out / "checkpoints" / "ckpt-2.index").exists():
+        time.sleep(0.05)
+    assert (out / "checkpoints" / "ckpt-2.index").exists(), "training did not reach epoch 2"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    hist = json.loads((out / "history.json").read_text())
+    done = len(hist["g_l1"])
+    assert done >= 2
+    r = _run("training.ekgan", "--out", out, "--resume", "--epochs", str(done + 2), "--verbose", "0")
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert f"resuming after epoch {done}" in r.stdout
+    hist = json.loads((out / "history.json").read_text())
+    assert len(hist["g_l1"]) == done + 2
+
+
+def test_bad_inputs(tmp_path):
+    r = _run("training.ekgan", "--data", str(tmp_path / "missing"), "--out", tmp_path / "a", "--verbose", "0")
+    assert r.returncode == 2 and "expected 'synthetic', 'ptbxl', 'ludb' or an existing directory" in r.stderr
+    (tmp_path / "empty").mkdir()
+    r = _run("training.ekgan", "--data", str(tmp_path / "empty"), "--out", tmp_path / "b", "--verbose", "0")
+    assert r.returncode == 2 and "no WFDB records" in r.stderr
+    r = _run("training.ekgan", "--resume", "--out", tmp_path / "nothing")
+    assert r.returncode == 2 and "not a run directory" in r.stderr
+    r = _run("training.ekgan", "--physics-head", "--normalization", "per_lead", "--out", tmp_path / "c")
+    assert r.returncode == 2 and "--normalization fixed" in r.stderr
+
+
+def test_lstm_gan_trains_and_resumes(tmp_path):
+    out = tmp_path / "lstm"
+    args = ["--n-synthetic", "12", "--batch-size", "32", "--verbose", "0"]
+    r = _run("training.lstm_gan", *args, "--epochs", "1", "--out", out)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert (out / "final" / "generator.weights.h5").exists() and (out / "plots" / "epoch_001.png").exists()
+    r = _run("training.lstm_gan", "--out", out, "--resume", "--epochs", "2", "--verbose", "0")
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert len(json.loads((out / "history.json").read_text())["g_loss"]) == 2
+    ev = _run("training.evaluate_lstm_gan", out, "--n", "40")
+    assert ev.returncode == 0, ev.stderr[-2000:]
+    assert "one_nn_accuracy" in ev.stdout and (out / "evaluation" / "evaluation.json").exists()

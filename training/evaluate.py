@@ -1,0 +1,113 @@
+"""Evaluate trained Lead I → 12-lead runs (and the ridge baseline) on held-out patients.
+
+    python -m training.evaluate runs/ekgan-ptbxl runs/pix2pix-ptbxl --ridge
+    python -m training.evaluate runs/ekgan-ptbxl --data ludb --ridge      # external set: all of LUDB
+
+By default each run is evaluated on its own test split (PTB-XL fold 10, or the patient split of
+its data). With ``--data`` every run is evaluated on all records of that source instead. The ridge
+baseline is fitted on the training split of the first run's data with its preprocessing.
+Prints a table (overall metrics, mV) and the per-lead table of each model; writes JSON and plots.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m training.evaluate", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("runs", nargs="+", type=Path, help="run directories written by training.ekgan")
+    p.add_argument("--data", default=None, help="evaluate on all records of this source (e.g. ludb) instead")
+    p.add_argument("--data-dir", type=Path, default=None)
+    p.add_argument("--split", choices=["val", "test"], default="test", help="split of the run's own data")
+    p.add_argument("--ridge", action="store_true", help="add the ridge-regression baseline")
+    p.add_argument("--out", type=Path, default=None, help="output folder (default <first run>/evaluation)")
+    p.add_argument("--plots", type=int, default=2, help="overlay plots per model (default 2)")
+    return p
+
+
+def _name(run: Path, cfg: dict) -> str:
+    arch = cfg["architecture"]
+    tag = cfg["variant"] + ("+physics" if arch["physics_head"] else "")
+    return f"{tag} w{arch['width']:g} ({run.name})"
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    from training.common import atomic_write_json, fail
+    from training.ekgan import configs_from_run, load_generator, load_split_data, predict
+
+    from ecgtf.evaluation import evaluate_predictions, format_per_lead, format_table, plot_examples
+
+    for r in args.runs:
+        if not (r / "config.json").exists():
+            return fail(f"{r} is not a run directory (no config.json)")
+    out = args.out or args.runs[0] / "evaluation"
+    out.mkdir(parents=True, exist_ok=True)
+    results, cache = {}, {}
+    first_cfg = json.loads((args.runs[0] / "config.json").read_text())
+
+    def data_for(cfg: dict):
+        key = (cfg["preprocessing"]["normalization"], json.dumps(cfg["data"], sort_keys=True), cfg["training"]["seed"])
+        if key not in cache:
+            if args.data:
+                from ecgtf.data.sources import load_source
+                from ecgtf.preprocessing.ekgan import prepare_pairs
+
+                _, pre = configs_from_run(cfg)
+                ds = load_source(args.data, args.data_dir, seed=cfg["training"]["seed"])
+                x, y, sc, off = prepare_pairs(ds.signals, ds.fs, pre)
+                split = {"eval": (x, y, sc, off, ds.record_ids)}
+                if args.ridge:
+                    split["train"] = load_split_data(cfg)["train"]
+            else:
+                d = load_split_data(cfg)
+                split = {"eval": d[args.split], "train": d["train"]}
+            cache[key] = split
+        return cache[key]
+
+    for run in args.runs:
+        try:
+            gen, cfg, arch, pre = load_generator(run)
+            d = data_for(cfg)
+        except (ValueError, FileNotFoundError) as exc:
+            return fail(f"{run}: {exc}")
+        x, y, sc, off, ids = d["eval"]
+        pred = predict(gen, x)
+        name = _name(run, cfg)
+        results[name] = evaluate_predictions(pred, y, sc, off, pre)
+        plot_examples(pred, y, sc, off, out, run.name, n=args.plots, pre=pre, record_ids=ids)
+
+    if args.ridge:
+        from ecgtf.models.ridge import RidgeLeadRegressor
+        from ecgtf.preprocessing.ekgan import leads_from_model, pad_rows
+
+        _, pre = configs_from_run(first_cfg)
+        d = data_for(first_cfg)
+        x_tr, y_tr = d["train"][:2]
+        ridge = RidgeLeadRegressor().fit(leads_from_model(x_tr, pre)[:, 0], leads_from_model(y_tr, pre))
+        x, y, sc, off, ids = d["eval"]
+        pred = pad_rows(ridge.predict(leads_from_model(x, pre)[:, 0]), pre)
+        results["ridge (Lead I window)"] = evaluate_predictions(pred, y, sc, off, pre)
+        plot_examples(pred, y, sc, off, out, "ridge", n=args.plots, pre=pre, record_ids=ids)
+
+    where = args.data or f"{first_cfg['data']['source']} {args.split} split"
+    print(f"\nEvaluation on {where} ({next(iter(results.values()))['n_records']} records), overall, mV:")
+    print(format_table(results))
+    for name, r in results.items():
+        print(f"\n{name}: per lead")
+        print(format_per_lead(r))
+    tag = (args.data or args.split).replace("/", "_")
+    atomic_write_json(out / f"evaluation_{tag}.json", results)
+    (out / f"evaluation_{tag}.txt").write_text(format_table(results) + "\n")
+    print(f"\nwrote {out}/evaluation_{tag}.json and overlay plots to {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
