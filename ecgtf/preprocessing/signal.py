@@ -71,6 +71,19 @@ def resample(x: np.ndarray, fs_in: float, fs_out: float) -> np.ndarray:
     return sps.resample_poly(x, ratio.numerator, ratio.denominator, axis=-1)
 
 
+def resample_poly_filter(up: int, down: int) -> np.ndarray:
+    """The anti-aliasing FIR that ``scipy.signal.resample_poly(x, up, down)`` uses (Kaiser β = 5).
+
+    ``firwin(2·10·max(up, down) + 1, 1 / max(up, down), window=("kaiser", 5.0)) · up`` — exported
+    in model metadata so that other implementations (the Android Java core) filter identically.
+    """
+    g = np.gcd(up, down)
+    up, down = up // g, down // g
+    max_rate = max(up, down)
+    half_len = 10 * max_rate
+    return sps.firwin(2 * half_len + 1, 1.0 / max_rate, window=("kaiser", 5.0)) * up
+
+
 def downsample(x: np.ndarray, factor: int) -> np.ndarray:
     """Integer-factor decimation with the same anti-aliasing FIR as :func:`resample`."""
     return sps.resample_poly(x, 1, factor, axis=-1)

@@ -1,0 +1,176 @@
+"""Benchmark exported TFLite files: size, accuracy and latency, with the Keras model as the first row.
+
+    python -m export.benchmark runs/ekgan-ptbxl/export/*.tflite
+    python -m export.benchmark runs/demo/export/ekgan_int8.tflite --threads 1,2,4 --runs 100
+
+For each file: size, error vs Keras (RMS / std of the Keras output) and vs ground truth (RMSE, in
+the model's output units) on the held-out windows saved by ``python -m export`` (``heldout.npz``),
+latency p50/p90/p99 over ``--runs`` single inferences after ``--warmup`` at each thread count
+(LiteRT's default XNNPACK CPU delegate), and the peak memory of a fresh process that loads the
+model and runs it (RSS high-water mark minus that of the same process before loading).
+Every file runs in its own subprocess so one model's memory does not count against another's.
+Timings on shared machines drift: compare rows of one run, not numbers across runs.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m export.benchmark", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("files", nargs="+", type=Path, help=".tflite files written by python -m export")
+    p.add_argument("--threads", default="1,2,4", help="thread counts (default 1,2,4)")
+    p.add_argument("--runs", type=int, default=50, help="timed inferences per thread count (default 50)")
+    p.add_argument("--warmup", type=int, default=5)
+    p.add_argument("--no-keras", action="store_true", help="skip the Keras reference row")
+    p.add_argument("--out", type=Path, default=None, help="JSON output (default benchmark.json next to the first file)")
+    p.add_argument("--worker", default=None, help=argparse.SUPPRESS)
+    return p
+
+
+def _proc_kb(field: str) -> float:
+    """A field of /proc/self/status in kB (VmRSS: resident now, VmHWM: resident high-water mark)."""
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith(field + ":"):
+                return float(line.split()[1])
+    raise RuntimeError(f"{field} not in /proc/self/status")
+
+
+def worker(spec: dict) -> dict:
+    """Runs in a fresh process: load one model, time it, return outputs, latencies and peak memory.
+
+    Peak memory = resident high-water mark at the end minus resident size just before loading.
+    """
+    import time
+
+    data = np.load(spec["heldout"])
+    inputs = data["inputs"]
+    if spec["kind"] == "keras":
+        from ecgtf.backend import tf
+
+        tf.config.threading.set_intra_op_parallelism_threads(spec["threads"][0])
+        from export.tflite import load_mobile_module
+
+        base = _proc_kb("VmRSS")
+        module = load_mobile_module(spec["run"])
+        runners = {spec["threads"][0]: lambda x: module(x[None])[0]}
+    else:
+        from ai_edge_litert.interpreter import Interpreter
+
+        base = _proc_kb("VmRSS")
+        iname, oname = spec["io"]
+        runners = {}
+        for threads in spec["threads"]:
+            interp = Interpreter(model_path=spec["file"], num_threads=threads)
+            runner = interp.get_signature_runner()
+
+            def run(x, interp=interp, runner=runner):
+                interp.reset_all_variables()  # LSTM state: every inference is independent
+                return runner(**{iname: x[None].astype(np.float32)})[oname][0]
+            runners[threads] = run
+    latency = {}
+    for threads, run in runners.items():
+        for _ in range(spec["warmup"]):
+            run(inputs[0])
+        times = []
+        for i in range(spec["runs"]):
+            start = time.perf_counter()
+            run(inputs[i % len(inputs)])
+            times.append((time.perf_counter() - start) * 1e3)
+        latency[str(threads)] = times
+    outputs = np.stack([next(iter(runners.values()))(x) for x in inputs])
+    return {"latency_ms": latency, "outputs": outputs.tolist(),
+            "peak_rss_mb": (_proc_kb("VmHWM") - base) / 1024.0}
+
+
+def _measure(spec: dict) -> dict:
+    root = Path(__file__).resolve().parents[1]
+    r = subprocess.run([sys.executable, "-m", "export.benchmark", "--worker", json.dumps(spec), "x"],
+                       capture_output=True, text=True, cwd=root)
+    line = next((ln for ln in r.stdout.splitlines() if ln.startswith("@@RESULT@@")), None)
+    if r.returncode != 0 or line is None:
+        raise RuntimeError(f"benchmark worker failed for {spec.get('file') or spec.get('run')}: {r.stderr[-1500:]}")
+    return json.loads(line[len("@@RESULT@@"):])
+
+
+def _merge_keras(results: list[dict]) -> dict:
+    """One Keras row from per-thread-count processes (outputs from the first, the largest peak memory)."""
+    return {"outputs": results[0]["outputs"], "peak_rss_mb": max(r["peak_rss_mb"] for r in results),
+            "latency_ms": {k: v for r in results for k, v in r["latency_ms"].items()}}
+
+
+def _row(name: str, size: int | None, res: dict, keras_out, truth) -> dict:
+    out = np.asarray(res["outputs"])
+    row = {"model": name, "size_mb": None if size is None else size / 1e6, "peak_rss_mb": res["peak_rss_mb"],
+           "rel_rms_vs_keras": float(np.sqrt(np.mean((out - keras_out) ** 2)) / np.std(keras_out)),
+           "rmse_vs_truth": float(np.sqrt(np.mean((out - truth) ** 2))) if truth is not None and truth.size else None,
+           "latency_ms": {}}
+    for threads, t in res["latency_ms"].items():
+        row["latency_ms"][threads] = {q: float(np.percentile(t, int(q[1:]))) for q in ("p50", "p90", "p99")}
+    return row
+
+
+def format_table(rows: list[dict]) -> str:
+    threads = list(rows[0]["latency_ms"])
+    head = f"{'model':<26}{'size MB':>9}{'err vs Keras':>14}{'RMSE truth':>12}" + \
+        "".join(f"{'p50/p90/p99 ms @' + t:>24}" for t in threads) + f"{'peak MB':>9}"
+    lines = [head, "-" * len(head)]
+    for r in rows:
+        size = "-" if r["size_mb"] is None else f"{r['size_mb']:.2f}"
+        truth = "-" if r["rmse_vs_truth"] is None else f"{r['rmse_vs_truth']:.4f}"
+        lat = "".join(f"{'{:.2f}/{:.2f}/{:.2f}'.format(*(r['latency_ms'][t][q] for q in ('p50', 'p90', 'p99'))):>24}"
+                      for t in threads)
+        lines.append(f"{r['model']:<26}{size:>9}{r['rel_rms_vs_keras']:>14.5f}{truth:>12}{lat}{r['peak_rss_mb']:>9.1f}")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.worker:
+        print("@@RESULT@@" + json.dumps(worker(json.loads(args.worker))))
+        return 0
+    from training.common import atomic_write_json, fail
+
+    threads = [int(t) for t in args.threads.split(",")]
+    metas = []
+    for f in args.files:
+        meta_path = f.with_suffix(".json")
+        if not f.exists() or not meta_path.exists():
+            return fail(f"{f}: expected a .tflite file with its metadata {meta_path.name} (written by python -m export)")
+        metas.append(json.loads(meta_path.read_text()))
+    heldout = args.files[0].parent / "heldout.npz"
+    if not heldout.exists():
+        return fail(f"{heldout} not found: run python -m export first (it saves the held-out windows)")
+    with np.load(heldout) as z:
+        keras_out, truth = z["keras"], z["truth"]
+    rows = []
+    common = {"heldout": str(heldout), "threads": threads, "runs": args.runs, "warmup": args.warmup}
+    try:
+        if not args.no_keras:
+            res = _merge_keras([_measure({**common, "kind": "keras", "run": metas[0]["run"], "threads": [t]})
+                                for t in threads])
+            rows.append(_row("keras (float32)", None, res, keras_out, truth))
+        for f, meta in zip(args.files, metas):
+            io = (meta["inputs"][0]["name"], meta["outputs"][0]["name"])
+            res = _measure({**common, "kind": "tflite", "file": str(f), "io": io})
+            rows.append(_row(f"tflite {meta['format']}", f.stat().st_size, res, keras_out, truth))
+    except RuntimeError as exc:
+        return fail(str(exc))
+    print(f"held-out windows: {len(keras_out)}; {args.runs} timed runs per thread count, batch 1, LiteRT XNNPACK on CPU")
+    print(format_table(rows))
+    out = args.out or args.files[0].parent / "benchmark.json"
+    atomic_write_json(out, {"rows": rows, "threads": threads, "runs": args.runs})
+    print(f"wrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

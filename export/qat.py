@@ -1,0 +1,96 @@
+"""Quantization-aware fine-tuning of the EKGAN inference generator with tensorflow-model-optimization.
+
+The trained generator is wrapped with fake-quantization (``tfmot.quantization.keras``; the physics
+head, a weight-free custom layer, stays float), then fine-tuned for ``steps`` steps with its
+training losses — λ·L1 to the target plus the adversarial BCE against the run's (frozen)
+discriminator — and converted with the float ranges learned during fine-tuning.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ecgtf.backend import keras, tf
+
+
+def _quantize(generator: keras.Model) -> keras.Model:
+    import tensorflow_model_optimization as tfmot
+
+    from ecgtf.models.ekgan import PhysicsHead
+
+    qk = tfmot.quantization.keras
+
+    class NoOp(qk.QuantizeConfig):
+        def get_weights_and_quantizers(self, layer):
+            return []
+
+        def get_activations_and_quantizers(self, layer):
+            return []
+
+        def set_quantize_weights(self, layer, quantize_weights):
+            pass
+
+        def set_quantize_activations(self, layer, quantize_activations):
+            pass
+
+        def get_output_quantizers(self, layer):
+            return []
+
+        def get_config(self):
+            return {}
+
+    def annotate(layer):
+        if isinstance(layer, PhysicsHead):
+            return qk.quantize_annotate_layer(layer, NoOp())
+        return qk.quantize_annotate_layer(layer) if not isinstance(layer, keras.layers.InputLayer) else layer
+
+    try:
+        annotated = keras.models.clone_model(generator, clone_function=annotate)
+        with qk.quantize_scope({"NoOp": NoOp, "PhysicsHead": PhysicsHead}):
+            quantized = qk.quantize_apply(annotated)
+    except Exception as exc:
+        raise ValueError(f"tensorflow-model-optimization cannot wrap {generator.name} for QAT: {exc}") from exc
+    # start from the trained float weights
+    quantized.set_weights(_map_weights(generator, quantized))
+    return quantized
+
+
+def _map_weights(float_model, q_model):
+    """The quantized model's weights, taking the float model's trained values where names and shapes match.
+
+    ``quantize_apply`` keeps the wrapped layers' weight names (``ig_enc0_conv/kernel:0``) and adds
+    its own range variables (``quant_…/kernel_min``), which keep their initial values.
+    """
+    trained = {w.name: w.numpy() for w in float_model.weights}
+    return [trained[w.name] if w.name in trained and trained[w.name].shape == tuple(w.shape) else w.numpy()
+            for w in q_model.weights]
+
+
+def qat_finetune(generator: keras.Model, x: np.ndarray, y: np.ndarray, discriminator: keras.Model | None = None,
+                 steps: int = 200, lr: float = 1e-5, lambda_l1: float = 50.0, batch_size: int = 8,
+                 seed: int = 0, progress: bool = True) -> tuple[keras.Model, list[float]]:
+    """Fine-tune a fake-quantized copy of ``generator`` on (x, y) model-layout pairs; returns (model, losses)."""
+    from ecgtf.models.ekgan import adversarial_loss, l1
+    from ecgtf.progress import progress_bar
+
+    if steps < 1:
+        raise ValueError(f"QAT needs steps >= 1, got {steps}")
+    qgen = _quantize(generator)
+    opt = keras.optimizers.Adam(lr, beta_1=0.5)
+
+    @tf.function
+    def step(xb, yb):
+        with tf.GradientTape() as tape:
+            out = qgen(xb, training=True)[0]
+            loss = lambda_l1 * l1(yb, out)
+            if discriminator is not None:
+                loss += adversarial_loss(discriminator([xb, out], training=False), True)
+        grads = tape.gradient(loss, qgen.trainable_variables)
+        opt.apply_gradients(zip(grads, qgen.trainable_variables))
+        return loss
+
+    rng = np.random.default_rng(seed)
+    losses = []
+    for _ in progress_bar(range(steps), total=steps, desc="QAT fine-tuning", disable=not progress or None):
+        idx = rng.integers(0, len(x), size=min(batch_size, len(x)))
+        losses.append(float(step(tf.constant(x[idx]), tf.constant(y[idx]))))
+    return qgen, losses

@@ -1,0 +1,233 @@
+"""TFLite conversion for ecgtf models: mobile signatures, quantization formats, builtin-ops check.
+
+Mobile signatures (batch 1, named tensors, signature ``serving_default``):
+
+- EKGAN: ``lead_i`` float32 (1, 512) — preprocessed Lead I (see the metadata) → ``leads``
+  float32 (1, 12, 512) in canonical lead order. The (16, 512, 1) replication and zero padding
+  happen inside the graph.
+- LSTM-GAN: ``noise`` float32 (1, 100, 12), N(0, 1) → ``beat`` float32 (1, 400).
+
+Formats: ``float32``; ``float16`` (weights); ``dynamic`` (int8 weights, float activations);
+``int8`` (full-integer weights and activations, calibrated on training windows; float32 I/O);
+``qat`` (int8 after quantization-aware fine-tuning, see :mod:`export.qat`).
+"""
+from __future__ import annotations
+
+from typing import Callable, Iterable
+
+import numpy as np
+
+from ecgtf.backend import tf
+
+FORMATS = ("float32", "float16", "dynamic", "int8", "qat")
+
+
+class FlexOpError(RuntimeError):
+    """The model needs ops outside TFLite's builtin set (Flex / SELECT_TF_OPS or custom ops)."""
+
+
+class EkganMobile(tf.Module):
+    """Lead I (1, 512) → 12 leads (1, 12, 512) around an inference generator."""
+
+    input_name, output_name = "lead_i", "leads"
+
+    def __init__(self, generator, pad_rows: int = 2):
+        super().__init__()
+        self.generator = generator
+        self.pad_rows = pad_rows
+        self.length = int(generator.input_shape[2])
+
+    @tf.function
+    def _serve(self, lead_i):
+        x = tf.reshape(lead_i, [1, 1, self.length, 1])
+        x = tf.tile(x, [1, 12, 1, 1])
+        x = tf.pad(x, [[0, 0], [self.pad_rows, self.pad_rows], [0, 0], [0, 0]])
+        y = self.generator(x, training=False)[0]
+        return {"leads": tf.reshape(y[:, self.pad_rows:self.pad_rows + 12, :, 0], [1, 12, self.length])}
+
+    def concrete_function(self):
+        return self._serve.get_concrete_function(tf.TensorSpec([1, self.length], tf.float32, name="lead_i"))
+
+    def __call__(self, lead_i: np.ndarray) -> np.ndarray:
+        return self._serve(tf.constant(lead_i, tf.float32))["leads"].numpy()
+
+
+class LstmGanMobile(tf.Module):
+    """Noise (1, 100, 12) → one beat (1, 400) around the LSTM-GAN generator."""
+
+    input_name, output_name = "noise", "beat"
+
+    def __init__(self, generator):
+        super().__init__()
+        self.generator = generator
+        self.noise_shape = tuple(int(d) for d in generator.input_shape[1:])
+
+    @tf.function
+    def _serve(self, noise):
+        beat = self.generator(noise, training=False)
+        return {"beat": tf.reshape(beat, [1, -1])}
+
+    def concrete_function(self):
+        return self._serve.get_concrete_function(tf.TensorSpec((1,) + self.noise_shape, tf.float32, name="noise"))
+
+    def __call__(self, noise: np.ndarray) -> np.ndarray:
+        return self._serve(tf.constant(noise, tf.float32))["beat"].numpy()
+
+
+def load_mobile_module(run_dir):
+    """The mobile module (batch-1 signature around the trained generator) of a run directory."""
+    import json
+    from pathlib import Path
+
+    run_dir = Path(run_dir)
+    cfg = json.loads((run_dir / "config.json").read_text())
+    if cfg.get("model") == "ekgan":
+        from training.ekgan import load_generator
+
+        gen, _, _, pre = load_generator(run_dir)
+        return EkganMobile(gen, pre.pad_rows)
+    if cfg.get("model") == "lstm_gan":
+        from ecgtf.models.lstm_gan import build_generator
+
+        gen = build_generator()
+        gen.load_weights(str(run_dir / "final" / "generator.weights.h5"))
+        return LstmGanMobile(gen)
+    raise ValueError(f"{run_dir}/config.json: unknown model {cfg.get('model')!r}; expected 'ekgan' or 'lstm_gan'")
+
+
+def convert(module, fmt: str, representative: Callable[[], Iterable] | None = None) -> bytes:
+    """Convert a mobile module to TFLite bytes in ``fmt`` with builtin ops only.
+
+    ``representative`` yields lists of calibration inputs (required for ``int8``).
+    Raises :class:`FlexOpError` if any op would need Flex/SELECT_TF_OPS.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; expected one of {FORMATS}")
+    converter = tf.lite.TFLiteConverter.from_concrete_functions([module.concrete_function()], module)
+    converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS]
+    if fmt == "float16":
+        converter.optimizations = [tf.lite.Optimize.DEFAULT]
+        converter.target_spec.supported_types = [tf.float16]
+    elif fmt in ("dynamic", "qat"):
+        converter.optimizations = [tf.lite.Optimize.DEFAULT]
+    elif fmt == "int8":
+        if representative is None:
+            raise ValueError("int8 needs a representative dataset (calibration windows)")
+        converter.optimizations = [tf.lite.Optimize.DEFAULT]
+        converter.representative_dataset = representative
+        converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+    try:
+        content = converter.convert()
+    except Exception as exc:  # the converter raises ConverterError with the op list
+        text = str(exc)
+        if "Flex" in text or "SELECT_TF_OPS" in text or "not supported" in text.lower():
+            raise FlexOpError(f"conversion to {fmt} needs ops outside TFLite's builtin set (mobile builds have "
+                              f"no Flex delegate); export with a fixed batch of 1 and builtin-compatible layers. "
+                              f"Converter said: {text[:1500]}") from exc
+        raise
+    check_builtin_only(content)
+    return ensure_signature(content, module.input_name, module.output_name)
+
+
+def ensure_signature(content: bytes, input_name: str, output_name: str) -> bytes:
+    """Add a ``serving_default`` SignatureDef (one input, one output) if the converter left none.
+
+    The converter drops signatures on some paths (e.g. quantization-aware models); the signature
+    only maps names to the subgraph's input/output tensor indices.
+    """
+    from tensorflow.lite.python import schema_py_generated as schema
+    from tensorflow.lite.tools import flatbuffer_utils
+
+    model = flatbuffer_utils.convert_bytearray_to_object(bytearray(content))
+    if model.signatureDefs:
+        return content
+    sg = model.subgraphs[0]
+    if len(sg.inputs) != 1 or len(sg.outputs) != 1:
+        raise ValueError(f"expected one input and one output tensor, got {len(sg.inputs)} and {len(sg.outputs)}")
+
+    def tensor_map(name, index):
+        m = schema.TensorMapT()
+        m.name, m.tensorIndex = name.encode(), int(index)
+        return m
+
+    sig = schema.SignatureDefT()
+    sig.inputs = [tensor_map(input_name, sg.inputs[0])]
+    sig.outputs = [tensor_map(output_name, sg.outputs[0])]
+    sig.signatureKey = b"serving_default"
+    sig.subgraphIndex = 0
+    model.signatureDefs = [sig]
+    return bytes(flatbuffer_utils.convert_object_to_bytearray(model))
+
+
+def op_names(content: bytes) -> set[str]:
+    from ai_edge_litert.interpreter import Interpreter
+
+    interp = Interpreter(model_content=content)
+    return {op["op_name"] for op in interp._get_ops_details()}  # noqa: SLF001 (only public op listing)
+
+
+def check_builtin_only(content: bytes) -> None:
+    """Raise :class:`FlexOpError` if the model contains Flex or custom ops."""
+    from tensorflow.lite.tools import flatbuffer_utils
+
+    model = flatbuffer_utils.convert_bytearray_to_object(bytearray(content))
+    bad = []
+    for code in model.operatorCodes:
+        custom = code.customCode.decode() if isinstance(code.customCode, bytes) else code.customCode
+        if custom:
+            bad.append(custom)
+    if bad:
+        raise FlexOpError(f"model contains non-builtin ops {sorted(set(bad))}: LiteRT on Android without the "
+                          "Flex delegate cannot run it")
+
+
+def strip_tensor_names(content: bytes, keep: Iterable[str] = ()) -> bytes:
+    """Replace internal tensor names with short ones (signatures refer to tensors by index).
+
+    The converter keeps long TensorFlow names (layer scopes), which can dominate small models.
+    Names of the signature's input/output tensors and any name in ``keep`` are preserved.
+    """
+    from tensorflow.lite.tools import flatbuffer_utils
+
+    model = flatbuffer_utils.convert_bytearray_to_object(bytearray(content))
+    keep_idx = set()
+    for sg in model.subgraphs:
+        keep_idx |= set(int(i) for i in sg.inputs) | set(int(i) for i in sg.outputs)
+    keep = set(keep)
+    for sg in model.subgraphs:
+        for i, tensor in enumerate(sg.tensors):
+            name = tensor.name.decode() if isinstance(tensor.name, bytes) else (tensor.name or "")
+            if i in keep_idx or name in keep:
+                continue
+            tensor.name = f"t{i}".encode()
+    return bytes(flatbuffer_utils.convert_object_to_bytearray(model))
+
+
+def io_details(content: bytes) -> dict:
+    """Names, shapes, dtypes and quantization parameters of the signature's inputs and outputs."""
+    from ai_edge_litert.interpreter import Interpreter
+
+    interp = Interpreter(model_content=content)
+    sig = interp.get_signature_list()["serving_default"]
+    runner = interp.get_signature_runner()
+    details = {"signature": "serving_default", "inputs": [], "outputs": []}
+    for kind, names, info in (("inputs", sig["inputs"], runner.get_input_details()),
+                              ("outputs", sig["outputs"], runner.get_output_details())):
+        for name in names:
+            d = info[name]
+            scale, zero = d["quantization"]
+            details[kind].append({"name": name, "shape": [int(s) for s in d["shape"]], "dtype": np.dtype(d["dtype"]).name,
+                                  "quantization": {"scale": float(scale), "zero_point": int(zero)} if scale else None})
+    return details
+
+
+def tensor_types(content: bytes) -> dict[str, int]:
+    """Count of tensors per dtype (shows what the quantizer did)."""
+    from ai_edge_litert.interpreter import Interpreter
+
+    interp = Interpreter(model_content=content)
+    counts: dict[str, int] = {}
+    for t in interp.get_tensor_details():
+        k = np.dtype(t["dtype"]).name
+        counts[k] = counts.get(k, 0) + 1
+    return counts
