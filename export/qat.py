@@ -39,7 +39,7 @@ def _quantize(generator: keras.Model) -> keras.Model:
             return {}
 
     def annotate(layer):
-        if isinstance(layer, PhysicsHead):
+        if isinstance(layer, (PhysicsHead, keras.layers.Rescaling)):
             return qk.quantize_annotate_layer(layer, NoOp())
         return qk.quantize_annotate_layer(layer) if not isinstance(layer, keras.layers.InputLayer) else layer
 

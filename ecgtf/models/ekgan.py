@@ -94,18 +94,27 @@ def _encoder(x, cfg: EkganConfig, prefix: str):
     return x, skips
 
 
-def _decoder(x, skips, cfg: EkganConfig, prefix: str, use_skips: bool):
+def _skip(skip, scales, k: int, name: str):
+    """Skip tensor ``k`` (0 = deepest concat), multiplied by ``scales[k]`` when given (export-time only)."""
+    if scales is None:
+        return skip
+    return keras.layers.Rescaling(float(scales[k]), name=name)(skip)
+
+
+def _decoder(x, skips, cfg: EkganConfig, prefix: str, use_skips: bool, skip_scales=None):
     dec_strides = list(reversed(cfg.strides))  # (1, 2), 2, 2, 2, 2
     for i, f in enumerate(cfg.decoder_filters):
         if i and use_skips:
-            x = keras.layers.Concatenate(name=f"{prefix}_dec{i}_concat")([x, skips[-i - 1]])
+            skip = _skip(skips[-i - 1], skip_scales, i - 1, f"{prefix}_dec{i}_skip_scale")
+            x = keras.layers.Concatenate(name=f"{prefix}_dec{i}_concat")([x, skip])
         x = keras.layers.Conv2DTranspose(scaled(f, cfg.width), cfg.kernel, dec_strides[i], padding="same",
                                          use_bias=False, kernel_initializer=normal_init(cfg.init_std),
                                          name=f"{prefix}_dec{i}_deconv")(x)
         x = keras.layers.BatchNormalization(name=f"{prefix}_dec{i}_bn")(x)
         x = keras.layers.ReLU(name=f"{prefix}_dec{i}_relu")(x)
     if use_skips:
-        x = keras.layers.Concatenate(name=f"{prefix}_out_concat")([x, skips[0]])
+        skip = _skip(skips[0], skip_scales, len(cfg.decoder_filters) - 1, f"{prefix}_out_skip_scale")
+        x = keras.layers.Concatenate(name=f"{prefix}_out_concat")([x, skip])
     return keras.layers.Conv2DTranspose(1, cfg.kernel, dec_strides[-1], padding="same", use_bias=False,
                                         kernel_initializer=normal_init(cfg.init_std), name=f"{prefix}_out")(x)
 
@@ -140,19 +149,23 @@ class PhysicsHead(keras.layers.Layer):
         return {**super().get_config(), "pad_rows": self.pad_rows}
 
 
-def _generator(cfg: EkganConfig, prefix: str, use_skips: bool, name: str):
+def _generator(cfg: EkganConfig, prefix: str, use_skips: bool, name: str, skip_scales=None):
     inputs = keras.Input(cfg.input_shape, name=f"{prefix}_input")
     latent, skips = _encoder(inputs, cfg, prefix)
-    out = _decoder(latent, skips, cfg, prefix, use_skips)
+    out = _decoder(latent, skips, cfg, prefix, use_skips, skip_scales)
     if cfg.physics_head and use_skips:
         out = PhysicsHead(cfg.pad_rows, name=f"{prefix}_physics_head")([inputs, out])
     return keras.Model(inputs, [float32_output(out, f"{prefix}_output"), float32_output(latent, f"{prefix}_latent")],
                        name=name)
 
 
-def build_inference_generator(cfg: EkganConfig = EkganConfig()) -> keras.Model:
-    """IG: (N, 16, 512, 1) → [(N, 16, 512, 1), latent (N, 1, 16, 1024·width)]."""
-    return _generator(cfg, "ig", use_skips=True, name="inference_generator")
+def build_inference_generator(cfg: EkganConfig = EkganConfig(), skip_scales=None) -> keras.Model:
+    """IG: (N, 16, 512, 1) → [(N, 16, 512, 1), latent (N, 1, 16, 1024·width)].
+
+    ``skip_scales`` (4 floats, deepest concatenation first) inserts weight-free multiplications on
+    the skip connections; only :func:`export.equalize.equalize_skip_ranges` uses it.
+    """
+    return _generator(cfg, "ig", use_skips=True, name="inference_generator", skip_scales=skip_scales)
 
 
 def build_label_generator(cfg: EkganConfig = EkganConfig()) -> keras.Model:
