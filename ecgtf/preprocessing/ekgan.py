@@ -99,6 +99,17 @@ def preprocess_leads(signal: np.ndarray, fs: float, cfg: EkganPreprocessing = Ek
     validate_signal(x, min_samples=cfg.min_samples, fs=cfg.fs)
     x = x[:, cfg.drop_samples:cfg.drop_samples + cfg.n_keep]
     validate_signal(x, name="kept 4096-sample window")
+    return preprocess_window(x, cfg)
+
+
+def preprocess_window(x: np.ndarray, cfg: EkganPreprocessing = EkganPreprocessing()):
+    """Normalise, band-pass and downsample one window ``(n_leads, 4096)`` at ``cfg.fs`` (no cropping).
+
+    Returns ``(x (n_leads, 512) float32, scale, offset)``; shared by records and streaming.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    if x.shape[-1] != cfg.n_keep:
+        raise ValueError(f"expected windows of {cfg.n_keep} samples, got {x.shape[-1]}")
     if cfg.normalization == "per_lead":
         x, scale, offset = minmax_scale(x)
     else:
