@@ -93,4 +93,8 @@ def qat_finetune(generator: keras.Model, x: np.ndarray, y: np.ndarray, discrimin
     for _ in progress_bar(range(steps), total=steps, desc="QAT fine-tuning", disable=not progress or None):
         idx = rng.integers(0, len(x), size=min(batch_size, len(x)))
         losses.append(float(step(tf.constant(x[idx]), tf.constant(y[idx]))))
+    # Fine-tuning ran BatchNorm in training mode: re-estimate its statistics for the new weights
+    # (as after training; see ecgtf.models.base.recalibrate_batchnorm).
+    from ecgtf.models.base import recalibrate_batchnorm
+    recalibrate_batchnorm(qgen, x)
     return qgen, losses

@@ -1,0 +1,145 @@
+package org.ecgtf.demo;
+
+import android.app.Activity;
+import android.content.Intent;
+import android.net.Uri;
+import android.os.Bundle;
+import android.os.Handler;
+import android.os.Looper;
+import android.widget.Button;
+import android.widget.EditText;
+import android.widget.TextView;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.ecgtf.core.CsvLeadReader;
+import org.ecgtf.core.EkganPreprocessor;
+import org.ecgtf.core.SignalException;
+import org.ecgtf.core.StreamingReconstructor;
+
+/**
+ * Lead I → 12 leads: load the bundled sample or a CSV (one Lead I value in mV per line, at the
+ * stated sampling rate), preprocess with the Java core, run the int8 model over the recording
+ * with overlapping windows, and plot the 12 leads. Errors are shown, never thrown.
+ */
+public final class MainActivity extends Activity {
+    private static final int PICK_CSV = 1;
+    private static final String SAMPLE = "sample_lead_i_500hz.csv";
+    private final ExecutorService worker = Executors.newSingleThreadExecutor();
+    private final Handler ui = new Handler(Looper.getMainLooper());
+    private TextView status;
+    private EditText rate;
+    private EcgPlotView plot;
+    private double[] leadI;
+    private String source = "";
+
+    @Override
+    protected void onCreate(Bundle state) {
+        super.onCreate(state);
+        setContentView(R.layout.activity_main);
+        status = findViewById(R.id.status);
+        rate = findViewById(R.id.sampling_rate);
+        plot = findViewById(R.id.plot);
+        ((Button) findViewById(R.id.load_sample)).setOnClickListener(v -> loadSample());
+        ((Button) findViewById(R.id.pick_csv)).setOnClickListener(v -> pickCsv());
+        ((Button) findViewById(R.id.reconstruct)).setOnClickListener(v -> reconstruct());
+        ((Button) findViewById(R.id.benchmark)).setOnClickListener(
+                v -> startActivity(new Intent(this, BenchmarkActivity.class)));
+        loadSample();
+    }
+
+    private void loadSample() {
+        try (Reader r = new InputStreamReader(getAssets().open(SAMPLE), StandardCharsets.UTF_8)) {
+            leadI = CsvLeadReader.read(r);
+            rate.setText("500");
+            source = "bundled synthetic sample";
+            status.setText(String.format(Locale.ROOT, "Loaded %s: %d samples", source, leadI.length));
+        } catch (Exception e) {
+            showError("Could not read the bundled sample", e);
+        }
+    }
+
+    private void pickCsv() {
+        Intent intent = new Intent(Intent.ACTION_OPEN_DOCUMENT).addCategory(Intent.CATEGORY_OPENABLE).setType("*/*");
+        startActivityForResult(intent, PICK_CSV);
+    }
+
+    @Override
+    protected void onActivityResult(int requestCode, int resultCode, Intent data) {
+        super.onActivityResult(requestCode, resultCode, data);
+        if (requestCode != PICK_CSV || resultCode != RESULT_OK || data == null) return;
+        Uri uri = data.getData();
+        try (Reader r = new InputStreamReader(getContentResolver().openInputStream(uri), StandardCharsets.UTF_8)) {
+            leadI = CsvLeadReader.read(r);
+            source = uri.getLastPathSegment();
+            status.setText(String.format(Locale.ROOT, "Loaded %s: %d samples; check the sampling rate, then reconstruct",
+                    source, leadI.length));
+        } catch (Exception e) {
+            leadI = null;
+            showError("Could not read that file", e);
+        }
+    }
+
+    private void reconstruct() {
+        if (leadI == null) {
+            status.setText("Load the sample or a CSV first.");
+            return;
+        }
+        final double fs;
+        try {
+            fs = Double.parseDouble(rate.getText().toString().trim());
+            if (!(fs >= 50 && fs <= 10000)) throw new NumberFormatException();
+        } catch (NumberFormatException e) {
+            status.setText("Sampling rate must be a number of Hz between 50 and 10000 (e.g. 500).");
+            return;
+        }
+        final double[] input = leadI;
+        status.setText("Reconstructing…");
+        worker.execute(() -> {
+            try (ModelRunner model = new ModelRunner(this, 2)) {
+                EkganPreprocessor pre = model.preprocessor;
+                double[] at500 = org.ecgtf.core.Resampler.resample(input, fs, EkganPreprocessor.FS);
+                if (at500.length < EkganPreprocessor.N_KEEP) {
+                    throw new SignalException(String.format(Locale.ROOT,
+                            "recording is %.2f s; need at least 8.192 s of Lead I", input.length / fs));
+                }
+                StreamingReconstructor stream = new StreamingReconstructor(model, pre, 2048);
+                long t0 = System.nanoTime();
+                double[][] first = stream.push(at500);
+                double[][] rest = stream.flush();
+                long nanos = System.nanoTime() - t0;
+                int n = first[0].length + rest[0].length;
+                double scale = pre.normalization() == EkganPreprocessor.Normalization.FIXED ? pre.fixedScaleMv() : 1.0;
+                double[][] leads = new double[12][n];
+                for (int k = 0; k < 12; k++) {
+                    for (int i = 0; i < first[k].length; i++) leads[k][i] = first[k][i] * scale;
+                    for (int i = 0; i < rest[k].length; i++) leads[k][first[k].length + i] = rest[k][i] * scale;
+                }
+                long windows = stream.windowsProcessed();
+                String units = pre.normalization() == EkganPreprocessor.Normalization.FIXED ? "mV" : "normalised units";
+                ui.post(() -> {
+                    plot.setLeads(leads, EkganPreprocessor.FS / EkganPreprocessor.FACTOR);
+                    status.setText(String.format(Locale.ROOT, "%s | %d windows, %.1f ms per window (incl. preprocessing) | %s, %.1f s of %s",
+                            model.description, windows, nanos / 1e6 / windows, units, n / 62.5, source));
+                });
+            } catch (Exception e) {
+                ui.post(() -> showError("Reconstruction failed", e));
+            }
+        });
+    }
+
+    private void showError(String what, Exception e) {
+        String detail = e instanceof SignalException ? e.getMessage()
+                : e.getClass().getSimpleName() + (e.getMessage() != null ? ": " + e.getMessage() : "");
+        status.setText(what + ": " + detail);
+    }
+
+    @Override
+    protected void onDestroy() {
+        worker.shutdownNow();
+        super.onDestroy();
+    }
+}
