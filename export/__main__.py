@@ -63,6 +63,7 @@ def run_tflite(content_or_path, inputs: np.ndarray, input_name: str, output_name
     kw = {"model_content": content_or_path} if isinstance(content_or_path, (bytes, bytearray)) else \
         {"model_path": str(content_or_path)}
     interp = Interpreter(num_threads=threads, **kw)
+    interp.allocate_tensors()  # reset_all_variables needs allocated tensors
     runner = interp.get_signature_runner()
     outs = []
     for x in inputs:

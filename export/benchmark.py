@@ -70,6 +70,7 @@ def worker(spec: dict) -> dict:
         runners = {}
         for threads in spec["threads"]:
             interp = Interpreter(model_path=spec["file"], num_threads=threads)
+            interp.allocate_tensors()
             runner = interp.get_signature_runner()
 
             def run(x, interp=interp, runner=runner):

@@ -30,6 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--normalization", choices=["per_lead", "fixed"], default="fixed",
                    help="fixed (default here: the phone gets millivolts back) or per_lead (paper)")
     p.add_argument("--formats", default="float32,int8", help="export formats (default float32,int8)")
+    p.add_argument("--budget", type=float, default=0.10, help="int8 validation budget vs Keras (default 0.10)")
     p.add_argument("--bench-runs", type=int, default=50)
     p.add_argument("--seed", type=int, default=0)
     return p
@@ -117,7 +118,7 @@ def main(argv=None) -> int:
     timings["train"] = time.perf_counter() - t
     export_dir = out / "export"
     t = _step(f"2/4 export {args.formats} and validate in LiteRT")
-    rc = export_main.main([str(run), "--formats", args.formats, "--out", str(export_dir)])
+    rc = export_main.main([str(run), "--formats", args.formats, "--out", str(export_dir), "--budget", str(args.budget)])
     if rc:
         return rc
     timings["export + validation"] = time.perf_counter() - t

@@ -1,0 +1,134 @@
+"""Export on tiny models: every format, builtin ops only, validation failure path, metadata, benchmark."""
+import hashlib
+import json
+import os
+
+import numpy as np
+import pytest
+
+from ecgtf.backend import tf
+
+
+@pytest.fixture(scope="module")
+def ekgan_run(tmp_path_factory):
+    from training.ekgan import main as train
+
+    out = tmp_path_factory.mktemp("ekgan") / "run"
+    os.environ["ECGTF_NO_PROGRESS"] = "1"
+    assert train(["--n-synthetic", "24", "--width", "0.0625", "--batch-size", "4", "--epochs", "1",
+                  "--normalization", "fixed", "--out", str(out), "--verbose", "0"]) == 0
+    return out
+
+
+@pytest.fixture(scope="module")
+def lstm_run(tmp_path_factory):
+    from training.lstm_gan import main as train
+
+    out = tmp_path_factory.mktemp("lstm") / "run"
+    assert train(["--n-synthetic", "12", "--batch-size", "32", "--epochs", "1", "--out", str(out), "--verbose", "0"]) == 0
+    return out
+
+
+def test_all_formats_convert_validate_and_carry_metadata(ekgan_run, tmp_path):
+    from export.__main__ import main as export
+    from export.tflite import op_names
+
+    out = tmp_path / "export"
+    # a generous budget: the point here is the mechanics on an untrained tiny model
+    rc = export([str(ekgan_run), "--out", str(out), "--budget", "10", "--n-validate", "4", "--n-calibration", "8",
+                 "--qat-steps", "3"])
+    assert rc == 0
+    for fmt in ("float32", "float16", "dynamic", "int8", "qat"):
+        path = out / f"ekgan_{fmt}.tflite"
+        meta = json.loads((out / f"ekgan_{fmt}.json").read_text())
+        content = path.read_bytes()
+        assert meta["sha256"] == hashlib.sha256(content).hexdigest() and meta["size_bytes"] == len(content)
+        assert meta["inputs"] == [{"name": "lead_i", "shape": [1, 512], "dtype": "float32", "quantization": None}]
+        assert meta["outputs"][0]["name"] == "leads" and meta["outputs"][0]["shape"] == [1, 12, 512]
+        assert meta["input_spec"]["sampling_rate_hz"] == 62.5 and len(meta["input_spec"]["bandpass_sos"]) == 2
+        assert meta["output_spec"]["lead_order"][3] == "aVR" and "licence" in meta
+        names = op_names(content)
+        assert not any(n.startswith("Flex") or n == "CUSTOM" for n in names), names
+    assert "int8" in json.loads((out / "ekgan_int8.json").read_text())["tensor_dtypes"]
+    assert json.loads((out / "ekgan_int8.json").read_text())["equalization"]["skip_scales"]
+    assert not list(out.glob(".*tmp"))                    # no partial files
+    f32 = json.loads((out / "ekgan_float32.json").read_text())["validation"]
+    assert f32["rel_rms_vs_keras"] < 1e-5
+
+
+def test_over_budget_exits_nonzero_and_leaves_no_file(ekgan_run, tmp_path):
+    from export.__main__ import main as export
+
+    out = tmp_path / "export"
+    rc = export([str(ekgan_run), "--out", str(out), "--formats", "dynamic", "--budget", "1e-9", "--n-validate", "4"])
+    assert rc == 1
+    assert not (out / "ekgan_dynamic.tflite").exists() and not (out / "ekgan_dynamic.json").exists()
+    assert not list(out.glob(".*tmp"))
+    report = json.loads((out / "export_report.json").read_text())
+    assert report[0]["passed"] is False
+
+
+def test_bad_arguments(ekgan_run, tmp_path):
+    from export.__main__ import main as export
+
+    assert export([str(tmp_path), "--formats", "float32"]) == 2
+    assert export([str(ekgan_run), "--formats", "int4", "--out", str(tmp_path / "x")]) == 2
+
+
+def test_flex_ops_are_refused():
+    from export.tflite import FlexOpError, check_builtin_only
+
+    class Module(tf.Module):
+        input_name, output_name = "x", "y"
+
+        @tf.function(input_signature=[tf.TensorSpec([1, 8], tf.float32)])
+        def f(self, x):
+            return {"y": tf.signal.rfft(x)[..., :4]}  # complex FFT: not a builtin op
+
+    m = Module()
+    conv = tf.lite.TFLiteConverter.from_concrete_functions([m.f.get_concrete_function()], m)
+    conv.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS, tf.lite.OpsSet.SELECT_TF_OPS]
+    content = conv.convert()
+    with pytest.raises(FlexOpError, match="non-builtin ops"):
+        check_builtin_only(content)
+
+
+def test_strip_names_keeps_function(ekgan_run):
+    from export.__main__ import run_tflite
+    from export.tflite import EkganMobile, convert, strip_tensor_names
+    from training.ekgan import load_generator
+
+    gen, *_ = load_generator(ekgan_run)
+    content = convert(EkganMobile(gen), "float32")
+    stripped = strip_tensor_names(content)
+    assert len(stripped) < len(content)
+    x = np.random.default_rng(0).normal(size=(2, 512)).astype(np.float32)
+    np.testing.assert_allclose(run_tflite(stripped, x, "lead_i", "leads"), run_tflite(content, x, "lead_i", "leads"))
+
+
+def test_lstm_gan_export_and_benchmark(lstm_run, tmp_path):
+    from export.__main__ import main as export
+    from export.benchmark import main as bench
+
+    out = tmp_path / "export"
+    assert export([str(lstm_run), "--out", str(out), "--formats", "float32,dynamic", "--n-validate", "4"]) == 0
+    meta = json.loads((out / "lstm_gan_float32.json").read_text())
+    assert meta["inputs"][0]["shape"] == [1, 100, 12] and meta["outputs"][0]["shape"] == [1, 400]
+    assert export([str(lstm_run), "--out", str(out), "--formats", "qat"]) == 1   # QAT: EKGAN only, clear failure
+    assert bench([str(out / "lstm_gan_float32.tflite"), str(out / "lstm_gan_dynamic.tflite"),
+                  "--runs", "3", "--warmup", "1", "--threads", "1,2"]) == 0
+    rows = json.loads((out / "benchmark.json").read_text())["rows"]
+    assert [r["model"] for r in rows] == ["keras (float32)", "tflite float32", "tflite dynamic"]
+    assert rows[1]["rel_rms_vs_keras"] < 1e-4 and set(rows[1]["latency_ms"]) == {"1", "2"}
+
+
+def test_pipeline_end_to_end_tiny(tmp_path):
+    from export.pipeline import main as pipeline
+
+    out = tmp_path / "demo"
+    assert pipeline(["--out", str(out), "--epochs", "1", "--width", "0.0625", "--n-synthetic", "24",
+                     "--batch-size", "4", "--bench-runs", "3", "--budget", "10"]) == 0
+    report = (out / "report.md").read_text()
+    assert "tflite int8" in report and "keras (float32)" in report
+    assert (out / "int8_reconstruction_12lead.png").exists() and (out / "export" / "ekgan_int8.tflite").exists()
+    assert pipeline(["--out", str(out), "--formats", "float32"]) == 2
