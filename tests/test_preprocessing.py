@@ -96,3 +96,15 @@ def test_beat_windows_rule():
     expected = [s for s in starts if 126 <= int(np.argmax(x[s:s + 400])) <= 249]
     assert len(w) == len(expected) and w.shape[1] == 400
     assert np.isclose(w.max(), 10.0 / BeatWindowing().scale)
+
+
+def test_crop_augmentation_includes_the_paper_window(record):
+    from ecgtf.preprocessing.ekgan import prepare_cropped_pairs
+
+    x, y, sc, off = prepare_cropped_pairs(record[None], 500.0, crops=3, seed=1)
+    inp, tgt, _, _ = prepare_pairs(record[None], 500.0)
+    assert x.shape == (3, 16, 512, 1) and sc.shape == (3, 12)
+    np.testing.assert_allclose(x[0], inp[0], atol=1e-6)   # first crop = the paper's 1 s offset
+    assert not np.allclose(y[1], y[0])
+    x2, *_ = prepare_cropped_pairs(record[None], 500.0, crops=3, seed=1)
+    np.testing.assert_array_equal(x, x2)

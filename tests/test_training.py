@@ -44,7 +44,7 @@ def test_ekgan_run_dir_contents_and_overwrite_protection(tmp_path):
     # evaluation CLI with the ridge baseline on the same run
     ev = _run("training.evaluate", out, "--ridge", "--plots", "1")
     assert ev.returncode == 0, ev.stderr[-2000:]
-    assert "ridge (Lead I window)" in ev.stdout and (out / "evaluation" / "evaluation_test.json").exists()
+    assert "ridge (per_lead)" in ev.stdout and (out / "evaluation" / "evaluation_test.json").exists()
 
     # a checkpoint from another width is refused with a clear message
     cfg = json.loads((out / "config.json").read_text())

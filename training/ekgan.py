@@ -52,6 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lr-decay-start", type=int, default=5, help="first epoch after which lr ×0.95 (default 5)")
     p.add_argument("--plot-every", type=int, default=1, help="plot a validation record every N epochs")
     p.add_argument("--max-train", type=int, default=None, help="cap on training records (quick experiments)")
+    p.add_argument("--augment-crops", type=int, default=1,
+                   help="training windows per record at random offsets (1 = the paper's single window)")
     return p
 
 
@@ -63,7 +65,8 @@ def run_config(args) -> dict:
     return {
         "model": "ekgan", "variant": args.variant, "created": datetime.now().isoformat(timespec="seconds"),
         "data": {"source": args.data, "data_dir": str(args.data_dir) if args.data_dir else None,
-                 "n_synthetic": args.n_synthetic, "max_train": args.max_train},
+                 "n_synthetic": args.n_synthetic, "max_train": args.max_train,
+                 "augment_crops": args.augment_crops},
         "architecture": {"width": args.width, "physics_head": args.physics_head},
         "preprocessing": {"normalization": normalization},
         "training": {"epochs": args.epochs, "batch_size": args.batch_size, "lr": args.lr, "beta1": args.beta1,
@@ -88,7 +91,7 @@ def configs_from_run(cfg: dict):
 def load_split_data(cfg: dict, progress: bool = True) -> dict:
     """Load, split by patient and preprocess the run's data: {split: (inputs, targets, scale, offset, ids)}."""
     from ecgtf.data.sources import load_source, split_source
-    from ecgtf.preprocessing.ekgan import prepare_pairs
+    from ecgtf.preprocessing.ekgan import prepare_cropped_pairs, prepare_pairs
 
     d = cfg["data"]
     seed = cfg["training"]["seed"]
@@ -101,8 +104,14 @@ def load_split_data(cfg: dict, progress: bool = True) -> dict:
             idx = idx[:d["max_train"]]
         if len(idx) == 0:
             raise ValueError(f"the {name} split of {d['source']!r} is empty ({len(ds)} records in all)")
-        x, y, sc, off = prepare_pairs(ds.signals[idx], ds.fs, pre)
-        out[name] = (x, y, sc, off, [ds.record_ids[i] for i in idx])
+        ids = [ds.record_ids[i] for i in idx]
+        crops = d.get("augment_crops", 1)
+        if name == "train" and crops > 1:
+            x, y, sc, off = prepare_cropped_pairs(ds.signals[idx], ds.fs, pre, crops, seed)
+            ids = [rid for rid in ids for _ in range(crops)]
+        else:
+            x, y, sc, off = prepare_pairs(ds.signals[idx], ds.fs, pre)
+        out[name] = (x, y, sc, off, ids)
     return out
 
 

@@ -51,6 +51,8 @@ def main(argv=None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     results, cache = {}, {}
     first_cfg = json.loads((args.runs[0] / "config.json").read_text())
+    print("note: per_lead models are scored in mV with each record's true per-lead scale (an oracle amplitude, "
+          "as in the paper); fixed-normalisation models must predict amplitude themselves.")
 
     def data_for(cfg: dict):
         key = (cfg["preprocessing"]["normalization"], json.dumps(cfg["data"], sort_keys=True), cfg["training"]["seed"])
@@ -87,14 +89,21 @@ def main(argv=None) -> int:
         from ecgtf.models.ridge import RidgeLeadRegressor
         from ecgtf.preprocessing.ekgan import leads_from_model, pad_rows
 
-        _, pre = configs_from_run(first_cfg)
-        d = data_for(first_cfg)
-        x_tr, y_tr = d["train"][:2]
-        ridge = RidgeLeadRegressor().fit(leads_from_model(x_tr, pre)[:, 0], leads_from_model(y_tr, pre))
-        x, y, sc, off, ids = d["eval"]
-        pred = pad_rows(ridge.predict(leads_from_model(x, pre)[:, 0]), pre)
-        results["ridge (Lead I window)"] = evaluate_predictions(pred, y, sc, off, pre)
-        plot_examples(pred, y, sc, off, out, "ridge", n=args.plots, pre=pre, record_ids=ids)
+        # one ridge per preprocessing in use, so every model has a baseline on the same footing
+        seen = {}
+        for run in args.runs:
+            cfg = json.loads((run / "config.json").read_text())
+            seen.setdefault(cfg["preprocessing"]["normalization"], cfg)
+        for norm, cfg in seen.items():
+            _, pre = configs_from_run(cfg)
+            d = data_for(cfg)
+            x_tr, y_tr = d["train"][:2]
+            ridge = RidgeLeadRegressor().fit(leads_from_model(x_tr, pre)[:, 0], leads_from_model(y_tr, pre))
+            x, y, sc, off, ids = d["eval"]
+            pred = pad_rows(ridge.predict(leads_from_model(x, pre)[:, 0]), pre)
+            name = f"ridge ({norm})"
+            results[name] = evaluate_predictions(pred, y, sc, off, pre)
+            plot_examples(pred, y, sc, off, out, f"ridge_{norm}", n=args.plots, pre=pre, record_ids=ids)
 
     where = args.data or f"{first_cfg['data']['source']} {args.split} split"
     print(f"\nEvaluation on {where} ({next(iter(results.values()))['n_records']} records), overall, mV:")

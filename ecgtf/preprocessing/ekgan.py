@@ -177,3 +177,29 @@ def prepare_pairs(signals: np.ndarray, fs: float, cfg: EkganPreprocessing = Ekga
         offsets.append(off)
     leads = np.stack(leads)
     return model_input(leads[:, 0], cfg), model_target(leads, cfg), np.stack(scales), np.stack(offsets)
+
+
+def prepare_cropped_pairs(signals: np.ndarray, fs: float, cfg: EkganPreprocessing = EkganPreprocessing(),
+                          crops: int = 4, seed: int = 0):
+    """Training augmentation: ``crops`` windows per record at random offsets (the paper's 1 s offset first).
+
+    Records ``(N, 12, n)`` at ``cfg.fs`` → pairs like :func:`prepare_pairs` with ``N · crops`` rows;
+    offsets are uniform in ``[0, n − 4096]`` and deterministic per seed.
+    """
+    signals = np.asarray(signals, dtype=np.float64)
+    if not np.isclose(fs, cfg.fs):
+        raise ValueError(f"crop augmentation needs records at {cfg.fs:g} Hz, got {fs:g} Hz")
+    n = signals.shape[-1]
+    if n < cfg.n_keep:
+        raise ValueError(f"records have {n} samples, expected at least {cfg.n_keep}")
+    rng = np.random.default_rng(seed)
+    leads, scales, offsets = [], [], []
+    for rec in signals:
+        starts = [min(cfg.drop_samples, n - cfg.n_keep)] + list(rng.integers(0, n - cfg.n_keep + 1, size=crops - 1))
+        for start in starts:
+            x, sc, off = preprocess_window(rec[:, start:start + cfg.n_keep], cfg)
+            leads.append(x)
+            scales.append(sc)
+            offsets.append(off)
+    leads = np.stack(leads)
+    return model_input(leads[:, 0], cfg), model_target(leads, cfg), np.stack(scales), np.stack(offsets)
