@@ -18,7 +18,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import numpy as np  # noqa: E402
 
 
 def eager_original_style(ig, lg, d, opts, x, y, lambda_l1=50.0, alpha=1.0):

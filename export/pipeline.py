@@ -15,7 +15,6 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -205,6 +205,28 @@ def add_common_arguments(p: argparse.ArgumentParser, default_epochs: int, defaul
     p.add_argument("--verbose", type=int, default=1, choices=[0, 1, 2], help="Keras fit verbosity (1 = progress bar)")
 
 
+def open_run(args, argv, default_name: str, make_config):
+    """Create (or, with ``--resume``, reopen) the run directory and its config.
+
+    ``make_config()`` builds a new run's config from the arguments. On resume the stored config is
+    used; an explicit ``--epochs`` extends it. Then seeds, precision policy and strategy are set.
+    Returns ``(run, cfg, strategy)``; raises ``FileExistsError``/``FileNotFoundError``/``ValueError``.
+    """
+    out = args.out or Path("runs") / f"{default_name}-{time.strftime('%Y%m%d-%H%M%S')}"
+    run = RunDir(out, resume=args.resume, overwrite=args.overwrite)
+    if args.resume:
+        cfg = run.read_config()
+        if "--epochs" in (argv if argv is not None else sys.argv[1:]):
+            cfg["training"]["epochs"] = args.epochs
+            run.write_config(cfg)
+    else:
+        cfg = make_config()
+        run.write_config(cfg)
+    keras.utils.set_random_seed(cfg["training"]["seed"])
+    setup_precision(cfg["training"]["mixed_precision"])
+    return run, cfg, make_strategy(cfg["training"]["strategy"])
+
+
 def describe_devices() -> str:
     gpus = tf.config.list_physical_devices("GPU")
     return f"{len(gpus)} GPU(s)" if gpus else f"CPU ({os.cpu_count()} cores)"

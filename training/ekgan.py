@@ -23,7 +23,7 @@ import numpy as np
 
 from training.common import (EpochCheckpoint, EpochLrDecay, RecalibratedValidation, RunDir, Timer,
                              add_common_arguments, atomic_write_json, describe_devices, fail, make_optimizer,
-                             make_strategy, setup_precision)
+                             open_run)
 
 VARIANTS = ("ekgan", "no-label-generator", "no-discriminator", "pix2pix")
 
@@ -189,28 +189,16 @@ def predict(generator, x: np.ndarray, batch_size: int = 32) -> np.ndarray:
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
-    out = args.out or Path("runs") / f"ekgan-{datetime.now():%Y%m%d-%H%M%S}"
     try:
-        run = RunDir(out, resume=args.resume, overwrite=args.overwrite)
-        if args.resume:
-            cfg = run.read_config()
-            if "--epochs" in (argv if argv is not None else sys.argv[1:]):
-                cfg["training"]["epochs"] = args.epochs
-                run.write_config(cfg)
-        else:
-            cfg = run_config(args)
-            run.write_config(cfg)
+        run, cfg, strategy = open_run(args, argv, "ekgan", lambda: run_config(args))
     except (FileExistsError, FileNotFoundError, ValueError) as exc:
         return fail(str(exc))
 
-    from ecgtf.backend import keras, tf
+    from ecgtf.backend import keras
     from ecgtf.data.tfdata import make_dataset
     from ecgtf.evaluation import evaluate_predictions, format_per_lead, plot_examples
 
     t = cfg["training"]
-    keras.utils.set_random_seed(t["seed"])
-    setup_precision(t["mixed_precision"])
-    strategy = make_strategy(t["strategy"])
     try:
         data = load_split_data(cfg, progress=args.verbose > 0)
     except (ValueError, FileNotFoundError) as exc:

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
-from training.common import (EpochCheckpoint, RunDir, Timer, add_common_arguments, atomic_write_json,
-                             describe_devices, fail, make_optimizer, make_strategy, setup_precision)
+from training.common import (EpochCheckpoint, Timer, add_common_arguments, atomic_write_json, describe_devices, fail,
+                             make_optimizer, open_run)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -62,23 +62,18 @@ def load_beats(cfg: dict, progress: bool = True) -> dict:
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
-    out = args.out or Path("runs") / f"lstm-gan-{datetime.now():%Y%m%d-%H%M%S}"
+
+    def new_config():
+        from ecgtf.leads import normalize_lead_name
+        return {"model": "lstm_gan", "created": datetime.now().isoformat(timespec="seconds"),
+                "data": {"source": args.data, "data_dir": str(args.data_dir) if args.data_dir else None,
+                         "lead": normalize_lead_name(args.lead), "n_synthetic": args.n_synthetic},
+                "training": {"epochs": args.epochs, "batch_size": args.batch_size, "lr": args.lr,
+                             "beta1": args.beta1, "beta2": 0.999, "seed": args.seed,
+                             "mixed_precision": args.mixed_precision, "strategy": args.strategy}}
+
     try:
-        run = RunDir(out, resume=args.resume, overwrite=args.overwrite)
-        if args.resume:
-            cfg = run.read_config()
-            if "--epochs" in (argv if argv is not None else sys.argv[1:]):
-                cfg["training"]["epochs"] = args.epochs
-                run.write_config(cfg)
-        else:
-            from ecgtf.leads import normalize_lead_name
-            cfg = {"model": "lstm_gan", "created": datetime.now().isoformat(timespec="seconds"),
-                   "data": {"source": args.data, "data_dir": str(args.data_dir) if args.data_dir else None,
-                            "lead": normalize_lead_name(args.lead), "n_synthetic": args.n_synthetic},
-                   "training": {"epochs": args.epochs, "batch_size": args.batch_size, "lr": args.lr,
-                                "beta1": args.beta1, "beta2": 0.999, "seed": args.seed,
-                                "mixed_precision": args.mixed_precision, "strategy": args.strategy}}
-            run.write_config(cfg)
+        run, cfg, strategy = open_run(args, argv, "lstm-gan", new_config)
     except (FileExistsError, FileNotFoundError, ValueError) as exc:
         return fail(str(exc))
 
@@ -88,9 +83,6 @@ def main(argv=None) -> int:
     from ecgtf.plots import plot_beats_grid, plot_curves
 
     t = cfg["training"]
-    keras.utils.set_random_seed(t["seed"])
-    setup_precision(t["mixed_precision"])
-    strategy = make_strategy(t["strategy"])
     try:
         beats = load_beats(cfg, progress=args.verbose > 0)
     except (ValueError, FileNotFoundError) as exc:
