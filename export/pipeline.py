@@ -2,7 +2,7 @@
 benchmark → a Markdown report with the table and a 12-lead plot of an int8 reconstruction.
 
     python -m export.pipeline                       # ≈ 10 min on a 2-core CPU
-    python -m export.pipeline --out runs/demo --epochs 15 --width 0.25
+    python -m export.pipeline --out runs/demo --epochs 40 --width 0.25
 
 Resumable: rerun the same command to continue after a crash (training resumes from its last
 epoch; finished steps are skipped).
@@ -22,9 +22,9 @@ def build_parser() -> argparse.ArgumentParser:
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--out", type=Path, default=Path("runs/demo"), help="pipeline folder (default runs/demo)")
     p.add_argument("--data", default="synthetic", help="training data (default: the embedded synthetic generator)")
-    p.add_argument("--epochs", type=int, default=15)
+    p.add_argument("--epochs", type=int, default=40)
     p.add_argument("--width", type=float, default=0.25, help="EKGAN width multiplier (default 0.25: small on-device model)")
-    p.add_argument("--n-synthetic", type=int, default=600)
+    p.add_argument("--n-synthetic", type=int, default=1200)
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--normalization", choices=["per_lead", "fixed"], default="fixed",
                    help="fixed (default here: the phone gets millivolts back) or per_lead (paper)")
