@@ -16,7 +16,7 @@ from ecgtf.leads import LEADS, limb_lead_residuals
 from ecgtf.preprocessing.ekgan import EkganPreprocessing, leads_from_model, to_millivolts
 from ecgtf.preprocessing.signal import resample
 
-_COLUMNS = ("rmse_mv", "mae_mv", "prd_pct", "mmd", "hr_mae_bpm")
+_COLUMNS = ("rmse_mv", "mae_mv", "prd_pct", "mmd", "hr_mae_bpm", "hr_fail_pct")
 
 
 def reconstruction_metrics(true_mv: np.ndarray, pred_mv: np.ndarray, fs: float,
@@ -44,7 +44,13 @@ def reconstruction_metrics(true_mv: np.ndarray, pred_mv: np.ndarray, fs: float,
     if heart_rate:
         up_t = resample(true_mv[:, 1], fs, 500.0)
         up_p = resample(pred_mv[:, 1], fs, 500.0)
-        overall["hr_mae_bpm"] = M.heart_rate_mae(up_t, up_p, 500.0)
+        hr_t = np.array([M.heart_rate_bpm(x, 500.0) for x in up_t])
+        hr_p = np.array([M.heart_rate_bpm(x, 500.0) for x in up_p])
+        ok = np.isfinite(hr_t) & np.isfinite(hr_p)
+        overall["hr_mae_bpm"] = float(np.mean(np.abs(hr_t[ok] - hr_p[ok]))) if ok.any() else float("nan")
+        # records whose truth has detectable beats but whose reconstruction has none (e.g. missing QRS)
+        overall["hr_fail_pct"] = float(100.0 * np.mean(~np.isfinite(hr_p[np.isfinite(hr_t)]))) \
+            if np.isfinite(hr_t).any() else float("nan")
     overall["limb_law_rms_mv"] = float(np.sqrt(np.mean(limb_lead_residuals(pred_mv) ** 2)))
     overall["limb_law_rms_mv_truth"] = float(np.sqrt(np.mean(limb_lead_residuals(true_mv) ** 2)))
     return {"per_lead": per_lead, "overall": overall, "n_records": int(len(true_mv))}
@@ -61,10 +67,11 @@ def evaluate_predictions(pred_model: np.ndarray, target_model: np.ndarray, scale
 def format_table(results: dict[str, dict], columns=_COLUMNS) -> str:
     """A text table: one row per model (overall metrics)."""
     cols = [c for c in columns if any(c in r["overall"] for r in results.values())] + ["limb_law_rms_mv"]
-    head = f"{'model':<24}" + "".join(f"{c:>16}" for c in cols)
+    width = max([24] + [len(n) + 2 for n in results])
+    head = f"{'model':<{width}}" + "".join(f"{c:>16}" for c in cols)
     lines = [head, "-" * len(head)]
     for name, r in results.items():
-        lines.append(f"{name:<24}" + "".join(f"{r['overall'].get(c, float('nan')):>16.4f}" for c in cols))
+        lines.append(f"{name:<{width}}" + "".join(f"{r['overall'].get(c, float('nan')):>16.4f}" for c in cols))
     return "\n".join(lines)
 
 
