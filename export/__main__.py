@@ -45,6 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--qat-steps", type=int, default=200, help="QAT fine-tuning steps (default 200)")
     p.add_argument("--qat-lr", type=float, default=1e-5)
     p.add_argument("--keep-names", action="store_true", help="keep the converter's long internal tensor names")
+    p.add_argument("--weights", choices=["final", "best"], default="final",
+                   help="EKGAN weights to export: last epoch (default) or best validation epoch")
     return p
 
 
@@ -85,8 +87,9 @@ def compare(pred: np.ndarray, keras_out: np.ndarray, truth: np.ndarray | None) -
 class Exportable:
     """What export needs from a run: the mobile module, held-out data, calibration and metadata."""
 
-    def __init__(self, run: Path, n_validate: int, n_calibration: int):
+    def __init__(self, run: Path, n_validate: int, n_calibration: int, weights: str = "final"):
         self.run = run
+        self.weights = weights
         self.cfg = json.loads((run / "config.json").read_text())
         self.kind = self.cfg.get("model")
         if self.kind == "ekgan":
@@ -102,7 +105,7 @@ class Exportable:
         from export.tflite import EkganMobile
         from ecgtf.preprocessing.ekgan import leads_from_model
 
-        self.generator, _, self.arch, self.pre = load_generator(self.run)
+        self.generator, _, self.arch, self.pre = load_generator(self.run, self.weights)
         data = load_split_data(self.cfg, progress=False)
         x, y, self.scale, self.offset, self.ids = data["test"]
         self.x_model, self.y_model = x[:n_validate], y[:n_validate]
@@ -142,7 +145,7 @@ class Exportable:
 
         d = self.cfg["data"]
         meta = {"model": self.kind, "ecgtf_version": ecgtf.__version__, "created": datetime.now().isoformat(timespec="seconds"),
-                "run": str(self.run), "training_data": d["source"],
+                "run": str(self.run), "weights": self.weights, "training_data": d["source"],
                 "licence": {"model": "MIT (ecgtf)", "training_data": _LICENCES.get(d["source"], f"see {d['source']}")}}
         if self.kind == "ekgan":
             import scipy
@@ -266,7 +269,7 @@ def main(argv=None) -> int:
     if not (args.run / "config.json").exists():
         return fail(f"{args.run} is not a run directory (no config.json)")
     try:
-        ex = Exportable(args.run, args.n_validate, args.n_calibration)
+        ex = Exportable(args.run, args.n_validate, args.n_calibration, args.weights)
     except (ValueError, FileNotFoundError, OSError) as exc:
         return fail(str(exc))
     from export.tflite import FORMATS, FlexOpError

@@ -31,7 +31,7 @@ def test_ekgan_run_dir_contents_and_overwrite_protection(tmp_path):
     r = _run("training.ekgan", *TINY, "--epochs", "2", "--out", out)
     assert r.returncode == 0, r.stderr[-2000:]
     for name in ("config.json", "history.json", "metrics.json", "final/inference_generator.weights.h5",
-                 "final/model.json", "plots/epoch_002_val0.png"):
+                 "final/model.json", "plots/epoch_002_val0.png", "final/best_inference_generator.weights.h5"):
         assert (out / name).exists(), name
     hist = json.loads((out / "history.json").read_text())
     assert len(hist["g_l1"]) == 2 and len(hist["val_l1"]) == 2 and hist["lr"] == [1e-4, 1e-4]
@@ -45,6 +45,10 @@ def test_ekgan_run_dir_contents_and_overwrite_protection(tmp_path):
     ev = _run("training.evaluate", out, "--ridge", "--plots", "1")
     assert ev.returncode == 0, ev.stderr[-2000:]
     assert "ridge (per_lead)" in ev.stdout and (out / "evaluation" / "evaluation_test.json").exists()
+    best = json.loads((out / "final" / "best_inference_generator.weights.json").read_text())
+    assert best["val_l1"] == pytest.approx(min(hist["val_l1"])) and best["epoch"] in (1, 2)
+    ev = _run("training.evaluate", out, "--weights", "best", "--plots", "0")
+    assert ev.returncode == 0 and " best" in ev.stdout
 
     # a checkpoint from another width is refused with a clear message
     cfg = json.loads((out / "config.json").read_text())

@@ -144,10 +144,13 @@ class RecalibratedValidation(keras.callbacks.Callback):
     (:func:`ecgtf.models.base.recalibrate_batchnorm`), then evaluate on the validation set and add
     ``val_*`` entries to the logs. Put it before the checkpoint callback."""
 
-    def __init__(self, model, generator, x_train, val_ds, batch_size: int = 64):
+    def __init__(self, model, generator, x_train, val_ds, batch_size: int = 64, best_path: Path | None = None,
+                 monitor: str = "l1"):
+        """With ``best_path``, the generator's weights are saved there whenever ``val_<monitor>`` improves."""
         super().__init__()
         self._model, self.generator, self.x_train, self.val_ds = model, generator, x_train, val_ds
-        self.batch_size = batch_size
+        self.batch_size, self.best_path, self.monitor = batch_size, best_path, monitor
+        self.best = float("inf")
 
     def on_epoch_end(self, epoch, logs=None):
         from ecgtf.models.base import recalibrate_batchnorm
@@ -157,6 +160,11 @@ class RecalibratedValidation(keras.callbacks.Callback):
         if logs is not None:
             logs.update({f"val_{k}": v for k, v in results.items()})
         print(" - ".join(f"val_{k}: {v:.4f}" for k, v in results.items()))
+        value = float(results[self.monitor])
+        if self.best_path is not None and value < self.best:
+            self.best = value
+            self.generator.save_weights(str(self.best_path))
+            atomic_write_json(self.best_path.with_suffix(".json"), {"epoch": epoch + 1, f"val_{self.monitor}": value})
 
 
 class Timer(keras.callbacks.Callback):

@@ -142,8 +142,12 @@ def build_model(cfg: dict):
     return model, pairs
 
 
-def load_generator(run_dir: str | Path):
-    """The trained inference generator of a run (final weights, else the latest checkpoint)."""
+def load_generator(run_dir: str | Path, weights: str = "final"):
+    """The trained inference generator of a run.
+
+    ``weights="final"``: the last epoch's weights (else the latest checkpoint of an unfinished run);
+    ``"best"``: the epoch with the lowest validation L1 (``final/best_inference_generator.weights.h5``).
+    """
     from ecgtf.backend import tf
     from ecgtf.models.ekgan import build_inference_generator
 
@@ -151,7 +155,12 @@ def load_generator(run_dir: str | Path):
     cfg = json.loads((run_dir / "config.json").read_text())
     arch, pre = configs_from_run(cfg)
     gen = build_inference_generator(arch)
-    final = run_dir / "final" / "inference_generator.weights.h5"
+    if weights not in ("final", "best"):
+        raise ValueError(f"weights must be 'final' or 'best', got {weights!r}")
+    final = run_dir / "final" / ("best_inference_generator.weights.h5" if weights == "best"
+                                 else "inference_generator.weights.h5")
+    if weights == "best" and not final.exists():
+        raise FileNotFoundError(f"{final} not found (runs trained before best-weight tracking have none)")
     if final.exists():
         try:
             gen.load_weights(str(final))
@@ -225,7 +234,8 @@ def main(argv=None) -> int:
     callbacks = [
         Timer(),
         EpochLrDecay([o for o, _ in pairs], t["lr"], t["lr_decay"], t["lr_decay_start"]),
-        RecalibratedValidation(model, model.inference_generator, x_tr, val_ds),
+        RecalibratedValidation(model, model.inference_generator, x_tr, val_ds,
+                               best_path=run / "final" / "best_inference_generator.weights.h5"),
         ckpt,
         keras.callbacks.TensorBoard(log_dir=str(run / "logs")),
         ValidationPlot.make(run, model.inference_generator, x_va, y_va, sc_va, off_va, pre, args.plot_every),

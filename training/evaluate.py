@@ -27,6 +27,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--ridge", action="store_true", help="add the ridge-regression baseline")
     p.add_argument("--out", type=Path, default=None, help="output folder (default <first run>/evaluation)")
     p.add_argument("--plots", type=int, default=2, help="overlay plots per model (default 2)")
+    p.add_argument("--weights", choices=["final", "best"], default="final",
+                   help="last epoch (default) or best validation epoch")
     return p
 
 
@@ -74,13 +76,13 @@ def main(argv=None) -> int:
 
     for run in args.runs:
         try:
-            gen, cfg, arch, pre = load_generator(run)
+            gen, cfg, arch, pre = load_generator(run, args.weights)
             d = data_for(cfg)
         except (ValueError, FileNotFoundError) as exc:
             return fail(f"{run}: {exc}")
         x, y, sc, off, ids = d["eval"]
         pred = predict(gen, x)
-        name = _name(run, cfg)
+        name = _name(run, cfg) + (" best" if args.weights == "best" else "")
         results[name] = evaluate_predictions(pred, y, sc, off, pre)
         plot_examples(pred, y, sc, off, out, run.name, n=args.plots, pre=pre, record_ids=ids)
 
