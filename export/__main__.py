@@ -192,7 +192,7 @@ def export_format(ex: Exportable, fmt: str, out_dir: Path, budget: float, keep_n
     if fmt == "qat" and ex.kind != "ekgan":
         raise ValueError("QAT export is implemented for EKGAN only (tfmot does not wrap the BiLSTM)")
     equalized = None
-    if ex.kind == "ekgan" and fmt in ("int8", "qat"):
+    if ex.kind == "ekgan" and fmt == "int8":
         from export.equalize import equalize_skip_ranges
 
         eq_gen, scales = equalize_skip_ranges(ex.generator, ex.arch, ex.train_pairs[0][:len(ex.calibration)])

@@ -39,7 +39,7 @@ def _quantize(generator: keras.Model) -> keras.Model:
             return {}
 
     def annotate(layer):
-        if isinstance(layer, (PhysicsHead, keras.layers.Rescaling)):
+        if isinstance(layer, PhysicsHead):
             return qk.quantize_annotate_layer(layer, NoOp())
         return qk.quantize_annotate_layer(layer) if not isinstance(layer, keras.layers.InputLayer) else layer
 
@@ -65,6 +65,50 @@ def _map_weights(float_model, q_model):
             for w in q_model.weights]
 
 
+def init_quantization_ranges(qgen: keras.Model, float_gen: keras.Model, x: np.ndarray, batch_size: int = 32) -> int:
+    """Set every activation fake-quant range of ``qgen`` to the float model's observed range on ``x``.
+
+    tfmot starts activation ranges at ±6 and moves them with a 0.999 moving average, so after a
+    few hundred fine-tuning steps small activations (the first U-Net block's std is ≈0.02) are
+    still quantized to zero. Weight ranges are set by one forward pass in training mode.
+    Returns the number of ranges set.
+    """
+    import tensorflow_model_optimization as tfmot
+
+    wrappers = {}
+    for layer in qgen.layers:
+        inner = getattr(layer, "layer", None)
+        if isinstance(layer, tfmot.quantization.keras.QuantizeWrapperV2) and inner is not None:
+            wrappers[inner.name] = layer
+    names = [n for n in wrappers if n in {lay.name for lay in float_gen.layers}]
+    probe = keras.Model(float_gen.input, [float_gen.get_layer(n).output for n in names])
+    lo = np.full(len(names), np.inf)
+    hi = np.full(len(names), -np.inf)
+    in_lo, in_hi = float(np.min(x)), float(np.max(x))
+    for i in range(0, len(x), batch_size):
+        for k, out in enumerate(probe(x[i:i + batch_size], training=False)):
+            out = out.numpy()
+            lo[k], hi[k] = min(lo[k], out.min()), max(hi[k], out.max())
+    count = 0
+    for k, name in enumerate(names):
+        for var in wrappers[name].weights:
+            short = var.name.split("/")[-1].split(":")[0]
+            if short in ("output_min", "post_activation_min"):
+                var.assign(min(0.0, float(lo[k])))
+                count += 1
+            elif short in ("output_max", "post_activation_max"):
+                var.assign(max(0.0, float(hi[k])))
+                count += 1
+    for var in qgen.weights:
+        short = var.name.split("/")[-1].split(":")[0]
+        if short == "quantize_layer_min":
+            var.assign(min(0.0, in_lo))
+        elif short == "quantize_layer_max":
+            var.assign(max(0.0, in_hi))
+    qgen(x[:batch_size], training=True)  # weight quantizers take their ranges from the weights
+    return count
+
+
 def qat_finetune(generator: keras.Model, x: np.ndarray, y: np.ndarray, discriminator: keras.Model | None = None,
                  steps: int = 200, lr: float = 1e-5, lambda_l1: float = 50.0, batch_size: int = 8,
                  seed: int = 0, progress: bool = True) -> tuple[keras.Model, list[float]]:
@@ -75,6 +119,7 @@ def qat_finetune(generator: keras.Model, x: np.ndarray, y: np.ndarray, discrimin
     if steps < 1:
         raise ValueError(f"QAT needs steps >= 1, got {steps}")
     qgen = _quantize(generator)
+    init_quantization_ranges(qgen, generator, x[:256])
     opt = keras.optimizers.Adam(lr, beta_1=0.5)
 
     @tf.function

@@ -132,3 +132,19 @@ def test_pipeline_end_to_end_tiny(tmp_path):
     assert "tflite int8" in report and "keras (float32)" in report
     assert (out / "int8_reconstruction_12lead.png").exists() and (out / "export" / "ekgan_int8.tflite").exists()
     assert pipeline(["--out", str(out), "--formats", "float32"]) == 2
+
+
+def test_qat_range_initialisation_keeps_small_activations():
+    """Without initialised ranges tfmot's ±6 defaults quantize small activations to zero."""
+    from export.qat import _quantize, init_quantization_ranges
+    from ecgtf.models.ekgan import EkganConfig, build_inference_generator
+
+    gen = build_inference_generator(EkganConfig(width=0.125))
+    x = np.zeros((8, 16, 512, 1), np.float32)
+    x[:, 2:14, :, 0] = np.random.default_rng(0).normal(size=(8, 1, 512))
+    ref = gen(x, training=False)[0].numpy()
+    rel = lambda q: float(np.sqrt(np.mean((q(x, training=False)[0].numpy() - ref) ** 2)) / ref.std())  # noqa: E731
+    before = rel(_quantize(gen))
+    q = _quantize(gen)
+    assert init_quantization_ranges(q, gen, x) > 10
+    assert before > 0.8 and rel(q) < 0.3
