@@ -33,6 +33,7 @@ def _data_info(args) -> int:
 
 def _data_synth(args) -> int:
     from ecgtf.data.synthetic import CONDITIONS, generate_dataset
+    from ecgtf.leads import LEADS
     from ecgtf.plots import plot_12lead
 
     conditions = tuple(args.conditions.split(",")) if args.conditions else CONDITIONS
@@ -40,7 +41,7 @@ def _data_synth(args) -> int:
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(out, signals=signals, labels=np.array(labels), fs=500.0,
-                        leads=np.array(["I", "II", "III", "aVR", "aVL", "aVF", "V1", "V2", "V3", "V4", "V5", "V6"]),
+                        leads=np.array(LEADS),
                         heart_rate_bpm=np.array([c.heart_rate_bpm for c in configs]),
                         axis_deg=np.array([c.frontal_axis_deg for c in configs]))
     print(f"wrote {len(signals)} records {signals.shape[1:]} (12 leads × samples at 500 Hz, mV) to {out}")
