@@ -94,12 +94,3 @@ class LUDB:
             raise RecordError(f"{path}.{ext}: annotation file not found")
         return wfdb.rdann(str(path), ext)
 
-
-def raw_lead_signal(root: str | Path, record_id: str | int, lead: str = "i") -> np.ndarray:
-    """Raw stored integers of one LUDB lead as float64 (the ecgGAN notebook's input)."""
-    import wfdb
-    from ecgtf.leads import normalize_lead_name
-
-    rec = wfdb.rdrecord(str(Path(root) / "data" / str(record_id)), physical=False)
-    names = [normalize_lead_name(n) for n in rec.sig_name]
-    return rec.d_signal[:, names.index(normalize_lead_name(lead))].astype(np.float64)

@@ -19,7 +19,7 @@ Everything is deterministic for a given seed. Units: mV and seconds; arrays are 
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -289,6 +289,3 @@ def generate_dataset(n_records: int, seed: int = 0, conditions: tuple[str, ...] 
         configs.append(cfg)
     return np.stack(signals), labels, configs
 
-
-def config_to_dict(cfg: SyntheticConfig) -> dict:
-    return asdict(cfg)
