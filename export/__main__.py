@@ -132,8 +132,12 @@ class Exportable:
         self.io_names = (self.module.input_name, self.module.output_name)
 
     def keras_outputs(self, module=None) -> np.ndarray:
-        module = module or self.module
-        return np.stack([module(x[None])[0] for x in self.inputs])
+        """Keras outputs on the held-out inputs; the float model's are computed once and reused."""
+        if module is not None and module is not self.module:
+            return np.stack([module(x[None])[0] for x in self.inputs])
+        if getattr(self, "_float_outputs", None) is None:
+            self._float_outputs = np.stack([self.module(x[None])[0] for x in self.inputs])
+        return self._float_outputs
 
     def representative(self):
         for x in self.calibration:
