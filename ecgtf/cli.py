@@ -85,11 +85,28 @@ def _plot(args) -> int:
     return 0
 
 
+TRAINERS = {"ekgan": "ecgtf.models.ekgan.trainer", "pix2pix": "ecgtf.models.ekgan.trainer",
+            "lstm-gan": "ecgtf.models.lstm_gan.trainer", "unet1d": "ecgtf.models.unet1d.trainer"}
+
+
+def _train(args, rest: list[str]) -> int:
+    from importlib import import_module
+
+    module = import_module(TRAINERS[args.model])
+    if args.model == "pix2pix" and "--variant" not in rest:
+        rest = ["--variant", "pix2pix", *rest]
+    return module.main(rest)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ecgtf", description="ecgtf: generative ECG models for phones. "
                                      "Data tools here; training with `python -m training.ekgan`, export with "
                                      "`python -m export`.")
     sub = parser.add_subparsers(dest="command", required=True)
+
+    train = sub.add_parser("train", help="train a model (ecgtf train NAME --help for its options)", add_help=False)
+    train.add_argument("model", choices=sorted(TRAINERS), help="model to train")
+    train.set_defaults(func=_train, passthrough=True)
 
     data = sub.add_parser("data", help="inspect, synthesise or download ECG data")
     dsub = data.add_subparsers(dest="data_command", required=True)
@@ -121,8 +138,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args, rest = build_parser().parse_known_args(argv)
+    if rest and not getattr(args, "passthrough", False):
+        build_parser().parse_args(argv)  # reports the unknown arguments and exits
     try:
+        if getattr(args, "passthrough", False):
+            return args.func(args, rest)
         return args.func(args)
     except (ValueError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)

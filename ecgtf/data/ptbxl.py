@@ -1,6 +1,7 @@
 """PTB-XL (Wagner et al. 2020, CC BY 4.0): 10 s, 12-lead, 500 Hz records with SCP-code labels.
 
-Expects the PhysioNet layout: ``ROOT/ptbxl_database.csv`` and ``ROOT/records500/…``.
+Expects the PhysioNet layout: ``ROOT/ptbxl_database.csv`` and ``ROOT/records500/…`` (or the 100 Hz
+``ROOT/records100/…_lr`` files with ``PTBXL(root, fs=100)``).
 Labels: every SCP code of the record (``NORM``, ``CLBBB``, ``CRBBB``, ``AFIB`` …) plus ``LAD``
 or ``RAD`` from the ``heart_axis`` column (``ALAD``/``ARAD`` count as well).
 Splits use the official ``strat_fold`` (1–10), which already keeps each patient in one fold.
@@ -27,6 +28,7 @@ class PtbxlRow:
     scp_codes: dict
     heart_axis: str
     filename_hr: str
+    filename_lr: str = ""
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -37,17 +39,25 @@ class PtbxlRow:
 
 
 class PTBXL:
-    """Reader for a PTB-XL directory (all of it, or a subset such as ``../shared/data/ptb-xl``)."""
+    """Reader for a PTB-XL directory (all of it, or a subset such as ``../shared/data/ptb-xl``).
 
-    fs = 500.0
+    ``fs=500`` reads ``records500/…_hr`` (default), ``fs=100`` the 100 Hz ``records100/…_lr`` files.
+    """
 
-    def __init__(self, root: str | Path):
+    def __init__(self, root: str | Path, fs: float = 500.0):
+        if fs not in (100.0, 500.0):
+            raise ValueError(f"PTB-XL comes at 100 or 500 Hz, got fs={fs!r}")
+        self.fs = float(fs)
         self.root = Path(root)
         db = self.root / "ptbxl_database.csv"
         if not db.exists():
             raise FileNotFoundError(f"{db} not found: expected a PTB-XL directory with ptbxl_database.csv "
                                     "and records500/ (download with `ecgtf data download ptb-xl DIR`)")
-        self.rows: dict[int, PtbxlRow] = {}
+        self.rows = self._read_rows(db)
+
+    @staticmethod
+    def _read_rows(db: Path) -> dict[int, "PtbxlRow"]:
+        rows: dict[int, PtbxlRow] = {}
         with open(db, newline="") as fh:
             for line in csv.DictReader(fh):
                 try:
@@ -58,25 +68,30 @@ class PTBXL:
                         scp_codes=ast.literal_eval(line["scp_codes"]) if line["scp_codes"] else {},
                         heart_axis=line.get("heart_axis", "") or "",
                         filename_hr=line["filename_hr"],
+                        filename_lr=line.get("filename_lr", "") or "",
                     )
                 except (KeyError, ValueError, SyntaxError) as exc:
                     raise ValueError(f"{db}: malformed row {line.get('ecg_id')!r}: {exc}") from exc
-                self.rows[row.ecg_id] = row
-        if not self.rows:
+                rows[row.ecg_id] = row
+        if not rows:
             raise ValueError(f"{db} lists no records")
+        return rows
 
     def ids(self, folds: Iterable[int] | None = None) -> list[int]:
         """ecg_ids whose record files exist, optionally only those in ``folds``."""
         folds = None if folds is None else set(folds)
         return [i for i, r in sorted(self.rows.items())
                 if (folds is None or r.strat_fold in folds)
-                and (self.root / (r.filename_hr + ".hea")).exists()]
+                and (self.root / (self._filename(r) + ".hea")).exists()]
+
+    def _filename(self, row: PtbxlRow) -> str:
+        return row.filename_hr if self.fs == 500.0 else row.filename_lr
 
     def load_record(self, ecg_id: int) -> EcgRecord:
         if ecg_id not in self.rows:
             raise RecordError(f"ecg_id {ecg_id} is not in {self.root / 'ptbxl_database.csv'}")
         row = self.rows[ecg_id]
-        path = self.root / row.filename_hr
+        path = self.root / self._filename(row)
         signal, fs, names = read_wfdb(path)
         if fs != self.fs:
             raise RecordError(f"{path}: sampling rate {fs} Hz, expected {self.fs} Hz")
@@ -92,3 +107,51 @@ class PTBXL:
             raise ValueError(f"no PTB-XL records found under {self.root} for folds={folds}")
         return load_many(chosen, self.load_record, "PTB-XL", progress)
 
+
+
+class PtbxlZscore:
+    """PTB-XL records published only band-passed (0.5–40 Hz) and z-scored per lead, at 100 Hz.
+
+    Layout: ``ROOT/records100/NNNNN/NNNNN_lr.{hea,dat}`` with unit ``z`` in the headers, and
+    optionally ``ROOT/ptbxl_database_subset.csv`` (official metadata rows for some of them).
+    Records load with ``units="z"``: shape information only (each lead has std 1, the ratios between
+    leads are gone, Einthoven's law does not hold). Use them for per-lead-normalised training, never
+    for millivolt losses or metrics (:func:`ecgtf.data.records.require_millivolts`).
+    Records without a metadata row get their record id as patient id and no labels.
+    """
+
+    fs = 100.0
+    units = "z"
+
+    def __init__(self, root: str | Path):
+        self.root = Path(root)
+        self.headers = sorted(self.root.glob("records100/*/*_lr.hea"))
+        if not self.headers:
+            raise FileNotFoundError(f"no records100/*/*_lr.hea under {self.root}: expected the z-scored PTB-XL "
+                                    "layout ROOT/records100/NNNNN/NNNNN_lr.hea")
+        self.rows: dict[int, PtbxlRow] = {}
+        table = self.root / "ptbxl_database_subset.csv"
+        if table.exists():
+            self.rows = PTBXL._read_rows(table)
+
+    def ids(self) -> list[int]:
+        return [int(h.stem.split("_")[0]) for h in self.headers]
+
+    def load_record(self, ecg_id: int) -> EcgRecord:
+        import wfdb
+
+        path = self.root / "records100" / f"{ecg_id // 1000 * 1000:05d}" / f"{ecg_id:05d}_lr"
+        signal, fs, names = read_wfdb(path)
+        units = {u.strip() for u in wfdb.rdheader(str(path)).units}
+        if units != {"z"}:
+            raise RecordError(f"{path}.hea: units {sorted(units)}, expected 'z' (z-scored PTB-XL)")
+        if fs != self.fs:
+            raise RecordError(f"{path}: sampling rate {fs} Hz, expected {self.fs} Hz")
+        row = self.rows.get(ecg_id)
+        meta = {"strat_fold": row.strat_fold, "scp_codes": row.scp_codes} if row else {}
+        return EcgRecord(canonical_12lead(signal, names, str(path)), fs, LEADS, str(ecg_id),
+                         row.patient_id if row else f"ptbxl-z-{ecg_id}", row.labels if row else (), meta,
+                         units="z")
+
+    def load(self, progress: bool = True) -> EcgDataset:
+        return load_many(self.ids(), self.load_record, "PTB-XL z-score", progress)

@@ -35,6 +35,19 @@ class EcgRecord:
     patient_id: str
     labels: tuple[str, ...] = ()
     meta: dict = field(default_factory=dict)
+    units: str = "mV"
+    """``"mV"``, or ``"z"`` for per-lead z-scored records (shape only, never in a mV loss or metric)."""
+
+
+class UnitsError(ValueError):
+    """A record in per-lead z-score units (``"z"``) was used where millivolts are needed."""
+
+
+def require_millivolts(units: str, what: str = "data") -> None:
+    """Raise :class:`UnitsError` unless ``units == "mV"``."""
+    if units != "mV":
+        raise UnitsError(f"{what} is in {units!r} units (per-lead z-scores: shape only), but millivolts are "
+                         "needed here; use it only for per-lead-normalised training, never for mV losses or metrics")
 
 
 @dataclass
@@ -50,6 +63,7 @@ class EcgDataset:
     meta: list[dict] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     """(record id, reason) for every record that could not be loaded."""
+    units: str = "mV"
 
     def __len__(self) -> int:
         return len(self.record_ids)
@@ -58,7 +72,7 @@ class EcgDataset:
         index = np.asarray(index, dtype=int)
         pick = lambda xs: [xs[i] for i in index] if xs else []  # noqa: E731
         return EcgDataset(self.signals[index], self.fs, self.lead_names, pick(self.record_ids),
-                          pick(self.patient_ids), pick(self.labels), pick(self.meta), list(self.skipped))
+                          pick(self.patient_ids), pick(self.labels), pick(self.meta), list(self.skipped), self.units)
 
     @classmethod
     def from_records(cls, records: Sequence[EcgRecord], skipped=()) -> "EcgDataset":
@@ -66,13 +80,14 @@ class EcgDataset:
             raise ValueError("no records to stack" + (f" ({len(skipped)} skipped as unreadable)" if skipped else ""))
         first = records[0]
         for r in records:
-            if r.signal.shape != first.signal.shape or r.fs != first.fs or r.lead_names != first.lead_names:
+            if (r.signal.shape != first.signal.shape or r.fs != first.fs or r.lead_names != first.lead_names
+                    or r.units != first.units):
                 raise ValueError(f"record {r.record_id} has shape {r.signal.shape} at {r.fs} Hz with leads "
-                                 f"{r.lead_names}; expected {first.signal.shape} at {first.fs} Hz like "
-                                 f"{first.record_id}")
+                                 f"{r.lead_names} in {r.units}; expected {first.signal.shape} at {first.fs} Hz in "
+                                 f"{first.units} like {first.record_id}")
         return cls(np.stack([r.signal for r in records]).astype(np.float32), first.fs, first.lead_names,
                    [r.record_id for r in records], [r.patient_id for r in records],
-                   [tuple(r.labels) for r in records], [r.meta for r in records], list(skipped))
+                   [tuple(r.labels) for r in records], [r.meta for r in records], list(skipped), first.units)
 
 
 def read_wfdb(path: str | Path, physical: bool = True, gain: float | None = None):

@@ -1,7 +1,12 @@
-"""One entry point for every data source a trainer accepts, and patient-level splits for each.
+"""Where data lives, one entry point for every data source a trainer accepts, and splits.
 
-Sources: ``synthetic`` (the embedded default), ``ptbxl``, ``ludb``, or a directory path
-(PTB-XL or LUDB layout, detected, or any folder of 12-lead WFDB records).
+**Data root.** Named datasets live in folders below one data root: ``--data-dir`` when given, else
+the ``ECGTF_DATA`` environment variable, else ``~/.cache/ecgtf/data`` (``$XDG_CACHE_HOME/ecgtf/data``
+when that is set). ``ecgtf data download NAME`` puts a database there. Names are spelled the same
+everywhere (download, training, evaluation): see :data:`DATASETS`.
+
+Sources: ``synthetic`` (the embedded default), a dataset name, or a directory path (PTB-XL or LUDB
+layout, detected, or any folder of 12-lead WFDB records).
 """
 from __future__ import annotations
 
@@ -14,12 +19,60 @@ from ecgtf.data.records import EcgDataset, EcgRecord, canonical_12lead, drop_exa
 from ecgtf.data.splits import split_by_fold, split_by_patient
 from ecgtf.leads import LEADS
 
-SHARED_DATA = Path(os.environ.get("ECGTF_SHARED_DATA", Path(__file__).resolve().parents[2] / ".." / "shared" / "data"))
-"""Where the development copies of PTB-XL and LUDB live (``../shared/data`` next to the repo)."""
+DATASETS = {
+    "ptb-xl": {"folders": ("ptb-xl",), "units": "mV",
+               "about": "PTB-XL (Wagner et al., Sci. Data 7, 154, 2020), 12-lead, 500 Hz, mV; CC BY 4.0"},
+    "ptb-xl-zscore": {"folders": ("ptb-xl-zscore",), "units": "z",
+                      "about": "PTB-XL records published band-passed and z-scored per lead, 100 Hz (shape only); CC BY 4.0"},
+    "ludb": {"folders": ("ludb",), "units": "mV",
+             "about": "LUDB (Kalyakulina et al., IEEE Access 8, 2020), 12-lead, 500 Hz; ODC-By 1.0"},
+    "cinc2011": {"folders": ("cinc2011", "cinc2011-seta"), "units": "mV",
+                 "about": "PhysioNet/CinC Challenge 2011 set-a, phone ECGs with quality labels; ODC-By 1.0"},
+    "cinc2021": {"folders": ("cinc2021", "cinc2021-extra"), "units": "mV",
+                 "about": "PhysioNet/CinC Challenge 2020/2021 .hea + .mat records, SNOMED #Dx; CC BY 4.0"},
+    "mitdb": {"folders": ("mitdb",), "units": "mV",
+              "about": "MIT-BIH Arrhythmia Database (Moody & Mark 2001), 2 leads, 360 Hz; ODC-By 1.0"},
+    "nstdb": {"folders": ("nstdb",), "units": "mV",
+              "about": "MIT-BIH Noise Stress Test Database (Moody et al. 1984), 360 Hz; ODC-By 1.0"},
+}
+"""Every named dataset: folder names accepted below the data root, units, provenance and licence."""
+
+_ALIASES = {"ptbxl": "ptb-xl", "ptb_xl": "ptb-xl"}
+
+
+def canonical_name(name: str) -> str:
+    """The one spelling of a dataset name (``ptbxl`` → ``ptb-xl``); ``ValueError`` for unknown names."""
+    key = _ALIASES.get(name.lower(), name.lower())
+    if key not in DATASETS and key != "synthetic":
+        raise ValueError(f"unknown dataset {name!r}; expected 'synthetic', one of {sorted(DATASETS)} or a directory")
+    return key
+
+
+def data_root(data_dir: str | Path | None = None) -> Path:
+    """``data_dir``, else ``$ECGTF_DATA``, else the per-user cache folder ``~/.cache/ecgtf/data``."""
+    if data_dir:
+        return Path(data_dir).expanduser()
+    if os.environ.get("ECGTF_DATA"):
+        return Path(os.environ["ECGTF_DATA"]).expanduser()
+    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
+    return cache / "ecgtf" / "data"
+
+
+def dataset_dir(name: str, data_dir: str | Path | None = None) -> Path:
+    """The folder of dataset ``name`` below the data root; ``FileNotFoundError`` saying where it looked."""
+    name = canonical_name(name)
+    root = data_root(data_dir)
+    for folder in DATASETS[name]["folders"]:
+        if (root / folder).is_dir():
+            return root / folder
+    raise FileNotFoundError(
+        f"dataset {name!r} not found: looked for {' or '.join(str(root / f) for f in DATASETS[name]['folders'])}. "
+        f"Set the data root with --data-dir or ECGTF_DATA, or download it with `ecgtf data download {name}`.")
 
 
 def default_dir(name: str) -> Path:
-    return (SHARED_DATA / {"ptbxl": "ptb-xl", "ludb": "ludb", "mitdb": "mitdb"}[name]).resolve()
+    """Folder of a named dataset below the default data root (kept for older callers)."""
+    return dataset_dir(name)
 
 
 def load_wfdb_directory(directory: str | Path, progress: bool = True) -> EcgDataset:
@@ -48,13 +101,13 @@ def load_source(source: str, data_dir: str | Path | None = None, n_synthetic: in
         ds = EcgDataset(signals, 500.0, LEADS, ids, ids, [(lab,) for lab in labels],
                         [{"config": c} for c in configs])
         return ds
-    if source in ("ptbxl", "ludb"):
-        path = Path(data_dir) if data_dir else default_dir(source)
+    if source.lower() in DATASETS or source.lower() in _ALIASES:
+        path = dataset_dir(source, data_dir)
     else:
         path = Path(source)
         if not path.exists():
-            raise FileNotFoundError(f"data source {source!r}: expected 'synthetic', 'ptbxl', 'ludb' or an "
-                                    "existing directory of WFDB records")
+            raise FileNotFoundError(f"data source {source!r}: expected 'synthetic', a dataset name "
+                                    f"({', '.join(sorted(DATASETS))}) or an existing directory of WFDB records")
     if (path / "ptbxl_database.csv").exists():
         from ecgtf.data.ptbxl import PTBXL
         ds = PTBXL(path).load(progress=progress)

@@ -1,0 +1,77 @@
+"""Training model of the 1-D U-Net reconstructor: ``compile(optimizer, …)`` + ``train_step``, ``fit()``.
+
+Batches are ``(windows (B, 12, W), is_mv (B,))`` straight from :func:`ecgtf.data.cache.mix_caches`.
+Loss = L1(shape) over valid leads of every window + ``lambda_amp`` · L1(log gain) over valid leads
+of millivolt windows only (z-unit windows carry no amplitude) + ``lambda_mv`` · L1 in mV / std_I
+over millivolt windows.
+"""
+from __future__ import annotations
+
+from ecgtf.backend import keras, tf
+from ecgtf.models.layers import apply_gradients, training_loss
+
+
+def window_targets_tf(x, min_std: float):
+    """TF twin of :func:`ecgtf.models.unet1d.preprocessing.window_targets`."""
+    mean = tf.reduce_mean(x, axis=-1, keepdims=True)
+    std = tf.math.reduce_std(x, axis=-1, keepdims=True)
+    valid = tf.logical_and(std[..., 0] > min_std, std[:, :1, 0] > min_std)
+    safe = tf.maximum(std, min_std)
+    shape = tf.transpose((x - mean) / safe, [0, 2, 1])
+    log_gain = tf.math.log(safe[..., 0] / safe[:, :1, 0])
+    return x[:, 0], shape, log_gain, tf.cast(valid, tf.float32)
+
+
+class Unet1dTrainer(keras.Model):
+    """Wraps the reconstructor network for ``fit()``; metrics: loss, shape_l1, gain_l1, mv_l1."""
+
+    def __init__(self, reconstructor: keras.Model, min_std_mv: float = 0.005, **kw):
+        super().__init__(**kw)
+        self.reconstructor = reconstructor
+        self.min_std = float(min_std_mv)
+        self.trackers = {k: keras.metrics.Mean(name=k) for k in ("loss", "shape_l1", "gain_l1", "mv_l1")}
+
+    def compile(self, optimizer, lambda_amp: float = 1.0, lambda_mv: float = 0.0, **kw):
+        super().compile(**kw)
+        self.optimizer = optimizer
+        self.lambda_amp, self.lambda_mv = float(lambda_amp), float(lambda_mv)
+
+    @property
+    def metrics(self):
+        return list(self.trackers.values())
+
+    def call(self, lead_i, training=False):
+        return self.reconstructor(lead_i, training=training)
+
+    def _compute_losses(self, batch, training: bool):
+        x, is_mv = batch
+        x = tf.cast(x, tf.float32)
+        lead_i, shape_t, gain_t, valid = window_targets_tf(x, self.min_std)
+        out = self.reconstructor(lead_i, training=training)
+        mv = tf.cast(is_mv, tf.float32)[:, None] * valid
+        shape_err = tf.reduce_mean(tf.abs(tf.cast(out["shape"], tf.float32) - shape_t), axis=1)  # (B, 12)
+        shape_l1 = tf.reduce_sum(shape_err * valid) / tf.maximum(tf.reduce_sum(valid), 1.0)
+        gain_l1 = tf.reduce_sum(tf.abs(out["log_gain"] - gain_t) * mv) / tf.maximum(tf.reduce_sum(mv), 1.0)
+        std_i = tf.math.reduce_std(lead_i, axis=-1, keepdims=True)[..., None]
+        mv_err = tf.reduce_mean(tf.abs(out["leads"] - x) / tf.maximum(std_i, self.min_std), axis=-1)
+        mv_l1 = tf.reduce_sum(mv_err * mv) / tf.maximum(tf.reduce_sum(mv), 1.0)
+        loss = shape_l1 + self.lambda_amp * gain_l1 + self.lambda_mv * mv_l1
+        return loss, {"loss": loss, "shape_l1": shape_l1, "gain_l1": gain_l1, "mv_l1": mv_l1}
+
+    def train_step(self, batch):
+        with tf.GradientTape() as tape:
+            loss, parts = self._compute_losses(batch, training=True)
+            scaled_loss = training_loss(loss, self.optimizer)
+        apply_gradients(tape, scaled_loss, self.optimizer, self.reconstructor.trainable_variables)
+        for k, v in parts.items():
+            self.trackers[k].update_state(v)
+        return {k: t.result() for k, t in self.trackers.items()}
+
+    def test_step(self, batch):
+        _, parts = self._compute_losses(batch, training=False)
+        for k, v in parts.items():
+            self.trackers[k].update_state(v)
+        return {k: t.result() for k, t in self.trackers.items()}
+
+    def checkpoint_objects(self) -> dict:
+        return {"reconstructor": self.reconstructor, "optimizer": self.optimizer}

@@ -1,0 +1,94 @@
+"""The 1-D U-Net reconstructor network: Lead I window (mV) → 12 leads (mV), shape and amplitude.
+
+Input ``lead_i`` (N, 512) in mV at 100 Hz (band-passed, see :mod:`.preprocessing`). Inside the
+graph the window is standardised by its own mean and std; a 1-D U-Net over time (Conv1D blocks,
+stride-2 downsampling, transposed-convolution upsampling, skip concatenations) predicts each
+lead's z-scored **shape** (N, 512, 12), and an **amplitude head** on the bottleneck (global average
++ max pooling and log std of Lead I → MLP) predicts ``log(std_lead / std_I)`` (N, 12). Output
+``leads`` = shape · std_I · exp(log_gain), (N, 12, 512) in mV: no oracle amplitude needed.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from ecgtf.backend import keras, tf
+from ecgtf.models.layers import scaled
+
+
+@dataclass(frozen=True)
+class Unet1dConfig:
+    """Architecture of the 1-D U-Net reconstructor (ecgtf's own design, no paper defaults)."""
+
+    length: int = 512
+    filters: tuple[int, ...] = (32, 64, 96, 128, 192)
+    """Filters per level; each level after the first halves the time axis."""
+    kernel: int = 9
+    convs_per_block: int = 2
+    amp_hidden: int = 64
+    width: float = 1.0
+    dropout: float = 0.0
+
+    def __post_init__(self) -> None:
+        if not 0 < self.width <= 4:
+            raise ValueError(f"width must be in (0, 4], got {self.width}")
+        if self.length % 2 ** (len(self.filters) - 1):
+            raise ValueError(f"length {self.length} must be divisible by 2^{len(self.filters) - 1}")
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+class WindowStandardize(keras.layers.Layer):
+    """(N, L) → z-scored (N, L, 1), log std (N, 1) and std (N, 1) of each window."""
+
+    def __init__(self, eps: float = 1e-3, **kw):
+        super().__init__(**kw)
+        self.eps = eps
+
+    def call(self, x):
+        mean = tf.reduce_mean(x, axis=-1, keepdims=True)
+        centred = x - mean
+        std = tf.sqrt(tf.reduce_mean(tf.square(centred), axis=-1, keepdims=True) + self.eps ** 2)
+        return (centred / std)[..., None], tf.math.log(std), std
+
+    def get_config(self):
+        return {**super().get_config(), "eps": self.eps}
+
+
+def _block(x, filters: int, cfg: Unet1dConfig, name: str):
+    for i in range(cfg.convs_per_block):
+        x = keras.layers.Conv1D(filters, cfg.kernel, padding="same", use_bias=False, name=f"{name}_conv{i}")(x)
+        x = keras.layers.BatchNormalization(name=f"{name}_bn{i}")(x)
+        x = keras.layers.ReLU(name=f"{name}_relu{i}")(x)
+    return x
+
+
+def build_reconstructor(cfg: Unet1dConfig = Unet1dConfig()) -> keras.Model:
+    """``lead_i`` (N, L) mV → {``leads`` (N, 12, L) mV, ``shape`` (N, L, 12), ``log_gain`` (N, 12)}."""
+    lead_i = keras.Input((cfg.length,), name="lead_i")
+    z, log_std, std = WindowStandardize(name="standardize")(lead_i)
+    f = [scaled(n, cfg.width) for n in cfg.filters]
+    x, skips = z, []
+    for level, n in enumerate(f):
+        if level:
+            x = keras.layers.Conv1D(n, 4, strides=2, padding="same", use_bias=False, name=f"down{level}")(x)
+        x = _block(x, n, cfg, f"enc{level}")
+        skips.append(x)
+    bottleneck = x
+    if cfg.dropout:
+        x = keras.layers.Dropout(cfg.dropout, name="dropout")(x)
+    for level in range(len(f) - 2, -1, -1):
+        x = keras.layers.Conv1DTranspose(f[level], 4, strides=2, padding="same", use_bias=False, name=f"up{level}")(x)
+        x = keras.layers.Concatenate(name=f"skip{level}")([x, skips[level]])
+        x = _block(x, f[level], cfg, f"dec{level}")
+    shape = keras.layers.Conv1D(12, 1, name="shape_out", dtype="float32")(x)
+    pooled = keras.layers.Concatenate(name="amp_features")([
+        keras.layers.GlobalAveragePooling1D(name="amp_avg")(bottleneck),
+        keras.layers.GlobalMaxPooling1D(name="amp_max")(bottleneck), log_std])
+    h = keras.layers.Dense(scaled(cfg.amp_hidden, cfg.width), activation="relu", name="amp_hidden")(pooled)
+    log_gain = keras.layers.Dense(12, name="log_gain", dtype="float32")(h)
+    gain = keras.layers.Lambda(lambda t: tf.exp(tf.clip_by_value(t[0], -6.0, 6.0)) * t[1], name="gain")(
+        [log_gain, std])
+    leads = keras.layers.Lambda(lambda t: tf.transpose(t[0], [0, 2, 1]) * t[1][..., None], name="leads")(
+        [shape, gain])
+    return keras.Model(lead_i, {"leads": leads, "shape": shape, "log_gain": log_gain}, name="unet1d_reconstructor")

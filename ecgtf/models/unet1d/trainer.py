@@ -1,0 +1,387 @@
+"""Train the 1-D U-Net Lead I → 12-lead reconstructor on every real source, streamed from a cache.
+
+    ecgtf train unet1d --data-dir DATA --out runs/unet1d          # PTB-XL + z-scored PTB-XL + CinC
+    ecgtf train unet1d --sources ptb-xl:1 --epochs 5 --steps-per-epoch 50
+    ecgtf train unet1d --out runs/unet1d --resume                 # after a crash / kill -9
+
+Sources are ``NAME:WEIGHT`` (the probability of drawing a window from a source is proportional to
+its weight): ``ptb-xl`` (mV; folds 1–8 train, 9 validation, 10 test), ``ptb-xl-zscore`` (shape
+only; records of validation/test patients are left out where their patient id is known),
+``cinc2011`` (acceptable phone recordings without saturated or flat leads), ``cinc2021`` (mV),
+``synthetic`` (ecgtf's dipole generator, generated into the cache). LUDB is never trained on: it is
+the external test set. Each source is preprocessed once into an on-disk cache
+(:mod:`ecgtf.data.cache`; ``--cache-dir``, default ``$ECGTF_CACHE`` or ``~/.cache/ecgtf/cache``)
+and streamed from memory-mapped shards, so memory stays bounded for any number of records.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+
+from ecgtf.models.unet1d.networks import Unet1dConfig
+from ecgtf.models.unet1d.preprocessing import Unet1dPreprocessing
+
+KNOWN_SOURCES = ("ptb-xl", "ptb-xl-zscore", "cinc2011", "cinc2021", "synthetic")
+
+
+@dataclass(frozen=True)
+class Unet1dData:
+    """Training data of a 1-D U-Net run."""
+
+    sources: tuple[str, ...] = ("ptb-xl:1", "ptb-xl-zscore:1", "cinc2011:0.5", "cinc2021:1")
+    data_dir: str | None = None
+    cache_dir: str | None = None
+    n_synthetic: int = 2000
+    val_fold: int = 9
+    test_fold: int = 10
+    seed: int = 0
+
+    def parsed_sources(self) -> list[tuple[str, float]]:
+        out = []
+        for item in self.sources:
+            name, _, w = item.partition(":")
+            from ecgtf.data.sources import canonical_name
+
+            name = canonical_name(name.strip())
+            if name not in KNOWN_SOURCES:
+                raise ValueError(f"source {name!r} cannot train the reconstructor; expected one of {KNOWN_SOURCES}")
+            try:
+                weight = float(w) if w else 1.0
+            except ValueError:
+                raise ValueError(f"source {item!r}: weight {w!r} is not a number (expected NAME:WEIGHT)") from None
+            if not weight >= 0:
+                raise ValueError(f"source {item!r}: weight must be ≥ 0")
+            out.append((name, weight))
+        if not out:
+            raise ValueError("no training sources given")
+        return out
+
+
+@dataclass(frozen=True)
+class Unet1dTraining:
+    """Optimisation settings."""
+
+    epochs: int = 30
+    steps_per_epoch: int = 250
+    batch_size: int = 32
+    lr: float = 1e-3
+    lr_min: float = 2e-5
+    """Cosine decay from ``lr`` to ``lr_min`` over the epochs."""
+    lambda_amp: float = 1.0
+    lambda_mv: float = 0.0
+    jit_compile: bool = False
+    mixed_precision: bool = False
+    strategy: str = "default"
+    extra: dict = field(default_factory=dict)
+
+
+def cache_root(cache_dir: str | None) -> Path:
+    if cache_dir:
+        return Path(cache_dir).expanduser()
+    if os.environ.get("ECGTF_CACHE"):
+        return Path(os.environ["ECGTF_CACHE"]).expanduser()
+    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "ecgtf" / "cache"
+
+
+def _record_stream(name: str, data: Unet1dData):
+    """(records iterator, total, units, keep) for a named source."""
+    from ecgtf.data.sources import dataset_dir
+
+    if name == "synthetic":
+        from ecgtf.data.records import EcgRecord
+        from ecgtf.data.synthetic import generate_record, random_config
+        from ecgtf.leads import LEADS
+
+        def gen():
+            rng = np.random.default_rng(data.seed)
+            for i in range(data.n_synthetic):
+                cfg = random_config(rng)
+                rec = generate_record(cfg, seed=int(rng.integers(2 ** 31)))
+                yield EcgRecord(rec.signal, rec.fs, LEADS, f"synthetic-{i}", f"synthetic-{i}", (cfg.condition,))
+        return gen(), data.n_synthetic, "mV", None
+    root = dataset_dir(name, data.data_dir)
+    if name == "ptb-xl":
+        from ecgtf.data.ptbxl import PTBXL
+        from ecgtf.data.records import signal_digest
+
+        db = PTBXL(root)
+        ids = db.ids()
+        seen: set[str] = set()
+
+        def unique(rec):
+            d = signal_digest(rec.signal)
+            if d in seen:
+                return False
+            seen.add(d)
+            return True
+        return (db.load_record(i) for i in ids), len(ids), "mV", unique
+    if name == "ptb-xl-zscore":
+        from ecgtf.data.ptbxl import PtbxlZscore
+
+        db = PtbxlZscore(root)
+        return (db.load_record(i) for i in db.ids()), len(db.ids()), "z", None
+    if name == "cinc2011":
+        from ecgtf.data.cinc import CinC2011
+
+        db = CinC2011(root)
+        ids = db.ids("acceptable")
+        keep = lambda r: r.meta["saturated_leads"] == 0 and r.meta["flat_leads"] == 0  # noqa: E731
+        return (db.load_record(i) for i in ids), len(ids), "mV", keep
+    if name == "cinc2021":
+        from ecgtf.data.cinc import CinC2021
+
+        db = CinC2021(root)
+        return db.records(), len(db.ids()), "mV", None
+    raise ValueError(f"unknown source {name!r}")
+
+
+def source_cache(name: str, data: Unet1dData, pre: Unet1dPreprocessing, progress: bool = True):
+    """Build (or reuse) the cache of one source and open it."""
+    from ecgtf.data.cache import CacheSpec, SegmentCache, build_cache
+
+    spec = CacheSpec(fs=pre.fs, band_hz=pre.band_hz, filter_order=pre.filter_order)
+    key = hashlib.sha1(json.dumps([asdict(spec), name, data.n_synthetic if name == "synthetic" else 0,
+                                   data.seed if name == "synthetic" else 0]).encode()).hexdigest()[:10]
+    path = cache_root(data.cache_dir) / f"{name}-{key}"
+    records, total, units, keep = _record_stream(name, data)
+    build_cache(path, records, spec, source=name, units=units, total=total, progress=progress, keep=keep)
+    return SegmentCache(path)
+
+
+def split_indices(name: str, cache, data: Unet1dData) -> dict[str, np.ndarray]:
+    """Segment indices per split for one source (only PTB-XL has validation and test segments)."""
+    n = len(cache)
+    everything = np.arange(n)
+    if name == "ptb-xl":
+        from ecgtf.data.ptbxl import PTBXL
+        from ecgtf.data.sources import dataset_dir
+
+        rows = PTBXL(dataset_dir("ptb-xl", data.data_dir)).rows
+        folds = np.array([rows[int(r)].strat_fold for r in cache.info["record_ids"]])
+        return {"train": np.flatnonzero((folds != data.val_fold) & (folds != data.test_fold)),
+                "val": np.flatnonzero(folds == data.val_fold), "test": np.flatnonzero(folds == data.test_fold)}
+    if name == "ptb-xl-zscore":
+        held_out = _ptbxl_heldout_patients(data)
+        pids = np.array(cache.info["patient_ids"])
+        return {"train": np.flatnonzero(~np.isin(pids, list(held_out)))}
+    return {"train": everything}
+
+
+def _ptbxl_heldout_patients(data: Unet1dData) -> set[str]:
+    from ecgtf.data.ptbxl import PTBXL
+    from ecgtf.data.sources import dataset_dir
+
+    try:
+        rows = PTBXL(dataset_dir("ptb-xl", data.data_dir)).rows
+    except FileNotFoundError:
+        return set()
+    return {r.patient_id for r in rows.values() if r.strat_fold in (data.val_fold, data.test_fold)}
+
+
+def fixed_windows(cache, index: np.ndarray, window: int, per_segment: int = 2) -> np.ndarray:
+    """Deterministic windows (evenly spaced offsets) of the given segments: (len·per_segment, 12, window)."""
+    seg = cache.spec.segment
+    starts = np.linspace(0, seg - window, per_segment).astype(int)
+    return np.stack([cache.segment(int(i))[:, s:s + window] for i in index for s in starts])
+
+
+def load_splits(run, progress: bool = False) -> dict:
+    """Windows (N, 12, W) in mV for ``train`` (a fixed sample of 512, for calibration), ``val`` and ``test``."""
+    data, pre = run.data, run.preprocessing
+    out = {}
+    cache = source_cache("ptb-xl", data, pre, progress=progress)
+    idx = split_indices("ptb-xl", cache, data)
+    rng = np.random.default_rng(data.seed)
+    train_idx = rng.permutation(idx["train"])[:256]
+    out["train"] = fixed_windows(cache, train_idx, pre.window)
+    out["val"] = fixed_windows(cache, idx["val"], pre.window)
+    out["test"] = fixed_windows(cache, idx["test"], pre.window)
+    return out
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from ecgtf.trainer import add_common_arguments, positive_float, positive_int
+
+    d, t = Unet1dData(), Unet1dTraining()
+    p = argparse.ArgumentParser(prog="ecgtf train unet1d", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--sources", default=",".join(d.sources),
+                   help=f"comma-separated NAME:WEIGHT training sources (default {','.join(d.sources)})")
+    p.add_argument("--cache-dir", default=None, help="where preprocessed caches go (default $ECGTF_CACHE or "
+                   "~/.cache/ecgtf/cache)")
+    p.add_argument("--n-synthetic", type=positive_int, default=d.n_synthetic,
+                   help="records of the 'synthetic' source")
+    add_common_arguments(p, default_epochs=t.epochs, default_batch=t.batch_size)
+    p.add_argument("--steps-per-epoch", type=positive_int, default=t.steps_per_epoch)
+    p.add_argument("--lr", type=positive_float, default=t.lr, help=f"peak Adam learning rate (default {t.lr})")
+    p.add_argument("--lambda-amp", type=float, default=t.lambda_amp, help="weight of the amplitude (log gain) loss")
+    p.add_argument("--lambda-mv", type=float, default=t.lambda_mv, help="weight of the mV L1 loss")
+    p.add_argument("--width", type=positive_float, default=1.0, help="filter-count multiplier")
+    p.add_argument("--filters", default=None, help="filters per level, e.g. 32,64,96,128,192")
+    p.add_argument("--kernel", type=positive_int, default=Unet1dConfig().kernel)
+    p.add_argument("--jit-compile", action="store_true", help="XLA-compile the train step")
+    p.add_argument("--init-from", type=Path, default=None,
+                   help="start from another unet1d run's best weights (fine-tuning, e.g. after synthetic pretraining)")
+    return p
+
+
+def run_config(args) -> dict:
+    arch = Unet1dConfig(width=args.width, kernel=args.kernel,
+                        **({"filters": tuple(int(f) for f in args.filters.split(","))} if args.filters else {}))
+    data = Unet1dData(sources=tuple(s.strip() for s in args.sources.split(",") if s.strip()),
+                      data_dir=str(args.data_dir) if args.data_dir else None, cache_dir=args.cache_dir,
+                      n_synthetic=args.n_synthetic, seed=args.seed)
+    data.parsed_sources()  # validate before anything is written
+    training = Unet1dTraining(epochs=args.epochs, steps_per_epoch=args.steps_per_epoch, batch_size=args.batch_size,
+                              lr=args.lr, lambda_amp=args.lambda_amp, lambda_mv=args.lambda_mv,
+                              jit_compile=args.jit_compile, mixed_precision=args.mixed_precision,
+                              strategy=args.strategy,
+                              extra={"init_from": str(args.init_from)} if args.init_from else {})
+    from ecgtf.runs import CONFIG_FORMAT, config_to_dict
+
+    return {"format_version": CONFIG_FORMAT, "model": "unet1d", "variant": "unet1d",
+            "created": datetime.now().isoformat(timespec="seconds"),
+            "architecture": config_to_dict(arch), "preprocessing": config_to_dict(Unet1dPreprocessing()),
+            "training": config_to_dict(training), "data": config_to_dict(data)}
+
+
+class CosineLr:
+    """Per-epoch cosine learning rate from ``lr`` to ``lr_min``."""
+
+    @staticmethod
+    def make(optimizer, t: Unet1dTraining):
+        from ecgtf.backend import keras
+
+        class _Cb(keras.callbacks.Callback):
+            def on_epoch_begin(self, epoch, logs=None):
+                frac = epoch / max(1, t.epochs - 1)
+                optimizer.learning_rate.assign(t.lr_min + 0.5 * (t.lr - t.lr_min) * (1 + np.cos(np.pi * frac)))
+
+            def on_epoch_end(self, epoch, logs=None):
+                if logs is not None:
+                    logs["lr"] = float(optimizer.learning_rate.numpy())
+        return _Cb()
+
+
+class BestWeights:
+    """Save the reconstructor whenever ``val_loss`` improves; the best value survives resumes."""
+
+    @staticmethod
+    def make(run, network):
+        from ecgtf.backend import keras
+        from ecgtf.runs import atomic_write_json
+
+        path = run / "final" / "best_reconstructor.weights.h5"
+        info = path.with_suffix(".json")
+
+        class _Cb(keras.callbacks.Callback):
+            def __init__(self):
+                super().__init__()
+                self.best = json.loads(info.read_text())["val_loss"] if info.exists() else float("inf")
+
+            def on_epoch_end(self, epoch, logs=None):
+                value = float((logs or {}).get("val_loss", np.inf))
+                if value < self.best:
+                    self.best = value
+                    tmp = path.with_name(".tmp_" + path.name)
+                    network.save_weights(str(tmp))
+                    os.replace(tmp, path)
+                    atomic_write_json(info, {"epoch": epoch + 1, "val_loss": value})
+        return _Cb()
+
+
+def main(argv=None) -> int:
+    from ecgtf.trainer import fail, open_run
+
+    args = build_parser().parse_args(argv)
+    try:
+        run, cfg, strategy = open_run(args, argv, "unet1d", lambda: run_config(args))
+    except (FileExistsError, FileNotFoundError, ValueError) as exc:
+        return fail(str(exc))
+    try:
+        return _train(run, cfg, strategy, args)
+    except BaseException:
+        run.rollback_overwrite() if run.replaced and not (run / "history.json").exists() else None
+        raise
+
+
+def _train(run, cfg, strategy, args) -> int:
+    from ecgtf.backend import keras, tf
+    from ecgtf.data.cache import mix_caches
+    from ecgtf.models.unet1d.model import Unet1dTrainer
+    from ecgtf.models.unet1d.networks import build_reconstructor
+    from ecgtf.runs import Run, atomic_write_json
+    from ecgtf.trainer import EpochCheckpoint, Timer, describe_devices, fail, make_optimizer
+
+    r = Run(run.path)
+    data, pre, arch, t = r.data, r.preprocessing, r.architecture, r.training
+    try:
+        caches, sources = {}, []
+        for name, weight in data.parsed_sources():
+            caches[name] = source_cache(name, data, pre, progress=args.verbose > 0)
+            idx = split_indices(name, caches[name], data)["train"]
+            if len(idx) and weight > 0:
+                sources.append((caches[name], idx, weight))
+            print(f"source {name}: {len(caches[name])} segments ({caches[name].units}), {len(idx)} for training, "
+                  f"weight {weight:g}")
+        val_cache = caches.get("ptb-xl") or source_cache("ptb-xl", data, pre, progress=args.verbose > 0)
+        val_idx = split_indices("ptb-xl", val_cache, data)["val"]
+    except (FileNotFoundError, ValueError) as exc:
+        return fail(str(exc))
+    if not sources:
+        return fail("no training windows: every source is empty or has weight 0")
+    x_val = fixed_windows(val_cache, val_idx, pre.window)
+    run.commit_overwrite()
+
+    def batches():
+        for x, m in mix_caches(sources, pre.window, t.batch_size, seed=data.seed + 1000 * len(r.history().get("loss", []))):
+            yield x, m
+    sig = (tf.TensorSpec((t.batch_size, 12, pre.window), tf.float32), tf.TensorSpec((t.batch_size,), tf.bool))
+    train_ds = tf.data.Dataset.from_generator(batches, output_signature=sig).prefetch(4)
+    val_ds = tf.data.Dataset.from_tensor_slices((x_val, np.ones(len(x_val), bool))).batch(64)
+
+    with strategy.scope():
+        net = build_reconstructor(arch)
+        if t.extra.get("init_from"):
+            src = Run(t.extra["init_from"])
+            net.load_weights(str(src.weights_path("reconstructor", "best")))
+            print(f"initialised from {src.path} (best weights)")
+        model = Unet1dTrainer(net, pre.min_std_mv)
+        opt = make_optimizer(t.lr, 0.9, 0.999, t.mixed_precision)
+        model.compile(optimizer=opt, lambda_amp=t.lambda_amp, lambda_mv=t.lambda_mv, jit_compile=t.jit_compile)
+    ckpt = EpochCheckpoint(run, {"reconstructor": net, "optimizer": opt}, [(opt, net)])
+    initial_epoch = ckpt.restore() if args.resume else 0
+    if initial_epoch:
+        print(f"resuming after epoch {initial_epoch}")
+    print(f"unet1d ({net.count_params():,} parameters) on {describe_devices()}; {len(x_val)} validation windows; "
+          f"run dir {run.path}")
+    callbacks = [Timer(), CosineLr.make(opt, t), BestWeights.make(run, net), ckpt,
+                 keras.callbacks.TensorBoard(log_dir=str(run / "logs"))]
+    start = time.perf_counter()
+    if initial_epoch < t.epochs:
+        model.fit(train_ds, epochs=t.epochs, initial_epoch=initial_epoch, steps_per_epoch=t.steps_per_epoch,
+                  validation_data=val_ds, callbacks=callbacks, verbose=args.verbose)
+    seconds = time.perf_counter() - start
+    net.save_weights(str(run / "final" / "reconstructor.weights.h5"))
+    hist = run.history()
+    atomic_write_json(run / "metrics.json", {"train_seconds_this_session": seconds, "epochs": t.epochs,
+                                             "windows_per_second": t.steps_per_epoch * t.batch_size /
+                                             np.median(hist["epoch_seconds"]) if hist.get("epoch_seconds") else None,
+                                             "val_loss_last": hist.get("val_loss", [None])[-1],
+                                             "val_loss_best": min(hist.get("val_loss", [np.inf]))})
+    print(f"done in {seconds / 60:.1f} min; weights in {run.path}/final "
+          f"(evaluate with `ecgtf evaluate {run.path}`)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,258 @@
+"""A trained run as a library object, and the run directory the trainers write.
+
+A run directory holds::
+
+    config.json        the run's full configuration: the model's dataclasses (architecture,
+                       preprocessing incl. sampling rate and normalisation, training, data),
+                       written once by the trainer and read back into the same dataclasses
+    checkpoints/       tf.train checkpoints of networks + optimizers + epoch (last 2 kept)
+    logs/              TensorBoard event files
+    plots/             per-epoch figures
+    history.json       per-epoch metrics
+    final/             final and best-validation weights (``<network>.weights.h5``)
+    metrics.json       evaluation results
+
+    run = Run("runs/ekgan-ptbxl")
+    run.architecture, run.preprocessing, run.training, run.data      # dataclasses
+    gen = run.generator(weights="best")                              # a keras.Model
+    rec = run.reconstructor()                                        # ecgtf.Reconstructor
+
+The trainer writes it (:class:`RunDir`), the exporter, the evaluator and :class:`ecgtf.Reconstructor`
+read it (:class:`Run`).
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import shutil
+import tempfile
+import typing
+from pathlib import Path
+
+CONFIG_FORMAT = 2
+"""Version of config.json's layout. Version 1 (ecgtf 0.1 runs) is converted on reading."""
+
+
+def atomic_write_json(path: str | Path, obj) -> None:
+    """Write JSON to a temporary file in the same folder, then rename it over ``path``."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w") as fh:
+            json.dump(obj, fh, indent=2, default=_json_default)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _json_default(o):
+    if dataclasses.is_dataclass(o):
+        return dataclasses.asdict(o)
+    if hasattr(o, "tolist"):
+        return o.tolist()
+    if hasattr(o, "item"):
+        return o.item()
+    if isinstance(o, Path):
+        return str(o)
+    return str(o)
+
+
+def config_to_dict(cfg) -> dict:
+    """A config dataclass as plain JSON-able data."""
+    return json.loads(json.dumps(dataclasses.asdict(cfg), default=_json_default))
+
+
+def _coerce(value, hint):
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if value is None:
+        return None
+    if origin is tuple:
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(_coerce(v, args[0]) for v in value)
+        if args:
+            return tuple(_coerce(v, a) for v, a in zip(value, args))
+        return tuple(tuple(v) if isinstance(v, list) else v for v in value)
+    if hint is tuple:
+        return tuple(tuple(v) if isinstance(v, list) else v for v in value)
+    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+        for a in args:
+            if a is type(None):
+                continue
+            try:
+                return _coerce(value, a)
+            except (TypeError, ValueError):
+                continue
+        return value
+    if hint is float and isinstance(value, int):
+        return float(value)
+    if dataclasses.is_dataclass(hint) and isinstance(value, dict):
+        return config_from_dict(hint, value)
+    return value
+
+
+def config_from_dict(cls, d: dict, source: str = "config"):
+    """Rebuild dataclass ``cls`` from :func:`config_to_dict` output (lists back to tuples, nested
+    dataclasses rebuilt). Unknown keys raise ``ValueError`` naming them; missing keys take defaults."""
+    if not isinstance(d, dict):
+        raise ValueError(f"{source}: expected a JSON object for {cls.__name__}, got {type(d).__name__}")
+    hints = typing.get_type_hints(cls)
+    names = {f.name for f in dataclasses.fields(cls) if f.init}
+    unknown = sorted(set(d) - names)
+    if unknown:
+        raise ValueError(f"{source}: unknown {cls.__name__} field(s) {unknown}; expected some of {sorted(names)}")
+    return cls(**{k: _coerce(v, hints.get(k)) for k, v in d.items()})
+
+
+class RunDir:
+    """A training run's directory as the trainer writes it.
+
+    Refuses to touch an existing run without ``resume``/``overwrite``. With ``overwrite`` the old
+    run is moved aside (``<name>.replaced-<n>``) rather than deleted, and removed only by
+    :meth:`commit_overwrite` once the new run has started successfully.
+    """
+
+    def __init__(self, path: str | Path, resume: bool = False, overwrite: bool = False):
+        self.path = Path(path)
+        self.replaced: Path | None = None
+        exists = (self.path / "config.json").exists()
+        if resume:
+            if not exists:
+                raise FileNotFoundError(f"--resume: {self.path} has no config.json (not a run directory)")
+        elif self.path.exists() and any(self.path.iterdir()):
+            if not overwrite:
+                raise FileExistsError(f"{self.path} already exists and is not empty; pass --resume to continue "
+                                      "that run or --overwrite to replace it")
+            n = 0
+            while (aside := self.path.with_name(f"{self.path.name}.replaced-{n}")).exists():
+                n += 1
+            self.path.rename(aside)
+            self.replaced = aside
+        for sub in ("checkpoints", "logs", "plots", "final"):
+            (self.path / sub).mkdir(parents=True, exist_ok=True)
+
+    def commit_overwrite(self) -> None:
+        """Delete the run that ``overwrite`` moved aside (call once the new run is under way)."""
+        if self.replaced is not None and self.replaced.exists():
+            shutil.rmtree(self.replaced)
+        self.replaced = None
+
+    def rollback_overwrite(self) -> None:
+        """Put the moved-aside run back (the new one failed before it started)."""
+        if self.replaced is not None and self.replaced.exists():
+            shutil.rmtree(self.path, ignore_errors=True)
+            self.replaced.rename(self.path)
+        self.replaced = None
+
+    def __truediv__(self, other: str) -> Path:
+        return self.path / other
+
+    def write_config(self, config: dict) -> None:
+        atomic_write_json(self.path / "config.json", config)
+
+    def read_config(self) -> dict:
+        return json.loads((self.path / "config.json").read_text())
+
+    def history(self) -> dict:
+        p = self.path / "history.json"
+        return json.loads(p.read_text()) if p.exists() else {}
+
+
+def upgrade_config(cfg: dict, source: str = "config.json") -> dict:
+    """Convert an ecgtf 0.1 (format 1) run config to the current layout; current ones pass through."""
+    version = cfg.get("format_version", 1)
+    if version == CONFIG_FORMAT:
+        return cfg
+    if version != 1:
+        raise ValueError(f"{source}: config format {version} is newer than this ecgtf understands "
+                         f"({CONFIG_FORMAT}); upgrade ecgtf")
+    model = cfg.get("model")
+    out = {"format_version": CONFIG_FORMAT, "model": model, "variant": cfg.get("variant", model),
+           "created": cfg.get("created"), "converted_from_format": 1}
+    t = dict(cfg.get("training", {}))
+    d = dict(cfg.get("data", {}))
+    if model == "ekgan":
+        out["architecture"] = dict(cfg.get("architecture", {}))
+        out["preprocessing"] = dict(cfg.get("preprocessing", {}))
+        out["training"] = {k: v for k, v in t.items() if k != "seed"}
+        out["data"] = {"source": d.get("source", "synthetic"), "data_dir": d.get("data_dir"),
+                       "n_synthetic": d.get("n_synthetic", 600), "max_train": d.get("max_train"),
+                       "augment_crops": d.get("augment_crops", 1), "seed": t.get("seed", 0)}
+    elif model == "lstm_gan":
+        out["architecture"] = {}
+        out["preprocessing"] = {}
+        out["training"] = {k: v for k, v in t.items() if k != "seed"}
+        out["data"] = {"source": d.get("source", "ludb"), "data_dir": d.get("data_dir"),
+                       "lead": d.get("lead", "I"), "seed": t.get("seed", 0)}
+    else:
+        raise ValueError(f"{source}: cannot convert a format-1 config of model {model!r}; retrain the run")
+    return out
+
+
+class Run:
+    """A finished (or interrupted) training run, opened read-only.
+
+    Attributes are the real config dataclasses of the run's model: ``architecture``,
+    ``preprocessing``, ``training``, ``data``. ``model`` is the registry name (``ekgan``,
+    ``lstm_gan``, ``unet1d``) and ``variant`` the trained variant.
+    """
+
+    def __init__(self, path: str | Path):
+        from ecgtf.models import get_model_spec
+
+        self.path = Path(path)
+        cfg_path = self.path / "config.json"
+        if not cfg_path.exists():
+            raise FileNotFoundError(f"{self.path} is not a run directory (no config.json)")
+        try:
+            raw = json.loads(cfg_path.read_text())
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{cfg_path}: not valid JSON ({exc})") from exc
+        self.raw = upgrade_config(raw, str(cfg_path))
+        self.spec = get_model_spec(self.raw.get("model"), source=str(cfg_path))
+        self.model = self.spec.name
+        self.variant = self.raw.get("variant", self.model)
+        src = str(cfg_path)
+        self.architecture = config_from_dict(self.spec.architecture, self.raw.get("architecture", {}), src)
+        self.preprocessing = config_from_dict(self.spec.preprocessing, self.raw.get("preprocessing", {}), src)
+        self.training = config_from_dict(self.spec.training, self.raw.get("training", {}), src)
+        self.data = config_from_dict(self.spec.data, self.raw.get("data", {}), src)
+
+    def __repr__(self) -> str:
+        return f"Run({str(self.path)!r}, model={self.model!r}, variant={self.variant!r})"
+
+    @property
+    def seed(self) -> int:
+        return self.data.seed
+
+    def weights_path(self, network: str, weights: str = "final") -> Path:
+        if weights not in ("final", "best"):
+            raise ValueError(f"weights must be 'final' or 'best', got {weights!r}")
+        return self.path / "final" / (f"best_{network}.weights.h5" if weights == "best" else f"{network}.weights.h5")
+
+    def generator(self, weights: str = "final"):
+        """The trained generator (keras.Model). ``weights="final"``: last epoch (else the latest
+        checkpoint of an unfinished run); ``"best"``: best validation epoch."""
+        return self.spec.load_generator(self, weights)
+
+    def splits(self, progress: bool = False) -> dict:
+        """The run's data, split as in training (model-specific layout, see the model's trainer)."""
+        return self.spec.load_splits(self, progress=progress)
+
+    def history(self) -> dict:
+        p = self.path / "history.json"
+        return json.loads(p.read_text()) if p.exists() else {}
+
+    def metrics(self) -> dict:
+        p = self.path / "metrics.json"
+        return json.loads(p.read_text()) if p.exists() else {}
+
+    def reconstructor(self, weights: str = "best"):
+        """An :class:`ecgtf.Reconstructor` around this run's generator (reconstruction models only)."""
+        from ecgtf.reconstructor import Reconstructor
+
+        return Reconstructor.from_run(self, weights=weights)

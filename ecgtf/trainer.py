@@ -1,0 +1,218 @@
+"""What every ecgtf trainer shares: crash-safe checkpoints and resume, learning-rate decay,
+distribution strategies, mixed precision, per-epoch history and the common CLI arguments.
+
+The run directory layout is described in :mod:`ecgtf.runs`. A killed run (even ``kill -9``)
+resumes from its last finished epoch with ``--resume``.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from ecgtf.backend import keras, tf
+from ecgtf.runs import RunDir, atomic_write_json, upgrade_config
+
+__all__ = ["EpochCheckpoint", "EpochLrDecay", "RecalibratedValidation", "RunDir", "Timer", "add_common_arguments",
+           "atomic_write_json", "describe_devices", "fail", "make_optimizer", "make_strategy", "open_run",
+           "setup_precision", "positive_int", "positive_float"]
+
+
+class EpochCheckpoint(keras.callbacks.Callback):
+    """Save networks + optimizers + the epoch counter after every epoch; then append the history.
+
+    The checkpoint is written before ``history.json``, and TensorFlow only points its index at a
+    checkpoint once all of its files are written, so a kill at any moment loses at most the epoch
+    in progress.
+    """
+
+    def __init__(self, run: RunDir, objects: dict, optimizer_pairs=(), keep: int = 2):
+        """``objects``: name → network/optimizer; ``optimizer_pairs``: (optimizer, network) to build before restore."""
+        super().__init__()
+        self.run = run
+        self.optimizer_pairs = list(optimizer_pairs)
+        self.epoch = tf.Variable(0, dtype=tf.int64, trainable=False, name="epoch")
+        self.checkpoint = tf.train.Checkpoint(epoch=self.epoch, **objects)
+        self.manager = tf.train.CheckpointManager(self.checkpoint, str(run / "checkpoints"), max_to_keep=keep)
+        self.history = run.history()
+
+    def restore(self) -> int:
+        """Restore the latest checkpoint (if any); returns the number of finished epochs."""
+        latest = self.manager.latest_checkpoint
+        if latest is None:
+            return 0
+        for opt, net in self.optimizer_pairs:  # create optimizer slots so that they restore now, not lazily
+            inner = getattr(opt, "inner_optimizer", opt)
+            inner.build(net.trainable_variables)
+        try:
+            self.checkpoint.restore(latest).assert_existing_objects_matched()
+        except (AssertionError, ValueError, tf.errors.OpError) as exc:
+            raise ValueError(f"checkpoint {latest} does not fit this model (different width or options?): "
+                             f"{str(exc).splitlines()[0]}") from exc
+        done = int(self.epoch.numpy())
+        self.history = {k: v[:done] for k, v in self.history.items()}
+        return done
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.epoch.assign(epoch + 1)
+        self.manager.save(checkpoint_number=epoch + 1)
+        for k, v in (logs or {}).items():
+            self.history.setdefault(k, []).append(float(v))
+        atomic_write_json(self.run / "history.json", self.history)
+
+
+class EpochLrDecay(keras.callbacks.Callback):
+    """Learning rate ``base · factor^max(0, e − start)`` for 1-indexed epoch ``e`` on every optimizer."""
+
+    def __init__(self, optimizers, base_lr: float, factor: float = 0.95, start_epoch: int = 5):
+        super().__init__()
+        self.optimizers, self.base_lr, self.factor, self.start_epoch = optimizers, base_lr, factor, start_epoch
+
+    def lr_for(self, epoch_index: int) -> float:
+        return self.base_lr * self.factor ** max(0, epoch_index + 1 - self.start_epoch)
+
+    def on_epoch_begin(self, epoch, logs=None):
+        for opt in self.optimizers:
+            opt.learning_rate.assign(self.lr_for(epoch))
+
+    def on_epoch_end(self, epoch, logs=None):
+        if logs is not None:
+            logs["lr"] = self.lr_for(epoch)
+
+
+class RecalibratedValidation(keras.callbacks.Callback):
+    """After each epoch: re-estimate the generator's BatchNorm statistics on the training inputs
+    (:func:`ecgtf.models.base.recalibrate_batchnorm`), then evaluate on the validation set and add
+    ``val_*`` entries to the logs. Put it before the checkpoint callback."""
+
+    def __init__(self, model, generator, x_train, val_ds, batch_size: int = 64, best_path: Path | None = None,
+                 monitor: str = "l1"):
+        """With ``best_path``, the generator's weights are saved there whenever ``val_<monitor>`` improves."""
+        super().__init__()
+        self._model, self.generator, self.x_train, self.val_ds = model, generator, x_train, val_ds
+        self.batch_size, self.best_path, self.monitor = batch_size, best_path, monitor
+        self.best = float("inf")
+
+    def on_epoch_end(self, epoch, logs=None):
+        from ecgtf.models.base import recalibrate_batchnorm
+
+        recalibrate_batchnorm(self.generator, self.x_train, self.batch_size)
+        results = self._model.evaluate(self.val_ds, verbose=0, return_dict=True)
+        if logs is not None:
+            logs.update({f"val_{k}": v for k, v in results.items()})
+        print(" - ".join(f"val_{k}: {v:.4f}" for k, v in results.items()))
+        value = float(results[self.monitor])
+        if self.best_path is not None and value < self.best:
+            self.best = value
+            self.generator.save_weights(str(self.best_path))
+            atomic_write_json(self.best_path.with_suffix(".json"), {"epoch": epoch + 1, f"val_{self.monitor}": value})
+
+
+class Timer(keras.callbacks.Callback):
+    """Adds ``epoch_seconds`` to the logs."""
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._t = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        if logs is not None:
+            logs["epoch_seconds"] = time.perf_counter() - self._t
+
+
+def make_strategy(name: str):
+    """``default`` (one device: the GPU when present, else CPU), ``mirrored`` (all local GPUs) or
+    ``multi-worker`` (hosts listed in ``TF_CONFIG``)."""
+    if name == "default":
+        return tf.distribute.get_strategy()
+    if name == "mirrored":
+        return tf.distribute.MirroredStrategy()
+    if name == "multi-worker":
+        return tf.distribute.MultiWorkerMirroredStrategy()
+    raise ValueError(f"unknown strategy {name!r}; expected default, mirrored or multi-worker")
+
+
+def setup_precision(mixed: bool) -> None:
+    """``mixed_float16`` compute with float32 variables (GPU); outputs are cast back to float32 by the models."""
+    keras.mixed_precision.set_global_policy("mixed_float16" if mixed else "float32")
+
+
+def make_optimizer(lr: float, beta_1: float, beta_2: float, mixed: bool):
+    opt = keras.optimizers.Adam(learning_rate=lr, beta_1=beta_1, beta_2=beta_2)
+    return keras.mixed_precision.LossScaleOptimizer(opt) if mixed else opt
+
+
+def positive_int(text: str) -> int:
+    """argparse type: an integer ≥ 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number ≥ 1, got {value}")
+    return value
+
+
+def positive_float(text: str) -> float:
+    """argparse type: a finite number > 0."""
+    import math
+
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a finite number > 0, got {text}")
+    return value
+
+
+def add_common_arguments(p: argparse.ArgumentParser, default_epochs: int, default_batch: int) -> None:
+    p.add_argument("--epochs", type=positive_int, default=default_epochs, help=f"epochs (default {default_epochs})")
+    p.add_argument("--batch-size", type=positive_int, default=default_batch,
+                   help=f"global batch size (default {default_batch})")
+    p.add_argument("--out", type=Path, default=None, help="run directory (default runs/<model>-<time>)")
+    p.add_argument("--seed", type=int, default=0, help="seed for data, splits and weights (default 0)")
+    p.add_argument("--resume", action="store_true", help="continue the run in --out from its last checkpoint")
+    p.add_argument("--overwrite", action="store_true",
+                   help="replace an existing run in --out (moved aside, deleted once the new run has started)")
+    p.add_argument("--data-dir", type=Path, default=None,
+                   help="data root holding the named datasets (default: $ECGTF_DATA, else ~/.cache/ecgtf/data)")
+    p.add_argument("--mixed-precision", action="store_true", help="mixed_float16 compute (for GPUs)")
+    p.add_argument("--strategy", default="default", choices=["default", "mirrored", "multi-worker"],
+                   help="tf.distribute strategy (default: one device, the GPU when present)")
+    p.add_argument("--verbose", type=int, default=1, choices=[0, 1, 2], help="Keras fit verbosity (1 = progress bar)")
+
+
+def open_run(args, argv, default_name: str, make_config):
+    """Create (or, with ``--resume``, reopen) the run directory and its config.
+
+    ``make_config()`` builds a new run's config (format 2 dict, see :mod:`ecgtf.runs`) from the
+    arguments; it is called *before* anything on disk changes, so a bad argument never costs an
+    existing run. On resume the stored config is used; an explicit ``--epochs`` extends it. Then
+    seeds, precision policy and strategy are set. Returns ``(run, cfg, strategy)``; raises
+    ``FileExistsError``/``FileNotFoundError``/``ValueError``.
+    """
+    out = args.out or Path("runs") / f"{default_name}-{time.strftime('%Y%m%d-%H%M%S')}"
+    cfg = None if args.resume else make_config()
+    run = RunDir(out, resume=args.resume, overwrite=args.overwrite)
+    if args.resume:
+        cfg = upgrade_config(run.read_config(), str(run / "config.json"))
+        if "--epochs" in (argv if argv is not None else sys.argv[1:]):
+            cfg["training"]["epochs"] = args.epochs
+        run.write_config(cfg)
+    else:
+        run.write_config(cfg)
+    keras.utils.set_random_seed(cfg["data"]["seed"])
+    setup_precision(cfg["training"]["mixed_precision"])
+    return run, cfg, make_strategy(cfg["training"]["strategy"])
+
+
+def describe_devices() -> str:
+    gpus = tf.config.list_physical_devices("GPU")
+    return f"{len(gpus)} GPU(s)" if gpus else f"CPU ({os.cpu_count()} cores)"
+
+
+def fail(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return 2
