@@ -53,7 +53,7 @@ def main(argv=None) -> int:
     from ecgtf.data.synthetic import generate_dataset
     from ecgtf.data.tfdata import make_dataset
     from ecgtf.models.ekgan import EKGAN, EkganConfig
-    from ecgtf.preprocessing.ekgan import prepare_pairs
+    from ecgtf.models.ekgan.preprocessing import prepare_pairs
 
     signals, _, _ = generate_dataset(args.batch_size * 2, seed=0)
     x, y, _, _ = prepare_pairs(signals, 500.0)

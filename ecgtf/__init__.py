@@ -32,4 +32,15 @@ _select_keras2()
 
 from ecgtf.leads import LEADS  # noqa: E402
 
-__all__ = ["LEADS", "__version__"]
+__all__ = ["LEADS", "Reconstructor", "Reconstruction", "Run", "list_presets", "__version__"]
+
+_LAZY = {"Reconstructor": "ecgtf.reconstructor", "Reconstruction": "ecgtf.reconstructor", "Run": "ecgtf.runs",
+         "list_presets": "ecgtf.presets"}
+
+
+def __getattr__(name):  # the API loads TensorFlow only when used
+    if name in _LAZY:
+        from importlib import import_module
+
+        return getattr(import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'ecgtf' has no attribute {name!r}")

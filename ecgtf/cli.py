@@ -90,6 +90,7 @@ TRAINERS = {"ekgan": "ecgtf.models.ekgan.trainer", "pix2pix": "ecgtf.models.ekga
 
 
 def _train(args, rest: list[str]) -> int:
+    """``ecgtf train NAME …``: the model's trainer with the remaining arguments."""
     from importlib import import_module
 
     module = import_module(TRAINERS[args.model])
@@ -98,15 +99,119 @@ def _train(args, rest: list[str]) -> int:
     return module.main(rest)
 
 
+def _evaluate(args, rest: list[str]) -> int:
+    from ecgtf.runs import Run
+
+    paths = [a for a in rest if not a.startswith("-")]
+    model = None
+    for p in paths:
+        if (Path(p) / "config.json").exists():
+            model = Run(p).model
+            break
+    if model == "lstm_gan" or "--original" in rest:
+        from ecgtf.models.lstm_gan.evaluate import main as run_main
+    elif model == "ekgan" and "--protocol" not in rest:
+        from ecgtf.models.ekgan.evaluate import main as run_main
+    else:
+        from ecgtf.reconstruction_eval import main as run_main
+
+        rest = [a for a in rest if a != "--protocol"]
+    return run_main(rest)
+
+
+def _export(args, rest: list[str]) -> int:
+    from export.engine import main as export_main
+
+    return export_main(rest, prog="ecgtf export")
+
+
+def _benchmark(args, rest: list[str]) -> int:
+    from export.benchmark import main as bench_main
+
+    return bench_main(rest)
+
+
+def _resolve_model(model: str | None):
+    from ecgtf.reconstructor import Reconstructor
+
+    if model is None:
+        from ecgtf.presets import list_presets
+
+        names = list(list_presets())
+        if not names:
+            raise ValueError("no preset is installed; pass --model RUN_DIR or FILE.tflite")
+        model = names[0]
+    p = Path(model)
+    if p.suffix == ".tflite":
+        return Reconstructor.from_tflite(p)
+    if (p / "config.json").exists():
+        return Reconstructor.from_run(p)
+    return Reconstructor.from_preset(model)
+
+
+def _reconstruct(args) -> int:
+    from ecgtf.io import read_lead
+
+    signal, fs = read_lead(args.input, args.fs, args.lead)
+    rec = _resolve_model(args.model)
+    native = getattr(rec.pipeline, "native_fs", None)
+    if native and not np.isclose(fs, native) and not args.resample:
+        raise ValueError(f"{args.input} is sampled at {fs:g} Hz but {rec.name} was trained on {native:g} Hz "
+                         "records; pass --resample to convert")
+    out = rec.reconstruct(signal, fs)
+    base = Path(args.out)
+    if base.suffix.lower() in (".png", ".csv", ".npz", ".hea"):
+        base = base.with_suffix("")
+    base.parent.mkdir(parents=True, exist_ok=True)
+    written = []
+    import matplotlib.pyplot as plt
+
+    plt.close(out.plot(base.with_suffix(".png"), title=f"{Path(args.input).name}: 12 leads from Lead {args.lead} "
+                       f"({rec.name}, {out.units})"))
+    written.append(base.with_suffix(".png"))
+    for fmt in args.formats.split(","):
+        fmt = fmt.strip().lower()
+        if fmt == "csv":
+            written.append(out.to_csv(base.with_suffix(".csv")))
+        elif fmt == "npz":
+            written.append(out.to_npz(base.with_suffix(".npz")))
+        elif fmt == "wfdb":
+            written.append(out.to_wfdb(base))
+        elif fmt:
+            raise ValueError(f"--formats: unknown output format {fmt!r}; expected csv, npz, wfdb")
+    print(f"reconstructed {out.leads.shape[1] / fs:.1f} s at {fs:g} Hz with {rec.name} ({out.windows} windows, "
+          f"units {out.units}); wrote " + ", ".join(str(w) for w in written))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="ecgtf", description="ecgtf: generative ECG models for phones. "
-                                     "Data tools here; training with `python -m training.ekgan`, export with "
-                                     "`python -m export`.")
+    parser = argparse.ArgumentParser(prog="ecgtf", description="ecgtf: generative ECG models for phones — "
+                                     "train, evaluate, export to TFLite, benchmark, and reconstruct 12 leads "
+                                     "from Lead I. `ecgtf COMMAND --help` for each command.")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    train = sub.add_parser("train", help="train a model (ecgtf train NAME --help for its options)", add_help=False)
+    train = sub.add_parser("train", help="train a model (ecgtf train NAME --help for its options)",
+                           description="Train a model: " + ", ".join(sorted(TRAINERS)) +
+                           ". `ecgtf train NAME --help` lists NAME's options.")
     train.add_argument("model", choices=sorted(TRAINERS), help="model to train")
     train.set_defaults(func=_train, passthrough=True)
+
+    rec = sub.add_parser("reconstruct", help="12 leads (PNG + CSV/NPZ/WFDB in mV) from a Lead I recording")
+    rec.add_argument("input", help="Lead I recording: .csv, .npy, .edf or a WFDB record (.hea)")
+    rec.add_argument("--fs", type=float, default=None, help="sampling rate in Hz (needed for CSV/NPY)")
+    rec.add_argument("--lead", default="I", help="which lead of a multi-lead file to use (default I)")
+    rec.add_argument("--model", default=None, help="preset name, run directory or .tflite (default: the shipped preset)")
+    rec.add_argument("-o", "--out", default="reconstruction", help="output path stem (default ./reconstruction)")
+    rec.add_argument("--formats", default="csv", help="outputs besides the PNG: csv,npz,wfdb (default csv)")
+    rec.add_argument("--resample", action="store_true",
+                     help="accept a rate other than the model's training rate (EKGAN: 500 Hz) and resample")
+    rec.set_defaults(func=_reconstruct)
+
+    for name, func, text in (("evaluate", _evaluate, "evaluate runs/presets on held-out data (--help for options)"),
+                             ("export", _export, "export a run to validated TFLite files (see --help)"),
+                             ("benchmark", _benchmark, "size, accuracy and latency of exported .tflite files")):
+        p = sub.add_parser(name, help=text, add_help=False)
+        p.set_defaults(func=func, passthrough=True)
 
     data = sub.add_parser("data", help="inspect, synthesise or download ECG data")
     dsub = data.add_subparsers(dest="data_command", required=True)
@@ -138,13 +243,25 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if len(argv) >= 2 and argv[0] == "train" and argv[1] in TRAINERS:  # the trainer parses (and documents) the rest
+        return _run(lambda: _train(argparse.Namespace(model=argv[1]), argv[2:]))
     args, rest = build_parser().parse_known_args(argv)
     if rest and not getattr(args, "passthrough", False):
         build_parser().parse_args(argv)  # reports the unknown arguments and exits
+    if getattr(args, "passthrough", False):
+        return _run(lambda: args.func(args, rest))
+    return _run(lambda: args.func(args))
+
+
+def _run(call) -> int:
+    """Run a command; expected failures print one line (``ECGTF_DEBUG=1`` shows the traceback)."""
+    import os
+
     try:
-        if getattr(args, "passthrough", False):
-            return args.func(args, rest)
-        return args.func(args)
-    except (ValueError, FileNotFoundError) as exc:
+        return call()
+    except (ValueError, FileNotFoundError, OSError) as exc:
+        if os.environ.get("ECGTF_DEBUG") == "1":
+            raise
         print(f"error: {exc}", file=sys.stderr)
         return 2

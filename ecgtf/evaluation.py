@@ -13,7 +13,7 @@ import numpy as np
 
 from ecgtf import metrics as M
 from ecgtf.leads import LEADS, limb_lead_residuals
-from ecgtf.preprocessing.ekgan import EkganPreprocessing, leads_from_model, to_millivolts
+from ecgtf.models.ekgan.preprocessing import EkganPreprocessing, leads_from_model, to_millivolts
 from ecgtf.preprocessing.signal import resample
 
 _COLUMNS = ("rmse_mv", "mae_mv", "prd_pct", "mmd", "hr_mae_bpm", "hr_fail_pct")

@@ -14,7 +14,7 @@ from typing import Callable
 
 import numpy as np
 
-from ecgtf.preprocessing.ekgan import EkganPreprocessing, preprocess_window
+from ecgtf.models.ekgan.preprocessing import EkganPreprocessing, preprocess_window
 
 
 def overlap_weights(n: int) -> np.ndarray:

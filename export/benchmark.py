@@ -60,7 +60,7 @@ def worker(spec: dict) -> dict:
         from export.tflite import load_mobile_module
 
         base = _proc_kb("VmRSS")
-        module = load_mobile_module(spec["run"])
+        module = load_mobile_module(spec["run"], spec.get("weights", "final"))
         runners = {spec["threads"][0]: lambda x: module(x[None])[0]}
     else:
         from ai_edge_litert.interpreter import Interpreter
@@ -138,7 +138,7 @@ def main(argv=None) -> int:
     if args.worker:
         print("@@RESULT@@" + json.dumps(worker(json.loads(args.worker))))
         return 0
-    from training.common import atomic_write_json, fail
+    from ecgtf.trainer import atomic_write_json, fail
 
     threads = [int(t) for t in args.threads.split(",")]
     metas = []
@@ -156,7 +156,8 @@ def main(argv=None) -> int:
     common = {"heldout": str(heldout), "threads": threads, "runs": args.runs, "warmup": args.warmup}
     try:
         if not args.no_keras:
-            res = _merge_keras([_measure({**common, "kind": "keras", "run": metas[0]["run"], "threads": [t]})
+            res = _merge_keras([_measure({**common, "kind": "keras", "run": metas[0]["run"],
+                                          "weights": metas[0].get("weights", "final"), "threads": [t]})
                                 for t in threads])
             rows.append(_row("keras (float32)", None, res, keras_out, truth))
         for f, meta in zip(args.files, metas):

@@ -18,7 +18,7 @@ import numpy as np
 from scipy import signal as sps
 
 from ecgtf.data.synthetic import SyntheticConfig, generate_record
-from ecgtf.preprocessing.ekgan import EkganPreprocessing, preprocess_leads, to_millivolts
+from ecgtf.models.ekgan.preprocessing import EkganPreprocessing, preprocess_leads, to_millivolts
 from ecgtf.preprocessing.signal import bandpass_sos, resample_poly_filter
 from ecgtf.streaming import StreamingReconstructor
 

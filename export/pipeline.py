@@ -42,16 +42,16 @@ def _step(name: str):
 
 def write_report(out: Path, run: Path, export_dir: Path, bench: dict, timings: dict) -> Path:
     """report.md with the benchmark table, the validation numbers and a 12-lead int8 reconstruction plot."""
-    from export.__main__ import run_tflite
-    from export.benchmark import format_table
-    from training.ekgan import configs_from_run, load_split_data
-
+    from ecgtf.models.ekgan.preprocessing import leads_from_model, to_millivolts
+    from ecgtf.models.ekgan.trainer import load_split_data
     from ecgtf.plots import plot_12lead, plot_overlay
-    from ecgtf.preprocessing.ekgan import leads_from_model, to_millivolts
+    from ecgtf.runs import Run
+    from export.benchmark import format_table
+    from export.engine import run_tflite
 
-    cfg = json.loads((run / "config.json").read_text())
-    _, pre = configs_from_run(cfg)
-    x, y, sc, off, ids = load_split_data(cfg, progress=False)["test"]
+    r = Run(run)
+    pre = r.preprocessing
+    x, y, sc, off, ids = load_split_data(r, progress=False)["test"]
     int8 = export_dir / "ekgan_int8.tflite"
     pred = run_tflite(int8, leads_from_model(x[:1], pre)[:, 0], "lead_i", "leads")
     pred_mv = to_millivolts(pred, sc[:1], off[:1])[0]
@@ -65,8 +65,8 @@ def write_report(out: Path, run: Path, export_dir: Path, bench: dict, timings: d
     v = meta["validation"]
     lines = [
         "# ecgtf pipeline report", "",
-        f"EKGAN width {cfg['architecture']['width']} trained {cfg['training']['epochs']} epochs on "
-        f"`{cfg['data']['source']}` data ({cfg['preprocessing']['normalization']} normalisation), "
+        f"EKGAN width {r.architecture.width} trained {r.training.epochs} epochs on "
+        f"`{r.data.source}` data ({pre.normalization} normalisation), "
         f"exported to int8 TFLite and benchmarked on this machine.", "",
         "## Timings", "", "| step | seconds |", "|---|---:|",
         *[f"| {k} | {t:.0f} |" for k, t in timings.items()], "",
@@ -92,10 +92,9 @@ def write_report(out: Path, run: Path, export_dir: Path, bench: dict, timings: d
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
-    from training import ekgan as train_ekgan
-
-    from export import __main__ as export_main
+    from ecgtf.models.ekgan import trainer as train_ekgan
     from export import benchmark
+    from export import engine as export_main
 
     if "int8" not in args.formats.split(","):
         print("error: --formats must include int8 (the report is about the int8 model)", file=sys.stderr)

@@ -1,11 +1,7 @@
 """TFLite conversion for ecgtf models: mobile signatures, quantization formats, builtin-ops check.
 
-Mobile signatures (batch 1, named tensors, signature ``serving_default``):
-
-- EKGAN: ``lead_i`` float32 (1, 512) — preprocessed Lead I (see the metadata) → ``leads``
-  float32 (1, 12, 512) in canonical lead order. The (16, 512, 1) replication and zero padding
-  happen inside the graph.
-- LSTM-GAN: ``noise`` float32 (1, 100, 12), N(0, 1) → ``beat`` float32 (1, 400).
+Mobile signatures (batch 1, named tensors, signature ``serving_default``) are defined by each
+model folder's ``mobile.py`` (e.g. :class:`ecgtf.models.ekgan.mobile.EkganMobile`).
 
 Formats: ``float32``; ``float16`` (weights); ``dynamic`` (int8 weights, float activations);
 ``int8`` (full-integer weights and activations, calibrated on training windows; float32 I/O);
@@ -19,102 +15,44 @@ import numpy as np
 
 from ecgtf.backend import tf
 
-FORMATS = ("float32", "float16", "dynamic", "int8", "qat")
 
 
 class FlexOpError(RuntimeError):
     """The model needs ops outside TFLite's builtin set (Flex / SELECT_TF_OPS or custom ops)."""
 
 
-class EkganMobile(tf.Module):
-    """Lead I (1, 512) → 12 leads (1, 12, 512) around an inference generator."""
-
-    input_name, output_name = "lead_i", "leads"
-
-    def __init__(self, generator, pad_rows: int = 2):
-        super().__init__()
-        self.generator = generator
-        self.pad_rows = pad_rows
-        self.length = int(generator.input_shape[2])
-
-    @tf.function
-    def _serve(self, lead_i):
-        x = tf.reshape(lead_i, [1, 1, self.length, 1])
-        x = tf.tile(x, [1, 12, 1, 1])
-        x = tf.pad(x, [[0, 0], [self.pad_rows, self.pad_rows], [0, 0], [0, 0]])
-        y = self.generator(x, training=False)[0]
-        return {"leads": tf.reshape(y[:, self.pad_rows:self.pad_rows + 12, :, 0], [1, 12, self.length])}
-
-    def concrete_function(self):
-        return self._serve.get_concrete_function(tf.TensorSpec([1, self.length], tf.float32, name="lead_i"))
-
-    def __call__(self, lead_i: np.ndarray) -> np.ndarray:
-        return self._serve(tf.constant(lead_i, tf.float32))["leads"].numpy()
-
-
-class LstmGanMobile(tf.Module):
-    """Noise (1, 100, 12) → one beat (1, 400) around the LSTM-GAN generator."""
-
-    input_name, output_name = "noise", "beat"
-
-    def __init__(self, generator):
-        super().__init__()
-        self.generator = generator
-        self.noise_shape = tuple(int(d) for d in generator.input_shape[1:])
-
-    @tf.function
-    def _serve(self, noise):
-        beat = self.generator(noise, training=False)
-        return {"beat": tf.reshape(beat, [1, -1])}
-
-    def concrete_function(self):
-        return self._serve.get_concrete_function(tf.TensorSpec((1,) + self.noise_shape, tf.float32, name="noise"))
-
-    def __call__(self, noise: np.ndarray) -> np.ndarray:
-        return self._serve(tf.constant(noise, tf.float32))["beat"].numpy()
-
-
-def load_mobile_module(run_dir):
+def load_mobile_module(run_dir, weights: str = "final"):
     """The mobile module (batch-1 signature around the trained generator) of a run directory."""
-    import json
-    from pathlib import Path
+    from ecgtf.models.mobile import mobile_module
+    from ecgtf.runs import Run
 
-    run_dir = Path(run_dir)
-    cfg = json.loads((run_dir / "config.json").read_text())
-    if cfg.get("model") == "ekgan":
-        from training.ekgan import load_generator
-
-        gen, _, _, pre = load_generator(run_dir)
-        return EkganMobile(gen, pre.pad_rows)
-    if cfg.get("model") == "lstm_gan":
-        from ecgtf.models.lstm_gan import build_generator
-
-        gen = build_generator()
-        gen.load_weights(str(run_dir / "final" / "generator.weights.h5"))
-        return LstmGanMobile(gen)
-    raise ValueError(f"{run_dir}/config.json: unknown model {cfg.get('model')!r}; expected 'ekgan' or 'lstm_gan'")
+    run = Run(run_dir)
+    return mobile_module(run, run.generator(weights))
 
 
 def convert(module, fmt: str, representative: Callable[[], Iterable] | None = None) -> bytes:
-    """Convert a mobile module to TFLite bytes in ``fmt`` with builtin ops only.
+    """Convert a mobile module to TFLite bytes in ``fmt`` (a name of :data:`export.formats.FORMATS`)
+    with builtin ops only.
 
-    ``representative`` yields lists of calibration inputs (required for ``int8``).
+    ``representative`` yields lists of calibration inputs (required by formats that need calibration).
     Raises :class:`FlexOpError` if any op would need Flex/SELECT_TF_OPS.
     """
+    from export.formats import FORMATS
+
     if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r}; expected one of {FORMATS}")
+        raise ValueError(f"unknown format {fmt!r}; expected one of {tuple(FORMATS)}")
+    spec = FORMATS[fmt]
     converter = tf.lite.TFLiteConverter.from_concrete_functions([module.concrete_function()], module)
     converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS]
-    if fmt == "float16":
+    if spec.optimize:
         converter.optimizations = [tf.lite.Optimize.DEFAULT]
+    if spec.float16_weights:
         converter.target_spec.supported_types = [tf.float16]
-    elif fmt in ("dynamic", "qat"):
-        converter.optimizations = [tf.lite.Optimize.DEFAULT]
-    elif fmt == "int8":
+    if spec.calibration:
         if representative is None:
-            raise ValueError("int8 needs a representative dataset (calibration windows)")
-        converter.optimizations = [tf.lite.Optimize.DEFAULT]
+            raise ValueError(f"{fmt} needs a representative dataset (calibration windows)")
         converter.representative_dataset = representative
+    if spec.int8_activations:
         converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
     try:
         content = converter.convert()

@@ -49,7 +49,7 @@ def test_width_multiplier_and_latent():
 
 def test_physics_head_satisfies_limb_laws_by_construction():
     from ecgtf.leads import limb_lead_law_error
-    from ecgtf.preprocessing.ekgan import leads_from_model
+    from ecgtf.models.ekgan.preprocessing import leads_from_model
 
     ig = build_inference_generator(EkganConfig(width=0.125, physics_head=True))
     x = np.zeros((3, 16, 512, 1), np.float32)
@@ -63,7 +63,7 @@ def test_physics_head_satisfies_limb_laws_by_construction():
 
 def _pairs(n=16, seed=0):
     from ecgtf.data.synthetic import generate_dataset
-    from ecgtf.preprocessing.ekgan import prepare_pairs
+    from ecgtf.models.ekgan.preprocessing import prepare_pairs
 
     signals, _, _ = generate_dataset(n, seed=seed)
     x, y, _, _ = prepare_pairs(signals, 500.0)

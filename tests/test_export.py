@@ -11,7 +11,7 @@ from ecgtf.backend import tf
 
 @pytest.fixture(scope="module")
 def ekgan_run(tmp_path_factory):
-    from training.ekgan import main as train
+    from ecgtf.models.ekgan.trainer import main as train
 
     out = tmp_path_factory.mktemp("ekgan") / "run"
     os.environ["ECGTF_NO_PROGRESS"] = "1"
@@ -22,7 +22,7 @@ def ekgan_run(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def lstm_run(tmp_path_factory):
-    from training.lstm_gan import main as train
+    from ecgtf.models.lstm_gan.trainer import main as train
 
     out = tmp_path_factory.mktemp("lstm") / "run"
     assert train(["--n-synthetic", "12", "--batch-size", "32", "--epochs", "1", "--out", str(out), "--verbose", "0"]) == 0
@@ -96,7 +96,7 @@ def test_flex_ops_are_refused():
 def test_strip_names_keeps_function(ekgan_run):
     from export.__main__ import run_tflite
     from export.tflite import EkganMobile, convert, strip_tensor_names
-    from training.ekgan import load_generator
+    from ecgtf.models.ekgan.trainer import load_generator
 
     gen, *_ = load_generator(ekgan_run)
     content = convert(EkganMobile(gen), "float32")

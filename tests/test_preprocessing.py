@@ -3,9 +3,9 @@ import pytest
 
 from ecgtf.data.synthetic import SyntheticConfig, generate_record
 from ecgtf.leads import limb_lead_law_error
-from ecgtf.preprocessing.ekgan import (EkganPreprocessing, leads_from_model, model_input, model_target,
+from ecgtf.models.ekgan.preprocessing import (EkganPreprocessing, leads_from_model, model_input, model_target,
                                        prepare_pairs, preprocess_leads, to_millivolts)
-from ecgtf.preprocessing.lstm_gan import BeatWindowing, beat_windows
+from ecgtf.models.lstm_gan.preprocessing import BeatWindowing, beat_windows
 from ecgtf.preprocessing.signal import validate_signal
 
 
@@ -99,7 +99,7 @@ def test_beat_windows_rule():
 
 
 def test_crop_augmentation_includes_the_paper_window(record):
-    from ecgtf.preprocessing.ekgan import prepare_cropped_pairs
+    from ecgtf.models.ekgan.preprocessing import prepare_cropped_pairs
 
     x, y, sc, off = prepare_cropped_pairs(record[None], 500.0, crops=3, seed=1)
     inp, tgt, _, _ = prepare_pairs(record[None], 500.0)

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from ecgtf.data.synthetic import SyntheticConfig, generate_record
-from ecgtf.preprocessing.ekgan import EkganPreprocessing, preprocess_window
+from ecgtf.models.ekgan.preprocessing import EkganPreprocessing, preprocess_window
 from ecgtf.streaming import StreamingReconstructor, overlap_weights
 
 CFG = EkganPreprocessing(normalization="fixed")

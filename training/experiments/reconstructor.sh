@@ -2,30 +2,29 @@
 # The reconstructor experiments of the README's results table, run one after another on the CPU.
 # Every run is resumable: rerunning this script continues unfinished runs (--resume) and skips
 # finished ones. Data: the shared development copies (../shared/data); caches in runs/cache.
-#   bash training/experiments/reconstructor.sh            # all
-#   bash training/experiments/reconstructor.sh unet1d-all # one
+#   bash training/experiments/reconstructor.sh                 # all, in order
+#   bash training/experiments/reconstructor.sh unet1d-ptbxl    # only the named ones
+# Then: python -m training.evaluate_reconstructors runs/<name> … (see README, results section)
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 export ECGTF_DATA="${ECGTF_DATA:-$(cd .. && pwd)/shared/data}"
 export ECGTF_CACHE="${ECGTF_CACHE:-runs/cache}"
 SCHED="--epochs 25 --steps-per-epoch 150 --jit-compile --verbose 2"
+SHORT="--epochs 12 --steps-per-epoch 150 --jit-compile --verbose 2"
+ONLY="${*:-}"
 
-train() {  # name, args...
-  local name=$1; shift
-  if [ -f "runs/$name/final/reconstructor.weights.h5" ]; then echo "== $name: done"; return; fi
+train() {  # model, run name, args...
+  local model=$1 name=$2; shift 2
+  if [ -f "runs/$name/metrics.json" ]; then echo "== $name: done"; return; fi
   if [ -f "runs/$name/config.json" ]; then
-    echo "== $name: resuming"; python -m ecgtf train unet1d --out "runs/$name" --resume --verbose 2
+    echo "== $name: resuming"; python -m ecgtf train "$model" --out "runs/$name" --resume --verbose 2
   else
-    echo "== $name: starting"; python -m ecgtf train unet1d --out "runs/$name" "$@"
+    echo "== $name: starting"; python -m ecgtf train "$model" --out "runs/$name" "$@"
   fi
 }
+run_if() { local name=$2; if [ -z "$ONLY" ] || [[ " $ONLY " == *" $name "* ]]; then train "$@"; fi; }
 
-want() { [ $# -eq 0 ] || [[ " $* " == *" $1 "* ]]; }
-ONLY="${*:-}"
-run_if() { local name=$1; shift; if [ -z "$ONLY" ] || [[ " $ONLY " == *" $name "* ]]; then train "$name" "$@"; fi; }
-
-run_if unet1d-all $SCHED                                            # every real source (default)
-run_if unet1d-ptbxl $SCHED --sources ptb-xl:1                        # PTB-XL mV only (data ablation)
-run_if unet1d-ptbxl-z $SCHED --sources ptb-xl:1,ptb-xl-zscore:1      # + z-scored shapes
-run_if unet1d-synth --epochs 10 --steps-per-epoch 150 --jit-compile --verbose 2 --sources synthetic:1 --n-synthetic 3000
-run_if unet1d-synth-ft $SCHED --init-from runs/unet1d-synth          # synthetic pretraining → all real
+run_if unet1d unet1d-all $SCHED                                    # every real source (the default mix)
+run_if ekgan ekgan-ptbxl --data ptb-xl --epochs 40 --verbose 2       # the paper recipe (per-lead min-max)
+run_if unet1d unet1d-ptbxl $SHORT --sources ptb-xl:1                 # PTB-XL mV only (data ablation)
+run_if unet1d unet1d-synth-ft $SHORT --sources synthetic:0.5,ptb-xl:1,ptb-xl-zscore:1,cinc2011:0.5,cinc2021:1

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from ecgtf.backend import keras, tf
 from ecgtf.models.base import ReconstructionGAN
-from ecgtf.models.ekgan import EkganConfig, adversarial_loss, build_inference_generator, l1
+from ecgtf.models.ekgan.model import adversarial_loss, l1
+from ecgtf.models.ekgan.networks import EkganConfig, build_inference_generator
 from ecgtf.models.layers import apply_gradients, float32_output, normal_init, scaled, training_loss
 
 

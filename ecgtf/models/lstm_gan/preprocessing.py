@@ -17,6 +17,8 @@ ECGGAN_SCALE = 2173.0
 
 @dataclass(frozen=True)
 class BeatWindowing:
+    fs: float = 500.0
+    """Sampling rate of the records and beats (Hz)."""
     window: int = 400
     start: int = 100
     step: int = 100

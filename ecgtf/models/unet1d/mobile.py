@@ -1,0 +1,67 @@
+"""The 1-D U-Net reconstructor's phone-facing signature: ``lead_i`` (1, 512) mV → ``leads`` (1, 12, 512) mV.
+
+The input is Lead I band-passed 0.5–40 Hz and resampled to 100 Hz (see the exported metadata);
+the per-window normalisation and the amplitude head are inside the graph, so the output is mV.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ecgtf.backend import tf
+
+
+class Unet1dMobile(tf.Module):
+    """Lead I window (1, 512) mV → 12 leads (1, 12, 512) mV around a reconstructor network."""
+
+    input_name, output_name = "lead_i", "leads"
+
+    def __init__(self, network):
+        super().__init__()
+        self.generator = network
+        self.length = int(network.input_shape[-1])
+
+    @tf.function
+    def _serve(self, lead_i):
+        return {"leads": self.generator(lead_i, training=False)["leads"]}
+
+    def concrete_function(self):
+        return self._serve.get_concrete_function(tf.TensorSpec([1, self.length], tf.float32, name="lead_i"))
+
+    def __call__(self, lead_i: np.ndarray) -> np.ndarray:
+        return self._serve(tf.constant(lead_i, tf.float32))["leads"].numpy()
+
+
+def export_data(run, generator, n_validate: int, n_calibration: int) -> dict:
+    """Held-out PTB-XL test windows (Lead I in, 12 leads truth, mV) and training windows for calibration."""
+    splits = run.splits()
+    test, train = splits["test"], splits["train"]
+    return {"inputs": test[:n_validate, 0], "truth": test[:n_validate], "calibration": train[:n_calibration, 0],
+            "windows": "PTB-XL test fold, band-passed, 100 Hz, mV"}
+
+
+def module_for_format(run, generator, fmt: str, data: dict, **_):
+    return Unet1dMobile(generator), {}
+
+
+def export_metadata(run) -> dict:
+    import scipy
+
+    from ecgtf.leads import LEADS
+    from ecgtf.preprocessing.signal import bandpass_sos
+
+    p = run.preprocessing
+    return {
+        "architecture": run.raw["architecture"],
+        "input_spec": {
+            "name": "lead_i", "shape": [1, p.window], "sampling_rate_hz": p.fs, "duration_s": p.window_s,
+            "units": "mV",
+            "preprocessing": [f"band-pass {p.band_hz[0]}-{p.band_hz[1]} Hz at the recording's own rate: Butterworth "
+                              f"order {p.filter_order} per edge, sosfiltfilt (odd padding, scipy defaults)",
+                              f"resample to {p.fs:g} Hz with resample_poly (Kaiser beta 5 FIR)",
+                              f"windows of {p.window} samples every {p.hop}, stitched with weights "
+                              "sin^2(pi (n + 1/2) / window)"],
+            "bandpass_sos_at_500hz": bandpass_sos(p.band_hz[0], p.band_hz[1], 500.0, p.filter_order).tolist(),
+            "scipy_version": scipy.__version__},
+        "output_spec": {"name": "leads", "shape": [1, 12, p.window], "lead_order": list(LEADS),
+                        "sampling_rate_hz": p.fs, "units": "mV (amplitude predicted by the model, no oracle)"},
+    }

@@ -1,0 +1,308 @@
+"""Lead I → 12-lead reconstruction for users: one object for a run, a shipped preset or a .tflite file.
+
+    import ecgtf
+    rec = ecgtf.Reconstructor.from_preset("unet1d_12lead")          # or .from_run(dir) / .from_tflite(file)
+    out = rec.reconstruct(lead_i_mv, fs=250)                         # any length ≥ one window, any rate
+    out.leads                                                        # (12, n) in mV at 250 Hz, I … V6
+    out.plot("ecg.png")
+
+A recording is prepared as the model was trained (resampled, filtered), cut into overlapping
+windows, reconstructed window by window, stitched with the weighted overlap-add of
+:mod:`ecgtf.streaming` (``w[n] = sin²(π (n + ½) / N)``), and resampled back to the input rate.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from ecgtf.leads import LEADS
+
+
+@dataclass
+class Reconstruction:
+    """A reconstructed 12-lead recording."""
+
+    leads: np.ndarray
+    """(12, n) at ``fs``, canonical lead order."""
+    fs: float
+    units: str
+    lead_i: np.ndarray
+    """The input Lead I (n,) as given."""
+    windows: int = 0
+    model: str = ""
+    lead_names: tuple[str, ...] = LEADS
+    info: dict = field(default_factory=dict)
+
+    def plot(self, path: str | Path | None = None, title: str | None = None):
+        """Standard 12-lead paper layout (3×4 + lead-II rhythm strip); returns the figure."""
+        from ecgtf.plots import plot_12lead
+
+        title = title or f"12 leads reconstructed from Lead I by {self.model} ({self.units})"
+        return plot_12lead(self.leads, self.fs, path, title=title)
+
+    def to_csv(self, path: str | Path) -> Path:
+        """CSV with a time column (s) and one column per lead."""
+        path = Path(path)
+        t = np.arange(self.leads.shape[1]) / self.fs
+        header = "time_s," + ",".join(f"{n}_{self.units}" for n in self.lead_names)
+        np.savetxt(path, np.column_stack([t, self.leads.T]), delimiter=",", header=header, comments="", fmt="%.6g")
+        return path
+
+    def to_npz(self, path: str | Path) -> Path:
+        path = Path(path)
+        np.savez_compressed(path, leads=self.leads.astype(np.float32), fs=self.fs, units=self.units,
+                            lead_names=np.array(self.lead_names), lead_i=self.lead_i.astype(np.float32))
+        return path
+
+    def to_wfdb(self, path: str | Path) -> Path:
+        """A WFDB record (``.hea`` + ``.dat``, format 16) named after ``path`` without extension."""
+        import wfdb
+
+        path = Path(path).with_suffix("")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        units = "mV" if self.units == "mV" else "NU"
+        wfdb.wrsamp(path.name, fs=self.fs, units=[units] * 12, sig_name=list(self.lead_names),
+                    p_signal=self.leads.T.astype(np.float64), fmt=["16"] * 12, write_dir=str(path.parent),
+                    comments=[f"reconstructed from Lead I by {self.model} (ecgtf)"])
+        return path.with_suffix(".hea")
+
+
+@dataclass(frozen=True)
+class WindowPipeline:
+    """How a model sees a recording: rate, window and hop at the model's input and output rates."""
+
+    fs_in: float
+    """Rate at which Lead I is cut into windows (Hz)."""
+    window_in: int
+    hop_in: int
+    fs_out: float
+    window_out: int
+    units: str
+    prepare: Callable[[np.ndarray, float], np.ndarray]
+    """(lead I (n,), fs) → lead I at ``fs_in`` (filtered as in training)."""
+    run_windows: Callable[[np.ndarray], np.ndarray]
+    """(B, window_in) raw windows → (B, 12, window_out) in ``units``."""
+    native_fs: float | None = None
+    """The rate the model's training records had, if the model needs it (the CLI asks for --resample otherwise)."""
+
+    @property
+    def min_seconds(self) -> float:
+        return self.window_in / self.fs_in
+
+
+def _overlap_add(outputs: np.ndarray, starts_out: list[int], n_out: int) -> np.ndarray:
+    from ecgtf.streaming import overlap_weights
+
+    w = overlap_weights(outputs.shape[-1])
+    acc = np.zeros((outputs.shape[1], n_out))
+    wsum = np.zeros(n_out)
+    for y, s in zip(outputs, starts_out):
+        end = min(n_out, s + y.shape[-1])
+        acc[:, s:end] += w[:end - s] * y[:, :end - s]
+        wsum[s:end] += w[:end - s]
+    covered = wsum > 0
+    acc[:, covered] /= wsum[covered]
+    if not covered.all():  # edges not reached by any window: hold the nearest covered value
+        idx = np.flatnonzero(covered)
+        fill = np.interp(np.arange(n_out), idx, np.arange(idx.size)).round().astype(int)
+        acc = acc[:, idx[fill]]
+    return acc
+
+
+class Reconstructor:
+    """Reconstructs 12 leads from Lead I with a trained model (Keras or TFLite)."""
+
+    def __init__(self, pipeline: WindowPipeline, name: str, source: str = "", run=None, tflite: Path | None = None):
+        self.pipeline, self.name, self.source, self.run, self.tflite = pipeline, name, source, run, tflite
+
+    def __repr__(self) -> str:
+        return f"Reconstructor({self.name!r}, units={self.pipeline.units!r}, from {self.source})"
+
+    # -- constructors ---------------------------------------------------------------------------------
+    @classmethod
+    def from_run(cls, run, weights: str = "best") -> "Reconstructor":
+        """From a run directory (or :class:`ecgtf.runs.Run`); ``weights="best"`` falls back to final."""
+        from ecgtf.runs import Run
+
+        run = run if isinstance(run, Run) else Run(run)
+        if run.spec.task != "reconstruction":
+            raise ValueError(f"{run.path} is a {run.model} run ({run.spec.task}), not a Lead I → 12-lead model")
+        try:
+            gen = run.generator(weights)
+        except FileNotFoundError:
+            if weights != "best":
+                raise
+            gen = run.generator("final")
+
+        def keras_fn(x):
+            if run.model == "ekgan":
+                from ecgtf.models.ekgan.preprocessing import leads_from_model, model_input
+
+                return np.concatenate([leads_from_model(gen(model_input(x[i:i + 32], run.preprocessing),
+                                                            training=False)[0].numpy(), run.preprocessing)
+                                       for i in range(0, len(x), 32)])
+            return np.concatenate([gen(x[i:i + 64].astype(np.float32), training=False)["leads"].numpy()
+                                   for i in range(0, len(x), 64)])
+        return cls(_pipeline(run.model, run.preprocessing, keras_fn), f"{run.model} ({run.path.name})",
+                   f"run {run.path}", run=run)
+
+    @classmethod
+    def from_preset(cls, name: str, weights: str = "best") -> "Reconstructor":
+        """A trained model shipped with ecgtf (see :func:`ecgtf.presets.list_presets`)."""
+        from ecgtf.presets import preset_dir
+
+        rec = cls.from_run(preset_dir(name), weights=weights)
+        rec.name, rec.source = name, f"preset {name}"
+        return rec
+
+    @classmethod
+    def from_tflite(cls, path: str | Path, threads: int = 1) -> "Reconstructor":
+        """From an exported ``.tflite`` with its metadata ``.json`` beside it (LiteRT interpreter)."""
+        from ai_edge_litert.interpreter import Interpreter
+
+        from ecgtf.runs import config_from_dict
+
+        path = Path(path)
+        meta_path = path.with_suffix(".json")
+        if not path.exists():
+            raise FileNotFoundError(f"{path} not found")
+        if not meta_path.exists():
+            raise FileNotFoundError(f"{meta_path} not found: ecgtf needs the metadata written next to the .tflite "
+                                    "by `ecgtf export` (preprocessing, rates, units)")
+        meta = json.loads(meta_path.read_text())
+        model = meta.get("model")
+        if model not in ("ekgan", "unet1d"):
+            raise ValueError(f"{path}: model {model!r} is not a Lead I → 12-lead reconstructor")
+        from ecgtf.models import get_model_spec
+
+        pre = config_from_dict(get_model_spec(model).preprocessing, meta["preprocessing_config"], str(meta_path))
+        interp = Interpreter(model_path=str(path), num_threads=threads)
+        interp.allocate_tensors()
+        runner = interp.get_signature_runner()
+        iname, oname = meta["inputs"][0]["name"], meta["outputs"][0]["name"]
+
+        def tflite_fn(x):
+            return np.stack([runner(**{iname: w[None].astype(np.float32)})[oname][0] for w in x])
+        return cls(_pipeline(model, pre, tflite_fn), f"{model} {meta.get('format', '')} ({path.name})",
+                   f"file {path}", tflite=path)
+
+    # -- use ------------------------------------------------------------------------------------------
+    @property
+    def units(self) -> str:
+        return self.pipeline.units
+
+    def reconstruct(self, lead_i, fs: float) -> Reconstruction:
+        """Lead I ``(n,)`` at ``fs`` Hz (mV) → :class:`Reconstruction` with 12 leads at ``fs``.
+
+        Any rate (resampled to the model's and back) and any length of at least one window
+        (:attr:`WindowPipeline.min_seconds`); longer recordings are windowed and stitched.
+        Raises ``ValueError`` saying what was expected for bad input.
+        """
+        from ecgtf.preprocessing.signal import resample, validate_signal
+
+        fs = _check_fs(fs)
+        x = np.asarray(lead_i)
+        if x.ndim == 2 and 1 in x.shape:
+            x = x.reshape(-1)
+        if x.ndim != 1:
+            raise ValueError(f"Lead I: expected a 1-D signal (n_samples,), got shape {x.shape}; pass one lead, "
+                             "e.g. signal[0] of a (12, n) record")
+        p = self.pipeline
+        x = validate_signal(x, name="Lead I", min_samples=int(np.ceil(p.min_seconds * fs)), fs=fs)
+        xm = p.prepare(x, fs)
+        n = xm.shape[-1]
+        if n < p.window_in:  # rounding at odd rates
+            xm = np.pad(xm, (0, p.window_in - n), mode="edge")
+            n = p.window_in
+        ratio = p.window_in // p.window_out
+        starts = list(range(0, n - p.window_in + 1, p.hop_in))
+        last = ((n - p.window_in) // ratio) * ratio
+        if starts[-1] != last:
+            starts.append(last)
+        windows = np.stack([xm[s:s + p.window_in] for s in starts])
+        outputs = np.asarray(p.run_windows(windows), np.float64)
+        n_out = int(round(n * p.fs_out / p.fs_in))
+        stitched = _overlap_add(outputs, [s // ratio for s in starts], n_out)
+        leads = resample(stitched, p.fs_out, fs)
+        m = x.shape[0]
+        leads = leads[:, :m] if leads.shape[1] >= m else np.pad(leads, ((0, 0), (0, m - leads.shape[1])), mode="edge")
+        return Reconstruction(leads.astype(np.float32), fs, p.units, x, len(starts), self.name)
+
+    def plot(self, lead_i, fs: float, path: str | Path | None = None, title: str | None = None):
+        """Reconstruct and draw the 12-lead paper plot; returns the :class:`Reconstruction`."""
+        out = self.reconstruct(lead_i, fs)
+        out.plot(path, title)
+        return out
+
+    def export(self, formats=("float32", "int8"), out: str | Path | None = None, **kw) -> list[dict]:
+        """Export the underlying run to validated TFLite files (see :func:`export.engine.export_run`)."""
+        if self.run is None:
+            raise ValueError("only a Reconstructor from a run or preset can be exported (this one is a .tflite)")
+        from export.engine import export_run
+
+        return export_run(self.run, formats, out, **kw)
+
+    def benchmark(self, lead_i=None, fs: float = 500.0, seconds: float = 60.0, repeats: int = 5) -> dict:
+        """Wall time of :meth:`reconstruct` on a recording (default: 60 s of synthetic Lead I).
+
+        Returns seconds per call (median), the real-time factor (recording seconds per compute
+        second) and windows per call. Timings drift on shared machines: compare side by side.
+        """
+        import time
+
+        if lead_i is None:
+            from ecgtf.data.synthetic import SyntheticConfig, generate_record
+
+            rec = generate_record(SyntheticConfig(duration_s=seconds), seed=0)
+            lead_i, fs = rec.signal[0], rec.fs
+        self.reconstruct(lead_i, fs)  # warm-up
+        times = []
+        for _ in range(repeats):
+            t = time.perf_counter()
+            out = self.reconstruct(lead_i, fs)
+            times.append(time.perf_counter() - t)
+        sec = float(np.median(times))
+        return {"seconds_per_call": sec, "recording_seconds": len(lead_i) / fs,
+                "real_time_factor": len(lead_i) / fs / sec, "windows": out.windows}
+
+
+def _check_fs(fs) -> float:
+    if isinstance(fs, bool) or not isinstance(fs, (int, float, np.integer, np.floating)):
+        raise ValueError(f"sampling rate: expected a number in Hz, got {fs!r} ({type(fs).__name__})")
+    fs = float(fs)
+    if not np.isfinite(fs) or fs < 50 or fs > 20000:
+        raise ValueError(f"sampling rate: expected 50–20000 Hz, got {fs:g}")
+    return fs
+
+
+def _pipeline(model: str, pre, run_model: Callable[[np.ndarray], np.ndarray]) -> WindowPipeline:
+    from ecgtf.preprocessing.signal import resample
+
+    if model == "unet1d":
+        from ecgtf.models.unet1d.preprocessing import prepare_lead
+
+        return WindowPipeline(pre.fs, pre.window, pre.hop, pre.fs, pre.window, "mV",
+                              lambda x, fs: prepare_lead(x, fs, pre), run_model)
+    if model == "ekgan":
+        from ecgtf.models.ekgan.preprocessing import preprocess_window
+
+        units = "mV" if pre.normalization == "fixed" else "lead-I-scaled"
+
+        def run_windows(windows):
+            xs, scales, offsets = [], [], []
+            for w in windows:
+                x, sc, off = preprocess_window(w[None], pre)
+                xs.append(x[0])
+                scales.append(sc[0])
+                offsets.append(off[0])
+            y = run_model(np.stack(xs))
+            # fixed: scale is the known constant (mV); per-lead: every lead gets Lead I's scale (the true
+            # per-lead amplitudes are unknown on a device that records only Lead I)
+            return y * np.asarray(scales)[:, None, None]
+        return WindowPipeline(pre.fs, pre.n_keep, pre.n_keep // 2, pre.fs_out, pre.n_out, units,
+                              lambda x, fs: resample(x, fs, pre.fs), run_windows, native_fs=pre.fs)
+    raise ValueError(f"no reconstruction pipeline for model {model!r}")

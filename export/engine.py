@@ -1,0 +1,264 @@
+"""The export engine: a trained run → validated TFLite files with metadata, one format at a time.
+
+    python -m export runs/ekgan-ptbxl                         # every default format of the model
+    python -m export runs/ekgan-ptbxl --formats int8 --budget 0.02
+    ecgtf export runs/unet1d --formats float32,int8           # the same, via the one CLI
+
+Formats come from one table (:mod:`export.formats`, ``--list-formats``). Every file is loaded in
+the LiteRT interpreter and compared with the Keras model on held-out windows; over budget (RMS error
+relative to the std of the Keras output), nothing is written for that format and the command exits
+with status 1. Files are written under a temporary name and renamed only after they pass, so a
+crash or a failure never leaves a partial .tflite behind. Next to each ``NAME.tflite`` goes
+``NAME.json`` (metadata) and, once per export, ``heldout.npz`` (the windows used, for
+``python -m export.benchmark``).
+
+What each model exports is defined in its folder's ``mobile.py``: the signature, the held-out and
+calibration data (``export_data``), per-format preparation (``module_for_format``) and metadata.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import sys
+import time
+from datetime import datetime
+from importlib import import_module
+from pathlib import Path
+
+import numpy as np
+
+_LICENCES = {"ptb-xl": "PTB-XL 1.0 (Wagner et al. 2020), CC BY 4.0",
+             "ptb-xl-zscore": "PTB-XL 1.0 (Wagner et al. 2020), CC BY 4.0",
+             "ludb": "LUDB 1.0.1 (Kalyakulina et al. 2020), ODC-By 1.0",
+             "cinc2011": "PhysioNet/CinC Challenge 2011 (Silva et al. 2011), ODC-By 1.0",
+             "cinc2021": "PhysioNet/CinC Challenge 2021 (Reyna et al. 2021), CC BY 4.0",
+             "synthetic": "ecgtf synthetic generator (no third-party data)"}
+
+
+def build_parser(prog: str = "python -m export") -> argparse.ArgumentParser:
+    from export.formats import FORMATS
+
+    p = argparse.ArgumentParser(prog=prog, description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("run", type=Path, nargs="?", help="run directory written by `ecgtf train`")
+    p.add_argument("--formats", default=None,
+                   help=f"comma-separated subset of {','.join(FORMATS)} (default: the model's defaults)")
+    p.add_argument("--list-formats", action="store_true", help="print the table of formats and exit")
+    p.add_argument("--out", type=Path, default=None, help="output folder (default <run>/export)")
+    p.add_argument("--budget", type=float, default=None,
+                   help="max RMS error vs Keras as a fraction of the Keras output's std (default: per format, "
+                        "see --list-formats; float32 always 1e-3)")
+    p.add_argument("--n-validate", type=int, default=64, help="held-out windows for validation (default 64)")
+    p.add_argument("--n-calibration", type=int, default=128, help="training windows for int8 calibration (default 128)")
+    p.add_argument("--qat-steps", type=int, default=200, help="QAT fine-tuning steps (default 200)")
+    p.add_argument("--qat-lr", type=float, default=1e-5)
+    p.add_argument("--keep-names", action="store_true", help="keep the converter's long internal tensor names")
+    p.add_argument("--weights", choices=["final", "best"], default="final",
+                   help="weights to export: last epoch (default) or best validation epoch")
+    return p
+
+
+def run_tflite(content_or_path, inputs: np.ndarray, input_name: str, output_name: str, threads: int = 1) -> np.ndarray:
+    """Run a TFLite model on each input (batch 1), resetting state (LSTM) before every inference."""
+    from ai_edge_litert.interpreter import Interpreter
+
+    kw = {"model_content": content_or_path} if isinstance(content_or_path, (bytes, bytearray)) else \
+        {"model_path": str(content_or_path)}
+    interp = Interpreter(num_threads=threads, **kw)
+    interp.allocate_tensors()  # reset_all_variables needs allocated tensors
+    runner = interp.get_signature_runner()
+    outs = []
+    for x in inputs:
+        interp.reset_all_variables()
+        outs.append(runner(**{input_name: x[None].astype(np.float32)})[output_name][0])
+    return np.stack(outs)
+
+
+def compare(pred: np.ndarray, keras_out: np.ndarray, truth: np.ndarray | None) -> dict:
+    err = pred - keras_out
+    out = {"rel_rms_vs_keras": float(np.sqrt(np.mean(err ** 2)) / (np.std(keras_out) + 1e-12)),
+           "max_abs_vs_keras": float(np.max(np.abs(err)))}
+    if truth is not None:
+        out["rmse_vs_truth"] = float(np.sqrt(np.mean((pred - truth) ** 2)))
+        out["keras_rmse_vs_truth"] = float(np.sqrt(np.mean((keras_out - truth) ** 2)))
+    return out
+
+
+class ExportJob:
+    """A run prepared for export: its generator, mobile module, held-out and calibration data."""
+
+    def __init__(self, run, n_validate: int = 64, n_calibration: int = 128, weights: str = "final"):
+        from ecgtf.models.mobile import mobile_module
+        from ecgtf.runs import Run
+
+        self.run = run if isinstance(run, Run) else Run(run)
+        self.kind = self.run.model
+        self.weights = weights
+        self.hooks = import_module(f"ecgtf.models.{self.kind}.mobile")
+        self.generator = self.run.generator(weights)
+        self.module = mobile_module(self.run, self.generator)
+        data = self.hooks.export_data(self.run, self.generator, n_validate, n_calibration)
+        self.data = data
+        self.inputs, self.truth, self.calibration = data["inputs"], data["truth"], data["calibration"]
+        self.io_names = (self.module.input_name, self.module.output_name)
+        self._float_outputs = None
+
+    def keras_outputs(self, module=None) -> np.ndarray:
+        """Keras outputs on the held-out inputs; the float model's are computed once and reused."""
+        if module is not None and module is not self.module:
+            return np.stack([module(x[None])[0] for x in self.inputs])
+        if self._float_outputs is None:
+            self._float_outputs = np.stack([self.module(x[None])[0] for x in self.inputs])
+        return self._float_outputs
+
+    def representative(self):
+        for x in self.calibration:
+            yield [x[None].astype(np.float32)]
+
+    def metadata(self) -> dict:
+        import ecgtf
+
+        source = getattr(self.run.data, "source", None) or ",".join(getattr(self.run.data, "sources", ()))
+        names = [s.split(":")[0] for s in source.split(",")]
+        return {"model": self.kind, "ecgtf_version": ecgtf.__version__,
+                "created": datetime.now().isoformat(timespec="seconds"), "run": str(self.run.path),
+                "weights": self.weights, "training_data": source,
+                "licence": {"model": "MIT (ecgtf)",
+                            "training_data": "; ".join(_LICENCES.get(n, f"see {n}") for n in names)},
+                "preprocessing_config": self.run.raw.get("preprocessing"),
+                **self.hooks.export_metadata(self.run)}
+
+
+def export_format(job: ExportJob, fmt: str, out_dir: Path, budget: float | None = None, keep_names: bool = False,
+                  qat_steps: int = 200, qat_lr: float = 1e-5) -> dict:
+    """Convert, validate and (only if it passes) write one format. Returns its record."""
+    from export.formats import FORMATS
+    from export.tflite import convert, io_details, strip_tensor_names, tensor_types
+
+    spec = FORMATS[fmt]
+    if job.kind not in spec.models:
+        raise ValueError(f"format {fmt!r} is not offered for {job.kind} (see --list-formats)")
+    t0 = time.perf_counter()
+    module, info = job.hooks.module_for_format(job.run, job.generator, fmt, job.data, qat_steps=qat_steps,
+                                               qat_lr=qat_lr)
+    if not info:  # unchanged for this format: reuse the float module (and its cached outputs)
+        module = job.module
+    content = convert(module, fmt, job.representative if spec.calibration else None)
+    raw_size = len(content)
+    if not keep_names:
+        content = strip_tensor_names(content)
+    name = f"{job.kind}_{fmt}"
+    final, tmp = out_dir / f"{name}.tflite", out_dir / f".{name}.tflite.tmp"
+    tmp.write_bytes(content)
+    try:
+        keras_out = job.keras_outputs(module)  # the Keras model this file was converted from (QAT: fine-tuned)
+        pred = run_tflite(tmp, job.inputs, *job.io_names)
+        errors = compare(pred, keras_out, job.truth)
+        if "qat" in info:
+            float_out = job.keras_outputs()
+            errors["rel_rms_vs_float_keras"] = float(np.sqrt(np.mean((pred - float_out) ** 2)) / np.std(float_out))
+        limit = 1e-3 if fmt == "float32" else (spec.budget if budget is None else budget)
+        record = {"format": fmt, "file": final.name, "size_bytes": len(content), "size_before_name_strip": raw_size,
+                  "validation": {**errors, "budget_rel_rms": limit, "n_windows": int(len(job.inputs)),
+                                 "windows": job.data.get("windows", "")},
+                  "seconds": time.perf_counter() - t0, **info}
+        if not errors["rel_rms_vs_keras"] <= limit:
+            record["passed"] = False
+            return record
+        meta = {**job.metadata(), "format": fmt, "file": final.name, "size_bytes": len(content),
+                "sha256": hashlib.sha256(content).hexdigest(), **io_details(content),
+                "tensor_dtypes": tensor_types(content), "validation": record["validation"], **info}
+        meta_tmp = out_dir / f".{name}.json.tmp"
+        meta_tmp.write_text(json.dumps(meta, indent=2, default=float))
+        os.replace(tmp, final)
+        os.replace(meta_tmp, out_dir / f"{name}.json")
+        record["passed"] = True
+        record["sha256"] = meta["sha256"]
+        return record
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def export_run(run, formats=None, out: Path | None = None, budget: float | None = None, n_validate: int = 64,
+               n_calibration: int = 128, weights: str = "final", keep_names: bool = False, qat_steps: int = 200,
+               qat_lr: float = 1e-5, verbose: bool = True) -> list[dict]:
+    """Export ``run`` to ``formats`` (default: the model's defaults) in ``out`` (default ``<run>/export``)."""
+    from export.formats import default_formats, formats_for
+
+    job = ExportJob(run, n_validate, n_calibration, weights)
+    formats = list(formats) if formats else default_formats(job.kind)
+    bad = [f for f in formats if f not in formats_for(job.kind)]
+    if bad:
+        raise ValueError(f"unknown or unsupported format(s) {bad} for {job.kind}; expected a subset of "
+                         f"{','.join(formats_for(job.kind))}")
+    out = Path(out) if out else job.run.path / "export"
+    out.mkdir(parents=True, exist_ok=True)
+    tmp = out / ".heldout.npz.tmp.npz"
+    np.savez_compressed(tmp, inputs=job.inputs, keras=job.keras_outputs(),
+                        truth=job.truth if job.truth is not None else np.zeros(0))
+    os.replace(tmp, out / "heldout.npz")
+    from export.tflite import FlexOpError
+
+    records = []
+    for fmt in formats:
+        if verbose:
+            print(f"exporting {fmt} ...", flush=True)
+        try:
+            rec = export_format(job, fmt, out, budget, keep_names, qat_steps, qat_lr)
+        except (FlexOpError, ValueError) as exc:
+            rec = {"format": fmt, "passed": False, "error": str(exc)}
+        records.append(rec)
+    tmp = out / ".export_report.json.tmp"
+    tmp.write_text(json.dumps(records, indent=2, default=float))
+    os.replace(tmp, out / "export_report.json")
+    return records
+
+
+def format_records(records: list[dict]) -> str:
+    lines = [f"{'format':<10}{'size MB':>10}{'rel RMS vs Keras':>18}{'max |err|':>12}{'RMSE vs truth':>15}  result"]
+    for r in records:
+        v = r.get("validation", {})
+        lines.append(f"{r['format']:<10}{r.get('size_bytes', 0) / 1e6:>10.3f}{v.get('rel_rms_vs_keras', float('nan')):>18.5f}"
+                     f"{v.get('max_abs_vs_keras', float('nan')):>12.4f}{v.get('rmse_vs_truth', float('nan')):>15.4f}  "
+                     + ("ok -> " + r["file"] if r["passed"] else "FAILED: " + r.get("error", f"over budget {v.get('budget_rel_rms')}")))
+    return "\n".join(lines)
+
+
+def main(argv=None, prog: str = "python -m export") -> int:
+    from ecgtf.trainer import fail
+
+    args = build_parser(prog).parse_args(argv)
+    if args.list_formats:
+        from export.formats import export_formats_table
+
+        print(export_formats_table())
+        return 0
+    if args.run is None:
+        return fail("give a run directory to export (or --list-formats)")
+    if not (args.run / "config.json").exists():
+        return fail(f"{args.run} is not a run directory (no config.json)")
+    for name in ("n_validate", "n_calibration", "qat_steps"):
+        if getattr(args, name) < 1:
+            return fail(f"--{name.replace('_', '-')} must be ≥ 1, got {getattr(args, name)}")
+    if args.budget is not None and not (0 < args.budget < 10):
+        return fail(f"--budget must be a fraction in (0, 10), got {args.budget}")
+    try:
+        records = export_run(args.run, args.formats.split(",") if args.formats else None, args.out, args.budget,
+                             args.n_validate, args.n_calibration, args.weights, args.keep_names, args.qat_steps,
+                             args.qat_lr)
+    except (ValueError, FileNotFoundError, OSError) as exc:
+        return fail(str(exc))
+    print("\n" + format_records(records))
+    failed = [r["format"] for r in records if not r["passed"]]
+    out = args.out or args.run / "export"
+    if failed:
+        print(f"\n{len(failed)} format(s) failed validation or conversion and were not written: {failed}", file=sys.stderr)
+        return 1
+    print(f"\nwrote {len(records)} model(s) with metadata to {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
