@@ -5,7 +5,8 @@ from setuptools import find_packages, setup
 setup(
     name="ecgtf",
     version="0.1.0",
-    description="Generative ECG models (EKGAN, LSTM-GAN) in Keras 2, exported to quantized TFLite for phones",
+    description="Generative ECG models (EKGAN, LSTM-GAN, a 1-D U-Net reconstructor) in Keras 2, exported to "
+                "quantized TFLite for phones",
     long_description=Path(__file__).with_name("README.md").read_text(encoding="utf-8"),
     long_description_content_type="text/markdown",
     python_requires=">=3.10",
@@ -23,6 +24,8 @@ setup(
         "tqdm>=4.66",
         "tensorboard>=2.20",
     ],
-    extras_require={"test": ["pytest>=8", "hypothesis>=6.100"]},
+    extras_require={"test": ["pytest>=8", "hypothesis>=6.100", "ruff>=0.6"]},
+    include_package_data=True,
+    package_data={"ecgtf": ["data/examples/*.csv", "models/*/presets/*/*", "models/*/presets/*/final/*"]},
     entry_points={"console_scripts": ["ecgtf=ecgtf.cli:main"]},
 )

@@ -158,7 +158,7 @@ def export_format(job: ExportJob, fmt: str, out_dir: Path, budget: float | None 
         if "qat" in info:
             float_out = job.keras_outputs()
             errors["rel_rms_vs_float_keras"] = float(np.sqrt(np.mean((pred - float_out) ** 2)) / np.std(float_out))
-        limit = 1e-3 if fmt == "float32" else (spec.budget if budget is None else budget)
+        limit = 1e-3 if fmt == "float32" else (spec.budget_for(job.kind) if budget is None else budget)
         record = {"format": fmt, "file": final.name, "size_bytes": len(content), "size_before_name_strip": raw_size,
                   "validation": {**errors, "budget_rel_rms": limit, "n_windows": int(len(job.inputs)),
                                  "windows": job.data.get("windows", "")},
@@ -242,8 +242,8 @@ def main(argv=None, prog: str = "python -m export") -> int:
     for name in ("n_validate", "n_calibration", "qat_steps"):
         if getattr(args, name) < 1:
             return fail(f"--{name.replace('_', '-')} must be ≥ 1, got {getattr(args, name)}")
-    if args.budget is not None and not (0 < args.budget < 10):
-        return fail(f"--budget must be a fraction in (0, 10), got {args.budget}")
+    if args.budget is not None and not (0 < args.budget <= 100):
+        return fail(f"--budget must be a positive fraction of the output's std (e.g. 0.1), got {args.budget}")
     try:
         records = export_run(args.run, args.formats.split(",") if args.formats else None, args.out, args.budget,
                              args.n_validate, args.n_calibration, args.weights, args.keep_names, args.qat_steps,

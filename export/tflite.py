@@ -16,7 +16,6 @@ import numpy as np
 from ecgtf.backend import tf
 
 
-
 class FlexOpError(RuntimeError):
     """The model needs ops outside TFLite's builtin set (Flex / SELECT_TF_OPS or custom ops)."""
 

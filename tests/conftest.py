@@ -1,4 +1,5 @@
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,10 @@ def _need(path: Path, what: str):
     return pytest.mark.skipif(not path.exists(), reason=f"{what} not found at {path} (real data is only on "
                               "development machines; set ECGTF_SHARED_DATA to point elsewhere)")
 
+
+# tests read the development copies explicitly (user-facing defaults never point at ../shared)
+os.environ.setdefault("ECGTF_DATA", str(SHARED))
+os.environ.setdefault("ECGTF_CACHE", tempfile.mkdtemp(prefix="ecgtf-test-cache-"))
 
 needs_ptbxl = _need(SHARED / "ptb-xl" / "ptbxl_database.csv", "PTB-XL subset")
 needs_ludb = _need(SHARED / "ludb" / "ludb.csv", "LUDB")

@@ -3,8 +3,8 @@ import warnings
 
 import numpy as np
 import pytest
-
 from conftest import SHARED, needs_ludb, needs_mitdb, needs_ptbxl
+
 from ecgtf.data.records import RecordError, drop_exact_duplicates, load_many
 from ecgtf.data.splits import assert_patient_disjoint, split_by_fold, split_by_patient
 from ecgtf.leads import LEADS, limb_lead_law_error

@@ -2,8 +2,7 @@ import numpy as np
 import pytest
 
 from ecgtf.backend import keras
-from ecgtf.models.ekgan import (EKGAN, EkganConfig, build_discriminator, build_inference_generator,
-                                build_label_generator)
+from ecgtf.models.ekgan import EKGAN, EkganConfig, build_discriminator, build_inference_generator, build_label_generator
 from ecgtf.models.pix2pix import Pix2Pix, build_patchgan_discriminator
 from ecgtf.models.ridge import RidgeLeadRegressor
 

@@ -94,9 +94,10 @@ def test_flex_ops_are_refused():
 
 
 def test_strip_names_keeps_function(ekgan_run):
-    from export.__main__ import run_tflite
-    from export.tflite import EkganMobile, convert, strip_tensor_names
+    from ecgtf.models.ekgan.mobile import EkganMobile
     from ecgtf.models.ekgan.trainer import load_generator
+    from export.engine import run_tflite
+    from export.tflite import convert, strip_tensor_names
 
     gen, *_ = load_generator(ekgan_run)
     content = convert(EkganMobile(gen), "float32")
@@ -114,7 +115,7 @@ def test_lstm_gan_export_and_benchmark(lstm_run, tmp_path):
     assert export([str(lstm_run), "--out", str(out), "--formats", "float32,dynamic", "--n-validate", "4"]) == 0
     meta = json.loads((out / "lstm_gan_float32.json").read_text())
     assert meta["inputs"][0]["shape"] == [1, 100, 12] and meta["outputs"][0]["shape"] == [1, 400]
-    assert export([str(lstm_run), "--out", str(out), "--formats", "qat"]) == 1   # QAT: EKGAN only, clear failure
+    assert export([str(lstm_run), "--out", str(out), "--formats", "qat"]) == 2   # QAT: EKGAN only, clear error
     assert bench([str(out / "lstm_gan_float32.tflite"), str(out / "lstm_gan_dynamic.tflite"),
                   "--runs", "3", "--warmup", "1", "--threads", "1,2"]) == 0
     rows = json.loads((out / "benchmark.json").read_text())["rows"]
@@ -136,8 +137,8 @@ def test_pipeline_end_to_end_tiny(tmp_path):
 
 def test_qat_range_initialisation_keeps_small_activations():
     """Without initialised ranges tfmot's ±6 defaults quantize small activations to zero."""
-    from export.qat import _quantize, init_quantization_ranges
     from ecgtf.models.ekgan import EkganConfig, build_inference_generator
+    from export.qat import _quantize, init_quantization_ranges
 
     gen = build_inference_generator(EkganConfig(width=0.125))
     x = np.zeros((8, 16, 512, 1), np.float32)

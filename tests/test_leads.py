@@ -4,8 +4,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from ecgtf.leads import (LEADS, complete_from_independent, derive_limb_leads, lead_index,
-                         limb_lead_law_error, normalize_lead_name, reorder_leads)
+from ecgtf.leads import (
+    LEADS,
+    complete_from_independent,
+    derive_limb_leads,
+    lead_index,
+    limb_lead_law_error,
+    normalize_lead_name,
+    reorder_leads,
+)
 
 
 @pytest.mark.parametrize("raw,canon", [("avr", "aVR"), ("AVR", "aVR"), ("aVR", "aVR"), ("v1", "V1"),

@@ -1,11 +1,19 @@
 import numpy as np
 import pytest
-
 from conftest import REFERENCE, needs_ecggan_weights
+
 from ecgtf.backend import keras
-from ecgtf.models.lstm_gan import (LSTMGAN, WeightsFileError, build_discriminator, build_generator, check_noise,
-                                   generate_beats, load_original_discriminator, load_original_generator,
-                                   load_original_weights)
+from ecgtf.models.lstm_gan import (
+    LSTMGAN,
+    WeightsFileError,
+    build_discriminator,
+    build_generator,
+    check_noise,
+    generate_beats,
+    load_original_discriminator,
+    load_original_generator,
+    load_original_weights,
+)
 
 GEN_H5 = REFERENCE / "ecggan" / "generator_80e.h5"
 DISC_H5 = REFERENCE / "ecggan" / "discriminator_80e.h5"

@@ -3,8 +3,15 @@ import pytest
 
 from ecgtf.data.synthetic import SyntheticConfig, generate_record
 from ecgtf.leads import limb_lead_law_error
-from ecgtf.models.ekgan.preprocessing import (EkganPreprocessing, leads_from_model, model_input, model_target,
-                                       prepare_pairs, preprocess_leads, to_millivolts)
+from ecgtf.models.ekgan.preprocessing import (
+    EkganPreprocessing,
+    leads_from_model,
+    model_input,
+    model_target,
+    prepare_pairs,
+    preprocess_leads,
+    to_millivolts,
+)
 from ecgtf.models.lstm_gan.preprocessing import BeatWindowing, beat_windows
 from ecgtf.preprocessing.signal import validate_signal
 

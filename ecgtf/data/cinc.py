@@ -114,7 +114,7 @@ def read_challenge_record(path: str | Path) -> EcgRecord:
         val = np.asarray(loadmat(str(mat_path))["val"], dtype=np.float64)
     except FileNotFoundError as exc:
         raise RecordError(f"{mat_path}: signal file not found") from exc
-    except (KeyError, ValueError, TypeError, OSError) as exc:
+    except Exception as exc:  # scipy raises MatReadError, ValueError, KeyError … for damaged files
         raise RecordError(f"{mat_path}: cannot read MATLAB variable 'val' ({type(exc).__name__}: {exc})") from exc
     if val.ndim != 2 or val.shape[0] != len(header.lead_names):
         raise RecordError(f"{mat_path}: 'val' has shape {val.shape}, expected ({len(header.lead_names)}, "

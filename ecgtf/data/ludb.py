@@ -16,7 +16,6 @@ import csv
 from pathlib import Path
 from typing import Iterable
 
-
 from ecgtf.data.records import EcgDataset, EcgRecord, RecordError, canonical_12lead, load_many, read_wfdb
 from ecgtf.leads import LEADS
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from ecgtf.leads import LEADS
 from ecgtf.data.records import EcgDataset, EcgRecord, RecordError, canonical_12lead, load_many, read_wfdb
+from ecgtf.leads import LEADS
 
 _AXIS_LABELS = {"LAD": "LAD", "ALAD": "LAD", "RAD": "RAD", "ARAD": "RAD"}
 

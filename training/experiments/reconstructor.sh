@@ -25,6 +25,7 @@ train() {  # model, run name, args...
 run_if() { local name=$2; if [ -z "$ONLY" ] || [[ " $ONLY " == *" $name "* ]]; then train "$@"; fi; }
 
 run_if unet1d unet1d-all $SCHED                                    # every real source (the default mix)
+run_if unet1d unet1d-mv --epochs 20 --steps-per-epoch 150 --jit-compile --verbose 2 --lambda-mv 1  # + L1 in mV
 run_if ekgan ekgan-ptbxl --data ptb-xl --epochs 40 --verbose 2       # the paper recipe (per-lead min-max)
 run_if unet1d unet1d-ptbxl $SHORT --sources ptb-xl:1                 # PTB-XL mV only (data ablation)
-run_if unet1d unet1d-synth-ft $SHORT --sources synthetic:0.5,ptb-xl:1,ptb-xl-zscore:1,cinc2011:0.5,cinc2021:1
+run_if unet1d unet1d-all-synth $SHORT --sources synthetic:0.5,ptb-xl:1,ptb-xl-zscore:1,cinc2011:0.5,cinc2021:1

@@ -17,7 +17,6 @@ import sys
 from pathlib import Path
 
 
-
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="ecgtf evaluate (EKGAN)", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -90,8 +89,8 @@ def main(argv=None) -> int:
         plot_examples(pred, y, sc, off, out, run.path.name, n=args.plots, pre=pre, record_ids=ids)
 
     if args.ridge:
-        from ecgtf.models.ridge import RidgeLeadRegressor
         from ecgtf.models.ekgan.preprocessing import leads_from_model, pad_rows
+        from ecgtf.models.ridge import RidgeLeadRegressor
 
         # one ridge per preprocessing in use, so every model has a baseline on the same footing
         seen = {}

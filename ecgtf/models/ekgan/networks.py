@@ -24,8 +24,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from ecgtf.backend import keras, tf
-from ecgtf.models.base import ReconstructionGAN
-from ecgtf.models.layers import apply_gradients, float32_output, normal_init, scaled, training_loss
+from ecgtf.models.layers import float32_output, normal_init, scaled
 
 
 @dataclass(frozen=True)
@@ -67,15 +66,6 @@ class EkganConfig:
     def to_dict(self) -> dict:
         return asdict(self)
 
-    @classmethod
-    def from_dict(cls, d: dict) -> "EkganConfig":
-        d = dict(d)
-        for k in ("encoder_filters", "decoder_filters", "disc_filters", "disc_kernels", "disc_strides", "kernel"):
-            if k in d:
-                d[k] = tuple(d[k])
-        if "strides" in d:
-            d["strides"] = tuple(tuple(s) if isinstance(s, (list, tuple)) else s for s in d["strides"])
-        return cls(**d)
 
 
 def _leaky(cfg: EkganConfig, name: str):

@@ -22,8 +22,19 @@ from pathlib import Path
 import numpy as np
 
 from ecgtf.runs import CONFIG_FORMAT, RunDir, atomic_write_json, config_to_dict
-from ecgtf.trainer import (EpochCheckpoint, EpochLrDecay, RecalibratedValidation, Timer, add_common_arguments,
-                           describe_devices, fail, make_optimizer, open_run, positive_float, positive_int)
+from ecgtf.trainer import (
+    EpochCheckpoint,
+    EpochLrDecay,
+    RecalibratedValidation,
+    Timer,
+    add_common_arguments,
+    describe_devices,
+    fail,
+    make_optimizer,
+    open_run,
+    positive_float,
+    positive_int,
+)
 
 VARIANTS = ("ekgan", "no-label-generator", "no-discriminator", "pix2pix")
 
@@ -240,7 +251,6 @@ def main(argv=None) -> int:
     from ecgtf.backend import keras
     from ecgtf.data.tfdata import make_dataset
     from ecgtf.evaluation import evaluate_predictions, format_per_lead, plot_examples
-
     from ecgtf.runs import Run
 
     r = Run(run.path)

@@ -28,12 +28,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
-    from ecgtf.trainer import atomic_write_json, fail
-    from ecgtf.models.lstm_gan.trainer import load_beats
-
     from ecgtf.evaluation import ecggan_protocol, set_level_beats
     from ecgtf.models.lstm_gan import WeightsFileError, generate_beats, load_original_generator
+    from ecgtf.models.lstm_gan.trainer import load_beats
     from ecgtf.plots import plot_beats_grid
+    from ecgtf.trainer import atomic_write_json, fail
 
     if args.run is None and args.original is None:
         return fail("give a run directory and/or --original H5")

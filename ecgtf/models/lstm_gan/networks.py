@@ -13,12 +13,11 @@ models, checking every layer's shapes, so users can bring their trained weights 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from pathlib import Path
 
 import numpy as np
 
-from ecgtf.backend import keras, tf
-from ecgtf.models.layers import apply_gradients, float32_output, training_loss
+from ecgtf.backend import keras
+from ecgtf.models.layers import float32_output
 
 
 @dataclass(frozen=True)

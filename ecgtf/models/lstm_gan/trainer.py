@@ -16,16 +16,24 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-
-from dataclasses import dataclass
 
 import numpy as np
 
 from ecgtf.runs import CONFIG_FORMAT, atomic_write_json, config_to_dict
-from ecgtf.trainer import (EpochCheckpoint, Timer, add_common_arguments, describe_devices, fail, make_optimizer,
-                           open_run, positive_float, positive_int)
+from ecgtf.trainer import (
+    EpochCheckpoint,
+    Timer,
+    add_common_arguments,
+    describe_devices,
+    fail,
+    make_optimizer,
+    open_run,
+    positive_float,
+    positive_int,
+)
 
 
 @dataclass(frozen=True)
@@ -79,12 +87,11 @@ def load_splits(run, progress: bool = False) -> dict:
 def load_beats(run, progress: bool = True) -> dict:
     """{"train": (N, 1, 400), "heldout": (M, 1, 400)} split 80/20 by patient."""
     from ecgtf.data.ludb import LUDB_COMMON_GAIN
+    from ecgtf.data.records import require_millivolts
     from ecgtf.data.sources import load_source
     from ecgtf.data.splits import split_by_patient
     from ecgtf.leads import lead_index
     from ecgtf.models.lstm_gan.preprocessing import ludb_beat_windows
-
-    from ecgtf.data.records import require_millivolts
 
     d = run.data
     ds = load_source(d.source, d.data_dir, n_synthetic=d.n_synthetic, seed=d.seed, progress=progress)
@@ -128,7 +135,6 @@ def main(argv=None) -> int:
     from ecgtf.data.tfdata import make_dataset
     from ecgtf.models.lstm_gan import LSTMGAN, generate_beats
     from ecgtf.plots import plot_beats_grid, plot_curves
-
     from ecgtf.runs import Run
 
     r = Run(run.path)

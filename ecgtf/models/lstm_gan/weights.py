@@ -8,6 +8,7 @@ import numpy as np
 from ecgtf.backend import keras
 from ecgtf.models.lstm_gan.networks import build_discriminator, build_generator
 
+
 class WeightsFileError(ValueError):
     """An .h5 weights file is unreadable or does not fit the model."""
 

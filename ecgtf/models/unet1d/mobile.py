@@ -32,11 +32,32 @@ class Unet1dMobile(tf.Module):
 
 
 def export_data(run, generator, n_validate: int, n_calibration: int) -> dict:
-    """Held-out PTB-XL test windows (Lead I in, 12 leads truth, mV) and training windows for calibration."""
-    splits = run.splits()
-    test, train = splits["test"], splits["train"]
+    """Held-out PTB-XL test windows (Lead I in, 12 leads truth, mV) and training windows for calibration;
+    without the training data (a shipped preset on a user's machine): synthetic 12-lead windows."""
+    try:
+        splits = run.splits()
+        test, train = splits["test"], splits["train"]
+        what = "PTB-XL test fold, band-passed 0.5-40 Hz, 100 Hz, mV"
+    except FileNotFoundError:
+        windows = synthetic_windows(run.preprocessing, n_validate + n_calibration)
+        test, train = windows[:n_validate], windows[n_validate:]
+        what = "synthetic 12-lead windows (ecgtf dipole generator), band-passed 0.5-40 Hz, 100 Hz, mV"
     return {"inputs": test[:n_validate, 0], "truth": test[:n_validate], "calibration": train[:n_calibration, 0],
-            "windows": "PTB-XL test fold, band-passed, 100 Hz, mV"}
+            "windows": what}
+
+
+def synthetic_windows(pre, n: int, seed: int = 0) -> np.ndarray:
+    """``n`` windows (n, 12, window) in mV from ecgtf's synthetic generator, preprocessed like training data."""
+    from ecgtf.data.synthetic import generate_dataset
+    from ecgtf.models.unet1d.preprocessing import prepare_lead
+
+    records = int(np.ceil(n / 2))
+    signals, _, _ = generate_dataset(records, seed=seed, progress=False)
+    out = []
+    for s in signals:
+        x = prepare_lead(s, 500.0, pre)
+        out += [x[:, :pre.window], x[:, -pre.window:]]
+    return np.stack(out[:n]).astype(np.float32)
 
 
 def module_for_format(run, generator, fmt: str, data: dict, **_):

@@ -333,8 +333,18 @@ def _train(run, cfg, strategy, args) -> int:
                 sources.append((caches[name], idx, weight))
             print(f"source {name}: {len(caches[name])} segments ({caches[name].units}), {len(idx)} for training, "
                   f"weight {weight:g}")
-        val_cache = caches.get("ptb-xl") or source_cache("ptb-xl", data, pre, progress=args.verbose > 0)
-        val_idx = split_indices("ptb-xl", val_cache, data)["val"]
+        if not sources:
+            return fail("no training windows: every source is empty or has weight 0")
+        try:
+            val_cache = caches.get("ptb-xl") or source_cache("ptb-xl", data, pre, progress=args.verbose > 0)
+            val_idx = split_indices("ptb-xl", val_cache, data)["val"]
+        except FileNotFoundError:  # no PTB-XL: validate on 10 % of the first source's segments instead
+            val_cache, idx, w = sources[0]
+            rng = np.random.default_rng(data.seed)
+            idx = rng.permutation(idx)
+            n_val = max(1, len(idx) // 10)
+            val_idx, sources[0] = idx[:n_val], (val_cache, idx[n_val:], w)
+            print(f"PTB-XL not found: validating on {n_val} held-out segments of {val_cache.source}")
     except (FileNotFoundError, ValueError) as exc:
         return fail(str(exc))
     if not sources:

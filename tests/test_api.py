@@ -1,0 +1,215 @@
+"""The library around a trained model: config round-trip, Run, Reconstructor, the CLI, layout rules."""
+import json
+import re
+import subprocess
+import sys
+from dataclasses import fields, replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _nondefault(cfg):
+    """A copy of a config dataclass with every simple field changed (to prove each one round-trips)."""
+    changes = {}
+    for f in fields(cfg):
+        v = getattr(cfg, f.name)
+        if isinstance(v, bool):
+            changes[f.name] = not v
+        elif isinstance(v, int):
+            changes[f.name] = v + 1
+        elif isinstance(v, float):
+            changes[f.name] = v * 1.5 + 0.25
+        elif isinstance(v, str):
+            changes[f.name] = v + "_x"
+        elif isinstance(v, tuple) and v and all(isinstance(e, (int, float)) for e in v):
+            changes[f.name] = tuple(e * 2 for e in v)
+    try:
+        return replace(cfg, **changes), changes
+    except (ValueError, TypeError):  # a validator refused a combination: change fields one at a time
+        out = cfg
+        for k, v in changes.items():
+            try:
+                out = replace(out, **{k: v})
+            except (ValueError, TypeError):
+                pass
+        return out, changes
+
+
+@pytest.mark.parametrize("model", ["ekgan", "lstm_gan", "unet1d"])
+def test_config_round_trip_every_field(model):
+    from ecgtf.models import get_model_spec
+    from ecgtf.runs import config_from_dict, config_to_dict
+
+    spec = get_model_spec(model)
+    for cls in (spec.architecture, spec.preprocessing, spec.training, spec.data):
+        cfg, _ = _nondefault(cls())
+        back = config_from_dict(cls, json.loads(json.dumps(config_to_dict(cfg))))
+        assert back == cfg, cls.__name__
+        for f in fields(cls):
+            assert getattr(back, f.name) == getattr(cfg, f.name), f"{cls.__name__}.{f.name}"
+    with pytest.raises(ValueError, match="unknown"):
+        config_from_dict(spec.training, {"no_such_field": 1})
+
+
+def test_run_opens_format1_config(tmp_path):
+    from ecgtf.runs import Run
+
+    (tmp_path / "config.json").write_text(json.dumps({
+        "model": "ekgan", "variant": "ekgan", "data": {"source": "ptbxl", "n_synthetic": 600, "augment_crops": 2},
+        "architecture": {"width": 0.25, "physics_head": False}, "preprocessing": {"normalization": "per_lead"},
+        "training": {"epochs": 40, "batch_size": 32, "lr": 1e-4, "beta1": 0.5, "beta2": 0.999, "lambda_l1": 50.0,
+                     "alpha_latent": 1.0, "label_input": "input", "label_smoothing": 0.0, "lr_decay": 0.95,
+                     "lr_decay_start": 5, "seed": 3, "mixed_precision": False, "strategy": "default"}}))
+    run = Run(tmp_path)
+    assert run.architecture.width == 0.25 and run.data.augment_crops == 2 and run.data.seed == 3
+    assert run.training.epochs == 40
+    (tmp_path / "config.json").write_text(json.dumps({"model": "nope"}))
+    with pytest.raises(ValueError, match="cannot convert|unknown model"):
+        Run(tmp_path)
+
+
+def make_tiny_unet1d_run(path: Path) -> Path:
+    """A run directory holding an untrained tiny unet1d (as the trainer would write it)."""
+    from ecgtf.models.unet1d.networks import Unet1dConfig, build_reconstructor
+    from ecgtf.models.unet1d.preprocessing import Unet1dPreprocessing
+    from ecgtf.models.unet1d.trainer import Unet1dData, Unet1dTraining
+    from ecgtf.runs import CONFIG_FORMAT, config_to_dict
+
+    arch = Unet1dConfig(filters=(4, 8, 8), kernel=3, amp_hidden=8)
+    path.mkdir(parents=True, exist_ok=True)
+    (path / "final").mkdir(exist_ok=True)
+    (path / "config.json").write_text(json.dumps({
+        "format_version": CONFIG_FORMAT, "model": "unet1d", "variant": "unet1d",
+        "architecture": config_to_dict(arch), "preprocessing": config_to_dict(Unet1dPreprocessing()),
+        "training": config_to_dict(Unet1dTraining()), "data": config_to_dict(Unet1dData())}))
+    build_reconstructor(arch).save_weights(str(path / "final" / "reconstructor.weights.h5"))
+    return path
+
+
+@pytest.fixture(scope="module")
+def tiny_run(tmp_path_factory):
+    return make_tiny_unet1d_run(tmp_path_factory.mktemp("unet1d") / "run")
+
+
+@pytest.mark.parametrize("fs", [250, 360, 500, 1000])
+@pytest.mark.parametrize("seconds", [8.2, 30.0, 300.0])
+def test_reconstructor_any_rate_and_length(tiny_run, fs, seconds):
+    import ecgtf
+
+    rec = ecgtf.Reconstructor.from_run(tiny_run)
+    rng = np.random.default_rng(0)
+    t = np.arange(int(seconds * fs)) / fs
+    lead_i = 0.8 * np.sin(2 * np.pi * 1.2 * t) ** 15 + 0.02 * rng.standard_normal(t.size)
+    out = rec.reconstruct(lead_i, fs)
+    assert out.leads.shape == (12, t.size)
+    assert out.fs == fs and out.units == "mV"
+    assert np.all(np.isfinite(out.leads))
+    hop_s = rec.pipeline.hop_in / rec.pipeline.fs_in
+    assert out.windows >= int((seconds - rec.pipeline.min_seconds) / hop_s)
+
+
+def test_reconstructor_rejects_bad_input(tiny_run):
+    import ecgtf
+
+    rec = ecgtf.Reconstructor.from_run(tiny_run)
+    with pytest.raises(ValueError, match="at least"):
+        rec.reconstruct(np.random.randn(100), 500)           # shorter than one window
+    with pytest.raises(ValueError, match="1-D"):
+        rec.reconstruct(np.random.randn(12, 5000), 500)      # a 12-lead array, not Lead I
+    with pytest.raises(ValueError, match="sampling rate"):
+        rec.reconstruct(np.random.randn(5000), "500")
+    with pytest.raises(ValueError, match="NaN"):
+        rec.reconstruct(np.full(5000, np.nan), 500)
+
+
+def test_readme_python_example_runs(tmp_path, monkeypatch):
+    """The README's three lines of Python (Lead I CSV → 12-lead PNG and CSV in mV) run as written."""
+    from ecgtf.presets import list_presets
+
+    if not list_presets():
+        pytest.skip("no preset installed")
+    text = (ROOT / "README.md").read_text()
+    block = re.search(r"```python\n(import ecgtf\n.*?)```", text, re.S)
+    assert block, "README has no ```python block starting with `import ecgtf`"
+    monkeypatch.chdir(tmp_path)
+    sample = ROOT / "ecgtf" / "data" / "examples" / "lead_i_500hz.csv"
+    (tmp_path / "lead_i.csv").write_bytes(sample.read_bytes())
+    exec(compile(block.group(1), "README", "exec"), {})
+    assert (tmp_path / "reconstruction.png").stat().st_size > 10_000
+    data = np.loadtxt(tmp_path / "reconstruction.csv", delimiter=",", skiprows=1)
+    assert data.shape[1] == 13
+
+
+def _cli(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "ecgtf", *args], capture_output=True, text=True, cwd=cwd or ROOT,
+                          timeout=600)
+
+
+def test_cli_help_lists_every_subcommand():
+    r = _cli("--help")
+    assert r.returncode == 0
+    for cmd in ("train", "reconstruct", "evaluate", "export", "benchmark", "data", "plot"):
+        assert cmd in r.stdout
+    for model in ("ekgan", "lstm-gan", "unet1d"):
+        assert _cli("train", model, "--help").returncode == 0
+
+
+def test_cli_reconstruct_csv_and_wfdb(tiny_run, tmp_path):
+    import wfdb
+
+    from ecgtf.data.synthetic import generate_record
+
+    rec = generate_record(seed=3)
+    csv = tmp_path / "lead_i.csv"
+    np.savetxt(csv, rec.signal[0], header="I", comments="", fmt="%.5f")
+    r = _cli("reconstruct", str(csv), "--fs", "500", "--model", str(tiny_run), "-o", str(tmp_path / "a"),
+             "--formats", "csv,npz,wfdb")
+    assert r.returncode == 0, r.stderr
+    for ext in (".png", ".csv", ".npz", ".hea", ".dat"):
+        assert (tmp_path / f"a{ext}").exists(), ext
+    header = (tmp_path / "a.csv").read_text().splitlines()[0]
+    assert header.startswith("time_s,I_mV,II_mV")
+    wfdb.wrsamp("rec", fs=250, units=["mV"] * 12, sig_name=["I", "II", "III", "aVR", "aVL", "aVF", "V1", "V2",
+                "V3", "V4", "V5", "V6"], p_signal=rec.signal[:, ::2].T.astype(np.float64), fmt=["16"] * 12,
+                write_dir=str(tmp_path))
+    r = _cli("reconstruct", str(tmp_path / "rec.hea"), "--model", str(tiny_run), "-o", str(tmp_path / "b"))
+    assert r.returncode == 0, r.stderr
+    out = np.loadtxt(tmp_path / "b.csv", delimiter=",", skiprows=1)
+    assert out.shape == (2500, 13)
+    # bad input: a clear one-line error, no traceback
+    r = _cli("reconstruct", str(csv), "--model", str(tiny_run))
+    assert r.returncode == 2 and "--fs" in r.stderr and "Traceback" not in r.stderr
+    np.savetxt(tmp_path / "uv.csv", rec.signal[0] * 1000)
+    r = _cli("reconstruct", str(tmp_path / "uv.csv"), "--fs", "500", "--model", str(tiny_run))
+    assert r.returncode == 2 and "µV" in r.stderr
+
+
+def test_library_does_not_import_training():
+    r = subprocess.run(["grep", "-rnE", r"from training|import training", "ecgtf", "export"], cwd=ROOT,
+                       capture_output=True, text=True)
+    assert r.stdout == "", r.stdout
+    for name in ("ekgan", "lstm_gan"):
+        found = [p for p in ROOT.rglob(f"{name}.py") if ".git" not in p.parts and "training" not in p.parts]
+        assert found == [], found
+
+
+def test_data_root_resolution(tmp_path, monkeypatch):
+    from ecgtf.data.sources import canonical_name, data_root, dataset_dir
+
+    monkeypatch.delenv("ECGTF_DATA", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    assert data_root() == tmp_path / "cache" / "ecgtf" / "data"
+    monkeypatch.setenv("ECGTF_DATA", str(tmp_path))
+    assert data_root() == tmp_path
+    assert data_root(tmp_path / "x") == tmp_path / "x"
+    (tmp_path / "cinc2011-seta").mkdir()
+    assert dataset_dir("cinc2011") == tmp_path / "cinc2011-seta"
+    assert canonical_name("ptbxl") == "ptb-xl"
+    with pytest.raises(FileNotFoundError, match="ECGTF_DATA"):
+        dataset_dir("ludb")
+    with pytest.raises(ValueError, match="unknown dataset"):
+        canonical_name("mimic")
