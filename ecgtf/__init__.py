@@ -39,6 +39,10 @@ _LAZY = {"Reconstructor": "ecgtf.reconstructor", "Reconstruction": "ecgtf.recons
 
 
 def __getattr__(name):  # the API loads TensorFlow only when used
+    if name in ("io", "presets", "runs"):
+        from importlib import import_module
+
+        return import_module(f"ecgtf.{name}")
     if name in _LAZY:
         from importlib import import_module
 

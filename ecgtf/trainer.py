@@ -39,18 +39,33 @@ class EpochCheckpoint(keras.callbacks.Callback):
         self.history = run.history()
 
     def restore(self) -> int:
-        """Restore the latest checkpoint (if any); returns the number of finished epochs."""
-        latest = self.manager.latest_checkpoint
-        if latest is None:
-            return 0
+        """Restore the newest readable checkpoint; returns the number of finished epochs.
+
+        An empty ``checkpoints/`` is refused (``FileNotFoundError``: resuming would silently start
+        over and replace the run's weights); an unreadable newest checkpoint (e.g. truncated by a
+        crash or a full disk) falls back to the previous kept one, saying so.
+        """
+        candidates = list(reversed(self.manager.checkpoints))
+        if not candidates:
+            raise FileNotFoundError(f"--resume: {self.run / 'checkpoints'} holds no checkpoint to resume from "
+                                    "(start a new run instead, or use --overwrite to replace this one)")
         for opt, net in self.optimizer_pairs:  # create optimizer slots so that they restore now, not lazily
             inner = getattr(opt, "inner_optimizer", opt)
             inner.build(net.trainable_variables)
-        try:
-            self.checkpoint.restore(latest).assert_existing_objects_matched()
-        except (AssertionError, ValueError, tf.errors.OpError) as exc:
-            raise ValueError(f"checkpoint {latest} does not fit this model (different width or options?): "
-                             f"{str(exc).splitlines()[0]}") from exc
+        errors = []
+        for path in candidates:
+            try:
+                self.checkpoint.restore(path).assert_existing_objects_matched()
+                break
+            except (AssertionError, ValueError) as exc:
+                raise ValueError(f"checkpoint {path} does not fit this model (different width or options?): "
+                                 f"{str(exc).splitlines()[0]}") from exc
+            except (tf.errors.OpError, IndexError, OSError) as exc:  # truncated / corrupt files
+                errors.append(f"{path}: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
+                print(f"warning: checkpoint {path} is unreadable ({type(exc).__name__}); trying the previous one",
+                      file=sys.stderr)
+        else:
+            raise ValueError("no readable checkpoint to resume from: " + "; ".join(errors))
         done = int(self.epoch.numpy())
         self.history = {k: v[:done] for k, v in self.history.items()}
         return done
@@ -94,6 +109,11 @@ class RecalibratedValidation(keras.callbacks.Callback):
         self._model, self.generator, self.x_train, self.val_ds = model, generator, x_train, val_ds
         self.batch_size, self.best_path, self.monitor = batch_size, best_path, monitor
         self.best = float("inf")
+        info = best_path.with_suffix(".json") if best_path is not None else None
+        if info is not None and info.exists():  # keep best-validation tracking across resumes
+            import json
+
+            self.best = float(json.loads(info.read_text()).get(f"val_{monitor}", self.best))
 
     def on_epoch_end(self, epoch, logs=None):
         from ecgtf.models.base import recalibrate_batchnorm

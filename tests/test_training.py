@@ -105,3 +105,30 @@ def test_lstm_gan_trains_and_resumes(tmp_path):
     ev = _run("training.evaluate_lstm_gan", out, "--n", "40")
     assert ev.returncode == 0, ev.stderr[-2000:]
     assert "one_nn_accuracy" in ev.stdout and (out / "evaluation" / "evaluation.json").exists()
+
+
+def test_nothing_lost_overwrite_typo_resume_empty_and_truncated(tmp_path):
+    """--overwrite with a bad argument keeps the finished run; --resume refuses an empty checkpoints/
+    folder and falls back from a truncated newest checkpoint to the previous one."""
+    out = tmp_path / "run"
+    r = _run("training.ekgan", *TINY, "--epochs", "2", "--out", out, "--verbose", "0")
+    assert r.returncode == 0, r.stderr[-2000:]
+    weights = (out / "final" / "inference_generator.weights.h5").read_bytes()
+    for bad in (["--data", "ptbxll"], ["--width", "0"], ["--batch-size", "0"], ["--epochs", "-1"], ["--lr", "nan"]):
+        r = _run("training.ekgan", *TINY, *bad, "--out", out, "--overwrite", "--verbose", "0")
+        assert r.returncode == 2, bad
+        assert (out / "final" / "inference_generator.weights.h5").read_bytes() == weights, bad
+    assert not list(tmp_path.glob("run.replaced-*"))
+    # truncated newest checkpoint: resume from the previous one, saying so
+    data = sorted((out / "checkpoints").glob("ckpt-2.data-*"))[0]
+    data.write_bytes(data.read_bytes()[:100])
+    r = _run("training.ekgan", "--out", out, "--resume", "--epochs", "3", "--verbose", "0")
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert "unreadable" in r.stderr and "resuming after epoch 1" in r.stdout
+    # empty checkpoints/: refused, the final weights stay
+    weights = (out / "final" / "inference_generator.weights.h5").read_bytes()
+    for f in (out / "checkpoints").iterdir():
+        f.unlink()
+    r = _run("training.ekgan", "--out", out, "--resume", "--epochs", "4", "--verbose", "0")
+    assert r.returncode == 2 and "holds no checkpoint" in r.stderr
+    assert (out / "final" / "inference_generator.weights.h5").read_bytes() == weights

@@ -276,7 +276,7 @@ def main(argv=None) -> int:
     ckpt = EpochCheckpoint(run, model.checkpoint_objects(), pairs)
     try:
         initial_epoch = ckpt.restore() if args.resume else 0
-    except ValueError as exc:
+    except (ValueError, FileNotFoundError) as exc:
         return fail(str(exc))
     if initial_epoch:
         print(f"resuming after epoch {initial_epoch}")

@@ -156,7 +156,7 @@ def main(argv=None) -> int:
                            [(model.g_optimizer, model.generator), (model.d_optimizer, model.discriminator)])
     try:
         initial_epoch = ckpt.restore() if args.resume else 0
-    except ValueError as exc:
+    except (ValueError, FileNotFoundError) as exc:
         return fail(str(exc))
     fixed_noise = np.random.default_rng(1234).standard_normal((12,) + model.config.noise_shape).astype(np.float32)
     real_row = beats["heldout"][:4, 0]

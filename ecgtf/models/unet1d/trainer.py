@@ -369,7 +369,10 @@ def _train(run, cfg, strategy, args) -> int:
         opt = make_optimizer(t.lr, 0.9, 0.999, t.mixed_precision)
         model.compile(optimizer=opt, lambda_amp=t.lambda_amp, lambda_mv=t.lambda_mv, jit_compile=t.jit_compile)
     ckpt = EpochCheckpoint(run, {"reconstructor": net, "optimizer": opt}, [(opt, net)])
-    initial_epoch = ckpt.restore() if args.resume else 0
+    try:
+        initial_epoch = ckpt.restore() if args.resume else 0
+    except (ValueError, FileNotFoundError) as exc:
+        return fail(str(exc))
     if initial_epoch:
         print(f"resuming after epoch {initial_epoch}")
     print(f"unet1d ({net.count_params():,} parameters) on {describe_devices()}; {len(x_val)} validation windows; "
