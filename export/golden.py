@@ -78,6 +78,18 @@ def main(argv=None) -> int:
         parts = [sr.push(stream[i:i + 777]) for i in range(0, stream.size, 777)] + [sr.flush()]
         streams[f"stream_out_{norm}"] = np.concatenate(parts, axis=1)  # (12, n), lead-major
     _write(out / "streaming.txt", streams)
+
+    # the 1-D U-Net preset's path (ecgtf.Reconstructor) with the same linear stand-in model
+    from ecgtf.models.unet1d.preprocessing import Unet1dPreprocessing, prepare_lead
+    from ecgtf.reconstructor import Reconstructor, _pipeline
+
+    pre = Unet1dPreprocessing()
+    lead = generate_record(SyntheticConfig(heart_rate_bpm=66, duration_s=23.0), seed=5).signal[0].astype(np.float64)
+    rec = Reconstructor(_pipeline("unet1d", pre, lambda w: np.stack([stand_in_model(x) for x in w])), "stand-in")
+    _write(out / "unet1d.txt", {"lead_i_500": lead, "gains": STREAM_GAINS, "bias": STREAM_BIAS,
+                                "sos500": bandpass_sos(*pre.band_hz, 500.0, pre.filter_order),
+                                "prepared_100": prepare_lead(lead, 500.0, pre),
+                                "leads_500": rec.reconstruct(lead, 500.0).leads.astype(np.float64)})
     print(f"wrote golden vectors to {out}")
     return 0
 

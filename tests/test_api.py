@@ -213,3 +213,30 @@ def test_data_root_resolution(tmp_path, monkeypatch):
         dataset_dir("ludb")
     with pytest.raises(ValueError, match="unknown dataset"):
         canonical_name("mimic")
+
+
+def test_preset_load_reconstruct_and_tflite_parity():
+    """The shipped preset: Keras reconstruction vs its TFLite file on the same recording, and the metadata."""
+    import ecgtf
+    from ecgtf.presets import list_presets, preset_tflite
+
+    assert "unet1d_12lead" in list_presets()
+    keras_rec = ecgtf.Reconstructor.from_preset("unet1d_12lead")
+    tfl = preset_tflite("unet1d_12lead", "dynamic")
+    meta = json.loads(tfl.with_suffix(".json").read_text())
+    import hashlib
+
+    assert meta["sha256"] == hashlib.sha256(tfl.read_bytes()).hexdigest()
+    assert meta["input_spec"]["sampling_rate_hz"] == 100.0 and meta["output_spec"]["units"].startswith("mV")
+    lite_rec = ecgtf.Reconstructor.from_tflite(tfl)
+    lead_i, fs = ecgtf.io.read_lead(ROOT / "ecgtf" / "data" / "examples" / "lead_i_500hz.csv", fs=500)
+    a = keras_rec.reconstruct(lead_i, fs).leads
+    b = lite_rec.reconstruct(lead_i, fs).leads
+    assert a.shape == b.shape == (12, lead_i.size)
+    assert np.sqrt(np.mean((a - b) ** 2)) / np.std(a) < 0.03
+    # Lead I comes back as Lead I (the model copies its input's shape and amplitude)
+    from ecgtf.reconstruction_eval import pearson
+
+    assert pearson(a[0], lead_i - lead_i.mean()) > 0.9
+    total = sum(p.stat().st_size for p in (ROOT / "ecgtf" / "models").rglob("presets/**/*") if p.is_file())
+    assert total <= 30e6

@@ -19,6 +19,7 @@ import org.ecgtf.core.CsvLeadReader;
 import org.ecgtf.core.EkganPreprocessor;
 import org.ecgtf.core.SignalException;
 import org.ecgtf.core.StreamingReconstructor;
+import org.ecgtf.core.Unet1dReconstructor;
 
 /**
  * Lead I → 12 leads: load the bundled sample or a CSV (one Lead I value in mV per line, at the
@@ -100,6 +101,17 @@ public final class MainActivity extends Activity {
         status.setText("Reconstructing…");
         worker.execute(() -> {
             try (ModelRunner model = new ModelRunner(this, 2)) {
+                if (model.preprocessor == null) {  // the unet1d preset: whole recording, mV in and out
+                    long t0 = System.nanoTime();
+                    double[][] leads = new Unet1dReconstructor(model, model.unet1dSos).reconstruct(input, fs);
+                    long nanos = System.nanoTime() - t0;
+                    ui.post(() -> {
+                        plot.setLeads(leads, fs);
+                        status.setText(String.format(Locale.ROOT, "%s | %.1f ms for %.1f s (incl. preprocessing) | mV | %s",
+                                model.description, nanos / 1e6, input.length / fs, source));
+                    });
+                    return;
+                }
                 EkganPreprocessor pre = model.preprocessor;
                 double[] at500 = org.ecgtf.core.Resampler.resample(input, fs, EkganPreprocessor.FS);
                 if (at500.length < EkganPreprocessor.N_KEEP) {

@@ -19,30 +19,37 @@ import org.json.JSONObject;
 import org.tensorflow.lite.Interpreter;
 
 /**
- * The exported EKGAN model from assets, with its metadata: signature "serving_default",
- * input "lead_i" float32 (1, 512), output "leads" float32 (1, 12, 512).
- * Swap in another export by replacing ekgan_int8.tflite and ekgan_int8.json in assets.
+ * The exported model from assets (model.tflite + model.json, copied there by prepare_assets.sh):
+ * signature "serving_default", input "lead_i" float32 (1, 512), output "leads" float32 (1, 12, 512).
+ * The metadata's "model" says which signal path feeds it: "unet1d" (the shipped preset: Lead I in
+ * mV, band-passed, 100 Hz; mV out) or "ekgan" (EKGAN preprocessing).
  */
 final class ModelRunner implements LeadModel, AutoCloseable {
-    static final String MODEL = "ekgan_int8.tflite";
-    static final String METADATA = "ekgan_int8.json";
+    static final String MODEL = "model.tflite";
+    static final String METADATA = "model.json";
 
     private final Interpreter interpreter;
+    final String kind;
+    /** EKGAN models only (null for unet1d). */
     final EkganPreprocessor preprocessor;
+    /** The band-pass of the unet1d path at 500 Hz (null for EKGAN). */
+    final double[][] unet1dSos;
     final String description;
 
     ModelRunner(Context context, int threads) throws IOException, JSONException {
         JSONObject meta = new JSONObject(readAsset(context, METADATA));
         JSONObject spec = meta.getJSONObject("input_spec");
-        JSONArray sosJson = spec.getJSONArray("bandpass_sos");
-        double[][] sos = new double[sosJson.length()][6];
-        for (int s = 0; s < sos.length; s++) {
-            JSONArray row = sosJson.getJSONArray(s);
-            for (int c = 0; c < 6; c++) sos[s][c] = row.getDouble(c);
+        kind = meta.getString("model");
+        if ("unet1d".equals(kind)) {
+            unet1dSos = sos(spec.getJSONArray("bandpass_sos_at_500hz"));
+            preprocessor = null;
+        } else {
+            String norm = spec.getString("normalization");
+            double fixedScale = spec.isNull("fixed_scale_mv") ? 1.0 : spec.getDouble("fixed_scale_mv");
+            preprocessor = new EkganPreprocessor(sos(spec.getJSONArray("bandpass_sos")),
+                    EkganPreprocessor.parseNormalization(norm), fixedScale);
+            unet1dSos = null;
         }
-        String norm = spec.getString("normalization");
-        double fixedScale = spec.isNull("fixed_scale_mv") ? 1.0 : spec.getDouble("fixed_scale_mv");
-        preprocessor = new EkganPreprocessor(sos, EkganPreprocessor.parseNormalization(norm), fixedScale);
         Interpreter.Options options = new Interpreter.Options().setNumThreads(threads);
         interpreter = new Interpreter(mapAsset(context, MODEL), options);
         description = meta.getString("model") + " " + meta.getString("format") + ", "
@@ -50,11 +57,20 @@ final class ModelRunner implements LeadModel, AutoCloseable {
                 + ", trained on " + meta.getString("training_data");
     }
 
+    private static double[][] sos(JSONArray sosJson) throws JSONException {
+        double[][] sos = new double[sosJson.length()][6];
+        for (int s = 0; s < sos.length; s++) {
+            JSONArray row = sosJson.getJSONArray(s);
+            for (int c = 0; c < 6; c++) sos[s][c] = row.getDouble(c);
+        }
+        return sos;
+    }
+
     @Override
     public float[][] run(float[] leadI) {
         Map<String, Object> inputs = new HashMap<>();
         inputs.put("lead_i", new float[][] {leadI});
-        float[][][] leads = new float[1][12][EkganPreprocessor.N_OUT];
+        float[][][] leads = new float[1][12][leadI.length];
         Map<String, Object> outputs = new HashMap<>();
         outputs.put("leads", leads);
         interpreter.runSignature(inputs, outputs, "serving_default");

@@ -1,0 +1,86 @@
+package org.ecgtf.core;
+
+/**
+ * A whole Lead I recording (mV) → 12 leads (mV) with the 1-D U-Net preset (ecgtf's unet1d_12lead),
+ * identical to ecgtf.Reconstructor for 500 Hz input:
+ * <ol>
+ *   <li>Lead I at 500 Hz (other rates are first resampled to 500 Hz here; Python band-passes at the
+ *       input's own rate instead, so results at other rates differ slightly);</li>
+ *   <li>band-pass 0.5–40 Hz with the metadata's {@code bandpass_sos_at_500hz} (sosfiltfilt);</li>
+ *   <li>resample 500 → 100 Hz (resample_poly 1/5);</li>
+ *   <li>windows of 512 samples every 256, the last one aligned to the end; each window (mV) through
+ *       the model (12 × 512 mV: the normalisation and amplitude are inside the model);</li>
+ *   <li>weighted overlap-add with w[n] = sin²(π (n + ½) / 512), then resample back to the input rate.</li>
+ * </ol>
+ */
+public final class Unet1dReconstructor {
+    public static final double MODEL_FS = 100.0;
+    public static final double FILTER_FS = 500.0;
+    public static final int WINDOW = 512;
+    public static final int HOP = 256;
+
+    private final LeadModel model;
+    private final double[][] sos500;
+    private final double[] weights = new double[WINDOW];
+
+    public Unet1dReconstructor(LeadModel model, double[][] bandpassSosAt500Hz) {
+        this.model = model;
+        this.sos500 = bandpassSosAt500Hz;
+        for (int i = 0; i < WINDOW; i++) {
+            double s = Math.sin(Math.PI * (i + 0.5) / WINDOW);
+            weights[i] = s * s;
+        }
+    }
+
+    /** Lead I at 100 Hz, band-passed, as the model wants it. */
+    public double[] prepare(double[] leadI, double fs) {
+        Signals.requireFinite(leadI, "Lead I");
+        Signals.requireNotFlat(leadI, "Lead I");
+        double minSamples = Math.ceil(WINDOW / MODEL_FS * fs);
+        if (leadI.length < minSamples) {
+            throw new SignalException("Lead I has " + leadI.length + " samples at " + fs + " Hz; needs at least "
+                    + (int) minSamples + " (" + WINDOW / MODEL_FS + " s)");
+        }
+        double[] x500 = Resampler.resample(leadI, fs, FILTER_FS);
+        double[] filtered = SosFilter.sosfiltfilt(sos500, x500);
+        return Resampler.resample(filtered, FILTER_FS, MODEL_FS);
+    }
+
+    /** 12 × n leads in mV at {@code fs} for a Lead I recording of n samples at {@code fs}. */
+    public double[][] reconstruct(double[] leadI, double fs) {
+        double[] x = prepare(leadI, fs);
+        if (x.length < WINDOW) {
+            double[] padded = java.util.Arrays.copyOf(x, WINDOW);
+            java.util.Arrays.fill(padded, x.length, WINDOW, x[x.length - 1]);
+            x = padded;
+        }
+        int n = x.length;
+        double[][] acc = new double[12][n];
+        double[] wsum = new double[n];
+        int last = n - WINDOW;
+        for (int start = 0; ; start += HOP) {
+            int s = Math.min(start, last);
+            float[] window = new float[WINDOW];
+            for (int i = 0; i < WINDOW; i++) window[i] = (float) x[s + i];
+            float[][] y = model.run(window);
+            if (y.length != 12 || y[0].length != WINDOW) {
+                throw new SignalException("model returned " + y.length + " × " + (y.length > 0 ? y[0].length : 0)
+                        + ", expected 12 × " + WINDOW);
+            }
+            for (int i = 0; i < WINDOW; i++) {
+                for (int k = 0; k < 12; k++) acc[k][s + i] += weights[i] * y[k][i];
+                wsum[s + i] += weights[i];
+            }
+            if (s == last) break;
+        }
+        double[][] out = new double[12][];
+        for (int k = 0; k < 12; k++) {
+            for (int i = 0; i < n; i++) acc[k][i] /= wsum[i];
+            double[] back = Resampler.resample(acc[k], MODEL_FS, fs);
+            double[] fitted = new double[leadI.length];
+            for (int i = 0; i < fitted.length; i++) fitted[i] = back[Math.min(i, back.length - 1)];
+            out[k] = fitted;
+        }
+        return out;
+    }
+}
