@@ -166,6 +166,12 @@ def export_format(job: ExportJob, fmt: str, out_dir: Path, budget: float | None 
         if not errors["rel_rms_vs_keras"] <= limit:
             record["passed"] = False
             return record
+        if spec.int8_activations:  # a calibration gone wrong can leave an "int8" file mostly float32
+            dtypes = tensor_types(content)
+            if dtypes.get("float32", 0) > dtypes.get("int8", 0):
+                record.update(passed=False, error=f"{fmt}: the converted file is mostly float32 ({dtypes}); "
+                                                  "quantization did not happen as asked")
+                return record
         meta = {**job.metadata(), "format": fmt, "file": final.name, "size_bytes": len(content),
                 "sha256": hashlib.sha256(content).hexdigest(), **io_details(content),
                 "tensor_dtypes": tensor_types(content), "validation": record["validation"], **info}

@@ -127,12 +127,27 @@ def test_pipeline_end_to_end_tiny(tmp_path):
     from export.pipeline import main as pipeline
 
     out = tmp_path / "demo"
-    assert pipeline(["--out", str(out), "--epochs", "1", "--width", "0.0625", "--n-synthetic", "24",
+    assert pipeline(["--from-scratch", "--out", str(out), "--epochs", "1", "--width", "0.0625", "--n-synthetic", "24",
                      "--batch-size", "4", "--bench-runs", "3", "--budget", "10"]) == 0
     report = (out / "report.md").read_text()
     assert "tflite int8" in report and "keras (float32)" in report
     assert (out / "int8_reconstruction_12lead.png").exists() and (out / "export" / "ekgan_int8.tflite").exists()
-    assert pipeline(["--out", str(out), "--formats", "float32"]) == 2
+    assert pipeline(["--from-scratch", "--out", str(out), "--formats", "float32"]) == 2
+
+
+def test_main_job_on_the_preset(tmp_path, monkeypatch):
+    """README command 1: the preset reconstructs the bundled example, exports, validates, benchmarks, reports —
+    without any dataset (validation windows come from the synthetic generator then)."""
+    from export.pipeline import main as pipeline
+
+    monkeypatch.setenv("ECGTF_DATA", str(tmp_path / "no-data"))
+    out = tmp_path / "demo"
+    assert pipeline(["--out", str(out), "--bench-runs", "3"]) == 0
+    report = (out / "report.md").read_text()
+    assert "tflite dynamic" in report and "keras (float32)" in report and "synthetic" in report
+    for f in ("reconstruction_12lead.png", "reconstruction.csv", "tflite_reconstruction_12lead.png",
+              "export/unet1d_dynamic.tflite", "export/unet1d_float32.tflite"):
+        assert (out / f).exists(), f
 
 
 def test_qat_range_initialisation_keeps_small_activations():

@@ -108,7 +108,16 @@ def load_source(source: str, data_dir: str | Path | None = None, n_synthetic: in
         if not path.exists():
             raise FileNotFoundError(f"data source {source!r}: expected 'synthetic', a dataset name "
                                     f"({', '.join(sorted(DATASETS))}) or an existing directory of WFDB records")
-    if (path / "ptbxl_database.csv").exists():
+    if (path / "RECORDS-acceptable").exists():
+        from ecgtf.data.cinc import CinC2011
+        ds = CinC2011(path).load(progress=progress)
+    elif any(path.glob("*.mat")) or any(path.glob("*/*.mat")):
+        from ecgtf.data.cinc import CinC2021
+        ds = CinC2021(path).load(progress=progress)
+    elif (path / "records100").is_dir() and not (path / "ptbxl_database.csv").exists():
+        from ecgtf.data.ptbxl import PtbxlZscore
+        ds = PtbxlZscore(path).load(progress=progress)
+    elif (path / "ptbxl_database.csv").exists():
         from ecgtf.data.ptbxl import PTBXL
         ds = PTBXL(path).load(progress=progress)
     elif (path / "ludb.csv").exists() or source == "ludb":

@@ -165,13 +165,15 @@ def leads_from_model(y: np.ndarray, cfg: EkganPreprocessing = EkganPreprocessing
 
 
 def prepare_pairs(signals: np.ndarray, fs: float, cfg: EkganPreprocessing = EkganPreprocessing(),
-                  progress: bool = False):
-    """Records ``(N, 12, n)`` mV → ``(inputs (N,16,512,1), targets (N,16,512,1), scale (N,12), offset (N,12))``."""
+                  progress: bool = False, resample_input: bool = False):
+    """Records ``(N, 12, n)`` mV → ``(inputs (N,16,512,1), targets (N,16,512,1), scale (N,12), offset (N,12))``.
+
+    Records at another rate than ``cfg.fs`` are refused unless ``resample_input`` (then resampled)."""
     from ecgtf.progress import progress_bar
 
     leads, scales, offsets = [], [], []
     for s in progress_bar(signals, total=len(signals), desc="EKGAN preprocessing", disable=not progress or None):
-        x, sc, off = preprocess_leads(s, fs, cfg)
+        x, sc, off = preprocess_leads(s, fs, cfg, resample_input=resample_input)
         leads.append(x)
         scales.append(sc)
         offsets.append(off)

@@ -67,6 +67,8 @@ class EkganData:
     n_synthetic: int = 600
     max_train: int | None = None
     augment_crops: int = 1
+    resample: bool = False
+    """Resample records whose rate differs from the preprocessing's (else they are refused)."""
     seed: int = 0
 
 
@@ -93,6 +95,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lr-decay-start", type=int, default=5, help="first epoch after which lr ×0.95 (default 5)")
     p.add_argument("--plot-every", type=positive_int, default=1, help="plot a validation record every N epochs")
     p.add_argument("--max-train", type=positive_int, default=None, help="cap on training records (quick experiments)")
+    p.add_argument("--resample", action="store_true",
+                   help="resample records at another rate (e.g. CinC 2011 at 250 Hz) to 500 Hz instead of refusing them")
     p.add_argument("--augment-crops", type=positive_int, default=1,
                    help="training windows per record at random offsets (1 = the paper's single window)")
     return p
@@ -121,7 +125,7 @@ def run_config(args) -> dict:
                              mixed_precision=args.mixed_precision, strategy=args.strategy)
     data = EkganData(source=source, data_dir=str(args.data_dir) if args.data_dir else None,
                      n_synthetic=args.n_synthetic, max_train=args.max_train, augment_crops=args.augment_crops,
-                     seed=args.seed)
+                     resample=args.resample, seed=args.seed)
     return {"format_version": CONFIG_FORMAT, "model": "ekgan", "variant": args.variant,
             "created": datetime.now().isoformat(timespec="seconds"),
             "architecture": config_to_dict(arch), "preprocessing": config_to_dict(pre),
@@ -157,6 +161,13 @@ def load_split_data(run, progress: bool = True) -> dict:
 
     if pre.normalization == "fixed":
         require_millivolts(ds.units, f"data source {d.source!r}")
+    if not np.isclose(ds.fs, pre.fs):
+        if not d.resample:
+            raise ValueError(f"data source {d.source!r} is sampled at {ds.fs:g} Hz, the model's preprocessing at "
+                             f"{pre.fs:g} Hz; pass --resample to convert it")
+        from ecgtf.preprocessing.signal import resample
+
+        ds.signals, ds.fs = resample(ds.signals, ds.fs, pre.fs).astype(np.float32), pre.fs
     splits = split_source(ds, seed=d.seed)
     out = {}
     for name, idx in zip(("train", "val", "test"), splits):
