@@ -51,3 +51,27 @@ def equalize_skip_ranges(generator: keras.Model, cfg, x_calibration: np.ndarray)
         k[..., -skip_channels:] /= s
         kernel.assign(k)
     return eq, scales
+
+
+def equalize_unet1d_skips(network: keras.Model, cfg, lead_i_calibration: np.ndarray) -> tuple[keras.Model, list[float]]:
+    """The same for the 1-D U-Net reconstructor: skip ``enc{l}`` meets the transposed convolution ``up{l}``
+    in ``skip{l}``; the first convolution of ``dec{l}`` reads the skip as its last input channels."""
+    from ecgtf.models.unet1d.networks import build_reconstructor
+
+    levels = len(cfg.filters) - 1
+    up = [f"up{level}" for level in range(levels)]
+    skip = [f"enc{level}_relu{cfg.convs_per_block - 1}" for level in range(levels)]
+    up_max = _branch_max(network, up, lead_i_calibration)
+    skip_max = _branch_max(network, skip, lead_i_calibration)
+    scales = [float(u / s) if s > 0 else 1.0 for u, s in zip(up_max, skip_max)]
+    eq = build_reconstructor(cfg, skip_scales=scales)
+    for layer in network.layers:
+        if layer.weights:
+            eq.get_layer(layer.name).set_weights(layer.get_weights())
+    for level, s in enumerate(scales):
+        skip_channels = int(network.get_layer(f"skip{level}").input[1].shape[-1])
+        kernel = eq.get_layer(f"dec{level}_conv0").kernel  # Conv1D: (k, in, out); skip = last input channels
+        k = kernel.numpy()
+        k[:, -skip_channels:, :] /= s
+        kernel.assign(k)
+    return eq, scales

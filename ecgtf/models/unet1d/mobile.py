@@ -61,6 +61,13 @@ def synthetic_windows(pre, n: int, seed: int = 0) -> np.ndarray:
 
 
 def module_for_format(run, generator, fmt: str, data: dict, **_):
+    """int8: skip-range equalisation first (:func:`export.equalize.equalize_unet1d_skips`, same float function)."""
+    if fmt == "int8":
+        from export.equalize import equalize_unet1d_skips
+
+        eq, scales = equalize_unet1d_skips(generator, run.architecture, data["calibration"])
+        return Unet1dMobile(eq), {"equalization": {"skip_scales": scales,
+                                                   "note": "skip-range equalisation; same float function"}}
     return Unet1dMobile(generator), {}
 
 

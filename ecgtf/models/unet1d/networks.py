@@ -63,8 +63,12 @@ def _block(x, filters: int, cfg: Unet1dConfig, name: str):
     return x
 
 
-def build_reconstructor(cfg: Unet1dConfig = Unet1dConfig()) -> keras.Model:
-    """``lead_i`` (N, L) mV → {``leads`` (N, 12, L) mV, ``shape`` (N, L, 12), ``log_gain`` (N, 12)}."""
+def build_reconstructor(cfg: Unet1dConfig = Unet1dConfig(), skip_scales=None) -> keras.Model:
+    """``lead_i`` (N, L) mV → {``leads`` (N, 12, L) mV, ``shape`` (N, L, 12), ``log_gain`` (N, 12)}.
+
+    ``skip_scales`` (one per decoder level, for int8 export only, see :mod:`export.equalize`)
+    multiplies each skip tensor by a constant before its concatenation.
+    """
     lead_i = keras.Input((cfg.length,), name="lead_i")
     z, log_std, std = WindowStandardize(name="standardize")(lead_i)
     f = [scaled(n, cfg.width) for n in cfg.filters]
@@ -79,7 +83,10 @@ def build_reconstructor(cfg: Unet1dConfig = Unet1dConfig()) -> keras.Model:
         x = keras.layers.Dropout(cfg.dropout, name="dropout")(x)
     for level in range(len(f) - 2, -1, -1):
         x = keras.layers.Conv1DTranspose(f[level], 4, strides=2, padding="same", use_bias=False, name=f"up{level}")(x)
-        x = keras.layers.Concatenate(name=f"skip{level}")([x, skips[level]])
+        skip = skips[level]
+        if skip_scales is not None:
+            skip = keras.layers.Rescaling(float(skip_scales[level]), name=f"skip{level}_scale")(skip)
+        x = keras.layers.Concatenate(name=f"skip{level}")([x, skip])
         x = _block(x, f[level], cfg, f"dec{level}")
     shape = keras.layers.Conv1D(12, 1, name="shape_out", dtype="float32")(x)
     pooled = keras.layers.Concatenate(name="amp_features")([
