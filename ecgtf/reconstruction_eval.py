@@ -115,23 +115,26 @@ def score(true_eval: np.ndarray, pred_eval: np.ndarray, true_raw: np.ndarray, pr
 
 
 def load_eval_set(name: str, data_dir=None) -> tuple[np.ndarray, float, list[str]]:
-    """(records (N, 12, 5000) mV, 500.0, ids) of ``ptb-xl-test`` (fold 10, duplicates removed) or ``ludb``."""
+    """(records (N, 12, 5000) mV, 500.0, ids) of ``ptb-xl-test`` (fold 10), ``ptb-xl-val`` (fold 9; duplicates
+    removed) or ``ludb``."""
     from ecgtf.data.records import drop_exact_duplicates
     from ecgtf.data.sources import dataset_dir
 
-    if name == "ptb-xl-test":
+    if name in ("ptb-xl-test", "ptb-xl-val"):
         from ecgtf.data.ptbxl import PTBXL
 
         db = PTBXL(dataset_dir("ptb-xl", data_dir))
         ds, _ = drop_exact_duplicates(db.load(progress=False))
-        keep = [i for i, m in enumerate(ds.meta) if m["strat_fold"] == 10]
+        fold = 10 if name == "ptb-xl-test" else 9
+        keep = [i for i, m in enumerate(ds.meta) if m["strat_fold"] == fold]
         ds = ds.subset(keep)
     elif name == "ludb":
         from ecgtf.data.ludb import LUDB
 
         ds = LUDB(dataset_dir("ludb", data_dir)).load(progress=False)
     else:
-        raise ValueError(f"unknown evaluation set {name!r}; expected ptb-xl-test or ludb")
+        raise ValueError(f"unknown evaluation set {name!r}; expected ptb-xl-test, ptb-xl-val (fold 9, for model "
+                         "selection) or ludb")
     return ds.signals.astype(np.float64), ds.fs, ds.record_ids
 
 

@@ -43,6 +43,7 @@ def atomic_write_json(path: str | Path, obj) -> None:
             json.dump(obj, fh, indent=2, default=_json_default)
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp creates 0600; results are meant to be shared
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):

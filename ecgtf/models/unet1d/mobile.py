@@ -62,7 +62,7 @@ def synthetic_windows(pre, n: int, seed: int = 0) -> np.ndarray:
 
 def module_for_format(run, generator, fmt: str, data: dict, **_):
     """int8: skip-range equalisation first (:func:`export.equalize.equalize_unet1d_skips`, same float function)."""
-    if fmt == "int8":
+    if fmt == "int8" and run.architecture.members == 1:
         from export.equalize import equalize_unet1d_skips
 
         eq, scales = equalize_unet1d_skips(generator, run.architecture, data["calibration"])

@@ -27,8 +27,12 @@ class Unet1dConfig:
     amp_hidden: int = 64
     width: float = 1.0
     dropout: float = 0.0
+    members: int = 1
+    """Ensemble size: ``members`` U-Nets of this shape in one model, outputs averaged (1 = a single network)."""
 
     def __post_init__(self) -> None:
+        if self.members < 1:
+            raise ValueError(f"members must be ≥ 1, got {self.members}")
         if not 0 < self.width <= 4:
             raise ValueError(f"width must be in (0, 4], got {self.width}")
         if self.length % 2 ** (len(self.filters) - 1):
@@ -67,8 +71,21 @@ def build_reconstructor(cfg: Unet1dConfig = Unet1dConfig(), skip_scales=None) ->
     """``lead_i`` (N, L) mV → {``leads`` (N, 12, L) mV, ``shape`` (N, L, 12), ``log_gain`` (N, 12)}.
 
     ``skip_scales`` (one per decoder level, for int8 export only, see :mod:`export.equalize`)
-    multiplies each skip tensor by a constant before its concatenation.
+    multiplies each skip tensor by a constant before its concatenation. With ``cfg.members > 1`` the
+    model holds that many networks (sub-models ``member0`` …) and averages their three outputs.
     """
+    if cfg.members > 1:
+        from dataclasses import replace
+
+        single = replace(cfg, members=1)
+        lead_i = keras.Input((cfg.length,), name="lead_i")
+        outs = []
+        for m in range(cfg.members):
+            member = build_reconstructor(single, skip_scales)
+            member._name = f"member{m}"
+            outs.append(member(lead_i))
+        avg = {k: keras.layers.Average(name=f"mean_{k}")([o[k] for o in outs]) for k in ("leads", "shape", "log_gain")}
+        return keras.Model(lead_i, avg, name=f"unet1d_ensemble_{cfg.members}")
     lead_i = keras.Input((cfg.length,), name="lead_i")
     z, log_std, std = WindowStandardize(name="standardize")(lead_i)
     f = [scaled(n, cfg.width) for n in cfg.filters]

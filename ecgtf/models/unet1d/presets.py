@@ -11,42 +11,57 @@ PRESET_ROOT = Path(__file__).with_name("presets")
 
 PRESETS = {
     "unet1d_12lead": {
-        "description": "Lead I → 12 leads in mV, 1-D U-Net (2.4 M parameters) trained on PTB-XL, z-scored "
-                       "PTB-XL shapes and the CinC 2011/2021 mV records; 100 Hz, 5.12 s windows",
+        "description": "Lead I → 12 leads in mV: an ensemble of two 1-D U-Nets (2 × 2.4 M parameters) trained on "
+                       "PTB-XL, z-scored PTB-XL shapes and the CinC 2011/2021 mV records; 100 Hz, 5.12 s windows",
         "folder": "unet1d_12lead",
     },
 }
 
 
-def build_preset(run_dir: str | Path, name: str, evaluation: str | Path | None = None, formats=("dynamic", "int8"),
+def build_preset(run_dirs, name: str, evaluation: str | Path | None = None, formats=("dynamic", "int8"),
                  weights: str = "best") -> Path:
-    """Turn a finished unet1d run into a shipped preset folder (``presets/<name>/``).
+    """Turn finished unet1d run(s) into a shipped preset folder (``presets/<name>/``).
 
-    Copies the run's config (data paths removed: users have their own data folders) and its
-    ``weights`` as ``final/best_reconstructor.weights.h5``, exports and validates ``formats`` into the
-    folder, and writes ``MODEL_CARD.md`` (with the evaluation table from ``evaluation``'s
-    ``results.md`` when given). Returns the folder.
+    One run: its config and ``weights``. Several runs of the same architecture: an ensemble
+    (``architecture.members`` = their number; the outputs are averaged). The config keeps no data
+    paths (users have their own data folders). Exports and validates ``formats`` into the folder
+    (formats that fail are left out and named in the model card) and writes ``MODEL_CARD.md`` with
+    the evaluation table from ``evaluation``'s ``results.md``. Returns the folder.
     """
+    import dataclasses
     import json
     import shutil
 
-    from ecgtf.runs import Run, atomic_write_json
+    from ecgtf.models.unet1d.networks import build_reconstructor
+    from ecgtf.runs import Run, atomic_write_json, config_to_dict
     from export.engine import export_run, format_records
 
-    run = Run(run_dir)
-    if run.model != "unet1d":
-        raise ValueError(f"{run_dir} is a {run.model} run; presets here are unet1d runs")
+    runs = [Run(r) for r in ([run_dirs] if isinstance(run_dirs, (str, Path)) else run_dirs)]
+    for r in runs:
+        if r.model != "unet1d":
+            raise ValueError(f"{r.path} is a {r.model} run; presets here are unet1d runs")
+        if dataclasses.replace(r.architecture, members=1) != dataclasses.replace(runs[0].architecture, members=1):
+            raise ValueError(f"{r.path} has another architecture than {runs[0].path}; an ensemble needs one")
     out = PRESET_ROOT / name
-    (out / "final").mkdir(parents=True, exist_ok=True)
-    cfg = json.loads((run.path / "config.json").read_text())
+    if out.exists():
+        shutil.rmtree(out)
+    (out / "final").mkdir(parents=True)
+    cfg = json.loads((runs[0].path / "config.json").read_text())
+    arch = dataclasses.replace(runs[0].architecture, members=len(runs))
+    cfg["architecture"] = config_to_dict(arch)
     cfg["data"]["data_dir"] = None
     cfg["data"]["cache_dir"] = None
-    cfg["preset"] = {"name": name, "from_run": run.path.name, "weights": weights}
+    cfg["preset"] = {"name": name, "weights": weights, "members": [
+        {"run": r.path.name, "training": r.raw["training"], "data_sources": list(r.data.sources)} for r in runs]}
     atomic_write_json(out / "config.json", cfg)
-    shutil.copyfile(run.weights_path("reconstructor", weights), out / "final" / "best_reconstructor.weights.h5")
-    for k in ("history.json", "metrics.json"):
-        if (run.path / k).exists():
-            shutil.copyfile(run.path / k, out / k)
+    target = out / "final" / "best_reconstructor.weights.h5"
+    if len(runs) == 1:
+        shutil.copyfile(runs[0].weights_path("reconstructor", weights), target)
+    else:
+        net = build_reconstructor(arch)
+        for m, r in enumerate(runs):
+            net.get_layer(f"member{m}").set_weights(r.generator(weights).get_weights())
+        net.save_weights(str(target))
     records = export_run(out, list(formats), out, weights="best")
     print(format_records(records))
     if not any(r["passed"] for r in records):
@@ -54,11 +69,13 @@ def build_preset(run_dir: str | Path, name: str, evaluation: str | Path | None =
     for f in ("heldout.npz", "export_report.json"):
         (out / f).unlink(missing_ok=True)
     table = Path(evaluation, "results.md").read_text() if evaluation else "(not evaluated)"
-    (out / "MODEL_CARD.md").write_text(model_card(name, run, records, table))
+    (out / "MODEL_CARD.md").write_text(model_card(name, runs, records, table))
     return out
 
 
-def model_card(name: str, run, records, table: str) -> str:
+def model_card(name: str, runs, records, table: str) -> str:
+    run = runs[0]
+    members = len(runs)
     sizes = ", ".join(f"`unet1d_{r['format']}.tflite` ({r['size_bytes'] / 1e6:.2f} MB, RMS error vs Keras "
                       f"{100 * r['validation']['rel_rms_vs_keras']:.1f} % of the output's std)"
                       for r in records if r["passed"])
@@ -67,12 +84,16 @@ def model_card(name: str, run, records, table: str) -> str:
                        f"{r['validation'].get('keras_rmse_vs_truth', float('nan')):.4f})"
                        for r in records if not r["passed"] and "validation" in r)
     sources = ", ".join(run.data.sources)
+    ensemble = "" if members == 1 else (
+        f" The preset is an **ensemble of {members} such networks** trained separately (runs "
+        + ", ".join(f"`{r.path.name}`" for r in runs) + "; the second adds an L1 loss in mV) whose outputs are "
+        "averaged: averaging lowered the error on both test sets (README).")
     return f"""# Model card: `{name}`
 
 **What it does.** Reconstructs the 12 standard ECG leads (I, II, III, aVR, aVL, aVF, V1–V6) in
 millivolts from a single Lead I recording (e.g. a smartwatch), on a phone: a 1-D U-Net over time
-({run.generator().count_params():,} parameters) predicts each lead's shape, an amplitude head predicts each
-lead's amplitude relative to Lead I, so no other lead is needed at inference (no oracle amplitude).
+({run.generator().count_params():,} parameters per network) predicts each lead's shape, an amplitude head predicts each
+lead's amplitude relative to Lead I, so no other lead is needed at inference (no oracle amplitude).{ensemble}
 
 **Intended use.** Research and development: prototyping on-device reconstruction, benchmarking, teaching.
 **Not a medical device**; not validated for diagnosis, monitoring or any clinical decision. A
