@@ -174,7 +174,7 @@ def _preset_report(out: Path, preset: str, example: Path, records, bench, timing
              "## Timings", "", "| step | seconds |", "|---|---:|", *[f"| {k} | {t:.1f} |" for k, t in timings.items()],
              "", f"Keras reconstruction speed: {speed['seconds_per_call']:.3f} s for {speed['recording_seconds']:.0f} s "
              f"of recording ({speed['real_time_factor']:.0f}× real time, {speed['windows']} windows).", "",
-             "## int8 validation", "",
+             f"## {phone} validation", "",
              f"`{int8['file']}`: {int8['size_bytes'] / 1e6:.2f} MB; RMS error vs Keras {100 * v['rel_rms_vs_keras']:.2f} % "
              f"of the output's std on {v['n_windows']} windows ({v['windows']}); RMSE vs truth "
              f"{v.get('rmse_vs_truth', float('nan')):.4f} mV (Keras {v.get('keras_rmse_vs_truth', float('nan')):.4f}). "
