@@ -16,7 +16,7 @@ from ecgtf.backend import keras, tf
 from ecgtf.runs import RunDir, atomic_write_json, upgrade_config
 
 __all__ = ["EpochCheckpoint", "EpochLrDecay", "RecalibratedValidation", "RunDir", "Timer", "add_common_arguments",
-           "atomic_write_json", "describe_devices", "fail", "make_optimizer", "make_strategy", "open_run",
+           "atomic_write_json", "describe_devices", "fail", "make_optimizer", "make_strategy", "open_run", "start_run",
            "setup_precision", "positive_int", "positive_float"]
 
 
@@ -226,6 +226,28 @@ def open_run(args, argv, default_name: str, make_config):
     keras.utils.set_random_seed(cfg["data"]["seed"])
     setup_precision(cfg["training"]["mixed_precision"])
     return run, cfg, make_strategy(cfg["training"]["strategy"])
+
+
+def start_run(args, argv, default_name: str, make_config, load_data):
+    """:func:`open_run`, then open it as a :class:`ecgtf.runs.Run` and load its data with
+    ``load_data(run)``. A failure before training starts puts an overwritten run back.
+
+    Returns ``(run_dir, run, strategy, data)``, or an exit code (2) after printing the error.
+    """
+    from ecgtf.runs import Run
+
+    try:
+        run_dir, _, strategy = open_run(args, argv, default_name, make_config)
+    except (FileExistsError, FileNotFoundError, ValueError) as exc:
+        return fail(str(exc))
+    run = Run(run_dir.path)
+    try:
+        data = load_data(run)
+    except (ValueError, FileNotFoundError) as exc:
+        run_dir.rollback_overwrite()
+        return fail(str(exc))
+    run_dir.commit_overwrite()
+    return run_dir, run, strategy, data
 
 
 def describe_devices() -> str:

@@ -31,9 +31,9 @@ from ecgtf.trainer import (
     describe_devices,
     fail,
     make_optimizer,
-    open_run,
     positive_float,
     positive_int,
+    start_run,
 )
 
 VARIANTS = ("ekgan", "no-label-generator", "no-discriminator", "pix2pix")
@@ -254,24 +254,17 @@ def predict(generator, x: np.ndarray, batch_size: int = 32) -> np.ndarray:
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
-    try:
-        run, cfg, strategy = open_run(args, argv, "ekgan", lambda: run_config(args))
-    except (FileExistsError, FileNotFoundError, ValueError) as exc:
-        return fail(str(exc))
+    started = start_run(args, argv, "ekgan", lambda: run_config(args),
+                        lambda r: load_split_data(r, progress=args.verbose > 0))
+    if isinstance(started, int):
+        return started
+    run, r, strategy, data = started
+    t = r.training
 
     from ecgtf.backend import keras
     from ecgtf.data.tfdata import make_dataset
     from ecgtf.evaluation import evaluate_predictions, format_per_lead, plot_examples
-    from ecgtf.runs import Run
 
-    r = Run(run.path)
-    t = r.training
-    try:
-        data = load_split_data(r, progress=args.verbose > 0)
-    except (ValueError, FileNotFoundError) as exc:
-        run.rollback_overwrite()
-        return fail(str(exc))
-    run.commit_overwrite()
     x_tr, y_tr, *_ = data["train"]
     x_va, y_va, sc_va, off_va, _ = data["val"]
     batch = min(t.batch_size, len(x_tr))

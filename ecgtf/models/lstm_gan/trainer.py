@@ -30,9 +30,9 @@ from ecgtf.trainer import (
     describe_devices,
     fail,
     make_optimizer,
-    open_run,
     positive_float,
     positive_int,
+    start_run,
 )
 
 
@@ -126,25 +126,17 @@ def main(argv=None) -> int:
                 "architecture": config_to_dict(LstmGanConfig()), "preprocessing": config_to_dict(BeatWindowing()),
                 "training": config_to_dict(training), "data": config_to_dict(data)}
 
-    try:
-        run, cfg, strategy = open_run(args, argv, "lstm-gan", new_config)
-    except (FileExistsError, FileNotFoundError, ValueError) as exc:
-        return fail(str(exc))
+    started = start_run(args, argv, "lstm-gan", new_config, lambda r: load_beats(r, progress=args.verbose > 0))
+    if isinstance(started, int):
+        return started
+    run, r, strategy, beats = started
+    t = r.training
 
     from ecgtf.backend import keras
     from ecgtf.data.tfdata import make_dataset
     from ecgtf.models.lstm_gan import LSTMGAN, generate_beats
     from ecgtf.plots import plot_beats_grid, plot_curves
-    from ecgtf.runs import Run
 
-    r = Run(run.path)
-    t = r.training
-    try:
-        beats = load_beats(r, progress=args.verbose > 0)
-    except (ValueError, FileNotFoundError) as exc:
-        run.rollback_overwrite()
-        return fail(str(exc))
-    run.commit_overwrite()
     batch = min(t.batch_size, len(beats["train"]))
     print(f"LSTM-GAN on {describe_devices()}: {len(beats['train'])} train / {len(beats['heldout'])} held-out beats "
           f"(lead {r.data.lead}, {r.data.source}); run dir {run.path}")
