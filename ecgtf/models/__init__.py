@@ -34,6 +34,17 @@ class ModelSpec:
     """``reconstruction`` (Lead I → 12 leads) or ``generation``."""
 
 
+def lazy_exports(package: str, exports: dict[str, str]):
+    """A module ``__getattr__`` that imports ``package.<submodule>`` only when one of its names is used
+    (so ``import ecgtf.models.ekgan.preprocessing`` does not load TensorFlow)."""
+
+    def __getattr__(name):
+        if name in exports:
+            return getattr(import_module(f"{package}.{exports[name]}"), name)
+        raise AttributeError(f"module {package!r} has no attribute {name!r}")
+    return __getattr__
+
+
 def get_model_spec(name: str | None, source: str = "config") -> ModelSpec:
     key = ALIASES.get(str(name), str(name))
     if key not in MODEL_FOLDERS:

@@ -10,7 +10,7 @@ Names are imported lazily so that ``import ecgtf.models.ekgan.preprocessing`` do
 """
 from __future__ import annotations
 
-from importlib import import_module
+from ecgtf.models import lazy_exports
 
 _EXPORTS = {
     "EkganConfig": "networks", "build_inference_generator": "networks", "build_label_generator": "networks",
@@ -20,11 +20,7 @@ _EXPORTS = {
     "EkganMobile": "mobile",
 }
 
-
-def __getattr__(name):
-    if name in _EXPORTS:
-        return getattr(import_module(f"{__name__}.{_EXPORTS[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_exports(__name__, _EXPORTS)
 
 
 def model_spec():

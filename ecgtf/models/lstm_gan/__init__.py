@@ -9,7 +9,7 @@
 """
 from __future__ import annotations
 
-from importlib import import_module
+from ecgtf.models import lazy_exports
 
 _EXPORTS = {
     "LstmGanConfig": "networks", "build_generator": "networks", "build_discriminator": "networks",
@@ -19,11 +19,7 @@ _EXPORTS = {
     "LstmGanTraining": "trainer", "LstmGanData": "trainer",
 }
 
-
-def __getattr__(name):
-    if name in _EXPORTS:
-        return getattr(import_module(f"{__name__}.{_EXPORTS[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_exports(__name__, _EXPORTS)
 
 
 def model_spec():

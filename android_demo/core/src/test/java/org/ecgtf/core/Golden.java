@@ -57,4 +57,15 @@ final class Golden {
 
     private Golden() {
     }
+
+    /** The linear stand-in model of the golden vectors: lead k = gains[k] · x + bias[k]. */
+    static LeadModel standIn(double[] gains, double[] bias) {
+        return leadI -> {
+            float[][] out = new float[12][leadI.length];
+            for (int k = 0; k < 12; k++) {
+                for (int i = 0; i < leadI.length; i++) out[k][i] = (float) (gains[k] * leadI[i] + bias[k]);
+            }
+            return out;
+        };
+    }
 }

@@ -10,22 +10,12 @@ import java.util.Map;
 import org.junit.Test;
 
 public class StreamingReconstructorTest {
-    private static LeadModel standIn(double[] gains, double[] bias) {
-        return leadI -> {
-            float[][] out = new float[12][leadI.length];
-            for (int k = 0; k < 12; k++) {
-                for (int i = 0; i < leadI.length; i++) out[k][i] = (float) (gains[k] * leadI[i] + bias[k]);
-            }
-            return out;
-        };
-    }
-
     private static double[][] run(String norm, int chunk) throws Exception {
         Map<String, double[]> g = Golden.load("streaming.txt");
         Map<String, double[]> f = Golden.load("filters.txt");
         EkganPreprocessor pre = new EkganPreprocessor(Golden.rows(f.get("sos"), 6),
                 EkganPreprocessor.parseNormalization(norm), 2.5);
-        StreamingReconstructor s = new StreamingReconstructor(standIn(g.get("gains"), g.get("bias")), pre, 2048);
+        StreamingReconstructor s = new StreamingReconstructor(Golden.standIn(g.get("gains"), g.get("bias")), pre, 2048);
         double[] in = g.get("stream_in");
         List<double[][]> parts = new ArrayList<>();
         for (int i = 0; i < in.length; i += chunk) parts.add(s.push(Arrays.copyOfRange(in, i, Math.min(in.length, i + chunk))));

@@ -7,20 +7,10 @@ import java.util.Map;
 import org.junit.Test;
 
 public class Unet1dReconstructorTest {
-    private static LeadModel standIn(double[] gains, double[] bias) {
-        return leadI -> {
-            float[][] out = new float[12][leadI.length];
-            for (int k = 0; k < 12; k++) {
-                for (int i = 0; i < leadI.length; i++) out[k][i] = (float) (gains[k] * leadI[i] + bias[k]);
-            }
-            return out;
-        };
-    }
-
     @Test
     public void matchesPythonReconstructorAt500Hz() throws Exception {
         Map<String, double[]> g = Golden.load("unet1d.txt");
-        Unet1dReconstructor r = new Unet1dReconstructor(standIn(g.get("gains"), g.get("bias")),
+        Unet1dReconstructor r = new Unet1dReconstructor(Golden.standIn(g.get("gains"), g.get("bias")),
                 Golden.rows(g.get("sos500"), 6));
         double[] in = g.get("lead_i_500");
         double[] prepared = r.prepare(in, 500.0);
@@ -41,7 +31,7 @@ public class Unet1dReconstructorTest {
 
     @Test(expected = SignalException.class)
     public void refusesTooShortRecordings() {
-        new Unet1dReconstructor(standIn(new double[12], new double[12]), new double[][] {{1, 0, 0, 1, 0, 0}})
+        new Unet1dReconstructor(Golden.standIn(new double[12], new double[12]), new double[][] {{1, 0, 0, 1, 0, 0}})
                 .reconstruct(new double[1000], 500.0);
     }
 }
