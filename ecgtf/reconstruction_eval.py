@@ -40,10 +40,9 @@ CHEST = ("V1", "V2", "V3", "V4", "V5", "V6")
 
 def to_eval_space(signal: np.ndarray, fs: float) -> np.ndarray:
     """(12, n) mV at ``fs`` → band-passed (12, m) at 100 Hz."""
-    from ecgtf.preprocessing.signal import bandpass, resample
+    from ecgtf.preprocessing.signal import bandpass_resample
 
-    x = bandpass(np.asarray(signal, np.float64), fs, BAND[0], min(BAND[1], 0.45 * fs), order=4)
-    return resample(x, fs, EVAL_FS)
+    return bandpass_resample(signal, fs, BAND, EVAL_FS, order=4)
 
 
 def pearson(a: np.ndarray, b: np.ndarray) -> np.ndarray:

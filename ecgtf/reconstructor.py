@@ -141,10 +141,9 @@ class Reconstructor:
         def keras_fn(x):
             if run.model == "ekgan":
                 from ecgtf.models.ekgan.preprocessing import leads_from_model, model_input
+                from ecgtf.models.ekgan.trainer import predict
 
-                return np.concatenate([leads_from_model(gen(model_input(x[i:i + 32], run.preprocessing),
-                                                            training=False)[0].numpy(), run.preprocessing)
-                                       for i in range(0, len(x), 32)])
+                return leads_from_model(predict(gen, model_input(x, run.preprocessing)), run.preprocessing)
             return np.concatenate([gen(x[i:i + 64].astype(np.float32), training=False)["leads"].numpy()
                                    for i in range(0, len(x), 64)])
         return cls(_pipeline(run.model, run.preprocessing, keras_fn), f"{run.model} ({run.path.name})",

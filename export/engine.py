@@ -29,13 +29,6 @@ from pathlib import Path
 
 import numpy as np
 
-_LICENCES = {"ptb-xl": "PTB-XL 1.0 (Wagner et al. 2020), CC BY 4.0",
-             "ptb-xl-zscore": "PTB-XL 1.0 (Wagner et al. 2020), CC BY 4.0",
-             "ludb": "LUDB 1.0.1 (Kalyakulina et al. 2020), ODC-By 1.0",
-             "cinc2011": "PhysioNet/CinC Challenge 2011 (Silva et al. 2011), ODC-By 1.0",
-             "cinc2021": "PhysioNet/CinC Challenge 2021 (Reyna et al. 2021), CC BY 4.0",
-             "synthetic": "ecgtf synthetic generator (no third-party data)"}
-
 
 def build_parser(prog: str = "python -m export") -> argparse.ArgumentParser:
     from export.formats import FORMATS
@@ -124,10 +117,21 @@ class ExportJob:
         return {"model": self.kind, "ecgtf_version": ecgtf.__version__,
                 "created": datetime.now().isoformat(timespec="seconds"), "run": str(self.run.path),
                 "weights": self.weights, "training_data": source,
-                "licence": {"model": "MIT (ecgtf)",
-                            "training_data": "; ".join(_LICENCES.get(n, f"see {n}") for n in names)},
+                "licence": {"model": "MIT (ecgtf)", "training_data": "; ".join(_licence(n) for n in names)},
                 "preprocessing_config": self.run.raw.get("preprocessing"),
                 **self.hooks.export_metadata(self.run)}
+
+
+def _licence(source: str) -> str:
+    """Provenance and licence of a training source, from the dataset table (:data:`ecgtf.data.sources.DATASETS`)."""
+    from ecgtf.data.sources import DATASETS, canonical_name
+
+    if source == "synthetic":
+        return "ecgtf synthetic generator (no third-party data)"
+    try:
+        return DATASETS[canonical_name(source)]["about"]
+    except ValueError:
+        return f"user data from {source}"
 
 
 def export_format(job: ExportJob, fmt: str, out_dir: Path, budget: float | None = None, keep_names: bool = False,

@@ -162,9 +162,7 @@ def test_unet1d_trains_tiny(tmp_path):
     finally:
         for k, v in old.items():
             os.environ.pop(k) if v is None else os.environ.__setitem__(k, v)
-    if rc == 2:
-        pytest.skip("PTB-XL validation data not present")
-    assert rc == 0
+    assert rc == 0  # validates on PTB-XL fold 9, or on held-out synthetic segments without PTB-XL
     run = Run(tmp_path / "run")
     assert run.model == "unet1d" and run.architecture.filters == (4, 8, 8)
     assert run.generator("final").count_params() > 0

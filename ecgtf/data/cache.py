@@ -57,12 +57,9 @@ def _atomic_json(path: Path, obj) -> None:
 
 def preprocess_record(signal: np.ndarray, fs: float, spec: CacheSpec) -> np.ndarray:
     """(12, n) at ``fs`` → band-passed (12, m) at ``spec.fs`` (float32)."""
-    from ecgtf.preprocessing.signal import bandpass, resample
+    from ecgtf.preprocessing.signal import bandpass_resample
 
-    x = np.asarray(signal, np.float64)
-    high = min(spec.band_hz[1], 0.45 * fs)
-    x = bandpass(x, fs, spec.band_hz[0], high, order=spec.filter_order)
-    return resample(x, fs, spec.fs).astype(np.float32)
+    return bandpass_resample(signal, fs, spec.band_hz, spec.fs, spec.filter_order).astype(np.float32)
 
 
 def build_cache(out_dir: str | Path, records: Iterable[EcgRecord], spec: CacheSpec = CacheSpec(),

@@ -71,6 +71,15 @@ def resample(x: np.ndarray, fs_in: float, fs_out: float) -> np.ndarray:
     return sps.resample_poly(x, ratio.numerator, ratio.denominator, axis=-1)
 
 
+def bandpass_resample(x: np.ndarray, fs: float, band_hz: tuple[float, float], fs_out: float,
+                      order: int = 4) -> np.ndarray:
+    """Zero-phase band-pass at the signal's own rate ``fs`` (upper edge capped at 0.45·fs), then
+    :func:`resample` to ``fs_out``: the shared path of the segment cache, the 1-D U-Net and the
+    reconstruction evaluation. (…, n) → (…, m) float64."""
+    x = bandpass(np.asarray(x, np.float64), fs, band_hz[0], min(band_hz[1], 0.45 * fs), order=order)
+    return resample(x, fs, fs_out)
+
+
 def resample_poly_filter(up: int, down: int) -> np.ndarray:
     """The anti-aliasing FIR that ``scipy.signal.resample_poly(x, up, down)`` uses (Kaiser β = 5).
 

@@ -133,7 +133,7 @@ def run_config(args) -> dict:
 
 
 def _as_run(run_or_cfg):
-    """A :class:`ecgtf.runs.Run` from a Run, a run directory or a config dict (written to nothing)."""
+    """A :class:`ecgtf.runs.Run` from a Run or a run directory."""
     from ecgtf.runs import Run
 
     if isinstance(run_or_cfg, Run):

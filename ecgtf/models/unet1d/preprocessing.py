@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from ecgtf.preprocessing.signal import bandpass, resample, validate_signal
+from ecgtf.preprocessing.signal import bandpass_resample, validate_signal
 
 
 @dataclass(frozen=True)
@@ -44,10 +44,8 @@ class Unet1dPreprocessing:
 
 def prepare_lead(signal: np.ndarray, fs: float, cfg: Unet1dPreprocessing = Unet1dPreprocessing()) -> np.ndarray:
     """Band-pass at ``fs`` and resample to ``cfg.fs``: (…, n) → (…, m) float32 (units unchanged)."""
-    x = validate_signal(signal, name="ECG", fs=fs) if np.ndim(signal) <= 2 else np.asarray(signal, np.float64)
-    high = min(cfg.band_hz[1], 0.45 * fs)
-    x = bandpass(x, fs, cfg.band_hz[0], high, order=cfg.filter_order)
-    return resample(x, fs, cfg.fs).astype(np.float32)
+    x = validate_signal(signal, name="ECG", fs=fs) if np.ndim(signal) <= 2 else signal
+    return bandpass_resample(x, fs, cfg.band_hz, cfg.fs, cfg.filter_order).astype(np.float32)
 
 
 def window_targets(x: np.ndarray, cfg: Unet1dPreprocessing = Unet1dPreprocessing()):

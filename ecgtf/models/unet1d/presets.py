@@ -70,6 +70,10 @@ def build_preset(run_dirs, name: str, evaluation: str | Path | None = None, form
         (out / f).unlink(missing_ok=True)
     table = Path(evaluation, "results.md").read_text() if evaluation else "(not evaluated)"
     (out / "MODEL_CARD.md").write_text(model_card(name, runs, records, table))
+    (out / "final" / "MODEL_CARD.md").write_text(
+        f"# `best_reconstructor.weights.h5` — weights of the preset `{name}`\n\nKeras 2 (tf_keras) weights "
+        f"({len(runs)} network(s)), built from `../config.json`. Data, licences, evaluation, intended use (not a "
+        "medical device) and limitations: [`../MODEL_CARD.md`](../MODEL_CARD.md).\n")
     return out
 
 

@@ -299,58 +299,50 @@ class BestWeights:
         return _Cb()
 
 
+def load_training_sources(run, progress: bool = True):
+    """Build/open every source's cache: ``(sources [(cache, train indices, weight)], val cache, val indices)``.
+
+    Validation is PTB-XL's fold; without PTB-XL, 10 % of the first source's segments are held out.
+    """
+    data, pre = run.data, run.preprocessing
+    caches, sources = {}, []
+    for name, weight in data.parsed_sources():
+        caches[name] = source_cache(name, data, pre, progress=progress)
+        idx = split_indices(name, caches[name], data)["train"]
+        if len(idx) and weight > 0:
+            sources.append((caches[name], idx, weight))
+        print(f"source {name}: {len(caches[name])} segments ({caches[name].units}), {len(idx)} for training, "
+              f"weight {weight:g}")
+    if not sources:
+        raise ValueError("no training windows: every source is empty or has weight 0")
+    try:
+        val_cache = caches.get("ptb-xl") or source_cache("ptb-xl", data, pre, progress=progress)
+        val_idx = split_indices("ptb-xl", val_cache, data)["val"]
+    except FileNotFoundError:
+        val_cache, idx, w = sources[0]
+        idx = np.random.default_rng(data.seed).permutation(idx)
+        n_val = max(1, len(idx) // 10)
+        val_idx, sources[0] = idx[:n_val], (val_cache, idx[n_val:], w)
+        print(f"PTB-XL not found: validating on {n_val} held-out segments of {val_cache.source}")
+    return sources, val_cache, val_idx
+
+
 def main(argv=None) -> int:
-    from ecgtf.trainer import fail, open_run
-
-    args = build_parser().parse_args(argv)
-    try:
-        run, cfg, strategy = open_run(args, argv, "unet1d", lambda: run_config(args))
-    except (FileExistsError, FileNotFoundError, ValueError) as exc:
-        return fail(str(exc))
-    try:
-        return _train(run, cfg, strategy, args)
-    except BaseException:
-        run.rollback_overwrite() if run.replaced and not (run / "history.json").exists() else None
-        raise
-
-
-def _train(run, cfg, strategy, args) -> int:
     from ecgtf.backend import keras, tf
     from ecgtf.data.cache import mix_caches
     from ecgtf.models.unet1d.model import Unet1dTrainer
     from ecgtf.models.unet1d.networks import build_reconstructor
     from ecgtf.runs import Run, atomic_write_json
-    from ecgtf.trainer import EpochCheckpoint, Timer, describe_devices, fail, make_optimizer
+    from ecgtf.trainer import EpochCheckpoint, Timer, describe_devices, fail, make_optimizer, start_run
 
-    r = Run(run.path)
+    args = build_parser().parse_args(argv)
+    started = start_run(args, argv, "unet1d", lambda: run_config(args),
+                        lambda r: load_training_sources(r, progress=args.verbose > 0))
+    if isinstance(started, int):
+        return started
+    run, r, strategy, (sources, val_cache, val_idx) = started
     data, pre, arch, t = r.data, r.preprocessing, r.architecture, r.training
-    try:
-        caches, sources = {}, []
-        for name, weight in data.parsed_sources():
-            caches[name] = source_cache(name, data, pre, progress=args.verbose > 0)
-            idx = split_indices(name, caches[name], data)["train"]
-            if len(idx) and weight > 0:
-                sources.append((caches[name], idx, weight))
-            print(f"source {name}: {len(caches[name])} segments ({caches[name].units}), {len(idx)} for training, "
-                  f"weight {weight:g}")
-        if not sources:
-            return fail("no training windows: every source is empty or has weight 0")
-        try:
-            val_cache = caches.get("ptb-xl") or source_cache("ptb-xl", data, pre, progress=args.verbose > 0)
-            val_idx = split_indices("ptb-xl", val_cache, data)["val"]
-        except FileNotFoundError:  # no PTB-XL: validate on 10 % of the first source's segments instead
-            val_cache, idx, w = sources[0]
-            rng = np.random.default_rng(data.seed)
-            idx = rng.permutation(idx)
-            n_val = max(1, len(idx) // 10)
-            val_idx, sources[0] = idx[:n_val], (val_cache, idx[n_val:], w)
-            print(f"PTB-XL not found: validating on {n_val} held-out segments of {val_cache.source}")
-    except (FileNotFoundError, ValueError) as exc:
-        return fail(str(exc))
-    if not sources:
-        return fail("no training windows: every source is empty or has weight 0")
     x_val = fixed_windows(val_cache, val_idx, pre.window)
-    run.commit_overwrite()
 
     def batches():
         for x, m in mix_caches(sources, pre.window, t.batch_size, seed=data.seed + 1000 * len(r.history().get("loss", []))):
