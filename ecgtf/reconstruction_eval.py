@@ -65,9 +65,19 @@ def bootstrap_ci(values: np.ndarray, n: int = 1000, seed: int = 0) -> tuple[floa
     return float(np.percentile(means, 2.5)), float(np.percentile(means, 97.5))
 
 
+def beats_found(eval_signals: np.ndarray) -> np.ndarray:
+    """(N, 11) bool: at least two R peaks detected (XQRS at the eval rate) in each reconstructed lead."""
+    from ecgtf import metrics as M
+
+    ks = [LEADS.index(nm) for nm in RECONSTRUCTED]
+    return np.array([[np.isfinite(M.heart_rate_bpm(x[k], EVAL_FS)) for k in ks] for x in eval_signals], bool)
+
+
 def score(true_eval: np.ndarray, pred_eval: np.ndarray, true_raw: np.ndarray, pred_raw: np.ndarray,
-          fs_raw: float) -> dict:
-    """All metrics for records (N, 12, T) in eval space plus the raw (N, 12, n) for heart rate."""
+          fs_raw: float, true_beats: np.ndarray | None = None) -> dict:
+    """All metrics for records (N, 12, T) in eval space plus the raw (N, 12, n) for heart rate.
+
+    ``true_beats``: :func:`beats_found` of ``true_eval`` (computed when not given)."""
     from ecgtf import metrics as M
     from ecgtf.leads import limb_lead_residuals
     from ecgtf.preprocessing.signal import resample
@@ -101,6 +111,11 @@ def score(true_eval: np.ndarray, pred_eval: np.ndarray, true_raw: np.ndarray, pr
     summary["hr_mae_bpm"] = float(np.mean(np.abs(hr_t[ok] - hr_p[ok]))) if ok.any() else float("nan")
     summary["hr_fail_pct"] = float(100 * np.mean(~np.isfinite(hr_p[np.isfinite(hr_t)]))) if np.isfinite(hr_t).any() \
         else float("nan")
+    # beats detectable in every reconstructed lead (XQRS in eval space), where the true lead has them
+    if true_beats is None:
+        true_beats = beats_found(true_eval)
+    found_p = beats_found(pred_eval)
+    summary["beats_all_leads_pct"] = float(100 * found_p[true_beats].mean()) if true_beats.any() else float("nan")
     summary["limb_law_rms_mv"] = float(np.sqrt(np.mean(limb_lead_residuals(pred_eval) ** 2)))
     amp_t = np.percentile(true_eval, 99, -1) - np.percentile(true_eval, 1, -1)
     amp_p = np.percentile(pred_eval, 99, -1) - np.percentile(pred_eval, 1, -1)
@@ -219,19 +234,20 @@ def evaluate_all(candidates: dict, sets=("ptb-xl-test", "ludb"), data_dir=None, 
     for set_name in sets:
         signals, fs, ids = load_eval_set(set_name, data_dir)
         true_eval = np.stack([to_eval_space(s, fs) for s in signals])
+        true_beats = beats_found(true_eval)
         results[set_name] = {}
         for name, rec in candidates.items():
             preds = np.stack([rec.reconstruct(s[0], fs).leads for s in
                               progress_bar(signals, desc=f"{set_name}: {name}", disable=not progress or None)])
             pred_eval = np.stack([to_eval_space(p, fs) for p in preds])
-            results[set_name][name] = score(true_eval, pred_eval, signals, preds, fs)
+            results[set_name][name] = score(true_eval, pred_eval, signals, preds, fs, true_beats)
             results[set_name][name]["units"] = rec.units
         for name, b in base.items():
             pred_eval = np.stack([b.predict_eval(t[0]) for t in true_eval])
             from ecgtf.preprocessing.signal import resample
 
             pred_raw = np.stack([resample(p, EVAL_FS, fs) for p in pred_eval])
-            results[set_name][name] = score(true_eval, pred_eval, signals, pred_raw, fs)
+            results[set_name][name] = score(true_eval, pred_eval, signals, pred_raw, fs, true_beats)
             results[set_name][name]["units"] = "mV"
     return results
 
@@ -241,7 +257,8 @@ def format_markdown(results: dict) -> str:
     cols = [("r (11)", "r_11", 3), ("r (II,V1–V6)", "r_7", 3), ("RMSE mV (11)", "rmse_mv_11", 3),
             ("RMSE mV (II,V1–V6)", "rmse_mv_7", 3), ("MAE mV (11)", "mae_mv_11", 3),
             ("oracle RMSE (11)", "rmse_oracle_mv_11", 3), ("HR MAE bpm", "hr_mae_bpm", 2),
-            ("no beats %", "hr_fail_pct", 1), ("limb-law RMS mV", "limb_law_rms_mv", 3),
+            ("no beats %", "hr_fail_pct", 1), ("beats found % (11 leads)", "beats_all_leads_pct", 1),
+            ("limb-law RMS mV", "limb_law_rms_mv", 3),
             ("QRS slope V1–V6", "qrs_slope_chest", 2)]
     out = []
     for set_name, rows in results.items():

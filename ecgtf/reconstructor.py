@@ -231,6 +231,12 @@ class Reconstructor:
         leads = leads[:, :m] if leads.shape[1] >= m else np.pad(leads, ((0, 0), (0, m - leads.shape[1])), mode="edge")
         return Reconstruction(leads.astype(np.float32), fs, p.units, x, len(starts), self.name)
 
+    def stream(self, fs: float, **kw):
+        """A live :class:`ecgtf.streaming.ReconstructionStream` for Lead I arriving at ``fs`` Hz."""
+        from ecgtf.streaming import ReconstructionStream
+
+        return ReconstructionStream(self, fs, **kw)
+
     def plot(self, lead_i, fs: float, path: str | Path | None = None, title: str | None = None):
         """Reconstruct and draw the 12-lead paper plot; returns the :class:`Reconstruction`."""
         out = self.reconstruct(lead_i, fs)

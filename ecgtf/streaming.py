@@ -72,3 +72,140 @@ class StreamingReconstructor:
     def flush(self) -> np.ndarray:
         """All remaining covered output (the tail shorter than a window is not reconstructed)."""
         return self._take(self.wsum.size)
+
+
+class StreamChunk:
+    """Newly final output of a :class:`ReconstructionStream`: ``leads`` (12, k) at ``fs`` (NaN where no
+    valid window covered a sample), ``valid`` (k,), ``start`` (index of the first sample since the stream
+    began) and ``events`` [(window index, reason)] for windows refused since the last chunk."""
+
+    __slots__ = ("leads", "valid", "start", "fs", "events")
+
+    def __init__(self, leads, valid, start: int, fs: float, events: list):
+        self.leads, self.valid, self.start, self.fs, self.events = leads, valid, start, fs, events
+
+    def __len__(self) -> int:
+        return self.leads.shape[1]
+
+    def __repr__(self) -> str:
+        return f"StreamChunk({len(self)} samples from {self.start} at {self.fs:g} Hz, {int(self.valid.sum())} valid)"
+
+
+class ReconstructionStream:
+    """Live Lead I → 12 leads for any :class:`ecgtf.Reconstructor` at any input rate; heals after bad input.
+
+    ``push(samples)`` takes the next Lead I samples (1-D, mV, at ``fs``) and returns a
+    :class:`StreamChunk` of the newly final output at the model's output rate. Windows are cut on the
+    model's grid (its window and hop), with ``margin_s`` of context on each side for the filters, so
+    output lags input by about one window plus the margin. Each window is checked with the quality
+    gate (:func:`ecgtf.quality.assess`, without beat detection) before the model runs: lead-off,
+    saturation, NaN/inf and implausible amplitude make that window *invalid* (its reason goes to
+    ``events``); samples no valid window covers are NaN and ``valid`` False, and the stream carries on
+    when good signal returns. Memory is bounded: one window plus margins of input, one window of output.
+    """
+
+    def __init__(self, reconstructor, fs: float, margin_s: float = 1.0, quality=None):
+        from ecgtf.quality import QualityThresholds
+        from ecgtf.reconstructor import _check_fs
+
+        self.fs = _check_fs(fs)
+        self.p = p = reconstructor.pipeline
+        self.run_windows = p.run_windows
+        self.thresholds = quality or QualityThresholds()
+        self.ratio = p.window_in // p.window_out
+        self.scale = self.fs / p.fs_in                 # input samples per model-input sample
+        self.margin = int(np.ceil(margin_s * self.fs))
+        self.weights = overlap_weights(p.window_out)
+        self.buffer = np.zeros(0)
+        self.buffer_start = 0                          # input index of buffer[0]
+        self.received = 0
+        self.windows = 0
+        self.emitted = 0
+        self.acc = np.zeros((12, 0))
+        self.wsum = np.zeros(0)
+        self.events: list = []
+
+    @property
+    def fs_out(self) -> float:
+        return self.p.fs_out
+
+    def _window_span(self, k: int) -> tuple[int, int, int, int]:
+        """Input indices of window k: core [a, b) and with margins [lo, hi)."""
+        a = int(np.floor(k * self.p.hop_in * self.scale))
+        b = int(np.ceil((k * self.p.hop_in + self.p.window_in) * self.scale))
+        return a, b, max(0, a - self.margin), b + self.margin
+
+    def _model_window(self, k: int):
+        """(window (window_in,) at the model's rate, None) or (None, reason)."""
+        from ecgtf.quality import assess
+
+        a, b, lo, hi = self._window_span(k)
+        seg = self.buffer[lo - self.buffer_start:min(hi, self.buffer_start + self.buffer.size) - self.buffer_start]
+        core = self.buffer[a - self.buffer_start:b - self.buffer_start]
+        q = assess(core, self.fs, self.thresholds, beats=False)
+        if not q.ok and not q.reason.startswith("noisy"):
+            return None, q.reason
+        if not q.ok:  # noisy: reconstructed, but flagged
+            self.events.append((k, "flagged: " + q.reason))
+        if not np.all(np.isfinite(seg)):  # NaN in the margins only: hold the window's median there
+            seg = np.where(np.isfinite(seg), seg, np.median(core))
+        xm = self.p.prepare(seg, self.fs)
+        off = int(round((k * self.p.hop_in) - lo / self.scale))
+        w = xm[off:off + self.p.window_in]
+        if w.size < self.p.window_in:
+            w = np.pad(w, (0, self.p.window_in - w.size), mode="edge")
+        return w, ""
+
+    def _add(self, k: int, y) -> None:
+        start = k * self.p.hop_in // self.ratio - self.emitted
+        end = start + self.p.window_out
+        if end > self.wsum.size:
+            grow = end - self.wsum.size
+            self.acc = np.concatenate([self.acc, np.zeros((12, grow))], axis=1)
+            self.wsum = np.concatenate([self.wsum, np.zeros(grow)])
+        if y is not None:
+            self.acc[:, start:end] += self.weights * y
+            self.wsum[start:end] += self.weights
+
+    def _take(self, n: int) -> StreamChunk:
+        w = self.wsum[:n]
+        valid = w > 0
+        leads = np.full((12, n), np.nan)
+        leads[:, valid] = self.acc[:, :n][:, valid] / w[valid]
+        chunk = StreamChunk(leads.astype(np.float32), valid, self.emitted, self.fs_out, self.events)
+        self.acc, self.wsum, self.events = self.acc[:, n:], self.wsum[n:], []
+        self.emitted += n
+        return chunk
+
+    def push(self, samples) -> StreamChunk:
+        x = np.asarray(samples)
+        if x.ndim == 2 and 1 in x.shape:
+            x = x.reshape(-1)
+        if x.ndim != 1:
+            raise ValueError(f"stream: expected 1-D Lead I samples (n,), got shape {x.shape}; push one lead, "
+                             "e.g. signal[0] of a (12, n) record")
+        if not np.issubdtype(x.dtype, np.number):
+            raise ValueError(f"stream: expected numeric samples, got dtype {x.dtype}")
+        self.buffer = np.concatenate([self.buffer, x.astype(np.float64)])
+        self.received += x.size
+        while self._window_span(self.windows)[3] <= self.received:
+            k = self.windows
+            w, reason = self._model_window(k)
+            y = None
+            if w is not None:
+                y = np.asarray(self.run_windows(w[None]), np.float64)[0]
+                if not np.all(np.isfinite(y)):
+                    y, reason = None, "model produced non-finite output"
+            if reason:
+                self.events.append((k, reason))
+            self._add(k, y)
+            self.windows += 1
+            drop = self._window_span(self.windows)[2] - self.buffer_start
+            if drop > 0:
+                self.buffer, self.buffer_start = self.buffer[drop:], self.buffer_start + drop
+        final = self.windows * self.p.hop_in // self.ratio - self.emitted
+        return self._take(max(0, min(final, self.wsum.size)))
+
+    def flush(self) -> StreamChunk:
+        """Everything covered so far (the tail shorter than a window is not reconstructed)."""
+        return self._take(self.wsum.size)

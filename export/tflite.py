@@ -41,20 +41,15 @@ def convert(module, fmt: str, representative: Callable[[], Iterable] | None = No
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {tuple(FORMATS)}")
     spec = FORMATS[fmt]
-    converter = tf.lite.TFLiteConverter.from_concrete_functions([module.concrete_function()], module)
-    converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS]
-    if spec.optimize:
-        converter.optimizations = [tf.lite.Optimize.DEFAULT]
-    if spec.float16_weights:
-        converter.target_spec.supported_types = [tf.float16]
-    if spec.calibration:
-        if representative is None:
-            raise ValueError(f"{fmt} needs a representative dataset (calibration windows)")
-        converter.representative_dataset = representative
-    if spec.int8_activations:
-        converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+    if spec.calibration and representative is None:
+        raise ValueError(f"{fmt} needs a representative dataset (calibration windows)")
+    keep_float = tuple(getattr(module, "float_tensors", ()))
     try:
-        content = converter.convert()
+        if spec.int8_activations and keep_float:
+            content = _selective_int8(lambda: _converter(module, spec, representative, int8_only=False),
+                                      representative, keep_float)
+        else:
+            content = _converter(module, spec, representative, int8_only=spec.int8_activations).convert()
     except Exception as exc:  # the converter raises ConverterError with the op list
         text = str(exc)
         if "Flex" in text or "SELECT_TF_OPS" in text or "not supported" in text.lower():
@@ -64,6 +59,46 @@ def convert(module, fmt: str, representative: Callable[[], Iterable] | None = No
         raise
     check_builtin_only(content)
     return ensure_signature(content, module.input_name, module.output_name)
+
+
+def _converter(module, spec, representative, int8_only: bool):
+    converter = tf.lite.TFLiteConverter.from_concrete_functions([module.concrete_function()], module)
+    converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS]
+    if spec.optimize:
+        converter.optimizations = [tf.lite.Optimize.DEFAULT]
+    if spec.float16_weights:
+        converter.target_spec.supported_types = [tf.float16]
+    if spec.calibration:
+        converter.representative_dataset = representative
+    if int8_only:
+        converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+    return converter
+
+
+def float_tensor_names(content: bytes, patterns: Iterable[str]) -> list[str]:
+    """Names of the tensors in ``content`` containing any of ``patterns`` (the ops to keep in float)."""
+    from ai_edge_litert.interpreter import Interpreter
+
+    names = [t["name"] for t in Interpreter(model_content=content).get_tensor_details()]
+    return sorted({n for n in names if any(p in n for p in patterns)})
+
+
+def _selective_int8(make_converter, representative, patterns) -> bytes:
+    """int8 with the ops whose output tensors match ``patterns`` left in float32 (selective quantization).
+
+    Uses TFLite's quantization debugger (``tf.lite.experimental``), the documented way to deny-list
+    nodes; the float ops are builtins with QUANTIZE/DEQUANTIZE around them, so XNNPACK still runs
+    everything. Used for the few cheap, range-sensitive ops of a model (per-window normalisation,
+    exponentials, the amplitude head) whose int8 error would dominate.
+    """
+    full = make_converter().convert()
+    deny = float_tensor_names(full, patterns)
+    if not deny:
+        return full
+    options = tf.lite.experimental.QuantizationDebugOptions(denylisted_nodes=deny)
+    debugger = tf.lite.experimental.QuantizationDebugger(converter=make_converter(), debug_dataset=representative,
+                                                         debug_options=options)
+    return debugger.get_nondebug_quantized_model()
 
 
 def ensure_signature(content: bytes, input_name: str, output_name: str) -> bytes:

@@ -4,6 +4,12 @@ Batches are ``(windows (B, 12, W), is_mv (B,))`` straight from :func:`ecgtf.data
 Loss = L1(shape) over valid leads of every window + ``lambda_amp`` · L1(log gain) over valid leads
 of millivolt windows only (z-unit windows carry no amplitude) + ``lambda_mv`` · L1 in mV / std_I
 over millivolt windows.
+
+Distillation (a ``teacher`` network, e.g. the shipped preset, frozen): ``lambda_truth`` scales the
+losses above, and the student also matches the teacher's shape and log gain on *every* window
+(``lambda_teacher``; z-unit and synthetic windows get amplitude targets this way) and the first
+difference of the teacher's shape over time (``lambda_grad``: keeps the QRS slopes a small network
+would otherwise smooth away).
 """
 from __future__ import annotations
 
@@ -25,16 +31,24 @@ def window_targets_tf(x, min_std: float):
 class Unet1dTrainer(keras.Model):
     """Wraps the reconstructor network for ``fit()``; metrics: loss, shape_l1, gain_l1, mv_l1."""
 
-    def __init__(self, reconstructor: keras.Model, min_std_mv: float = 0.005, **kw):
+    def __init__(self, reconstructor: keras.Model, min_std_mv: float = 0.005, teacher: keras.Model | None = None,
+                 **kw):
         super().__init__(**kw)
         self.reconstructor = reconstructor
+        self.teacher = teacher
+        if teacher is not None:
+            teacher.trainable = False
         self.min_std = float(min_std_mv)
-        self.trackers = {k: keras.metrics.Mean(name=k) for k in ("loss", "shape_l1", "gain_l1", "mv_l1")}
+        names = ("loss", "shape_l1", "gain_l1", "mv_l1") + (("kd_l1", "grad_l1") if teacher is not None else ())
+        self.trackers = {k: keras.metrics.Mean(name=k) for k in names}
 
-    def compile(self, optimizer, lambda_amp: float = 1.0, lambda_mv: float = 0.0, **kw):
+    def compile(self, optimizer, lambda_amp: float = 1.0, lambda_mv: float = 0.0, lambda_truth: float = 1.0,
+                lambda_teacher: float = 1.0, lambda_grad: float = 0.0, **kw):
         super().compile(**kw)
         self.optimizer = optimizer
         self.lambda_amp, self.lambda_mv = float(lambda_amp), float(lambda_mv)
+        self.lambda_truth, self.lambda_teacher, self.lambda_grad = (float(lambda_truth), float(lambda_teacher),
+                                                                    float(lambda_grad))
 
     @property
     def metrics(self):
@@ -56,7 +70,21 @@ class Unet1dTrainer(keras.Model):
         mv_err = tf.reduce_mean(tf.abs(out["leads"] - x) / tf.maximum(std_i, self.min_std), axis=-1)
         mv_l1 = tf.reduce_sum(mv_err * mv) / tf.maximum(tf.reduce_sum(mv), 1.0)
         loss = shape_l1 + self.lambda_amp * gain_l1 + self.lambda_mv * mv_l1
-        return loss, {"loss": loss, "shape_l1": shape_l1, "gain_l1": gain_l1, "mv_l1": mv_l1}
+        parts = {"shape_l1": shape_l1, "gain_l1": gain_l1, "mv_l1": mv_l1}
+        if self.teacher is not None:
+            kd_l1, grad_l1 = self._distillation_losses(lead_i, out)
+            loss = self.lambda_truth * loss + self.lambda_teacher * kd_l1 + self.lambda_grad * grad_l1
+            parts.update(kd_l1=kd_l1, grad_l1=grad_l1)
+        return loss, {"loss": loss, **parts}
+
+    def _distillation_losses(self, lead_i, out):
+        """L1 to the teacher's shape (B, L, 12) and log gain (B, 12), and L1 of the shapes' first differences."""
+        target = self.teacher(lead_i, training=False)
+        t_shape, t_gain = tf.stop_gradient(target["shape"]), tf.stop_gradient(target["log_gain"])
+        shape = tf.cast(out["shape"], tf.float32)
+        kd_l1 = tf.reduce_mean(tf.abs(shape - t_shape)) + tf.reduce_mean(tf.abs(out["log_gain"] - t_gain))
+        grad_l1 = tf.reduce_mean(tf.abs((shape[:, 1:] - shape[:, :-1]) - (t_shape[:, 1:] - t_shape[:, :-1])))
+        return kd_l1, grad_l1
 
     def train_step(self, batch):
         with tf.GradientTape() as tape:

@@ -78,6 +78,14 @@ class Unet1dTraining:
     """Cosine decay from ``lr`` to ``lr_min`` over the epochs."""
     lambda_amp: float = 1.0
     lambda_mv: float = 0.0
+    teacher: str | None = None
+    """Distillation: a preset name or run directory whose (frozen) network the student also matches."""
+    lambda_truth: float = 1.0
+    """Weight of the ground-truth losses (``lambda_amp``/``lambda_mv`` inside them)."""
+    lambda_teacher: float = 1.0
+    """Distillation only: L1 to the teacher's shape and log gain."""
+    lambda_grad: float = 0.0
+    """Distillation only: L1 between the first differences of student and teacher shapes (keeps the QRS)."""
     jit_compile: bool = False
     mixed_precision: bool = False
     strategy: str = "default"
@@ -225,6 +233,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lr", type=positive_float, default=t.lr, help=f"peak Adam learning rate (default {t.lr})")
     p.add_argument("--lambda-amp", type=float, default=t.lambda_amp, help="weight of the amplitude (log gain) loss")
     p.add_argument("--lambda-mv", type=float, default=t.lambda_mv, help="weight of the mV L1 loss")
+    p.add_argument("--teacher", default=None, help="distil from this preset name or unet1d run directory "
+                   "(the student is the network given by --filters/--width/--kernel)")
+    p.add_argument("--lambda-teacher", type=float, default=t.lambda_teacher,
+                   help=f"distillation: weight of L1 to the teacher's shape and gain (default {t.lambda_teacher})")
+    p.add_argument("--lambda-grad", type=float, default=2.0,
+                   help="distillation: weight of L1 between first differences of student and teacher shapes "
+                        "(default 2; keeps QRS slopes)")
+    p.add_argument("--lambda-truth", type=float, default=t.lambda_truth,
+                   help=f"distillation: weight of the ground-truth losses (default {t.lambda_truth})")
     p.add_argument("--width", type=positive_float, default=1.0, help="filter-count multiplier")
     p.add_argument("--filters", default=None, help="filters per level, e.g. 32,64,96,128,192")
     p.add_argument("--kernel", type=positive_int, default=Unet1dConfig().kernel)
@@ -241,9 +258,13 @@ def run_config(args) -> dict:
                       data_dir=str(args.data_dir) if args.data_dir else None, cache_dir=args.cache_dir,
                       n_synthetic=args.n_synthetic, seed=args.seed)
     data.parsed_sources()  # validate before anything is written
+    if args.teacher:
+        load_teacher(args.teacher)  # a typo in --teacher must not cost an existing run
     training = Unet1dTraining(epochs=args.epochs, steps_per_epoch=args.steps_per_epoch, batch_size=args.batch_size,
                               lr=args.lr, lambda_amp=args.lambda_amp, lambda_mv=args.lambda_mv,
-                              jit_compile=args.jit_compile, mixed_precision=args.mixed_precision,
+                              teacher=args.teacher, lambda_truth=args.lambda_truth,
+                              lambda_teacher=args.lambda_teacher,
+                              lambda_grad=args.lambda_grad if args.teacher else 0.0, jit_compile=args.jit_compile, mixed_precision=args.mixed_precision,
                               strategy=args.strategy,
                               extra={"init_from": str(args.init_from)} if args.init_from else {})
     from ecgtf.runs import CONFIG_FORMAT, config_to_dict
@@ -297,6 +318,23 @@ class BestWeights:
                     os.replace(tmp, path)
                     atomic_write_json(info, {"epoch": epoch + 1, "val_loss": value})
         return _Cb()
+
+
+def load_teacher(name_or_dir: str):
+    """The frozen teacher network: a preset name (:func:`ecgtf.presets.list_presets`) or a unet1d run directory."""
+    from ecgtf.presets import list_presets, preset_dir
+    from ecgtf.runs import Run
+
+    path = Path(name_or_dir).expanduser()
+    if not (path / "config.json").exists():
+        if name_or_dir not in list_presets():
+            raise ValueError(f"--teacher {name_or_dir!r} is neither a run directory (no config.json there) nor a "
+                             f"preset; installed presets: {sorted(list_presets())}")
+        path = preset_dir(name_or_dir)
+    run = Run(path)
+    if run.model != "unet1d":
+        raise ValueError(f"--teacher {path} is a {run.model} run; the teacher must be a unet1d reconstructor")
+    return run.generator("best" if run.weights_path("reconstructor", "best").exists() else "final")
 
 
 def load_training_sources(run, progress: bool = True):
@@ -357,9 +395,13 @@ def main(argv=None) -> int:
             src = Run(t.extra["init_from"])
             net.load_weights(str(src.weights_path("reconstructor", "best")))
             print(f"initialised from {src.path} (best weights)")
-        model = Unet1dTrainer(net, pre.min_std_mv)
+        teacher = load_teacher(t.teacher) if t.teacher else None
+        if teacher is not None:
+            print(f"distilling from {t.teacher} ({teacher.count_params():,} parameters)")
+        model = Unet1dTrainer(net, pre.min_std_mv, teacher=teacher)
         opt = make_optimizer(t.lr, 0.9, 0.999, t.mixed_precision)
-        model.compile(optimizer=opt, lambda_amp=t.lambda_amp, lambda_mv=t.lambda_mv, jit_compile=t.jit_compile)
+        model.compile(optimizer=opt, lambda_amp=t.lambda_amp, lambda_mv=t.lambda_mv, lambda_truth=t.lambda_truth,
+                      lambda_teacher=t.lambda_teacher, lambda_grad=t.lambda_grad, jit_compile=t.jit_compile)
     ckpt = EpochCheckpoint(run, {"reconstructor": net, "optimizer": opt}, [(opt, net)])
     try:
         initial_epoch = ckpt.restore() if args.resume else 0
