@@ -1,20 +1,31 @@
 #!/usr/bin/env bash
-# Copy a TFLite model and its metadata into the app's assets (as model.tflite + model.json) and write
-# the bundled Lead I sample (30 s of synthetic Lead I at 500 Hz, mV). Run from the repository root:
-#   bash android_demo/prepare_assets.sh                                  # the shipped preset (default)
-#   bash android_demo/prepare_assets.sh runs/demo/export/ekgan_int8.tflite   # any exported file
+# Copy models and their metadata into the app's assets (assets/models/NAME.tflite + NAME.json; the app
+# lists them in a drop-down to switch between) and write the bundled Lead I sample (30 s of synthetic
+# Lead I at 500 Hz, mV). Run from the repository root:
+#   bash android_demo/prepare_assets.sh                # every shipped preset's phone file (full + Lite)
+#   bash android_demo/prepare_assets.sh runs/demo/export/ekgan_int8.tflite other.tflite   # exported files
 set -euo pipefail
-model="${1:-}"
-if [ -z "$model" ]; then
-  model="$(python -c 'from ecgtf.presets import preset_tflite; print(preset_tflite("unet1d_12lead", "dynamic"))')"
-fi
-meta="${model%.tflite}.json"
-for f in "$model" "$meta"; do
-  [ -f "$f" ] || { echo "$f not found (export a run with: ecgtf export RUN --formats int8)" >&2; exit 2; }
-done
 assets="$(cd "$(dirname "$0")" && pwd)/app/src/main/assets"
-cp "$model" "$assets/model.tflite"
-cp "$meta" "$assets/model.json"
+mkdir -p "$assets/models"
+if [ "$#" -eq 0 ]; then   # lines "NAME<TAB>FILE": each preset under its own name
+  mapfile -t entries < <(python -c 'from ecgtf.presets import list_presets, preset_phone_tflite
+for n in sorted(list_presets()): print(f"{n}\t{preset_phone_tflite(n)}")')
+else
+  entries=()
+  for f in "$@"; do entries+=("$(basename "${f%.tflite}")"$'\t'"$f"); done
+fi
+rm -f "$assets/models/"*.tflite "$assets/models/"*.json
+for entry in "${entries[@]}"; do
+  name="${entry%%$'\t'*}"
+  model="${entry#*$'\t'}"
+  meta="${model%.tflite}.json"
+  for f in "$model" "$meta"; do
+    [ -f "$f" ] || { echo "$f not found (export a run with: ecgtf export RUN --formats int8)" >&2; exit 2; }
+  done
+  cp "$model" "$assets/models/$name.tflite"
+  cp "$meta" "$assets/models/$name.json"
+  echo "bundled $name ($(basename "$model"))"
+done
 python - "$assets/sample_lead_i_500hz.csv" <<'PY'
 import sys
 import numpy as np
@@ -22,4 +33,4 @@ from ecgtf.data.synthetic import SyntheticConfig, generate_record
 x = generate_record(SyntheticConfig(heart_rate_bpm=72, duration_s=30.0), seed=11).signal[0]
 np.savetxt(sys.argv[1], x, fmt="%.5f", header="Lead I, mV, 500 Hz, ecgtf synthetic record (seed 11)")
 PY
-echo "assets ready in $assets: model.tflite ($(basename "$model")), model.json, sample_lead_i_500hz.csv"
+echo "assets ready in $assets: models/ ($(ls "$assets/models" | grep -c tflite) model(s)), sample_lead_i_500hz.csv"

@@ -158,11 +158,28 @@ def _reconstruct(args) -> int:
     if native and not np.isclose(fs, native) and not args.resample:
         raise ValueError(f"{args.input} is sampled at {fs:g} Hz but {rec.name} was trained on {native:g} Hz "
                          "records; pass --resample to convert")
-    out = rec.reconstruct(signal, fs)
     base = Path(args.out)
     if base.suffix.lower() in (".png", ".csv", ".npz", ".hea"):
         base = base.with_suffix("")
-    base.parent.mkdir(parents=True, exist_ok=True)
+    if base.is_dir():
+        raise ValueError(f"-o {args.out}: is a folder; expected an output name such as {base / 'ecg'}")
+    base.parent.mkdir(parents=True, exist_ok=True)  # checked before any work
+    if not args.no_quality_gate:
+        from ecgtf.quality import refuses, segment_quality
+
+        segments = segment_quality(signal, fs)
+        bad = [(a, b, q) for a, b, q in segments if not q.ok]
+        for a, b, q in bad:
+            print(f"quality {'REFUSED' if refuses(q) else 'flag'} {a:.0f}-{b:.0f} s: {q.reason}")
+        if segments and all(refuses(q) for _, _, q in segments):
+            raise ValueError(f"{args.input}: no segment of Lead I passes the quality gate (first: {bad[0][2].reason});"
+                             " nothing worth reconstructing (--no-quality-gate overrides)")
+    out = rec.reconstruct(signal, fs, confidence=args.confidence)
+    if args.confidence:
+        from ecgtf.leads import LEADS
+
+        print("per-lead confidence (1 = the two window grids agree): " + ", ".join(
+            f"{n} {c:.2f}" for n, c in zip(LEADS, out.info["confidence"])))
     written = []
     import matplotlib.pyplot as plt
 
@@ -203,6 +220,10 @@ def build_parser() -> argparse.ArgumentParser:
     rec.add_argument("--model", default=None, help="preset name, run directory or .tflite (default: the shipped preset)")
     rec.add_argument("-o", "--out", default="reconstruction", help="output path stem (default ./reconstruction)")
     rec.add_argument("--formats", default="csv", help="outputs besides the PNG: csv,npz,wfdb (default csv)")
+    rec.add_argument("--confidence", action="store_true",
+                     help="also print a per-lead confidence (reconstructs on two window grids: twice the compute)")
+    rec.add_argument("--no-quality-gate", action="store_true",
+                     help="reconstruct even when no 10 s segment of Lead I passes the signal-quality gate")
     rec.add_argument("--resample", action="store_true",
                      help="accept a rate other than the model's training rate (EKGAN: 500 Hz) and resample")
     rec.set_defaults(func=_reconstruct)

@@ -41,10 +41,12 @@ def _check_mv(x: np.ndarray, path: Path) -> np.ndarray:
         raise InputFileError(f"{path}: no samples")
     if not np.all(np.isfinite(x)):
         raise InputFileError(f"{path}: {int(np.sum(~np.isfinite(x)))} NaN/inf samples; expected a finite signal")
-    p99 = float(np.percentile(np.abs(x - np.median(x)), 99))
-    if p99 > 20:
-        hint = " (looks like µV: divide by 1000)" if p99 < 20000 else " (looks like raw ADC counts: divide by the gain)"
-        raise InputFileError(f"{path}: amplitudes up to {p99:.0f} are implausible for millivolts{hint}")
+    from ecgtf.preprocessing.signal import check_millivolts
+
+    try:
+        check_millivolts(x, str(path))
+    except ValueError as exc:
+        raise InputFileError(str(exc)) from None
     return x
 
 

@@ -41,3 +41,10 @@ def preset_tflite(name: str, fmt: str = "int8") -> Path:
     if not files:
         raise FileNotFoundError(f"preset {name!r} ships no {fmt} .tflite (in {d})")
     return files[0]
+
+
+def preset_phone_tflite(name: str) -> Path:
+    """The ``.tflite`` a phone should use for preset ``name`` (its ``phone_format``, see the preset's model card)."""
+    presets = _all()
+    preset_dir(name)  # raises for unknown names
+    return preset_tflite(name, presets[name].get("phone_format", "int8"))

@@ -149,3 +149,23 @@ def assess_leads(signal, fs: float, thresholds: QualityThresholds = QualityThres
                  beats: bool = True) -> list[WindowQuality]:
     """:func:`assess` for each lead of ``(n_leads, n)``."""
     return [assess(lead, fs, thresholds, beats) for lead in np.atleast_2d(np.asarray(signal, dtype=np.float64))]
+
+
+def segment_quality(x, fs: float, seconds: float = 10.0,
+                    thresholds: QualityThresholds = QualityThresholds()) -> list[tuple[float, float, WindowQuality]]:
+    """:func:`assess` on consecutive segments of ``seconds`` (the last one may be longer, ≥ 2 s):
+    ``[(start_s, end_s, quality)]`` — what the CLI reports before reconstructing a long recording."""
+    x = np.asarray(x, dtype=np.float64).ravel()
+    n = max(int(seconds * fs), int(2 * fs))
+    starts = list(range(0, max(1, x.size - n + 1), n))
+    out = []
+    for i, s in enumerate(starts):
+        e = x.size if i == len(starts) - 1 else s + n
+        out.append((s / fs, e / fs, assess(x[s:e], fs, thresholds)))
+    return out
+
+
+def refuses(q: WindowQuality) -> bool:
+    """True for failures that make a reconstruction meaningless (lead off, saturation, NaN, units, no
+    beats); noise is a flag, not a refusal."""
+    return not q.ok and not q.reason.startswith("noisy")

@@ -116,6 +116,9 @@ def score(true_eval: np.ndarray, pred_eval: np.ndarray, true_raw: np.ndarray, pr
         true_beats = beats_found(true_eval)
     found_p = beats_found(pred_eval)
     summary["beats_all_leads_pct"] = float(100 * found_p[true_beats].mean()) if true_beats.any() else float("nan")
+    ii = RECONSTRUCTED.index("II")
+    summary["beats_lead_ii_pct"] = float(100 * found_p[:, ii][true_beats[:, ii]].mean()) \
+        if true_beats[:, ii].any() else float("nan")
     summary["limb_law_rms_mv"] = float(np.sqrt(np.mean(limb_lead_residuals(pred_eval) ** 2)))
     amp_t = np.percentile(true_eval, 99, -1) - np.percentile(true_eval, 1, -1)
     amp_p = np.percentile(pred_eval, 99, -1) - np.percentile(pred_eval, 1, -1)
@@ -279,6 +282,36 @@ def format_markdown(results: dict) -> str:
     return "\n".join(out)
 
 
+def confidence_correlation(rec, sets=("ptb-xl-test", "ludb"), data_dir=None, progress: bool = True) -> dict:
+    """Does the per-lead confidence of :meth:`ecgtf.Reconstructor.reconstruct` track the actual error?
+
+    Per set: Spearman correlation between each reconstructed lead's uncertainty and its actual RMSE
+    (eval space, mV) over all (record, lead) pairs of the 11 reconstructed leads, and the mean of the
+    per-lead correlations over records (does it rank *records* within one lead, beyond "V2 is harder
+    than aVR"?).
+    """
+    from scipy.stats import spearmanr
+
+    from ecgtf.progress import progress_bar
+
+    out = {}
+    ks = [LEADS.index(nm) for nm in RECONSTRUCTED]
+    for set_name in sets:
+        signals, fs, _ = load_eval_set(set_name, data_dir)
+        unc, err = [], []
+        for s in progress_bar(signals, desc=f"{set_name}: confidence", disable=not progress or None):
+            r = rec.reconstruct(s[0], fs, confidence=True)
+            true_eval, pred_eval = to_eval_space(s, fs), to_eval_space(r.leads, fs)
+            err.append(np.sqrt(np.mean((pred_eval - true_eval) ** 2, axis=-1))[ks])
+            unc.append(r.info["uncertainty"][ks])
+        unc, err = np.array(unc), np.array(err)
+        within = [spearmanr(unc[:, j], err[:, j]).statistic for j in range(len(ks))]
+        out[set_name] = {"spearman_all_pairs": float(spearmanr(unc.ravel(), err.ravel()).statistic),
+                         "spearman_within_lead_mean": float(np.nanmean(within)),
+                         "per_lead": dict(zip(RECONSTRUCTED, map(float, within))), "n_records": len(signals)}
+    return out
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m training.evaluate_reconstructors", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -289,6 +322,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data-dir", type=Path, default=None, help="data root (default $ECGTF_DATA or ~/.cache/ecgtf/data)")
     p.add_argument("--weights", choices=["best", "final"], default="best")
     p.add_argument("--out", type=Path, default=Path("runs/evaluation"), help="folder for results.json and results.md")
+    p.add_argument("--confidence", action="store_true",
+                   help="also measure how well each model's per-lead confidence tracks its actual error (Spearman)")
     return p
 
 
@@ -314,6 +349,14 @@ def main(argv=None) -> int:
     results = evaluate_all(cands, tuple(args.sets.split(",")), args.data_dir, args.baselines)
     args.out.mkdir(parents=True, exist_ok=True)
     atomic_write_json(args.out / "results.json", results)
+    if args.confidence:
+        conf = {name: confidence_correlation(rec, tuple(args.sets.split(",")), args.data_dir)
+                for name, rec in cands.items()}
+        atomic_write_json(args.out / "confidence.json", conf)
+        for name, by_set in conf.items():
+            for set_name, c in by_set.items():
+                print(f"confidence {name} on {set_name}: Spearman(uncertainty, RMSE) over (record, lead) pairs "
+                      f"{c['spearman_all_pairs']:.3f}; within a lead, mean {c['spearman_within_lead_mean']:.3f}")
     table = format_markdown(results)
     (args.out / "results.md").write_text(table)
     print(table)

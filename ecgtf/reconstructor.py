@@ -172,7 +172,7 @@ class Reconstructor:
         if not meta_path.exists():
             raise FileNotFoundError(f"{meta_path} not found: ecgtf needs the metadata written next to the .tflite "
                                     "by `ecgtf export` (preprocessing, rates, units)")
-        meta = json.loads(meta_path.read_text())
+        meta = read_tflite_metadata(path)
         model = meta.get("model")
         if model not in ("ekgan", "unet1d"):
             raise ValueError(f"{path}: model {model!r} is not a Lead I → 12-lead reconstructor")
@@ -194,14 +194,20 @@ class Reconstructor:
     def units(self) -> str:
         return self.pipeline.units
 
-    def reconstruct(self, lead_i, fs: float) -> Reconstruction:
+    def reconstruct(self, lead_i, fs: float, confidence: bool = False) -> Reconstruction:
         """Lead I ``(n,)`` at ``fs`` Hz (mV) → :class:`Reconstruction` with 12 leads at ``fs``.
 
         Any rate (resampled to the model's and back) and any length of at least one window
         (:attr:`WindowPipeline.min_seconds`); longer recordings are windowed and stitched.
         Raises ``ValueError`` saying what was expected for bad input.
+
+        ``confidence=True`` also reconstructs on a second window grid shifted by half a hop and
+        stores, per lead, the RMS difference of the two reconstructions (``info["uncertainty"]``, in
+        the output units: where the model's answer depends on where the window falls, it is unsure)
+        and ``info["confidence"]`` = exp(−uncertainty / std of the lead) in (0, 1]; the leads are then
+        the mean of both grids. Twice the compute.
         """
-        from ecgtf.preprocessing.signal import resample, validate_signal
+        from ecgtf.preprocessing.signal import check_millivolts, resample, validate_signal
 
         fs = _check_fs(fs)
         x = np.asarray(lead_i)
@@ -212,24 +218,34 @@ class Reconstructor:
                              "e.g. signal[0] of a (12, n) record")
         p = self.pipeline
         x = validate_signal(x, name="Lead I", min_samples=int(np.ceil(p.min_seconds * fs)), fs=fs)
+        check_millivolts(x, "Lead I")
         xm = p.prepare(x, fs)
         n = xm.shape[-1]
         if n < p.window_in:  # rounding at odd rates
             xm = np.pad(xm, (0, p.window_in - n), mode="edge")
             n = p.window_in
         ratio = p.window_in // p.window_out
-        starts = list(range(0, n - p.window_in + 1, p.hop_in))
-        last = ((n - p.window_in) // ratio) * ratio
-        if starts[-1] != last:
-            starts.append(last)
-        windows = np.stack([xm[s:s + p.window_in] for s in starts])
-        outputs = np.asarray(p.run_windows(windows), np.float64)
         n_out = int(round(n * p.fs_out / p.fs_in))
-        stitched = _overlap_add(outputs, [s // ratio for s in starts], n_out)
-        leads = resample(stitched, p.fs_out, fs)
+        grids = [0] + ([(p.hop_in // 2 // ratio) * ratio] if confidence else [])
+        stitched, count = [], 0
+        for offset in grids:
+            starts = sorted({0, *range(offset, n - p.window_in + 1, p.hop_in), ((n - p.window_in) // ratio) * ratio})
+            windows = np.stack([xm[s:s + p.window_in] for s in starts])
+            outputs = np.asarray(p.run_windows(windows), np.float64)
+            stitched.append(_overlap_add(outputs, [s // ratio for s in starts], n_out))
+            count += len(starts)
+        info = {}
+        if confidence:
+            diff = stitched[0] - stitched[1]
+            unc = np.sqrt(np.mean(diff ** 2, axis=-1)) / 2.0      # RMS of each grid's deviation from the mean
+            mean = (stitched[0] + stitched[1]) / 2.0
+            info = {"uncertainty": unc.astype(np.float32),
+                    "confidence": np.exp(-unc / np.maximum(mean.std(-1), 1e-6)).astype(np.float32)}
+            stitched = [mean]
+        leads = resample(stitched[0], p.fs_out, fs)
         m = x.shape[0]
         leads = leads[:, :m] if leads.shape[1] >= m else np.pad(leads, ((0, 0), (0, m - leads.shape[1])), mode="edge")
-        return Reconstruction(leads.astype(np.float32), fs, p.units, x, len(starts), self.name)
+        return Reconstruction(leads.astype(np.float32), fs, p.units, x, count, self.name, info=info)
 
     def stream(self, fs: float, **kw):
         """A live :class:`ecgtf.streaming.ReconstructionStream` for Lead I arriving at ``fs`` Hz."""
@@ -273,6 +289,28 @@ class Reconstructor:
         sec = float(np.median(times))
         return {"seconds_per_call": sec, "recording_seconds": len(lead_i) / fs,
                 "real_time_factor": len(lead_i) / fs / sec, "windows": out.windows}
+
+
+def read_tflite_metadata(path: str | Path) -> dict:
+    """The metadata ``.json`` beside an exported ``.tflite``, after checking the file is the one it
+    describes (SHA-256): a ``.tflite`` of another export or a corrupt copy is refused with a message."""
+    import hashlib
+
+    path = Path(path)
+    meta_path = path.with_suffix(".json")
+    try:
+        meta = json.loads(meta_path.read_text())
+    except (OSError, ValueError) as exc:
+        raise ValueError(f"{meta_path}: unreadable metadata ({exc}); re-export with `ecgtf export`") from None
+    if not isinstance(meta, dict):
+        raise ValueError(f"{meta_path}: expected a JSON object written by `ecgtf export`")
+    want = meta.get("sha256")
+    if want:
+        got = hashlib.sha256(path.read_bytes()).hexdigest()
+        if got != want:
+            raise ValueError(f"{path}: SHA-256 {got[:12]}… does not match its metadata {meta_path.name} "
+                             f"({want[:12]}…): the file is corrupt or from another export")
+    return meta
 
 
 def _check_fs(fs) -> float:

@@ -140,18 +140,47 @@ def main(argv=None) -> int:
         return 0
     from ecgtf.trainer import atomic_write_json, fail
 
-    threads = [int(t) for t in args.threads.split(",")]
+    try:
+        threads = [int(t) for t in args.threads.split(",")]
+        if not threads or min(threads) < 1 or args.runs < 1 or args.warmup < 0:
+            raise ValueError
+    except ValueError:
+        return fail(f"--threads must be positive integers (e.g. 1,2,4), --runs ≥ 1 and --warmup ≥ 0; got "
+                    f"--threads {args.threads} --runs {args.runs} --warmup {args.warmup}")
+    from ecgtf.reconstructor import read_tflite_metadata
+
     metas = []
     for f in args.files:
         meta_path = f.with_suffix(".json")
         if not f.exists() or not meta_path.exists():
             return fail(f"{f}: expected a .tflite file with its metadata {meta_path.name} (written by python -m export)")
-        metas.append(json.loads(meta_path.read_text()))
+        try:
+            metas.append(read_tflite_metadata(f))
+        except ValueError as exc:
+            return fail(str(exc))
+    runs = {m.get("run") for m in metas}
+    if len(runs) > 1:
+        return fail(f"the files come from different runs ({sorted(map(str, runs))}): benchmark one export at a time")
+    out = args.out or args.files[0].parent / "benchmark.json"
+    if out.exists() and out.is_dir() or not out.parent.is_dir():
+        return fail(f"--out {out}: expected a file path in an existing folder (checked before any timing)")
     heldout = args.files[0].parent / "heldout.npz"
     if not heldout.exists():
         return fail(f"{heldout} not found: run python -m export first (it saves the held-out windows)")
-    with np.load(heldout) as z:
-        keras_out, truth = z["keras"], z["truth"]
+    try:
+        with np.load(heldout) as z:
+            keras_out, truth, inputs = z["keras"], z["truth"], z["inputs"]
+            heldout_run = str(z["run"]) if "run" in z.files else None
+    except Exception as exc:  # zipfile.BadZipFile, KeyError, OSError, ValueError
+        return fail(f"{heldout}: unreadable ({type(exc).__name__}: {exc}); rerun python -m export to rewrite it")
+    for f, meta in zip(args.files, metas):
+        if heldout_run is not None and str(meta.get("run")) != heldout_run:
+            return fail(f"{f} was exported from {meta.get('run')}, but {heldout} holds windows of {heldout_run}: "
+                        "benchmark the files of one export folder together")
+        shape = tuple(meta["inputs"][0]["shape"][1:])
+        if tuple(inputs.shape[1:]) != shape:
+            return fail(f"{f} expects inputs of shape {shape}, but {heldout} holds {tuple(inputs.shape[1:])}: "
+                        "the file belongs to another export")
     rows = []
     common = {"heldout": str(heldout), "threads": threads, "runs": args.runs, "warmup": args.warmup}
     try:
@@ -168,7 +197,6 @@ def main(argv=None) -> int:
         return fail(str(exc))
     print(f"held-out windows: {len(keras_out)}; {args.runs} timed runs per thread count, batch 1, LiteRT XNNPACK on CPU")
     print(format_table(rows))
-    out = args.out or args.files[0].parent / "benchmark.json"
     atomic_write_json(out, {"rows": rows, "threads": threads, "runs": args.runs})
     print(f"wrote {out}")
     return 0

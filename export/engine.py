@@ -207,7 +207,7 @@ def export_run(run, formats=None, out: Path | None = None, budget: float | None 
     out.mkdir(parents=True, exist_ok=True)
     tmp = out / ".heldout.npz.tmp.npz"
     np.savez_compressed(tmp, inputs=job.inputs, keras=job.keras_outputs(),
-                        truth=job.truth if job.truth is not None else np.zeros(0))
+                        truth=job.truth if job.truth is not None else np.zeros(0), run=str(job.run.path))
     os.replace(tmp, out / "heldout.npz")
     from export.tflite import FlexOpError
 

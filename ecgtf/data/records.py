@@ -95,7 +95,9 @@ def read_wfdb(path: str | Path, physical: bool = True, gain: float | None = None
 
     Returns ``(signal (n_leads, n) float32, fs, lead_names)``. With ``physical=True`` samples are
     converted with the header's per-lead gains; with ``gain`` the raw integers are divided by one
-    common gain instead (units per mV). Raises :class:`RecordError` naming the file on any problem.
+    common gain instead (units per mV). Raises :class:`RecordError` naming the file on any problem,
+    including a checksum mismatch: WFDB headers carry the 16-bit sum of each signal's samples, so a
+    ``.dat`` overwritten (same size) or paired with the wrong header is refused, not loaded.
     """
     import wfdb
 
@@ -104,13 +106,18 @@ def read_wfdb(path: str | Path, physical: bool = True, gain: float | None = None
     if not header.exists():
         raise RecordError(f"{header}: header file not found")
     try:
-        rec = wfdb.rdrecord(str(path), physical=physical and gain is None)
+        rec = wfdb.rdrecord(str(path), physical=False)
     except Exception as exc:  # wfdb raises many types for truncated or corrupt files
         raise RecordError(f"{path}: cannot read WFDB record ({type(exc).__name__}: {exc})") from exc
+    if rec.d_signal is None or rec.d_signal.ndim != 2 or rec.d_signal.shape[0] == 0:
+        raise RecordError(f"{path}: record has no samples")
+    verify_checksums(rec, path)
     if gain is not None:
         signal = rec.d_signal.astype(np.float64) / float(gain)
+    elif physical:
+        signal = rec.dac(return_res=64)
     else:
-        signal = rec.p_signal if physical else rec.d_signal.astype(np.float64)
+        signal = rec.d_signal.astype(np.float64)
     if signal is None or signal.ndim != 2 or signal.shape[0] == 0:
         raise RecordError(f"{path}: record has no samples")
     if signal.shape[0] != rec.sig_len:
@@ -118,6 +125,19 @@ def read_wfdb(path: str | Path, physical: bool = True, gain: float | None = None
     if not np.all(np.isfinite(signal)):
         raise RecordError(f"{path}: record contains NaN or inf samples")
     return signal.T.astype(np.float32), float(rec.fs), tuple(rec.sig_name)
+
+
+def verify_checksums(rec, path) -> None:
+    """:class:`RecordError` if a signal's 16-bit sample sum differs from its header checksum."""
+    if rec.checksum is None:
+        return
+    sums = rec.d_signal.astype(np.int64).sum(axis=0) & 0xFFFF
+    expected = np.asarray(rec.checksum, dtype=np.int64) & 0xFFFF
+    bad = np.flatnonzero(sums != expected)
+    if bad.size:
+        names = [rec.sig_name[i] for i in bad]
+        raise RecordError(f"{path}: checksum mismatch in signal(s) {names} (header {expected[bad].tolist()}, "
+                          f"data {sums[bad].tolist()}): the .dat file is corrupt or belongs to another header")
 
 
 def canonical_12lead(signal: np.ndarray, names: Sequence[str], source: str) -> np.ndarray:

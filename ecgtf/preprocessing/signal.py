@@ -47,6 +47,17 @@ def validate_signal(x: np.ndarray, *, name: str = "signal", min_samples: int | N
     return x
 
 
+def check_millivolts(x: np.ndarray, name: str = "signal") -> None:
+    """``ValueError`` if ``x`` (finite) cannot be an ECG in millivolts: the 99th percentile of
+    |x − median| above 20 (µV or raw ADC counts passed as mV give outputs 1000× too large)."""
+    if x.size == 0:
+        return
+    p99 = float(np.percentile(np.abs(x - np.median(x)), 99))
+    if p99 > 20:
+        hint = " (looks like µV: divide by 1000)" if p99 < 20000 else " (looks like raw ADC counts: divide by the gain)"
+        raise ValueError(f"{name}: amplitudes up to {p99:.0f} are implausible for millivolts{hint}")
+
+
 @lru_cache(maxsize=32)
 def bandpass_sos(low_hz: float, high_hz: float, fs: float, order: int = 2) -> np.ndarray:
     """Butterworth band-pass as second-order sections (order per edge; ``high_hz`` ≥ Nyquist → high-pass)."""

@@ -29,3 +29,6 @@ run_if unet1d unet1d-mv --epochs 20 --steps-per-epoch 150 --jit-compile --verbos
 run_if ekgan ekgan-ptbxl --data ptb-xl --epochs 40 --verbose 2       # the paper recipe (per-lead min-max)
 run_if unet1d unet1d-ptbxl $SHORT --sources ptb-xl:1                 # PTB-XL mV only (data ablation)
 run_if unet1d unet1d-all-synth $SHORT --sources synthetic:0.5,ptb-xl:1,ptb-xl-zscore:1,cinc2011:0.5,cinc2021:1
+# EKGAN-Lite for watches (issue 11): a width-0.5 student distilled from the shipped preset, with synthetic windows
+run_if unet1d unet1d-lite --teacher unet1d_12lead --width 0.5 --epochs 40 --steps-per-epoch 150 --verbose 2 \
+    --sources ptb-xl:1,ptb-xl-zscore:1,cinc2011:0.5,cinc2021:1,synthetic:1

@@ -54,6 +54,10 @@ def load_original_weights(model: keras.Model, path: str | Path) -> keras.Model:
         if expected != got:
             raise WeightsFileError(f"{path}: layer {name!r} has weight shapes {got}, but {model.name}'s layer "
                                    f"{layer.name!r} expects {expected}")
+        bad = [i for i, a in enumerate(arrays) if not np.all(np.isfinite(a))]
+        if bad:
+            raise WeightsFileError(f"{path}: layer {name!r} holds NaN or inf weights (the file is corrupt; "
+                                   "re-download or re-export it)")
     for (_, arrays), layer in zip(saved, ours):
         layer.set_weights(arrays)
     return model

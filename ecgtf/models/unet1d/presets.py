@@ -14,6 +14,13 @@ PRESETS = {
         "description": "Lead I → 12 leads in mV: an ensemble of two 1-D U-Nets (2 × 2.4 M parameters) trained on "
                        "PTB-XL, z-scored PTB-XL shapes and the CinC 2011/2021 mV records; 100 Hz, 5.12 s windows",
         "folder": "unet1d_12lead",
+        "phone_format": "dynamic",
+    },
+    "unet1d_lite": {
+        "description": "Lead I → 12 leads in mV for watches and small phones: one small 1-D U-Net (0.6 M "
+                       "parameters, int8 0.7 MB) distilled from unet1d_12lead; 100 Hz, 5.12 s windows",
+        "folder": "unet1d_lite",
+        "phone_format": "int8",
     },
 }
 
@@ -88,10 +95,21 @@ def model_card(name: str, runs, records, table: str) -> str:
                        f"{r['validation'].get('keras_rmse_vs_truth', float('nan')):.4f})"
                        for r in records if not r["passed"] and "validation" in r)
     sources = ", ".join(run.data.sources)
+    synthetic = ("\n- ecgtf's synthetic 12-lead generator (dipole model, generated on the fly; no licence "
+                 "restrictions)." if any(s.startswith("synthetic") for s in run.data.sources) else "")
     ensemble = "" if members == 1 else (
         f" The preset is an **ensemble of {members} such networks** trained separately (runs "
         + ", ".join(f"`{r.path.name}`" for r in runs) + "; the second adds an L1 loss in mV) whose outputs are "
         "averaged: averaging lowered the error on both test sets (README).")
+    teacher = run.training.teacher
+    if teacher:
+        ensemble += (
+            f" **Distilled** from the preset `{Path(teacher).name}` (the teacher, frozen): on every training "
+            f"window the student matches the teacher's lead shapes and amplitudes (weight "
+            f"{run.training.lambda_teacher:g}) and the first differences of its shapes over time (weight {run.training.lambda_grad:g}, which keeps the "
+            f"QRS slopes a small network would smooth away), plus the ground-truth losses where the data has them "
+            f"(weight {run.training.lambda_truth:g}); z-scored and synthetic windows get amplitude targets from the "
+            "teacher.")
     return f"""# Model card: `{name}`
 
 **What it does.** Reconstructs the 12 standard ECG leads (I, II, III, aVR, aVL, aVF, V1–V6) in
@@ -120,7 +138,7 @@ band-limited to {run.preprocessing.band_hz[0]}–{run.preprocessing.band_hz[1]} 
 - PhysioNet/CinC Challenge 2011 set-a (Silva, Moody & Celi, CinC 2011), ODC-By 1.0: the acceptable
   mobile-phone recordings without saturated or flat leads (752).
 - PhysioNet/CinC Challenge 2021 (Reyna et al., CinC 2021), CC BY 4.0: 106 records (CPSC, Georgia,
-  PTB-XL, Chapman-Shaoxing/Ningbo).
+  PTB-XL, Chapman-Shaoxing/Ningbo).{synthetic}
 Validation: PTB-XL fold 9. Never trained on: PTB-XL fold 10 and LUDB (the test sets below).
 
 **Evaluation** (`python -m training.evaluate_reconstructors`, 95 % bootstrap intervals over records;

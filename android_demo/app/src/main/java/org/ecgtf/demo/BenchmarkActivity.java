@@ -13,7 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.ecgtf.core.EkganPreprocessor;
 
-/** Runs N inferences of the bundled model at a chosen thread count and shows p50/p90 latency. */
+/** Runs N inferences of every bundled model (full preset and Lite) at a chosen thread count: p50/p90 latency side by side. */
 public final class BenchmarkActivity extends Activity {
     private final ExecutorService worker = Executors.newSingleThreadExecutor();
     private final Handler ui = new Handler(Looper.getMainLooper());
@@ -37,20 +37,25 @@ public final class BenchmarkActivity extends Activity {
             }
             result.setText("Running…");
             worker.execute(() -> {
-                try (ModelRunner model = new ModelRunner(this, t)) {
-                    float[] input = new float[EkganPreprocessor.N_OUT];
-                    for (int i = 0; i < input.length; i++) input[i] = (float) Math.sin(i * 0.3);
-                    for (int i = 0; i < 5; i++) model.run(input);   // warm-up
-                    double[] ms = new double[n];
-                    for (int i = 0; i < n; i++) {
-                        long s = System.nanoTime();
-                        model.run(input);
-                        ms[i] = (System.nanoTime() - s) / 1e6;
+                try {
+                    StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "threads %d, %d runs each%n", t, n));
+                    for (String name : ModelRunner.bundled(this)) {   // side by side, one after the other
+                        try (ModelRunner model = new ModelRunner(this, name, t)) {
+                            float[] input = new float[EkganPreprocessor.N_OUT];
+                            for (int i = 0; i < input.length; i++) input[i] = (float) Math.sin(i * 0.3);
+                            for (int i = 0; i < 5; i++) model.run(input);   // warm-up
+                            double[] ms = new double[n];
+                            for (int i = 0; i < n; i++) {
+                                long s = System.nanoTime();
+                                model.run(input);
+                                ms[i] = (System.nanoTime() - s) / 1e6;
+                            }
+                            Arrays.sort(ms);
+                            text.append(String.format(Locale.ROOT, "%n%s%np50 %.2f ms, p90 %.2f ms, min %.2f ms%n",
+                                    model.description, ms[n / 2], ms[(int) Math.ceil(0.9 * n) - 1], ms[0]));
+                        }
                     }
-                    Arrays.sort(ms);
-                    String text = String.format(Locale.ROOT, "%s%nthreads %d, %d runs%np50 %.2f ms%np90 %.2f ms%nmin %.2f ms",
-                            model.description, t, n, ms[n / 2], ms[(int) Math.ceil(0.9 * n) - 1], ms[0]);
-                    ui.post(() -> result.setText(text));
+                    ui.post(() -> result.setText(text.toString()));
                 } catch (Exception e) {
                     ui.post(() -> result.setText("Benchmark failed: " + e.getClass().getSimpleName() + ": " + e.getMessage()));
                 }

@@ -6,9 +6,14 @@ import android.net.Uri;
 import android.os.Bundle;
 import android.os.Handler;
 import android.os.Looper;
+import android.view.View;
+import android.widget.AdapterView;
+import android.widget.ArrayAdapter;
 import android.widget.Button;
+import android.widget.Spinner;
 import android.widget.EditText;
 import android.widget.TextView;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.ecgtf.core.CsvLeadReader;
 import org.ecgtf.core.EkganPreprocessor;
+import org.ecgtf.core.QualityGate;
 import org.ecgtf.core.SignalException;
 import org.ecgtf.core.StreamingReconstructor;
 import org.ecgtf.core.Unet1dReconstructor;
@@ -36,6 +42,7 @@ public final class MainActivity extends Activity {
     private EcgPlotView plot;
     private double[] leadI;
     private String source = "";
+    private String modelName;
 
     @Override
     protected void onCreate(Bundle state) {
@@ -44,6 +51,24 @@ public final class MainActivity extends Activity {
         status = findViewById(R.id.status);
         rate = findViewById(R.id.sampling_rate);
         plot = findViewById(R.id.plot);
+        Spinner models = findViewById(R.id.model);
+        try {  // the bundled models (full preset and Lite by default): the user switches here
+            String[] names = ModelRunner.bundled(this);
+            models.setAdapter(new ArrayAdapter<>(this, android.R.layout.simple_spinner_dropdown_item, names));
+            modelName = names[0];
+            models.setOnItemSelectedListener(new AdapterView.OnItemSelectedListener() {
+                @Override
+                public void onItemSelected(AdapterView<?> parent, View view, int position, long id) {
+                    modelName = names[position];
+                }
+
+                @Override
+                public void onNothingSelected(AdapterView<?> parent) {
+                }
+            });
+        } catch (IOException e) {
+            showError("No model bundled", e);
+        }
         ((Button) findViewById(R.id.load_sample)).setOnClickListener(v -> loadSample());
         ((Button) findViewById(R.id.pick_csv)).setOnClickListener(v -> pickCsv());
         ((Button) findViewById(R.id.reconstruct)).setOnClickListener(v -> reconstruct());
@@ -97,18 +122,38 @@ public final class MainActivity extends Activity {
             status.setText("Sampling rate must be a number of Hz between 50 and 10000 (e.g. 500).");
             return;
         }
+        if (modelName == null) {
+            status.setText("No model bundled: run android_demo/prepare_assets.sh and rebuild.");
+            return;
+        }
         final double[] input = leadI;
-        status.setText("Reconstructing…");
+        final String name = modelName;
+        status.setText("Reconstructing with " + name + "…");
         worker.execute(() -> {
-            try (ModelRunner model = new ModelRunner(this, 2)) {
-                if (model.preprocessor == null) {  // the unet1d preset: whole recording, mV in and out
+            try (ModelRunner model = new ModelRunner(this, name, 2)) {
+                if (model.preprocessor == null) {  // the unet1d presets: whole recording, mV in and out
+                    Unet1dReconstructor reconstructor = new Unet1dReconstructor(model, model.unet1dSos);
+                    QualityGate.Result[] quality = reconstructor.quality(input, fs);
+                    int refused = 0, flagged = 0;
+                    String firstReason = "";
+                    for (QualityGate.Result q : quality) {
+                        if (q.ok) continue;
+                        if (q.refuses) refused++; else flagged++;
+                        if (firstReason.isEmpty()) firstReason = q.reason;
+                    }
+                    if (refused == quality.length) {
+                        throw new SignalException("no window of Lead I passes the quality gate: " + firstReason);
+                    }
+                    final String gate = refused + flagged == 0 ? "quality ok"
+                            : String.format(Locale.ROOT, "quality: %d of %d windows refused, %d flagged (%s)",
+                            refused, quality.length, flagged, firstReason);
                     long t0 = System.nanoTime();
-                    double[][] leads = new Unet1dReconstructor(model, model.unet1dSos).reconstruct(input, fs);
+                    double[][] leads = reconstructor.reconstruct(input, fs);
                     long nanos = System.nanoTime() - t0;
                     ui.post(() -> {
                         plot.setLeads(leads, fs);
-                        status.setText(String.format(Locale.ROOT, "%s | %.1f ms for %.1f s (incl. preprocessing) | mV | %s",
-                                model.description, nanos / 1e6, input.length / fs, source));
+                        status.setText(String.format(Locale.ROOT, "%s | %.1f ms for %.1f s (incl. preprocessing) | mV | %s | %s",
+                                model.description, nanos / 1e6, input.length / fs, gate, source));
                     });
                     return;
                 }

@@ -19,14 +19,14 @@ import org.json.JSONObject;
 import org.tensorflow.lite.Interpreter;
 
 /**
- * The exported model from assets (model.tflite + model.json, copied there by prepare_assets.sh):
+ * A bundled model from assets/models/NAME.tflite + NAME.json (copied there by prepare_assets.sh; by
+ * default the two shipped presets, unet1d_12lead and unet1d_lite, so the app can switch between them):
  * signature "serving_default", input "lead_i" float32 (1, 512), output "leads" float32 (1, 12, 512).
  * The metadata's "model" says which signal path feeds it: "unet1d" (the shipped preset: Lead I in
  * mV, band-passed, 100 Hz; mV out) or "ekgan" (EKGAN preprocessing).
  */
 final class ModelRunner implements LeadModel, AutoCloseable {
-    static final String MODEL = "model.tflite";
-    static final String METADATA = "model.json";
+    static final String FOLDER = "models";
 
     private final Interpreter interpreter;
     final String kind;
@@ -36,8 +36,27 @@ final class ModelRunner implements LeadModel, AutoCloseable {
     final double[][] unet1dSos;
     final String description;
 
-    ModelRunner(Context context, int threads) throws IOException, JSONException {
-        JSONObject meta = new JSONObject(readAsset(context, METADATA));
+    /** Names of the bundled models (assets/models/NAME.tflite with NAME.json beside it), sorted. */
+    static String[] bundled(Context context) throws IOException {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        String[] files = context.getAssets().list(FOLDER);
+        if (files != null) {
+            java.util.Set<String> all = new java.util.HashSet<>(java.util.Arrays.asList(files));
+            for (String f : files) {
+                if (f.endsWith(".tflite") && all.contains(f.substring(0, f.length() - 7) + ".json")) {
+                    names.add(f.substring(0, f.length() - 7));
+                }
+            }
+        }
+        java.util.Collections.sort(names);
+        if (names.isEmpty()) {
+            throw new IOException("no model in assets/" + FOLDER + " (run android_demo/prepare_assets.sh)");
+        }
+        return names.toArray(new String[0]);
+    }
+
+    ModelRunner(Context context, String name, int threads) throws IOException, JSONException {
+        JSONObject meta = new JSONObject(readAsset(context, FOLDER + "/" + name + ".json"));
         JSONObject spec = meta.getJSONObject("input_spec");
         kind = meta.getString("model");
         if ("unet1d".equals(kind)) {
@@ -51,8 +70,8 @@ final class ModelRunner implements LeadModel, AutoCloseable {
             unet1dSos = null;
         }
         Interpreter.Options options = new Interpreter.Options().setNumThreads(threads);
-        interpreter = new Interpreter(mapAsset(context, MODEL), options);
-        description = meta.getString("model") + " " + meta.getString("format") + ", "
+        interpreter = new Interpreter(mapAsset(context, FOLDER + "/" + name + ".tflite"), options);
+        description = name + ": " + meta.getString("model") + " " + meta.getString("format") + ", "
                 + String.format(java.util.Locale.ROOT, "%.1f MB", meta.getLong("size_bytes") / 1e6)
                 + ", trained on " + meta.getString("training_data");
     }

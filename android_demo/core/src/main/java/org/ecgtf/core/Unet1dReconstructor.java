@@ -46,6 +46,24 @@ public final class Unet1dReconstructor {
         return Resampler.resample(filtered, FILTER_FS, MODEL_FS);
     }
 
+    /**
+     * The quality gate on each {@link #WINDOW}-sample window of the prepared recording (the windows the
+     * model will see): index i covers model samples [i·HOP, i·HOP + WINDOW). Refused windows should not
+     * be shown as reconstructions; flagged ones (noise) with their reason.
+     */
+    public QualityGate.Result[] quality(double[] leadI, double fs) {
+        double[] x = prepare(leadI, fs);
+        int count = Math.max(1, (x.length - WINDOW) / HOP + 1);
+        QualityGate.Result[] out = new QualityGate.Result[count];
+        for (int w = 0; w < count; w++) {
+            int s = Math.min(w * HOP, Math.max(0, x.length - WINDOW));
+            int e = Math.min(x.length, s + WINDOW);
+            int a = (int) Math.floor(s / MODEL_FS * fs), b = Math.min(leadI.length, (int) Math.ceil(e / MODEL_FS * fs));
+            out[w] = QualityGate.assess(java.util.Arrays.copyOfRange(leadI, a, b), java.util.Arrays.copyOfRange(x, s, e));
+        }
+        return out;
+    }
+
     /** 12 × n leads in mV at {@code fs} for a Lead I recording of n samples at {@code fs}. */
     public double[][] reconstruct(double[] leadI, double fs) {
         double[] x = prepare(leadI, fs);

@@ -1,0 +1,222 @@
+"""Bad input and damaged files: property-based probes of the public array functions, and fault injection
+(corrupted WFDB/.h5/.tflite/.npz files) with a fixed seed and a bounded number of examples."""
+from __future__ import annotations
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from tests.test_api import make_tiny_unet1d_run
+
+PROBE = settings(max_examples=25, deadline=None, derandomize=True,
+                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+
+
+@pytest.fixture(scope="module")
+def tiny_dir(tmp_path_factory):
+    return make_tiny_unet1d_run(tmp_path_factory.mktemp("trust") / "run")
+
+
+@pytest.fixture(scope="module")
+def tiny_rec(tiny_dir):
+    import ecgtf
+
+    return ecgtf.Reconstructor.from_run(tiny_dir, "final")
+
+
+values = st.one_of(st.floats(allow_nan=True, allow_infinity=True, width=32),
+                   st.floats(-5, 5, width=32), st.just(0.0))
+any_array = st.one_of(
+    arrays(np.float64, st.integers(0, 3000), elements=values),
+    arrays(np.float32, st.tuples(st.integers(1, 3), st.integers(0, 700)), elements=values),
+    arrays(np.int16, st.integers(0, 3000)),
+    st.lists(st.text(max_size=3), max_size=5).map(np.array),
+)
+
+
+@PROBE
+@given(x=any_array, fs=st.one_of(st.floats(allow_nan=True), st.integers(-10, 5000), st.text(max_size=3), st.none()))
+def test_reconstruct_never_answers_garbage(tiny_rec, x, fs):
+    """Any array and any rate: a finite (12, n) reconstruction, or a ValueError saying what was wrong."""
+    try:
+        out = tiny_rec.reconstruct(x, fs)
+    except ValueError as exc:
+        assert str(exc)
+        return
+    assert out.leads.shape == (12, np.asarray(x).reshape(-1).size) and np.all(np.isfinite(out.leads))
+
+
+@PROBE
+@given(x=arrays(np.float64, st.integers(0, 3000), elements=values), fs=st.floats(50, 2000))
+def test_quality_gate_never_raises(x, fs):
+    from ecgtf.quality import assess
+
+    q = assess(x, fs)
+    assert isinstance(q.ok, bool) and 0.0 <= q.score <= 1.0 and (q.ok or q.reason)
+
+
+@PROBE
+@given(chunks=st.lists(arrays(np.float64, st.integers(0, 400), elements=values), max_size=12))
+def test_stream_takes_any_1d_chunks(tiny_rec, chunks):
+    stream = tiny_rec.stream(250)
+    total = 0
+    for c in chunks:
+        out = stream.push(c)
+        assert out.leads.shape[0] == 12 and out.valid.shape == (len(out),)
+        assert np.all(np.isfinite(out.leads[:, out.valid]))
+        total += len(out)
+    assert len(stream.flush()) >= 0 and stream.buffer.size <= 5.12 * 250 + 2 * 250 + 400
+
+
+@PROBE
+@given(a=arrays(np.float64, st.tuples(st.integers(0, 3), st.integers(0, 50)), elements=values))
+def test_metrics_on_odd_input(a):
+    from ecgtf.reconstruction_eval import pearson
+
+    with np.errstate(all="ignore"):
+        r = pearson(a, a[::-1] if a.size else a)
+    assert r.shape == a.shape[:-1]
+
+
+# -- fault injection -----------------------------------------------------------------------------------
+
+def _write_record(tmp_path, name="rec", seed=0):
+    import wfdb
+
+    rng = np.random.default_rng(seed)
+    sig = np.cumsum(rng.standard_normal((5000, 2)), axis=0) * 0.01
+    wfdb.wrsamp(name, fs=500, units=["mV", "mV"], sig_name=["I", "II"], p_signal=sig, fmt=["16", "16"],
+                write_dir=str(tmp_path))
+    return tmp_path / name
+
+
+@pytest.mark.parametrize("damage", ["same-size random bytes", "bit flip", "truncated", "swapped with another"])
+def test_damaged_wfdb_is_a_record_error(tmp_path, damage):
+    from ecgtf.data.records import RecordError, read_wfdb
+
+    path = _write_record(tmp_path)
+    sig, fs, names = read_wfdb(path)
+    assert sig.shape == (2, 5000) and fs == 500
+    dat = path.with_suffix(".dat")
+    data = bytearray(dat.read_bytes())
+    if damage == "same-size random bytes":
+        data = bytearray(np.random.default_rng(1).integers(0, 256, len(data), dtype=np.uint8).tobytes())
+    elif damage == "bit flip":
+        data[1234] ^= 0x10
+    elif damage == "truncated":
+        data = data[:len(data) // 2]
+    else:                                       # the .dat of another recording, same size
+        (tmp_path / "other").mkdir()
+        data = bytearray(_write_record(tmp_path / "other", seed=7).with_suffix(".dat").read_bytes())
+    dat.write_bytes(bytes(data))
+    with pytest.raises(RecordError, match=str(path.name)):
+        read_wfdb(path)
+
+
+def test_corrupt_weights_are_refused(tiny_dir, tmp_path):
+    from ecgtf.runs import Run
+
+    run_dir = tmp_path / "run"
+    shutil.copytree(tiny_dir, run_dir)
+    net = Run(run_dir).generator("final")
+    w = net.get_weights()
+    w[0] = np.full_like(w[0], np.nan)          # what 0xFF bytes in an .h5 payload decode to
+    net.set_weights(w)
+    net.save_weights(str(run_dir / "final" / "reconstructor.weights.h5"))
+    with pytest.raises(ValueError, match="NaN or inf"):
+        Run(run_dir).generator("final")
+    (run_dir / "final" / "reconstructor.weights.h5").write_bytes(b"\xff" * 65536)
+    with pytest.raises((ValueError, OSError)):
+        Run(run_dir).generator("final")
+
+
+@pytest.fixture(scope="module")
+def tiny_export(tiny_dir, tmp_path_factory):
+    from export.engine import export_run
+
+    out = tmp_path_factory.mktemp("exp")
+    export_run(tiny_dir, ["float32"], out, n_validate=4, verbose=False, budget=1.0)
+    return out
+
+
+@pytest.mark.parametrize("damage", ["truncated", "bit flip", "another file"])
+def test_damaged_tflite_is_refused_before_use(tiny_export, tmp_path, damage):
+    import ecgtf
+    from export.benchmark import main as bench
+
+    d = tmp_path / "exp"
+    shutil.copytree(tiny_export, d)
+    f = d / "unet1d_float32.tflite"
+    data = bytearray(f.read_bytes())
+    if damage == "truncated":
+        data = data[:len(data) // 3]
+    elif damage == "bit flip":
+        data[len(data) // 2] ^= 0x01
+    else:
+        data = bytearray(data[:-8] + b"\x00" * 8)
+    f.write_bytes(bytes(data))
+    with pytest.raises(ValueError, match="SHA-256"):
+        ecgtf.Reconstructor.from_tflite(f)
+    assert bench([str(f), "--no-keras", "--runs", "2"]) != 0
+
+
+def test_benchmark_checks_paths_and_heldout_before_timing(tiny_export, tmp_path, capsys):
+    from export.benchmark import main as bench
+
+    d = tmp_path / "exp"
+    shutil.copytree(tiny_export, d)
+    f = d / "unet1d_float32.tflite"
+    assert bench([str(f), "--no-keras", "--runs", "2", "--out", str(tmp_path / "missing" / "b.json")]) != 0
+    assert "checked before any timing" in capsys.readouterr().err
+    assert bench([str(f), "--no-keras", "--threads", "0"]) != 0
+    (d / "heldout.npz").write_bytes((d / "heldout.npz").read_bytes()[:100])
+    assert bench([str(f), "--no-keras", "--runs", "2"]) != 0
+    assert "unreadable" in capsys.readouterr().err
+    meta = json.loads(f.with_suffix(".json").read_text())
+    assert meta["sha256"]
+
+
+def test_microvolts_into_a_millivolt_model_are_refused(tiny_rec):
+    from ecgtf.data.synthetic import SyntheticConfig, generate_record
+
+    x = generate_record(SyntheticConfig(duration_s=10), seed=0).signal[0]
+    assert tiny_rec.reconstruct(x, 500).leads.shape == (12, 5000)
+    with pytest.raises(ValueError, match="µV"):
+        tiny_rec.reconstruct(x * 1000, 500)
+    with pytest.raises(ValueError, match="ADC"):
+        tiny_rec.reconstruct(x * 200000, 500)
+
+
+def test_kill_9_during_export_leaves_no_partial_file(tiny_dir, tmp_path):
+    """kill -9 at some point of an export: no .tflite under its final name unless complete with its
+    metadata; rerunning the export then succeeds."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from ecgtf.reconstructor import read_tflite_metadata
+
+    out = tmp_path / "exp"
+    cmd = [sys.executable, "-m", "export", str(tiny_dir), "--formats", "float32,float16,dynamic", "--out", str(out),
+           "--budget", "1", "--n-validate", "4"]
+    env = {**os.environ, "PYTHONPATH": str(os.getcwd())}
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    deadline = time.time() + 120
+    while not (out / "heldout.npz").exists() and time.time() < deadline and proc.poll() is None:
+        time.sleep(0.05)                           # the export has started writing: now kill it mid-conversion
+    time.sleep(0.3)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    for f in out.glob("*.tflite") if out.exists() else []:
+        read_tflite_metadata(f)                     # complete: its metadata exists and its SHA-256 matches
+    r = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert sorted(f.name for f in out.glob("*.tflite")) == ["unet1d_dynamic.tflite", "unet1d_float16.tflite",
+                                                           "unet1d_float32.tflite"]
