@@ -39,7 +39,7 @@ _LAZY = {"Reconstructor": "ecgtf.reconstructor", "Reconstruction": "ecgtf.recons
 
 
 def __getattr__(name):  # the API loads TensorFlow only when used
-    if name in ("io", "presets", "runs"):
+    if name in ("io", "presets", "runs", "quality", "streaming"):
         from importlib import import_module
 
         return import_module(f"ecgtf.{name}")

@@ -45,17 +45,22 @@ class Reconstruction:
         return plot_12lead(self.leads, self.fs, path, title=title)
 
     def to_csv(self, path: str | Path) -> Path:
-        """CSV with a time column (s) and one column per lead."""
+        """CSV with a time column (s) and one column per lead (written atomically)."""
         path = Path(path)
         t = np.arange(self.leads.shape[1]) / self.fs
         header = "time_s," + ",".join(f"{n}_{self.units}" for n in self.lead_names)
-        np.savetxt(path, np.column_stack([t, self.leads.T]), delimiter=",", header=header, comments="", fmt="%.6g")
+        with _atomic(path) as tmp:
+            np.savetxt(tmp, np.column_stack([t, self.leads.T]), delimiter=",", header=header, comments="",
+                       fmt="%.6g")
         return path
 
     def to_npz(self, path: str | Path) -> Path:
+        """NPZ with leads, fs, units, lead names and the input (written atomically)."""
         path = Path(path)
-        np.savez_compressed(path, leads=self.leads.astype(np.float32), fs=self.fs, units=self.units,
-                            lead_names=np.array(self.lead_names), lead_i=self.lead_i.astype(np.float32))
+        with _atomic(path) as tmp:
+            with open(tmp, "wb") as fh:
+                np.savez_compressed(fh, leads=self.leads.astype(np.float32), fs=self.fs, units=self.units,
+                                    lead_names=np.array(self.lead_names), lead_i=self.lead_i.astype(np.float32))
         return path
 
     def to_wfdb(self, path: str | Path) -> Path:
@@ -69,6 +74,26 @@ class Reconstruction:
                     p_signal=self.leads.T.astype(np.float64), fmt=["16"] * 12, write_dir=str(path.parent),
                     comments=[f"reconstructed from Lead I by {self.model} (ecgtf)"])
         return path.with_suffix(".hea")
+
+
+class _atomic:
+    """``with _atomic(path) as tmp:`` write ``tmp``; it replaces ``path`` only if the block succeeds."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.tmp = self.path.with_name(f".{self.path.name}.tmp")
+
+    def __enter__(self) -> Path:
+        return self.tmp
+
+    def __exit__(self, kind, exc, tb) -> bool:
+        import os
+
+        if kind is None:
+            os.replace(self.tmp, self.path)
+        else:
+            self.tmp.unlink(missing_ok=True)
+        return False
 
 
 @dataclass(frozen=True)
@@ -207,15 +232,10 @@ class Reconstructor:
         and ``info["confidence"]`` = exp(−uncertainty / std of the lead) in (0, 1]; the leads are then
         the mean of both grids. Twice the compute.
         """
-        from ecgtf.preprocessing.signal import check_millivolts, resample, validate_signal
+        from ecgtf.preprocessing.signal import check_millivolts, one_lead, resample, validate_signal
 
         fs = _check_fs(fs)
-        x = np.asarray(lead_i)
-        if x.ndim == 2 and 1 in x.shape:
-            x = x.reshape(-1)
-        if x.ndim != 1:
-            raise ValueError(f"Lead I: expected a 1-D signal (n_samples,), got shape {x.shape}; pass one lead, "
-                             "e.g. signal[0] of a (12, n) record")
+        x = one_lead(lead_i)
         p = self.pipeline
         x = validate_signal(x, name="Lead I", min_samples=int(np.ceil(p.min_seconds * fs)), fs=fs)
         check_millivolts(x, "Lead I")

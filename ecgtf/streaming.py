@@ -22,12 +22,31 @@ def overlap_weights(n: int) -> np.ndarray:
 
 
 class StreamingReconstructor:
-    """``push(samples)`` returns newly final 12-lead samples ``(12, k)``; ``flush()`` returns the rest."""
+    """``push(samples)`` returns newly final 12-lead samples ``(12, k)``; ``flush()`` returns the rest.
+
+    ``fs``: the stream's rate (default the model's, 500 Hz); another rate works when a window and the
+    hop are whole numbers of input samples (250 Hz: 2,048 and 1,024), each window being resampled to
+    the model's rate; for any rate use :meth:`ecgtf.Reconstructor.stream`. Bad stretches never break
+    the stream: a window with NaN/inf samples, a flat lead (electrode off), that the preprocessing or the
+    model cannot handle is skipped with its reason in ``events`` ([(window, reason)]); output samples
+    no valid window covers are NaN; later windows are processed normally. Memory stays bounded (one
+    window of input, one of output).
+    """
 
     def __init__(self, model: Callable[[np.ndarray], np.ndarray], cfg: EkganPreprocessing = EkganPreprocessing(),
-                 hop: int = 2048):
+                 hop: int = 2048, fs: float | None = None):
         if hop <= 0 or hop > cfg.n_keep or hop % cfg.downsample_factor:
             raise ValueError(f"hop must be in (0, {cfg.n_keep}] and a multiple of {cfg.downsample_factor}, got {hop}")
+        from ecgtf.reconstructor import _check_fs
+
+        self.fs = cfg.fs if fs is None else _check_fs(fs)
+        ratio = self.fs / cfg.fs
+        self.window_in, self.hop_in = cfg.n_keep * ratio, hop * ratio
+        if abs(self.window_in - round(self.window_in)) > 1e-9 or abs(self.hop_in - round(self.hop_in)) > 1e-9:
+            raise ValueError(f"at {self.fs:g} Hz a window ({cfg.n_keep} samples at {cfg.fs:g} Hz) is "
+                             f"{self.window_in:g} input samples, not a whole number; use "
+                             "ecgtf.Reconstructor.stream(fs), which takes any rate")
+        self.window_in, self.hop_in = int(round(self.window_in)), int(round(self.hop_in))
         self.model, self.cfg, self.hop = model, cfg, hop
         self.hop_out = hop // cfg.downsample_factor
         self.weights = overlap_weights(cfg.n_out)
@@ -36,36 +55,58 @@ class StreamingReconstructor:
         self.wsum = np.zeros(0)
         self.emitted = 0          # output samples already returned
         self.windows = 0          # windows processed
+        self.events: list[tuple[int, str]] = []
 
-    def _process_window(self, raw: np.ndarray) -> None:
-        x, scale, offset = preprocess_window(raw[None, :], self.cfg)
+    def _model_output(self, raw: np.ndarray):
+        """(12, n_out) model output for one raw window, or a reason why it has none."""
+        if not np.all(np.isfinite(raw)):
+            return None, f"non-finite: {int(np.sum(~np.isfinite(raw)))} NaN/inf samples"
+        if self.fs != self.cfg.fs:
+            from ecgtf.preprocessing.signal import resample
+
+            raw = resample(raw, self.fs, self.cfg.fs)[:self.cfg.n_keep]
+        try:
+            x, scale, offset = preprocess_window(raw[None, :], self.cfg)
+        except ValueError as exc:                    # e.g. a flat lead cannot be min-max scaled
+            return None, f"preprocessing: {exc}"
         y = np.asarray(self.model(x[0]), dtype=np.float64)
         if y.shape != (12, self.cfg.n_out):
             raise ValueError(f"model returned shape {y.shape}, expected (12, {self.cfg.n_out})")
+        if not np.all(np.isfinite(y)):
+            return None, "model produced non-finite output"
+        return y, ""
+
+    def _process_window(self, raw: np.ndarray) -> None:
+        y, reason = self._model_output(raw)
         start = self.windows * self.hop_out - self.emitted
         end = start + self.cfg.n_out
         if end > self.acc.shape[1]:
             grow = end - self.acc.shape[1]
             self.acc = np.concatenate([self.acc, np.zeros((12, grow))], axis=1)
             self.wsum = np.concatenate([self.wsum, np.zeros(grow)])
-        self.acc[:, start:end] += self.weights * y
-        self.wsum[start:end] += self.weights
+        if y is None:
+            self.events.append((self.windows, reason))
+        else:
+            self.acc[:, start:end] += self.weights * y
+            self.wsum[start:end] += self.weights
         self.windows += 1
 
     def _take(self, n: int) -> np.ndarray:
-        out = self.acc[:, :n] / self.wsum[:n]
+        w = self.wsum[:n]
+        out = np.full((12, n), np.nan)
+        out[:, w > 0] = self.acc[:, :n][:, w > 0] / w[w > 0]
         self.acc, self.wsum = self.acc[:, n:], self.wsum[n:]
         self.emitted += n
         return out
 
     def push(self, samples) -> np.ndarray:
-        samples = np.asarray(samples, dtype=np.float64).ravel()
-        if not np.all(np.isfinite(samples)):
-            raise ValueError("stream contains NaN or inf samples")
+        from ecgtf.preprocessing.signal import one_lead
+
+        samples = one_lead(samples, "stream (Lead I)").astype(np.float64)
         self.buffer = np.concatenate([self.buffer, samples])
-        while self.buffer.size >= self.cfg.n_keep:
-            self._process_window(self.buffer[:self.cfg.n_keep])
-            self.buffer = self.buffer[self.hop:]
+        while self.buffer.size >= self.window_in:
+            self._process_window(self.buffer[:self.window_in])
+            self.buffer = self.buffer[self.hop_in:]
         final = self.windows * self.hop_out - self.emitted  # covered by no future window
         return self._take(max(0, min(final, self.wsum.size))) if self.windows else np.zeros((12, 0))
 
@@ -178,14 +219,9 @@ class ReconstructionStream:
         return chunk
 
     def push(self, samples) -> StreamChunk:
-        x = np.asarray(samples)
-        if x.ndim == 2 and 1 in x.shape:
-            x = x.reshape(-1)
-        if x.ndim != 1:
-            raise ValueError(f"stream: expected 1-D Lead I samples (n,), got shape {x.shape}; push one lead, "
-                             "e.g. signal[0] of a (12, n) record")
-        if not np.issubdtype(x.dtype, np.number):
-            raise ValueError(f"stream: expected numeric samples, got dtype {x.dtype}")
+        from ecgtf.preprocessing.signal import one_lead
+
+        x = one_lead(samples, "stream (Lead I)")
         self.buffer = np.concatenate([self.buffer, x.astype(np.float64)])
         self.received += x.size
         while self._window_span(self.windows)[3] <= self.received:

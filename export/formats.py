@@ -37,12 +37,12 @@ FORMATS: dict[str, ExportFormat] = {f.name: f for f in (
     ExportFormat("float16", "float16 weights, float32 compute (half the size)", optimize=True, float16_weights=True,
                  budget=0.01),
     ExportFormat("dynamic", "int8 weights, float activations (dynamic range)", optimize=True, budget=0.05),
-    # unet1d int8: 15 % of the output's std vs Keras, but RMSE vs truth only 1 % above Keras on PTB-XL test
-    # windows (0.1037 vs 0.1025 mV, measured): the error is spread, not in the task. Judged on the task, it
-    # passes at 0.20; the README's evaluation table reports int8's r and RMSE next to Keras'.
+    # unet1d int8: selective (normalisation, amplitude head, output and first block in float; see
+    # ecgtf.models.unet1d.mobile.Unet1dMobile.float_tensors): 1.8 % (ensemble preset) and 2.0 % (Lite) of the
+    # output's std vs Keras on PTB-XL test windows, measured; the budget 0.03 leaves room for calibration noise.
     ExportFormat("int8", "int8 weights and activations, float32 I/O (calibrated)", optimize=True,
                  int8_activations=True, calibration=True, budget=0.10, models=("ekgan", "unet1d"),
-                 model_budgets=(("unet1d", 0.20),)),
+                 model_budgets=(("unet1d", 0.03),)),
     ExportFormat("qat", "int8 after quantization-aware fine-tuning (tfmot)", optimize=True, budget=0.12,
                  models=("ekgan",)),
 )}

@@ -214,14 +214,18 @@ def test_data_root_resolution(tmp_path, monkeypatch):
         canonical_name("mimic")
 
 
-def test_preset_load_reconstruct_and_tflite_parity():
-    """The shipped preset: Keras reconstruction vs its TFLite file on the same recording, and the metadata."""
+@pytest.mark.parametrize("name, fmt, params, max_mb", [("unet1d_12lead", "dynamic", 4_860_016, 5.5),
+                                                       ("unet1d_lite", "int8", 609_576, 1.0)])
+def test_preset_load_reconstruct_and_tflite_parity(name, fmt, params, max_mb):
+    """Each shipped preset: Keras reconstruction vs its phone TFLite file on the same recording, metadata, size."""
     import ecgtf
-    from ecgtf.presets import list_presets, preset_tflite
+    from ecgtf.presets import list_presets, preset_phone_tflite, preset_tflite
 
-    assert "unet1d_12lead" in list_presets()
-    keras_rec = ecgtf.Reconstructor.from_preset("unet1d_12lead")
-    tfl = preset_tflite("unet1d_12lead", "dynamic")
+    assert name in list_presets()
+    keras_rec = ecgtf.Reconstructor.from_preset(name)
+    assert keras_rec.run.generator("best").count_params() == params
+    tfl = preset_tflite(name, fmt)
+    assert preset_phone_tflite(name) == tfl and tfl.stat().st_size <= max_mb * 1e6
     meta = json.loads(tfl.with_suffix(".json").read_text())
     import hashlib
 

@@ -167,3 +167,30 @@ def test_quality_gate_reasons():
         q = assess(y, fs)
         assert not q.ok and q.reason.startswith(reason) and q.score == 0.0, (reason, q.reason)
     assert not assess(np.random.default_rng(1).standard_normal(x.size), fs).ok  # white noise: no ECG
+
+
+def test_multiply_adds_and_matmul_microbenchmark():
+    from ecgtf.backend import keras
+    from ecgtf.models.common import multiply_adds
+    from export.microbench import matmul_throughput
+
+    x = keras.Input((16, 2))
+    y = keras.layers.Conv1D(4, 3, padding="same", use_bias=False)(x)            # 16 · 3 · 2 · 4 = 384
+    y = keras.layers.Conv1DTranspose(3, 4, strides=2, padding="same")(y)       # 16 · 4 · 4 · 3 = 768
+    y = keras.layers.Dense(5)(keras.layers.Flatten()(y))                        # 96 · 5 = 480
+    inner = keras.Model(x, y)
+    outer = keras.Model(x, inner(x))
+    assert multiply_adds(inner) == multiply_adds(outer) == 384 + 768 + 480 * 1
+    res = matmul_throughput(threads=(1,), m=16, k=64, n=32, runs=3)
+    assert res["float32"][1] > 0 and res["int8"][1] > 0
+
+
+def test_cli_quality_gate_refuses_a_flat_recording(tmp_path, capsys):
+    from ecgtf.cli import main
+
+    flat = tmp_path / "flat.csv"
+    np.savetxt(flat, 1e-4 * np.random.default_rng(0).standard_normal(6000))
+    assert main(["reconstruct", str(flat), "--fs", "500", "-o", str(tmp_path / "out"), "--model", "unet1d_lite"]) == 2
+    err = capsys.readouterr()
+    assert "quality gate" in err.err and "flat" in err.out + err.err
+    assert not (tmp_path / "out.png").exists()

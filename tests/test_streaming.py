@@ -47,7 +47,40 @@ def test_overlap_weights_sum_to_one_at_half_overlap():
 def test_bad_input(stream):
     with pytest.raises(ValueError, match="multiple of 8"):
         StreamingReconstructor(model, CFG, hop=1001)
-    with pytest.raises(ValueError, match="NaN"):
-        StreamingReconstructor(model, CFG).push(np.array([0.0, np.nan]))
+    with pytest.raises(ValueError, match="1-D"):
+        StreamingReconstructor(model, CFG).push(np.zeros((12, 5000)))   # not silently flattened
+    with pytest.raises(ValueError, match="whole number"):
+        StreamingReconstructor(model, CFG, fs=360)
     with pytest.raises(ValueError, match=r"expected \(12, 512\)"):
         StreamingReconstructor(lambda x: x[None], CFG).push(stream[:4096])
+
+
+def test_stream_heals_after_lead_off_and_nan_and_stays_bounded(stream):
+    """Issue 12 defect 3: ~12 s flat, then good signal: the stream recovers; NaN bursts are skipped; the
+    buffer stays bounded over 10 minutes; the per-lead normalisation's flat-lead error never escapes."""
+    cfg = EkganPreprocessing(normalization="per_lead")
+    s = StreamingReconstructor(model, cfg, hop=2048)
+    good = np.tile(stream, 10)[:500 * 600]
+    x = good.copy()
+    x[500 * 20:500 * 32] = 0.0                          # electrode off for 12 s
+    x[500 * 60:500 * 60 + 50] = np.nan
+    outs, sizes = [], []
+    for i in range(0, x.size, 500):
+        outs.append(s.push(x[i:i + 500]))
+        sizes.append(s.buffer.size)
+    y = np.concatenate(outs + [s.flush()], axis=1)
+    reasons = [r for _, r in s.events]
+    assert any("flat" in r for r in reasons) and any(r.startswith("non-finite") for r in reasons)
+    tail = y[:, -62 * 100:]                              # the last 100 s: healed, all finite
+    assert np.all(np.isfinite(tail))
+    assert max(sizes) < 4096 + 500
+    # at 250 Hz the same algorithm runs on resampled windows (2,048 input samples each)
+    from ecgtf.preprocessing.signal import resample
+
+    s250 = StreamingReconstructor(model, CFG, hop=2048, fs=250)
+    z = resample(stream, 500, 250)
+    out = np.concatenate([s250.push(z), s250.flush()], axis=1)
+    s500 = StreamingReconstructor(model, CFG, hop=2048)
+    ref = np.concatenate([s500.push(stream), s500.flush()], axis=1)
+    assert out.shape == ref.shape and np.all(np.isfinite(out))
+    assert np.corrcoef(out[1], ref[1])[0, 1] > 0.95

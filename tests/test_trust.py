@@ -220,3 +220,43 @@ def test_kill_9_during_export_leaves_no_partial_file(tiny_dir, tmp_path):
     assert r.returncode == 0, r.stderr[-2000:]
     assert sorted(f.name for f in out.glob("*.tflite")) == ["unet1d_dynamic.tflite", "unet1d_float16.tflite",
                                                            "unet1d_float32.tflite"]
+
+
+def test_damaged_challenge_mat_is_a_record_error(tmp_path):
+    import os
+    from pathlib import Path
+
+    from ecgtf.data.cinc import read_challenge_record
+    from ecgtf.data.records import RecordError
+
+    root = Path(os.environ.get("ECGTF_DATA", "")) / "cinc2021-extra"
+    heads = sorted(root.rglob("*.hea")) if root.exists() else []
+    if not heads:
+        pytest.skip("CinC 2021 records not available (../shared/data/cinc2021-extra)")
+    src = heads[0]
+    for ext in (".hea", ".mat"):
+        shutil.copy(src.with_suffix(ext), tmp_path / (src.stem + ext))
+    base = tmp_path / src.stem
+    assert read_challenge_record(base).signal.shape[0] == 12
+    mat = base.with_suffix(".mat")
+    data = bytearray(mat.read_bytes())
+    data[-200] ^= 0x04                              # one sample changes; the size does not
+    mat.write_bytes(bytes(data))
+    with pytest.raises(RecordError, match="checksum|cannot read"):
+        read_challenge_record(base)
+
+
+def test_lstm_gan_h5_with_nan_weights_is_refused(tmp_path):
+    """Issue 12 defect 4: an .h5 that decodes to NaN weights no longer yields NaN beats and 1NNC 0.000."""
+    from ecgtf.models.lstm_gan import WeightsFileError, build_generator, load_original_weights
+    from ecgtf.models.lstm_gan.evaluate import main as evaluate
+
+    g = build_generator()
+    w = g.get_weights()
+    w[0] = np.full_like(w[0], np.nan)
+    g.set_weights(w)
+    path = tmp_path / "generator_80e.h5"
+    g.save(path)
+    with pytest.raises(WeightsFileError, match="NaN or inf"):
+        load_original_weights(build_generator(), path)
+    assert evaluate(["--original", str(path), "--out", str(tmp_path / "eval")]) != 0

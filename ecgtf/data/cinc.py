@@ -55,6 +55,8 @@ class ChallengeHeader:
     baselines: np.ndarray
     units: tuple[str, ...]
     comments: dict = field(default_factory=dict)
+    checksums: tuple | None = None
+    """Per-signal 16-bit sample sums from the header (None when a line has no checksum field)."""
 
     @property
     def snomed(self) -> tuple[str, ...]:
@@ -78,7 +80,7 @@ def read_challenge_header(path: str | Path) -> ChallengeHeader:
         raise RecordError(f"{path}: record line {body[0]!r} is not 'NAME NSIG FS NSAMP ...'") from exc
     if len(body) < 1 + n_sig:
         raise RecordError(f"{path}: header announces {n_sig} signals but lists {len(body) - 1}")
-    names, gains, baselines, units = [], [], [], []
+    names, gains, baselines, units, checksums = [], [], [], [], []
     for ln in body[1:1 + n_sig]:
         parts = ln.split()
         try:
@@ -92,6 +94,7 @@ def read_challenge_header(path: str | Path) -> ChallengeHeader:
             baselines.append(baseline)
             units.append(unit or "mV")
             names.append(parts[-1])
+            checksums.append(int(parts[6]) if len(parts) >= 9 else None)
         except (IndexError, ValueError) as exc:
             raise RecordError(f"{path}: cannot parse signal line {ln!r}") from exc
     comments = {}
@@ -100,7 +103,7 @@ def read_challenge_header(path: str | Path) -> ChallengeHeader:
             key, _, value = ln[1:].partition(":")
             comments[key.strip()] = value.strip()
     return ChallengeHeader(first[0], fs, n_samples, tuple(names), np.array(gains), np.array(baselines),
-                           tuple(units), comments)
+                           tuple(units), comments, None if None in checksums else tuple(checksums))
 
 
 def read_challenge_record(path: str | Path) -> EcgRecord:
@@ -121,6 +124,12 @@ def read_challenge_record(path: str | Path) -> EcgRecord:
                           f"{header.n_samples}) from the header")
     if val.shape[1] != header.n_samples:
         raise RecordError(f"{mat_path}: header says {header.n_samples} samples, file has {val.shape[1]} (truncated?)")
+    if header.checksums is not None:
+        sums = val.astype(np.int64).sum(axis=1) & 0xFFFF
+        bad = [header.lead_names[i] for i, (a, b) in enumerate(zip(sums, header.checksums)) if a != (b & 0xFFFF)]
+        if bad:
+            raise RecordError(f"{mat_path}: checksum mismatch in lead(s) {bad}: the .mat file is corrupt or belongs "
+                              "to another header")
     bad_units = {u for u in header.units if u.lower() not in ("mv", "")}
     if bad_units:
         raise RecordError(f"{base}.hea: units {sorted(bad_units)}, expected mV")

@@ -47,6 +47,20 @@ def validate_signal(x: np.ndarray, *, name: str = "signal", min_samples: int | N
     return x
 
 
+def one_lead(x, name: str = "Lead I") -> np.ndarray:
+    """``x`` as a 1-D numeric array: (n,), (1, n) or (n, 1) are accepted; a multi-lead array or text is a
+    ``ValueError`` saying to pass one lead."""
+    x = np.asarray(x)
+    if x.ndim == 2 and 1 in x.shape:
+        x = x.reshape(-1)
+    if x.ndim != 1:
+        raise ValueError(f"{name}: expected 1-D samples (n,), got shape {x.shape}; pass one lead, "
+                         "e.g. signal[0] of a (12, n) record")
+    if not np.issubdtype(x.dtype, np.number):
+        raise ValueError(f"{name}: expected numeric samples, got dtype {x.dtype}")
+    return x
+
+
 def check_millivolts(x: np.ndarray, name: str = "signal") -> None:
     """``ValueError`` if ``x`` (finite) cannot be an ECG in millivolts: the 99th percentile of
     |x − median| above 20 (µV or raw ADC counts passed as mV give outputs 1000× too large)."""
