@@ -89,7 +89,7 @@ def main(argv=None) -> int:
     from ecgtf.models.common import multiply_adds
     from ecgtf.presets import list_presets
     from ecgtf.reconstruction_eval import evaluate_all
-    from ecgtf.runs import atomic_write_json
+    from ecgtf.runs import atomic_write_json, atomic_write_text
     from export.benchmark import _measure, _merge_keras, _row
     from export.microbench import matmul_throughput
 
@@ -143,7 +143,7 @@ def main(argv=None) -> int:
             print(f"{row['model']}: p50 {row['latency_ms']['1']['p50']:.2f} ms", flush=True)
     md = format_table(rows, throughput, args.sets.split(",") if not args.quick else [])
     print(md)
-    (args.out / "table.md").write_text(md)
+    atomic_write_text(args.out / "table.md", md)
     atomic_write_json(args.out / "table.json", {"rows": rows, "matmul_gmacs": throughput})
     print(f"wrote {args.out / 'table.md'}")
     return 0

@@ -40,10 +40,12 @@ def _data_synth(args) -> int:
     signals, labels, configs = generate_dataset(args.n, seed=args.seed, conditions=conditions, progress=True)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(out, signals=signals, labels=np.array(labels), fs=500.0,
-                        leads=np.array(LEADS),
-                        heart_rate_bpm=np.array([c.heart_rate_bpm for c in configs]),
-                        axis_deg=np.array([c.frontal_axis_deg for c in configs]))
+    from ecgtf.runs import atomic_write
+
+    atomic_write(out, lambda fh: np.savez_compressed(
+        fh, signals=signals, labels=np.array(labels), fs=500.0, leads=np.array(LEADS),
+        heart_rate_bpm=np.array([c.heart_rate_bpm for c in configs]),
+        axis_deg=np.array([c.frontal_axis_deg for c in configs])), mode="wb")
     print(f"wrote {len(signals)} records {signals.shape[1:]} (12 leads × samples at 500 Hz, mV) to {out}")
     if args.plot:
         png = out.with_suffix(".png")

@@ -329,7 +329,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     from ecgtf.reconstructor import Reconstructor
-    from ecgtf.runs import atomic_write_json
+    from ecgtf.runs import atomic_write_json, atomic_write_text
 
     args = build_parser().parse_args(argv)
     cands = {}
@@ -358,7 +358,7 @@ def main(argv=None) -> int:
                 print(f"confidence {name} on {set_name}: Spearman(uncertainty, RMSE) over (record, lead) pairs "
                       f"{c['spearman_all_pairs']:.3f}; within a lead, mean {c['spearman_within_lead_mean']:.3f}")
     table = format_markdown(results)
-    (args.out / "results.md").write_text(table)
+    atomic_write_text(args.out / "results.md", table)
     print(table)
     print(f"wrote {args.out}/results.json and results.md")
     return 0

@@ -49,18 +49,20 @@ class Reconstruction:
         path = Path(path)
         t = np.arange(self.leads.shape[1]) / self.fs
         header = "time_s," + ",".join(f"{n}_{self.units}" for n in self.lead_names)
-        with _atomic(path) as tmp:
-            np.savetxt(tmp, np.column_stack([t, self.leads.T]), delimiter=",", header=header, comments="",
-                       fmt="%.6g")
+        from ecgtf.runs import atomic_write
+
+        atomic_write(path, lambda fh: np.savetxt(fh, np.column_stack([t, self.leads.T]), delimiter=",",
+                                                 header=header, comments="", fmt="%.6g"))
         return path
 
     def to_npz(self, path: str | Path) -> Path:
         """NPZ with leads, fs, units, lead names and the input (written atomically)."""
         path = Path(path)
-        with _atomic(path) as tmp:
-            with open(tmp, "wb") as fh:
-                np.savez_compressed(fh, leads=self.leads.astype(np.float32), fs=self.fs, units=self.units,
-                                    lead_names=np.array(self.lead_names), lead_i=self.lead_i.astype(np.float32))
+        from ecgtf.runs import atomic_write
+
+        atomic_write(path, lambda fh: np.savez_compressed(
+            fh, leads=self.leads.astype(np.float32), fs=self.fs, units=self.units,
+            lead_names=np.array(self.lead_names), lead_i=self.lead_i.astype(np.float32)), mode="wb")
         return path
 
     def to_wfdb(self, path: str | Path) -> Path:
@@ -69,31 +71,21 @@ class Reconstruction:
 
         path = Path(path).with_suffix("")
         path.parent.mkdir(parents=True, exist_ok=True)
-        units = "mV" if self.units == "mV" else "NU"
-        wfdb.wrsamp(path.name, fs=self.fs, units=[units] * 12, sig_name=list(self.lead_names),
-                    p_signal=self.leads.T.astype(np.float64), fmt=["16"] * 12, write_dir=str(path.parent),
-                    comments=[f"reconstructed from Lead I by {self.model} (ecgtf)"])
-        return path.with_suffix(".hea")
-
-
-class _atomic:
-    """``with _atomic(path) as tmp:`` write ``tmp``; it replaces ``path`` only if the block succeeds."""
-
-    def __init__(self, path: Path):
-        self.path = Path(path)
-        self.tmp = self.path.with_name(f".{self.path.name}.tmp")
-
-    def __enter__(self) -> Path:
-        return self.tmp
-
-    def __exit__(self, kind, exc, tb) -> bool:
         import os
+        import shutil
+        import tempfile
 
-        if kind is None:
-            os.replace(self.tmp, self.path)
-        else:
-            self.tmp.unlink(missing_ok=True)
-        return False
+        units = "mV" if self.units == "mV" else "NU"
+        tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}."))
+        try:  # written into a temporary folder, then both files renamed into place
+            wfdb.wrsamp(path.name, fs=self.fs, units=[units] * 12, sig_name=list(self.lead_names),
+                        p_signal=self.leads.T.astype(np.float64), fmt=["16"] * 12, write_dir=str(tmp),
+                        comments=[f"reconstructed from Lead I by {self.model} (ecgtf)"])
+            for ext in (".dat", ".hea"):
+                os.replace(tmp / (path.name + ext), path.with_suffix(ext))
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        return path.with_suffix(".hea")
 
 
 @dataclass(frozen=True)

@@ -36,11 +36,22 @@ CONFIG_FORMAT = 2
 
 def atomic_write_json(path: str | Path, obj) -> None:
     """Write JSON to a temporary file in the same folder, then rename it over ``path``."""
+    atomic_write(path, lambda fh: json.dump(obj, fh, indent=2, default=_json_default))
+
+
+def atomic_write_text(path: str | Path, text: str) -> None:
+    """Write text atomically (temporary file in the same folder, then renamed over ``path``)."""
+    atomic_write(path, lambda fh: fh.write(text))
+
+
+def atomic_write(path: str | Path, write, mode: str = "w") -> None:
+    """Call ``write(file)`` on a temporary file beside ``path`` and rename it over ``path`` only if it
+    succeeds; a crash or an exception leaves the old file (or none) and no temporary file."""
     path = Path(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w") as fh:
-            json.dump(obj, fh, indent=2, default=_json_default)
+        with os.fdopen(fd, mode) as fh:
+            write(fh)
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)  # mkstemp creates 0600; results are meant to be shared

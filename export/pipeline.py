@@ -14,6 +14,8 @@ import sys
 import time
 from pathlib import Path
 
+from ecgtf.runs import atomic_write_text
+
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m export.pipeline", description=__doc__,
@@ -92,7 +94,7 @@ def write_report(out: Path, run: Path, export_dir: Path, bench: dict, timings: d
         "![12-lead](int8_reconstruction_12lead.png)", "", "![overlay](int8_overlay.png)", "",
     ]
     report = out / "report.md"
-    report.write_text("\n".join(lines))
+    atomic_write_text(report, "\n".join(lines))
     return report
 
 
@@ -184,7 +186,7 @@ def _preset_report(out: Path, preset: str, example: Path, records, bench, timing
              f"## Reconstruction (Keras, then {phone} TFLite)", "", "![Keras](reconstruction_12lead.png)", "",
              f"![{phone}](tflite_reconstruction_12lead.png)", ""]
     report = out / "report.md"
-    report.write_text("\n".join(lines))
+    atomic_write_text(report, "\n".join(lines))
     return report
 
 

@@ -115,7 +115,9 @@ def main(argv=None) -> int:
         print(format_per_lead(r))
     tag = (args.data or args.split).replace("/", "_")
     atomic_write_json(out / f"evaluation_{tag}.json", results)
-    (out / f"evaluation_{tag}.txt").write_text(format_table(results) + "\n")
+    from ecgtf.runs import atomic_write_text
+
+    atomic_write_text(out / f"evaluation_{tag}.txt", format_table(results) + "\n")
     print(f"\nwrote {out}/evaluation_{tag}.json and overlay plots to {out}")
     return 0
 
