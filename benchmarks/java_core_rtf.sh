@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Java-side time of the Android core's unet1d path on SECONDS (default 600) of Lead I at 500 Hz with a
+# Java-side time of the Android core's live unet1d path (Unet1dStream, 1 s chunks) on SECONDS (default 600) of Lead I at 500 Hz with a
 # stand-in model; prints "seconds windows java_ms". Needs javac (JDK 17). From the repository root:
 #   bash benchmarks/java_core_rtf.sh 600
 set -euo pipefail

@@ -18,9 +18,10 @@ by side in one run on this machine:
   ``% of limit`` = limit / p50 at one thread;
 - **streaming**: real-time factor (signal seconds per compute second) of
   :class:`ecgtf.streaming.ReconstructionStream` at one thread on 10 min of Lead I pushed in 1 s chunks;
-  and of the Android Java core (``core/Unet1dReconstructor``, windowed, not yet incremental): its Java
-  time on the same 10 min with a stand-in model (``benchmarks/java_core_rtf.sh``) plus windows × the
-  file's LiteRT p50 at one thread — a composite, since LiteRT for Java cannot run here.
+  and of the Android Java core's live path (``core/Unet1dStream``, identical to the Python stream on
+  golden vectors): its Java time on the same 10 min in 1 s chunks with a stand-in model
+  (``benchmarks/java_core_rtf.sh``) plus windows × the file's LiteRT p50 at one thread — a composite,
+  since LiteRT for Java cannot run here.
 
 Writes ``table.md`` and ``table.json`` in ``--out``. Shared machines drift by up to ±40 %: compare
 rows of one run.
@@ -158,7 +159,7 @@ def format_table(rows: list[dict], throughput: dict, sets: list[str]) -> str:
     for s in sets:
         head += [f"{s} r (11)", f"{s} r (II,V1–V6)", f"{s} RMSE mV (11)", f"{s} HR MAE bpm",
                  f"{s} beats found % (II / all 11)"]
-    head += ["stream RTF @1 (Python)", "RTF @1 (Java core + LiteRT)"]
+    head += ["stream RTF @1 (Python)", "stream RTF @1 (Java core + LiteRT)"]
     lines += ["| " + " | ".join(head) + " |", "|" + "---|" * 2 + "---:|" * (len(head) - 2)]
     for r in rows:
         lat = r["latency_ms"]

@@ -29,16 +29,16 @@ import numpy as np
 @dataclass(frozen=True)
 class QualityThresholds:
     """Limits of :func:`assess`, grid-searched on the 599 tuning records of CinC 2011 set-a
-    (``benchmarks/quality_gate.py``): lead-off and saturation limits on the 12-lead labels, the noise
-    and rhythm limits on Lead I with injected defects. Noise failures are *flags* in the stream
+    (``benchmarks/quality_gate.py``): the Lead I limits (acceptable records' Lead I against the same
+    with injected defects); the 12-lead setting tunes its own (``runs/quality_gate.json``). Noise failures are *flags* in the stream
     (reconstructed, reason reported); the other failures make a window invalid."""
 
-    min_std_mv: float = 0.01
+    min_std_mv: float = 0.005
     """Below: flat (lead off)."""
     max_ptp_mv: float = 15.0
     """Above (band-passed): implausible for mV (µV or ADC counts?)."""
-    max_clipped_fraction: float = 0.01
-    """Above: saturated (fraction of samples within 0.5 % of the range from the min or max, in runs)."""
+    max_clipped_fraction: float = 0.005
+    """Above: saturated (fraction of samples on a plateau within 0.5 % of the range from the min or max, in runs)."""
     min_qrs_power_fraction: float = 0.3
     """Below: noisy (power in 5–25 Hz, of the power above 0.5 Hz)."""
     min_kurtosis: float = 3.0
@@ -74,8 +74,10 @@ def _features(x: np.ndarray, fs: float) -> dict:
     rng = float(np.ptp(x))
     if rng > 0:
         tol = 0.005 * rng
-        at_edge = (x >= x.max() - tol) | (x <= x.min() + tol)
-        # clipped samples come in runs: count samples in runs of ≥ 3 at the extremes
+        # clipped samples sit on a plateau at the extremes (an ADC rail): at most 0.5 % of the range from
+        # the max or min, unchanged from the previous sample (a smooth trough is not a plateau), in runs ≥ 3
+        flat_step = np.r_[False, np.abs(np.diff(x)) <= 1e-4 * rng]
+        at_edge = ((x >= x.max() - tol) | (x <= x.min() + tol)) & flat_step
         runs = np.convolve(at_edge.astype(int), np.ones(3, int), mode="same") >= 3
         feats["clipped_fraction"] = float(np.mean(at_edge & runs))
     else:

@@ -90,6 +90,14 @@ def main(argv=None) -> int:
                                 "sos500": bandpass_sos(*pre.band_hz, 500.0, pre.filter_order),
                                 "prepared_100": prepare_lead(lead, 500.0, pre),
                                 "leads_500": rec.reconstruct(lead, 500.0).leads.astype(np.float64)})
+    # the live path (ecgtf.streaming.ReconstructionStream) at 500 Hz in chunks of 777 samples
+    live = generate_record(SyntheticConfig(heart_rate_bpm=70, duration_s=40.0), seed=9).signal[0].astype(np.float64)
+    stream = rec.stream(500.0)
+    chunks = [stream.push(live[i:i + 777]) for i in range(0, live.size, 777)] + [stream.flush()]
+    _write(out / "unet1d_stream.txt", {"lead_i_500": live, "gains": STREAM_GAINS, "bias": STREAM_BIAS,
+                                       "sos500": bandpass_sos(*pre.band_hz, 500.0, pre.filter_order),
+                                       "leads_100": np.concatenate([c.leads for c in chunks], axis=1),
+                                       "valid": np.concatenate([c.valid for c in chunks]).astype(float)})
     print(f"wrote golden vectors to {out}")
     return 0
 

@@ -11,9 +11,9 @@ import java.util.Locale;
  * (the caller passes it), so values differ slightly from Python's, which band-passes at 0.5–40 Hz order 2.
  */
 public final class QualityGate {
-    public static final double MIN_STD_MV = 0.01;
+    public static final double MIN_STD_MV = 0.005;
     public static final double MAX_PTP_MV = 15.0;
-    public static final double MAX_CLIPPED_FRACTION = 0.01;
+    public static final double MAX_CLIPPED_FRACTION = 0.005;
     public static final double MIN_KURTOSIS = 3.0;
 
     /** Outcome: {@code ok}, whether a failure {@code refuses} the window (else it is only flagged), and why. */
@@ -56,8 +56,9 @@ public final class QualityGate {
         if (range > 0) {
             double tol = 0.005 * range;
             int run = 0;
-            for (int i = 0; i <= raw.length; i++) {
-                boolean edge = i < raw.length && (raw[i] >= hi - tol || raw[i] <= lo + tol);
+            for (int i = 0; i <= raw.length; i++) {   // on a plateau at an extreme (an ADC rail), in runs ≥ 3
+                boolean edge = i > 0 && i < raw.length && (raw[i] >= hi - tol || raw[i] <= lo + tol)
+                        && Math.abs(raw[i] - raw[i - 1]) <= 1e-4 * range;
                 if (edge) {
                     run++;
                 } else {
