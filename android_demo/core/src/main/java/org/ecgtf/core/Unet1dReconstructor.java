@@ -21,15 +21,21 @@ public final class Unet1dReconstructor {
 
     private final LeadModel model;
     private final double[][] sos500;
-    private final double[] weights = new double[WINDOW];
+    private final double[] weights = overlapWeights(WINDOW);
 
     public Unet1dReconstructor(LeadModel model, double[][] bandpassSosAt500Hz) {
         this.model = model;
         this.sos500 = bandpassSosAt500Hz;
-        for (int i = 0; i < WINDOW; i++) {
-            double s = Math.sin(Math.PI * (i + 0.5) / WINDOW);
-            weights[i] = s * s;
+    }
+
+    /** Overlap-add weights w[n] = sin²(π (n + ½) / N) (as ecgtf.streaming.overlap_weights). */
+    static double[] overlapWeights(int n) {
+        double[] w = new double[n];
+        for (int i = 0; i < n; i++) {
+            double s = Math.sin(Math.PI * (i + 0.5) / n);
+            w[i] = s * s;
         }
+        return w;
     }
 
     /** Lead I at 100 Hz, band-passed, as the model wants it. */

@@ -37,7 +37,7 @@ public final class Unet1dStream {
 
     private final LeadModel model;
     private final double[][] sos500;
-    private final double[] weights = new double[WINDOW];
+    private final double[] weights = Unet1dReconstructor.overlapWeights(WINDOW);
     private double[] buffer = new double[0];
     private long bufferStart = 0;
     private long received = 0;
@@ -50,10 +50,6 @@ public final class Unet1dStream {
     public Unet1dStream(LeadModel model, double[][] bandpassSosAt500Hz) {
         this.model = model;
         this.sos500 = bandpassSosAt500Hz;
-        for (int i = 0; i < WINDOW; i++) {
-            double s = Math.sin(Math.PI * (i + 0.5) / WINDOW);
-            weights[i] = s * s;
-        }
     }
 
     /** Samples held now (input buffer + pending output): bounded. */
