@@ -21,11 +21,12 @@ __all__ = ["EpochCheckpoint", "EpochLrDecay", "RecalibratedValidation", "RunDir"
 
 
 class EpochCheckpoint(keras.callbacks.Callback):
-    """Save networks + optimizers + the epoch counter after every epoch; then append the history.
+    """Append the epoch to ``history.json``, then save networks + optimizers + the epoch counter.
 
-    The checkpoint is written before ``history.json``, and TensorFlow only points its index at a
-    checkpoint once all of its files are written, so a kill at any moment loses at most the epoch
-    in progress.
+    The history is written first (atomically) and TensorFlow only points its index at a checkpoint
+    once all of its files are written, so a kill at any moment loses at most the epoch in progress:
+    on resume the history is cut back to the restored epoch (a kill between the two writes leaves the
+    history one epoch ahead, never behind).
     """
 
     def __init__(self, run: RunDir, objects: dict, optimizer_pairs=(), keep: int = 2):
@@ -71,11 +72,11 @@ class EpochCheckpoint(keras.callbacks.Callback):
         return done
 
     def on_epoch_end(self, epoch, logs=None):
-        self.epoch.assign(epoch + 1)
-        self.manager.save(checkpoint_number=epoch + 1)
         for k, v in (logs or {}).items():
             self.history.setdefault(k, []).append(float(v))
         atomic_write_json(self.run / "history.json", self.history)
+        self.epoch.assign(epoch + 1)
+        self.manager.save(checkpoint_number=epoch + 1)
 
 
 class EpochLrDecay(keras.callbacks.Callback):

@@ -1,6 +1,7 @@
 """Trainer CLIs on tiny configs: help, run directory safety, kill -9 + --resume, bad input."""
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -73,10 +74,11 @@ def test_kill_9_then_resume_loses_at_most_one_epoch(tmp_path):
     proc.wait()
     hist = json.loads((out / "history.json").read_text())
     done = len(hist["g_l1"])
-    assert done >= 2
+    assert done >= 2                        # the history is written before its checkpoint: never behind
     r = _run("training.ekgan", "--out", out, "--resume", "--epochs", str(done + 2), "--verbose", "0")
     assert r.returncode == 0, r.stderr[-2000:]
-    assert f"resuming after epoch {done}" in r.stdout
+    resumed = int(re.search(r"resuming after epoch (\d+)", r.stdout).group(1))
+    assert resumed in (done - 1, done) and resumed >= 2   # a kill between the two writes: one epoch ahead
     hist = json.loads((out / "history.json").read_text())
     assert len(hist["g_l1"]) == done + 2
 
