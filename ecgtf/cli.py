@@ -167,13 +167,13 @@ def _reconstruct(args) -> int:
         raise ValueError(f"-o {args.out}: is a folder; expected an output name such as {base / 'ecg'}")
     base.parent.mkdir(parents=True, exist_ok=True)  # checked before any work
     if not args.no_quality_gate:
-        from ecgtf.quality import refuses, segment_quality
+        from ecgtf.quality import segment_quality
 
         segments = segment_quality(signal, fs)
         bad = [(a, b, q) for a, b, q in segments if not q.ok]
         for a, b, q in bad:
-            print(f"quality {'REFUSED' if refuses(q) else 'flag'} {a:.0f}-{b:.0f} s: {q.reason}")
-        if segments and all(refuses(q) for _, _, q in segments):
+            print(f"quality {'REFUSED' if q.refused else 'flag'} {a:.0f}-{b:.0f} s: {q.reason}")
+        if segments and all(q.refused for _, _, q in segments):
             raise ValueError(f"{args.input}: no segment of Lead I passes the quality gate (first: {bad[0][2].reason});"
                              " nothing worth reconstructing (--no-quality-gate overrides)")
     out = rec.reconstruct(signal, fs, confidence=args.confidence)

@@ -17,7 +17,8 @@ features a watch can afford and refuses it, with a reason, when it is
 The thresholds (:class:`QualityThresholds`) were tuned on the PhysioNet/CinC Challenge 2011
 set-a labels (mobile-phone 12-lead ECGs marked acceptable/unacceptable; see
 ``benchmarks/quality_gate.py`` for the split and the measured accuracy). ``assess_leads`` applies
-the same rules to each lead of a multi-lead recording (the 12-lead reference).
+the same rules to each lead of a multi-lead recording (the 12-lead reference). ``WindowQuality.refused``
+tells a refusal from a noise flag.
 """
 from __future__ import annotations
 
@@ -62,6 +63,9 @@ class WindowQuality:
     score: float
     """0–1: how far inside the limits the window is (1 = far inside, 0 = failed)."""
     features: dict = field(default_factory=dict)
+    refused: bool = False
+    """The failure makes a reconstruction meaningless (lead off, saturation, NaN, units, no beats);
+    False for noise, which is a flag."""
 
 
 def _features(x: np.ndarray, fs: float) -> dict:
@@ -92,7 +96,6 @@ def _features(x: np.ndarray, fs: float) -> dict:
     total = float(np.sum(pxx[band])) or 1e-20
     feats["qrs_power_fraction"] = float(np.sum(pxx[(f >= 5) & (f <= 25)]) / total)
     feats["hf_power_fraction"] = float(np.sum(pxx[f > 40]) / total) if fs > 80 else 0.0
-    feats["lf_power_fraction"] = float(np.sum(pxx[(f >= 0.5) & (f < 1.0)]) / total)
     return feats
 
 
@@ -111,11 +114,11 @@ def assess(x, fs: float, thresholds: QualityThresholds = QualityThresholds(), be
     t = thresholds
     x = np.asarray(x, dtype=np.float64).ravel()
     if x.size < int(2 * fs):
-        return WindowQuality(False, f"too short: {x.size} samples, need ≥ {int(2 * fs)} (2 s)", 0.0)
+        return WindowQuality(False, f"too short: {x.size} samples, need ≥ {int(2 * fs)} (2 s)", 0.0, refused=True)
     finite = np.isfinite(x)
     if not finite.all():
         return WindowQuality(False, f"non-finite: {int((~finite).sum())} NaN/inf samples", 0.0,
-                             {"nonfinite": int((~finite).sum())})
+                             {"nonfinite": int((~finite).sum())}, refused=True)
     f = _features(x, fs)
     checks = [  # (name, value, limit, failed, margin: >0 inside)
         ("flat", f["std_mv"], t.min_std_mv, f["std_mv"] < t.min_std_mv, np.log(f["std_mv"] / t.min_std_mv + 1e-12)),
@@ -133,15 +136,18 @@ def assess(x, fs: float, thresholds: QualityThresholds = QualityThresholds(), be
     hints = {"flat": " (lead off?)", "implausible amplitude": " mV (µV or ADC counts passed as mV?)"}
     for name, value, limit, failed, _ in checks:
         if failed:
-            return WindowQuality(False, f"{name}: {value:.3g} vs limit {limit:g}{hints.get(name, '')}", 0.0, f)
+            return WindowQuality(False, f"{name}: {value:.3g} vs limit {limit:g}{hints.get(name, '')}", 0.0, f,
+                                 refused=not name.startswith("noisy"))
     margins = [m for *_, m in checks]
     if beats and f["std_mv"] > 0:
         hr, cv, n = _beats(x - np.median(x), fs)
         f.update(hr_bpm=hr, rr_cv=cv, n_beats=n)
         if not np.isfinite(hr) or hr < t.min_hr_bpm or hr > t.max_hr_bpm:
-            return WindowQuality(False, f"no beats: {n} R peaks detected (heart rate {hr:.0f} bpm)", 0.0, f)
+            return WindowQuality(False, f"no beats: {n} R peaks detected (heart rate {hr:.0f} bpm)", 0.0, f,
+                                 refused=True)
         if cv > t.max_rr_cv:
-            return WindowQuality(False, f"no rhythm: beat intervals vary by {cv:.2f} (limit {t.max_rr_cv:g})", 0.0, f)
+            return WindowQuality(False, f"no rhythm: beat intervals vary by {cv:.2f} (limit {t.max_rr_cv:g})", 0.0, f,
+                                 refused=True)
         margins.append(1 - cv / t.max_rr_cv)
     score = float(np.clip(min(margins), 0.0, 1.0))
     return WindowQuality(True, "", score, f)
@@ -167,7 +173,3 @@ def segment_quality(x, fs: float, seconds: float = 10.0,
     return out
 
 
-def refuses(q: WindowQuality) -> bool:
-    """True for failures that make a reconstruction meaningless (lead off, saturation, NaN, units, no
-    beats); noise is a flag, not a refusal."""
-    return not q.ok and not q.reason.startswith("noisy")

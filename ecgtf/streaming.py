@@ -21,6 +21,46 @@ def overlap_weights(n: int) -> np.ndarray:
     return np.sin(np.pi * (np.arange(n) + 0.5) / n) ** 2
 
 
+class OverlapAdd:
+    """The stitching both streams share: windows (12, N) added at absolute output positions with the
+    weights :func:`overlap_weights`; :meth:`take` hands out the first samples, normalised, NaN where
+    no window contributed (``valid`` False). Holds only samples not yet taken."""
+
+    def __init__(self, n: int, channels: int = 12):
+        self.weights = overlap_weights(n)
+        self.acc = np.zeros((channels, 0))
+        self.wsum = np.zeros(0)
+        self.emitted = 0          # output samples already taken
+
+    def add(self, start: int, y: np.ndarray | None) -> None:
+        """Window output ``y`` (12, N) starting at absolute output sample ``start``; ``None`` (a skipped
+        window) only reserves its span."""
+        s = start - self.emitted
+        e = s + self.weights.size
+        if e > self.wsum.size:
+            grow = e - self.wsum.size
+            self.acc = np.concatenate([self.acc, np.zeros((self.acc.shape[0], grow))], axis=1)
+            self.wsum = np.concatenate([self.wsum, np.zeros(grow)])
+        if y is not None:
+            self.acc[:, s:e] += self.weights * y
+            self.wsum[s:e] += self.weights
+
+    def take(self, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """The next ``n`` samples (clipped to what is held): (leads (12, n), valid (n,))."""
+        n = max(0, min(n, self.wsum.size))
+        w = self.wsum[:n]
+        valid = w > 0
+        out = np.full((self.acc.shape[0], n), np.nan)
+        out[:, valid] = self.acc[:, :n][:, valid] / w[valid]
+        self.acc, self.wsum = self.acc[:, n:], self.wsum[n:]
+        self.emitted += n
+        return out, valid
+
+    @property
+    def held(self) -> int:
+        return self.wsum.size
+
+
 class StreamingReconstructor:
     """``push(samples)`` returns newly final 12-lead samples ``(12, k)``; ``flush()`` returns the rest.
 
@@ -49,11 +89,8 @@ class StreamingReconstructor:
         self.window_in, self.hop_in = int(round(self.window_in)), int(round(self.hop_in))
         self.model, self.cfg, self.hop = model, cfg, hop
         self.hop_out = hop // cfg.downsample_factor
-        self.weights = overlap_weights(cfg.n_out)
+        self.out = OverlapAdd(cfg.n_out)
         self.buffer = np.zeros(0)
-        self.acc = np.zeros((12, 0))
-        self.wsum = np.zeros(0)
-        self.emitted = 0          # output samples already returned
         self.windows = 0          # windows processed
         self.events: list[tuple[int, str]] = []
 
@@ -78,26 +115,10 @@ class StreamingReconstructor:
 
     def _process_window(self, raw: np.ndarray) -> None:
         y, reason = self._model_output(raw)
-        start = self.windows * self.hop_out - self.emitted
-        end = start + self.cfg.n_out
-        if end > self.acc.shape[1]:
-            grow = end - self.acc.shape[1]
-            self.acc = np.concatenate([self.acc, np.zeros((12, grow))], axis=1)
-            self.wsum = np.concatenate([self.wsum, np.zeros(grow)])
         if y is None:
             self.events.append((self.windows, reason))
-        else:
-            self.acc[:, start:end] += self.weights * y
-            self.wsum[start:end] += self.weights
+        self.out.add(self.windows * self.hop_out, y)
         self.windows += 1
-
-    def _take(self, n: int) -> np.ndarray:
-        w = self.wsum[:n]
-        out = np.full((12, n), np.nan)
-        out[:, w > 0] = self.acc[:, :n][:, w > 0] / w[w > 0]
-        self.acc, self.wsum = self.acc[:, n:], self.wsum[n:]
-        self.emitted += n
-        return out
 
     def push(self, samples) -> np.ndarray:
         from ecgtf.preprocessing.signal import one_lead
@@ -107,12 +128,12 @@ class StreamingReconstructor:
         while self.buffer.size >= self.window_in:
             self._process_window(self.buffer[:self.window_in])
             self.buffer = self.buffer[self.hop_in:]
-        final = self.windows * self.hop_out - self.emitted  # covered by no future window
-        return self._take(max(0, min(final, self.wsum.size))) if self.windows else np.zeros((12, 0))
+        final = self.windows * self.hop_out - self.out.emitted  # covered by no future window
+        return self.out.take(final)[0]
 
     def flush(self) -> np.ndarray:
         """All remaining covered output (the tail shorter than a window is not reconstructed)."""
-        return self._take(self.wsum.size)
+        return self.out.take(self.out.held)[0]
 
 
 class StreamChunk:
@@ -156,14 +177,11 @@ class ReconstructionStream:
         self.ratio = p.window_in // p.window_out
         self.scale = self.fs / p.fs_in                 # input samples per model-input sample
         self.margin = int(np.ceil(margin_s * self.fs))
-        self.weights = overlap_weights(p.window_out)
+        self.out = OverlapAdd(p.window_out)
         self.buffer = np.zeros(0)
         self.buffer_start = 0                          # input index of buffer[0]
         self.received = 0
         self.windows = 0
-        self.emitted = 0
-        self.acc = np.zeros((12, 0))
-        self.wsum = np.zeros(0)
         self.events: list = []
 
     @property
@@ -184,7 +202,7 @@ class ReconstructionStream:
         seg = self.buffer[lo - self.buffer_start:min(hi, self.buffer_start + self.buffer.size) - self.buffer_start]
         core = self.buffer[a - self.buffer_start:b - self.buffer_start]
         q = assess(core, self.fs, self.thresholds, beats=False)
-        if not q.ok and not q.reason.startswith("noisy"):
+        if q.refused:
             return None, q.reason
         if not q.ok:  # noisy: reconstructed, but flagged
             self.events.append((k, "flagged: " + q.reason))
@@ -197,25 +215,11 @@ class ReconstructionStream:
             w = np.pad(w, (0, self.p.window_in - w.size), mode="edge")
         return w, ""
 
-    def _add(self, k: int, y) -> None:
-        start = k * self.p.hop_in // self.ratio - self.emitted
-        end = start + self.p.window_out
-        if end > self.wsum.size:
-            grow = end - self.wsum.size
-            self.acc = np.concatenate([self.acc, np.zeros((12, grow))], axis=1)
-            self.wsum = np.concatenate([self.wsum, np.zeros(grow)])
-        if y is not None:
-            self.acc[:, start:end] += self.weights * y
-            self.wsum[start:end] += self.weights
-
     def _take(self, n: int) -> StreamChunk:
-        w = self.wsum[:n]
-        valid = w > 0
-        leads = np.full((12, n), np.nan)
-        leads[:, valid] = self.acc[:, :n][:, valid] / w[valid]
-        chunk = StreamChunk(leads.astype(np.float32), valid, self.emitted, self.fs_out, self.events)
-        self.acc, self.wsum, self.events = self.acc[:, n:], self.wsum[n:], []
-        self.emitted += n
+        start = self.out.emitted
+        leads, valid = self.out.take(n)
+        chunk = StreamChunk(leads.astype(np.float32), valid, start, self.fs_out, self.events)
+        self.events = []
         return chunk
 
     def push(self, samples) -> StreamChunk:
@@ -234,14 +238,13 @@ class ReconstructionStream:
                     y, reason = None, "model produced non-finite output"
             if reason:
                 self.events.append((k, reason))
-            self._add(k, y)
+            self.out.add(k * self.p.hop_in // self.ratio, y)
             self.windows += 1
             drop = self._window_span(self.windows)[2] - self.buffer_start
             if drop > 0:
                 self.buffer, self.buffer_start = self.buffer[drop:], self.buffer_start + drop
-        final = self.windows * self.p.hop_in // self.ratio - self.emitted
-        return self._take(max(0, min(final, self.wsum.size)))
+        return self._take(self.windows * self.p.hop_in // self.ratio - self.out.emitted)
 
     def flush(self) -> StreamChunk:
         """Everything covered so far (the tail shorter than a window is not reconstructed)."""
-        return self._take(self.wsum.size)
+        return self._take(self.out.held)

@@ -121,7 +121,7 @@ def test_stream_matches_offline_and_stays_bounded(tiny_reconstructor, fs):
     sizes, chunks = [], []
     for i in range(0, x.size, fs // 2):
         chunks.append(st.push(x[i:i + fs // 2]))
-        sizes.append(st.buffer.size + st.wsum.size)
+        sizes.append(st.buffer.size + st.out.held)
     chunks.append(st.flush())
     y = np.concatenate([c.leads for c in chunks], axis=1)
     assert y.shape[0] == 12 and y.shape[1] > 50 * 100 and np.concatenate([c.valid for c in chunks]).all()
