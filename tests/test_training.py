@@ -67,9 +67,17 @@ def test_kill_9_then_resume_loses_at_most_one_epoch(tmp_path):
     proc = subprocess.Popen([sys.executable, "-m", "training.ekgan", *TINY, "--epochs", "30", "--out", str(out)],
                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 300
-    while time.time() < deadline and not (out / "checkpoints" / "ckpt-2.index").exists():
+    state = out / "checkpoints" / "checkpoint"   # TF points this at ckpt-N only after all of ckpt-N is written
+
+    def reached_epoch_2():
+        try:
+            m = re.search(r'model_checkpoint_path: "ckpt-(\d+)"', state.read_text())
+            return bool(m) and int(m.group(1)) >= 2
+        except OSError:
+            return False
+    while time.time() < deadline and not reached_epoch_2():
         time.sleep(0.05)
-    assert (out / "checkpoints" / "ckpt-2.index").exists(), "training did not reach epoch 2"
+    assert reached_epoch_2(), "training did not reach epoch 2"
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     hist = json.loads((out / "history.json").read_text())
