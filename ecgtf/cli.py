@@ -8,6 +8,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ecgtf.models.beatgen import BEAT_MODELS
+
 
 def _data_info(args) -> int:
     from ecgtf.data.sources import load_source
@@ -88,7 +90,8 @@ def _plot(args) -> int:
 
 
 TRAINERS = {"ekgan": "ecgtf.models.ekgan.trainer", "pix2pix": "ecgtf.models.ekgan.trainer",
-            "lstm-gan": "ecgtf.models.lstm_gan.trainer", "unet1d": "ecgtf.models.unet1d.trainer"}
+            "lstm-gan": "ecgtf.models.lstm_gan.trainer", "unet1d": "ecgtf.models.unet1d.trainer",
+            **{name.replace("_", "-"): f"ecgtf.models.{name}.trainer" for name in BEAT_MODELS}}
 
 
 def _train(args, rest: list[str]) -> int:

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-ALL_MODELS = ("ekgan", "lstm_gan", "unet1d")
+from ecgtf.models.beatgen import BEAT_MODELS
+
+ALL_MODELS = ("ekgan", "lstm_gan", "unet1d", *BEAT_MODELS)
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,13 @@ from dataclasses import dataclass
 from importlib import import_module
 from typing import Callable
 
-MODEL_FOLDERS = {"ekgan": "ecgtf.models.ekgan", "lstm_gan": "ecgtf.models.lstm_gan", "unet1d": "ecgtf.models.unet1d"}
+from ecgtf.models.beatgen import BEAT_MODELS
+
+MODEL_FOLDERS = {"ekgan": "ecgtf.models.ekgan", "lstm_gan": "ecgtf.models.lstm_gan", "unet1d": "ecgtf.models.unet1d",
+                 **{name: f"ecgtf.models.{name}" for name in BEAT_MODELS}}
 """Registry name → package. ``pix2pix`` is trained as an EKGAN variant (``--variant pix2pix``)."""
 
-ALIASES = {"lstm-gan": "lstm_gan", "pix2pix": "ekgan"}
+ALIASES = {"lstm-gan": "lstm_gan", "pix2pix": "ekgan", **{n.replace("_", "-"): n for n in BEAT_MODELS}}
 
 
 @dataclass(frozen=True)

@@ -16,4 +16,12 @@ def mobile_module(run, generator):
         from ecgtf.models.unet1d.mobile import Unet1dMobile
 
         return Unet1dMobile(generator)
+    from importlib import import_module
+
+    try:
+        hooks = import_module(f"ecgtf.models.{run.model}.mobile")
+    except ModuleNotFoundError:
+        hooks = None
+    if hooks is not None and hasattr(hooks, "mobile_module"):
+        return hooks.mobile_module(run, generator)
     raise ValueError(f"no mobile signature for model {run.model!r}")
