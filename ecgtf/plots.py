@@ -137,6 +137,25 @@ def plot_beats_grid(beats: np.ndarray, path: str | Path | None = None, title: st
     return _save(fig, path, dpi)
 
 
+def plot_beat_bench(results: list[dict], path: str | Path | None = None, cols: int = 4, dpi: int = 100):
+    """One row per bench result: ``cols`` of its generated example beats (``result["examples"]``),
+    titled with the model, variant and 1NNC."""
+    fig, axes = plt.subplots(len(results), cols, figsize=(2.6 * cols, 1.5 * len(results)), squeeze=False)
+    for r, res in enumerate(results):
+        beats = np.asarray(res["examples"], dtype=np.float64)
+        t = np.arange(beats.shape[1]) / res["window"]["fs"]
+        for c in range(cols):
+            ax = axes[r, c]
+            if c < len(beats):
+                ax.plot(t, beats[c], lw=0.8, color="tab:blue")
+            ax.set_xticks([])
+            ax.set_yticks([])
+        axes[r, 0].set_ylabel(f"{res['variant']}\n1NNC {res['fidelity']['one_nn_accuracy']:.2f}", fontsize=7)
+    fig.suptitle("Generated beats per model (held-out comparison in bench.md)", fontsize=9)
+    fig.tight_layout()
+    return _save(fig, path, dpi)
+
+
 def plot_curves(history: dict[str, Sequence[float]], path: str | Path | None = None, title: str = ""):
     """Training curves: one line per key of ``history`` against epoch."""
     fig, ax = plt.subplots(figsize=(7, 4))

@@ -73,5 +73,6 @@ def export_metadata(run) -> dict:
         spec["note"] = f"the last {module.n_classes} values are the one-hot class ({', '.join(class_names(w))})"
     return {"input_spec": {**spec, **getattr(module, "input_note", {})},
             "output_spec": {"name": module.output_name, "shape": [1, int(module.output_size if hasattr(module, 'output_size') else w.length)],
-                            "sampling_rate_hz": w.fs, "units": "mV" if w.normalization == "none" else w.normalization,
+                            "sampling_rate_hz": w.fs, "units": {"none": "mV", "minmax": "each beat scaled to [0, 1]",
+                                                                "zscore": "each beat z-scored"}[w.normalization],
                             "window": {"lead": w.lead, "before_r": w.before, "after_r": w.after}}}

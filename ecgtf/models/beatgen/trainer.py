@@ -165,6 +165,8 @@ def run_trainer(name: str, argv=None) -> int:
         initial_epoch = ckpt.restore() if args.resume else 0
     except (ValueError, FileNotFoundError) as exc:
         return fail(str(exc))
+    if args.resume:
+        print(f"resuming after epoch {initial_epoch}")
     n_classes = len(splits["class_names"])
     plot_labels = np.arange(8) % n_classes
     real_rows = splits["heldout"][0][:4]

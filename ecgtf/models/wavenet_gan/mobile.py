@@ -18,13 +18,14 @@ class WavenetStepMobile(tf.Module):
         super().__init__()
         from .networks import wavenet
 
-        self.cfg, self.receptive = cfg, cfg.receptive_field - 1
+        self.cfg, self.receptive = cfg, cfg.receptive_field
         self.net = wavenet(cfg, length=self.receptive)
         self.net.set_weights(generator.get_weights())
         self.input_size = self.receptive + cfg.n_classes
         self.output_size = cfg.quantization
         self.n_classes = cfg.n_classes
-        self.input_note = {"layout": f"{self.receptive} past samples in [-1, 1] (oldest first), then the one-hot class"}
+        self.input_note = {"distribution": "past samples in [-1, 1] (µ-law decoded) and a one-hot class",
+                           "layout": f"{self.receptive} past samples (oldest first), then the one-hot class"}
 
     @tf.function
     def _serve(self, context):

@@ -163,8 +163,11 @@ class _Stepper:
                             res=get(f"w_rconv{i}") if i < last else None, d=d) for i, d in enumerate(cfg.dilations)]
         self.post, self.out = get("w_post"), get("w_logits")
 
-    def run(self, onehot: np.ndarray, n_steps: int, rng: np.random.Generator) -> np.ndarray:
+    def run(self, onehot: np.ndarray, n_steps: int, rng: np.random.Generator, forced: np.ndarray | None = None):
+        """Sample ``n_steps`` values in [−1, 1] per row of ``onehot``; with ``forced`` (n, n_steps) the inputs
+        are those values instead (teacher forcing) and the logits (n, n_steps, q) are returned too."""
         cfg, n = self.cfg, len(onehot)
+        all_logits = [] if forced is not None else None
         rc = cfg.residual_channels
         conds = [onehot @ lyr["cond"] for lyr in self.layers]
         queues = [np.zeros((lyr["d"], n, rc), np.float32) for lyr in self.layers]
@@ -176,7 +179,7 @@ class _Stepper:
             skip = 0.0
             for i, lyr in enumerate(self.layers):
                 k, b = lyr["dil"]
-                past = queues[i][heads[i]]
+                past = queues[i][heads[i]].copy()  # the slot is overwritten next
                 queues[i][heads[i]] = h
                 heads[i] = (heads[i] + 1) % lyr["d"]
                 z = past @ k[0] + h @ k[1] + b + conds[i]
@@ -186,12 +189,17 @@ class _Stepper:
                     h = h + g @ lyr["res"][0][0] + lyr["res"][1]
             s = np.maximum(np.maximum(skip, 0) @ self.post[0][0] + self.post[1], 0)
             logits = s @ self.out[0][0] + self.out[1]
+            if forced is not None:
+                all_logits.append(logits)
+                x_prev = forced[:, t].astype(np.float32)
+                out[:, t] = x_prev
+                continue
             p = np.exp(logits - logits.max(1, keepdims=True))
             p /= p.sum(1, keepdims=True)
             k = (p.cumsum(1) > rng.random((n, 1))).argmax(1)
             x_prev = mu_law_decode(k, cfg.quantization).astype(np.float32)
             out[:, t] = x_prev
-        return out
+        return out if forced is None else (out, np.stack(all_logits, axis=1))
 
 
 def sample(generator, cfg: WavenetGanConfig, n: int, labels=None, seed: int = 0) -> np.ndarray:

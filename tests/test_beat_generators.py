@@ -1,0 +1,172 @@
+"""MIT-BIH beat generators (issue 13): full-size shapes and parameter counts, tiny training through the
+CLI on synthetic beats, resume, sampling, WaveNet's fast sampler, TFLite export and the bench metrics."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ecgtf.models.beatgen import BEAT_MODELS
+from ecgtf.models.beatgen.trainer import networks_module
+
+ROOT = Path(__file__).resolve().parents[1]
+TINY = ["--data", "synthetic", "--n-synthetic", "8", "--epochs", "1", "--steps-per-epoch", "2", "--batch-size", "8",
+        "--verbose", "0"]
+
+
+def _run(module, *args):
+    env = {**os.environ, "ECGTF_NO_PROGRESS": "1"}
+    return subprocess.run([sys.executable, "-m", module, *map(str, args)], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=900)
+
+
+# generator parameters of every full-size model (paper defaults, default window); the Delaney LSTM
+# generator checks the formula: 4·(50·(1+50)+50) + 4·(50·(50+50)+50) + 51 = 30,651.
+EXPECTED_PARAMS = {
+    ("lstm_cnn_gans", "lstm_cnn"): 30_651,
+    ("bilstm_cnn_gan", "ecggan"): 474_097,  # the LSTM-GAN (ecgGAN) generator, unchanged
+}
+
+
+def _full_model(name, variant):
+    from ecgtf.models.beatgen.data import class_names
+
+    net = networks_module(name)
+    window = replace(net.WINDOW, **getattr(net, "VARIANT_WINDOWS", {}).get(variant, {}))
+    cfg = net.adapt_config(replace(net.CONFIG(), variant=variant, **net.VARIANTS[variant]), window.length,
+                           len(class_names(window)))
+    return net.build_model(cfg), window, cfg
+
+
+@pytest.mark.parametrize("name,variant", [(n, v) for n in BEAT_MODELS for v in sorted(networks_module(n).VARIANTS)])
+def test_full_size_models_shapes_and_parameters(name, variant):
+    from ecgtf.models.beatgen.sampling import generator_inputs
+
+    model, window, cfg = _full_model(name, variant)
+    g = model.generator
+    if name == "wavenet_gan" and variant == "wavenet":
+        out = g([np.zeros((2, window.length), np.float32), np.eye(3, dtype=np.float32)[[0, 2]]])
+        assert out.shape == (2, window.length, cfg.quantization)
+        assert cfg.receptive_field == 1024
+    else:
+        out = g(generator_inputs(g, 2, seed=0) if len(g.inputs) > 1 else generator_inputs(g, 2)[0])
+        assert out.shape == (2, window.length)
+    expected = EXPECTED_PARAMS.get((name, variant))
+    if expected is not None:
+        assert g.count_params() == expected
+    assert g.count_params() > 1000
+
+
+def test_windows_follow_the_papers():
+    assert networks_module("lstm_cnn_gans").WINDOW.length == 187 and networks_module("lstm_cnn_gans").WINDOW.fs == 125
+    w = networks_module("normal_beat_gans").WINDOW
+    assert w.length == 256 and abs(w.fs * 280 / 256 - 360) < 1e-9  # 280 samples at 360 Hz → 256
+    w = networks_module("wavenet_gan").WINDOW
+    assert w.length == 1440 and w.symbols == ("N", "L", "R")  # 4 s at 360 Hz
+    assert networks_module("conditional_beat_gan").WINDOW.symbols == ("N", "L", "R", "V", "A")
+
+
+@pytest.mark.parametrize("name,variant", [("normal_beat_gans", "wgan"), ("bilstm_cnn_gan", "lstm_ae"),
+                                          ("conditional_beat_gan", "lstm_fcn")])
+def test_tiny_training_resume_and_sampling(tmp_path, name, variant):
+    from ecgtf.models.beatgen.sampling import sample_beats
+    from ecgtf.runs import Run
+
+    out = tmp_path / "run"
+    r = _run(f"training.{name}", *TINY, "--variant", variant, "--out", out)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert (out / "final" / "generator.weights.h5").exists() and (out / "plots" / "epoch_001.png").exists()
+    r = _run(f"training.{name}", "--out", out, "--resume", "--epochs", "2", "--verbose", "0")
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert "resuming after epoch 1" in r.stdout
+    run = Run(out)
+    assert len(run.history()["g_loss"]) == 2 and run.variant == variant
+    g = run.generator()
+    beats = sample_beats(run, g, 5, seed=3)
+    assert beats.shape == (5, run.preprocessing.length) and np.all(np.isfinite(beats))
+    assert np.array_equal(beats, sample_beats(run, g, 5, seed=3))  # seeded
+    if name == "bilstm_cnn_gan":  # a plain AE samples from the Gaussian fitted to its codes, not N(0, 1)
+        std = g.get_layer("latent").std.numpy()
+        assert not np.allclose(std, 1.0)
+    if name == "conditional_beat_gan":
+        with pytest.raises(ValueError, match="class indices"):
+            sample_beats(run, g, 3, labels=[0, 1, 7])
+
+
+def test_wavenet_fast_sampler_matches_the_network():
+    """The per-layer-queue sampler reproduces the teacher-forced network's logits exactly."""
+    from ecgtf.models.wavenet_gan.networks import WavenetGanConfig, _Stepper, sample, wavenet
+
+    cfg = WavenetGanConfig(length=60, dilations=(1, 2, 4, 8), residual_channels=8, skip_channels=16)
+    net = wavenet(cfg)
+    rng = np.random.default_rng(0)
+    for w in net.weights:  # non-trivial weights everywhere
+        w.assign(rng.normal(0, 0.3, w.shape).astype(np.float32))
+    forced = np.clip(rng.normal(0, 0.4, (2, 60)), -1, 1).astype(np.float32)
+    onehot = np.eye(3, dtype=np.float32)[[0, 2]]
+    _, step_logits = _Stepper(net, cfg).run(onehot, 60, rng, forced=forced)
+    prev = np.concatenate([np.zeros((2, 1), np.float32), forced[:, :-1]], axis=1)
+    full = net([prev, onehot]).numpy()
+    np.testing.assert_allclose(step_logits, full, rtol=1e-4, atol=1e-4)
+    beats = sample(net, cfg, 3, labels=[0, 1, 2], seed=1)
+    assert beats.shape == (3, 60) and beats.min() >= 0 and beats.max() <= 1
+
+
+def test_generators_export_to_tflite_with_builtin_ops(tmp_path):
+    """A GAN (noise → beat) and WaveNet's one-step signature convert, validate in LiteRT, carry metadata."""
+    for name, variant, extra, fs in (("lstm_cnn_gans", "lstm_cnn", [], 125.0),
+                                     ("wavenet_gan", "wavenet", ["--before", "50", "--after", "50"], 360.0)):
+        out = tmp_path / variant
+        r = _run(f"training.{name}", *TINY, "--variant", variant, "--out", out, *extra)
+        assert r.returncode == 0, r.stderr[-3000:]
+        r = _run("export", out, "--formats", "float32,dynamic", "--n-validate", "4", "--n-calibration", "4")
+        assert r.returncode == 0, r.stderr[-3000:] + r.stdout[-2000:]
+        meta = json.loads((out / "export" / f"{name}_float32.json").read_text())
+        assert meta["validation"]["rel_rms_vs_keras"] < 1e-3
+        assert meta["model"] == name and meta["output_spec"]["sampling_rate_hz"] == fs
+        content = (out / "export" / f"{name}_float32.tflite").read_bytes()
+        assert b"Flex" not in content  # builtin ops only
+        if variant == "wavenet":
+            assert meta["input_spec"]["shape"] == [1, 1024 + 3] and meta["output_spec"]["shape"] == [1, 256]
+
+
+def test_bench_metrics_separate_real_from_collapsed():
+    """Real→real is near its floor and 1NNC ≈ 0.5; a mode-collapsed generator is far and 1NNC ≈ 1."""
+    from ecgtf.models.beatgen.bench import fidelity
+
+    rng = np.random.default_rng(0)
+    t = np.linspace(0, 1, 128)
+    def beats(n):
+        amp = rng.uniform(0.6, 1.4, (n, 1))
+        shift = rng.uniform(-0.05, 0.05, (n, 1))
+        return (amp * np.exp(-((t - 0.3 - shift) / 0.02) ** 2) + 0.2 * np.exp(-((t - 0.7) / 0.06) ** 2)
+                + rng.normal(0, 0.02, (n, 128)))
+    real = beats(400)
+    good = fidelity(real, beats(100), n=100)
+    collapsed = fidelity(real, np.repeat(beats(1), 100, axis=0), n=100)
+    assert abs(good["one_nn_accuracy"] - 0.5) < 0.15 and collapsed["one_nn_accuracy"] > 0.9
+    assert good["dtw"] < 1.5 * good["real_dtw"] and good["mmd"] < collapsed["mmd"]
+
+
+def test_bench_cli_on_a_tiny_run_and_bad_input(tmp_path):
+    out = tmp_path / "run"
+    r = _run("training.normal_beat_gans", *TINY, "--variant", "classic_gan", "--out", out)
+    assert r.returncode == 0, r.stderr[-3000:]
+    r = _run("training.evaluate_beat_generators", out, "--out", tmp_path / "bench", "--n", "20", "--no-utility")
+    assert r.returncode == 0, r.stderr[-3000:]
+    results = json.loads((tmp_path / "bench" / "results.json").read_text())
+    assert results[0]["variant"] == "classic_gan" and 0 <= results[0]["fidelity"]["one_nn_accuracy"] <= 1
+    assert "| normal_beat_gans | classic_gan |" in (tmp_path / "bench" / "bench.md").read_text()
+    assert (tmp_path / "bench" / "examples.png").exists()
+    r = _run("training.evaluate_beat_generators", tmp_path / "nothing")
+    assert r.returncode == 2 and "not a run directory" in r.stderr
+    r = _run("training.normal_beat_gans", *TINY, "--variant", "nope", "--out", tmp_path / "x")
+    assert r.returncode == 2 and "invalid choice" in r.stderr
+    r = _run("training.normal_beat_gans", "--data", tmp_path / "missing", "--out", tmp_path / "y", "--verbose", "0")
+    assert r.returncode == 2 and "expected 'mitdb', 'synthetic' or a MIT-BIH directory" in r.stderr
