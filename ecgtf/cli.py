@@ -113,7 +113,9 @@ def _evaluate(args, rest: list[str]) -> int:
         if (Path(p) / "config.json").exists():
             model = Run(p).model
             break
-    if model == "lstm_gan" or "--original" in rest:
+    if model in BEAT_MODELS:
+        from ecgtf.models.beatgen.bench import main as run_main
+    elif model == "lstm_gan" or "--original" in rest:
         from ecgtf.models.lstm_gan.evaluate import main as run_main
     elif model == "ekgan" and "--protocol" not in rest:
         from ecgtf.models.ekgan.evaluate import main as run_main
