@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -35,13 +34,11 @@ EXPECTED_PARAMS = {
 
 
 def _full_model(name, variant):
-    from ecgtf.models.beatgen.data import class_names
+    from ecgtf.models.beatgen.trainer import config_for, window_for
 
-    net = networks_module(name)
-    window = replace(net.WINDOW, **getattr(net, "VARIANT_WINDOWS", {}).get(variant, {}))
-    cfg = net.adapt_config(replace(net.CONFIG(), variant=variant, **net.VARIANTS[variant]), window.length,
-                           len(class_names(window)))
-    return net.build_model(cfg), window, cfg
+    window = window_for(name, variant)
+    cfg = config_for(name, variant, window)
+    return networks_module(name).build_model(cfg), window, cfg
 
 
 @pytest.mark.parametrize("name,variant", [(n, v) for n in BEAT_MODELS for v in sorted(networks_module(n).VARIANTS)])

@@ -57,6 +57,25 @@ def networks_module(name: str):
     return import_module(f"ecgtf.models.{name}.networks")
 
 
+def window_for(name: str, variant: str, **given):
+    """The beat window of ``name``/``variant``: the paper's (``WINDOW`` + ``VARIANT_WINDOWS``), then ``given``."""
+    net = networks_module(name)
+    return replace(net.WINDOW, **{**getattr(net, "VARIANT_WINDOWS", {}).get(variant, {}), **given})
+
+
+def config_for(name: str, variant: str, window):
+    """The architecture config of ``name``/``variant`` sized for ``window`` (its length; its number of
+    classes for conditional models, those whose config has ``n_classes`` > 0)."""
+    from .data import class_names
+
+    net = networks_module(name)
+    cfg = replace(net.CONFIG(), variant=variant, **net.VARIANTS[variant])
+    sizes = {"length": window.length}
+    if cfg.n_classes:
+        sizes["n_classes"] = len(class_names(window))
+    return replace(cfg, **sizes)
+
+
 def build_parser(name: str) -> argparse.ArgumentParser:
     net = networks_module(name)
     t, w = net.TRAINING, net.WINDOW
@@ -93,20 +112,19 @@ def load_generator_for_run(run, weights: str = "final"):
                         weights)
 
 
-class TimeBudget:
-    """Keras callback factory: stop at the first epoch end after ``minutes`` of training (this session)."""
+def time_budget(minutes: float | None):
+    """A Keras callback that stops at the first epoch end after ``minutes`` of training (this session);
+    its ``stopped`` says whether it did."""
+    from ecgtf.backend import keras
 
-    def __new__(cls, minutes: float | None):
-        from ecgtf.backend import keras
+    class TimeBudget(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            self.start, self.stopped = time.perf_counter(), False
 
-        class _Budget(keras.callbacks.Callback):
-            def on_train_begin(self, logs=None):
-                self.start, self.stopped = time.perf_counter(), False
-
-            def on_epoch_end(self, epoch, logs=None):
-                if minutes is not None and time.perf_counter() - self.start > 60 * minutes:
-                    self.model.stop_training, self.stopped = True, True
-        return _Budget()
+        def on_epoch_end(self, epoch, logs=None):
+            if minutes is not None and time.perf_counter() - self.start > 60 * minutes:
+                self.model.stop_training, self.stopped = True, True
+    return TimeBudget()
 
 
 def run_trainer(name: str, argv=None) -> int:
@@ -115,16 +133,14 @@ def run_trainer(name: str, argv=None) -> int:
 
     def new_config():
 
-        from .data import BeatGenData, class_names
+        from .data import BeatGenData
 
         if args.data not in ("mitdb", "synthetic") and not Path(args.data).is_dir():
             raise ValueError(f"--data {args.data!r}: expected 'mitdb', 'synthetic' or a MIT-BIH directory")
         symbols = tuple(s.strip() for s in args.symbols.split(",") if s.strip()) if args.symbols else None
         given = {k: getattr(args, k) for k in ("fs", "before", "after") if getattr(args, k) is not None}
-        window = replace(net.WINDOW, **{**getattr(net, "VARIANT_WINDOWS", {}).get(args.variant, {}), **given},
-                         symbols=symbols, normalization=args.normalization)
-        arch = replace(net.CONFIG(), **{"variant": args.variant, **net.VARIANTS[args.variant]})
-        arch = net.adapt_config(arch, window.length, len(class_names(window)))
+        window = window_for(name, args.variant, **given, symbols=symbols, normalization=args.normalization)
+        arch = config_for(name, args.variant, window)
         training = replace(net.TRAINING, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, beta1=args.beta1,
                            minutes=args.minutes, steps_per_epoch=args.steps_per_epoch,
                            mixed_precision=args.mixed_precision, strategy=args.strategy)
@@ -183,7 +199,7 @@ def run_trainer(name: str, argv=None) -> int:
                                 title=f"{name} ({r.variant}) epoch {epoch + 1}: real (top) vs generated",
                                 reference=real_rows)
 
-    budget = TimeBudget(t.minutes)
+    budget = time_budget(t.minutes)
     start = time.perf_counter()
     if initial_epoch < t.epochs:
         arrays = (train_beats, train_labels) if n_classes > 1 else (train_beats,)

@@ -14,7 +14,7 @@ read offline does not pin them down) and are fields of :class:`BiLstmCnnGanConfi
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from ecgtf.data.mitdb_beats import BeatWindowConfig
 from ecgtf.models.beatgen import blocks
@@ -39,9 +39,6 @@ class BiLstmCnnGanConfig:
     latent_dim: int = 32
     n_classes: int = 0
 
-    def to_dict(self) -> dict:
-        return asdict(self)
-
 
 CONFIG = BiLstmCnnGanConfig
 VARIANTS = {"gan": {}, "rnn_ae": {}, "rnn_vae": {}, "lstm_ae": {}, "lstm_vae": {}, "ecggan": {}}
@@ -51,12 +48,6 @@ WINDOW = BeatWindowConfig(lead="MLII", before=90, after=166, fs=360.0, classes=(
                           normalization="minmax")
 """All MIT-BIH beat classes (the paper trains on all 48 records), each beat scaled to [0, 1]."""
 TRAINING = BeatGenTraining(epochs=30, batch_size=64, lr=2e-4, beta1=0.5)
-
-
-def adapt_config(cfg: BiLstmCnnGanConfig, length: int, n_classes: int) -> BiLstmCnnGanConfig:
-    from dataclasses import replace
-
-    return replace(cfg, length=length)
 
 
 def build_model(cfg: BiLstmCnnGanConfig):

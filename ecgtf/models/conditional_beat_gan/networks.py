@@ -10,7 +10,7 @@ paper's text available offline are ours (fields of :class:`ConditionalBeatGanCon
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass
 
 from ecgtf.backend import keras
 from ecgtf.data.mitdb_beats import BeatWindowConfig
@@ -31,19 +31,12 @@ class ConditionalBeatGanConfig:
     fcn_kernels: tuple[int, ...] = (8, 5, 3)
     n_classes: int = 5
 
-    def to_dict(self) -> dict:
-        return asdict(self)
-
 
 CONFIG = ConditionalBeatGanConfig
 VARIANTS = {"lstm_fcn": {}}
 WINDOW = BeatWindowConfig(lead="MLII", before=90, after=166, fs=360.0, classes=("N", "S", "V"),
                           symbols=("N", "L", "R", "V", "A"), normalization="minmax")
 TRAINING = BeatGenTraining(epochs=30, batch_size=64, lr=2e-4, beta1=0.5)
-
-
-def adapt_config(cfg, length: int, n_classes: int):
-    return replace(cfg, length=length, n_classes=n_classes)
 
 
 def fcn_discriminator(cfg: ConditionalBeatGanConfig) -> keras.Model:

@@ -13,7 +13,7 @@ Shapes: noise (N, 187, 1) → beats (N, 187).
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass
 
 from ecgtf.backend import keras
 from ecgtf.data.mitdb_beats import BeatWindowConfig
@@ -37,19 +37,12 @@ class LstmCnnGansConfig:
     disc_lstm_units: int = 50
     n_classes: int = 0
 
-    def to_dict(self) -> dict:
-        return asdict(self)
-
 
 CONFIG = LstmCnnGansConfig
 VARIANTS = {"lstm_cnn": {}, "bilstm_cnn": {}, "lstm_lstm": {}, "bilstm_lstm": {}}
 WINDOW = BeatWindowConfig(lead="MLII", before=31, after=156, fs=125.0, classes=("N",), normalization="minmax")
 """Normal beats (the paper generates normal ECG), 1.5 s at 125 Hz = 187 samples, R at 0.25 s."""
 TRAINING = BeatGenTraining(epochs=30, batch_size=50, lr=2e-4, beta1=0.5)
-
-
-def adapt_config(cfg, length: int, n_classes: int):
-    return replace(cfg, length=length)
 
 
 def lstm_discriminator(length: int, units: int) -> keras.Model:

@@ -16,7 +16,7 @@ Paper training: Adam 2e-4, Î²1 0.5, batch 9, 30 epochs. Shapes: noise (N, 100) â
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass
 
 from ecgtf.backend import keras
 from ecgtf.data.mitdb_beats import BeatWindowConfig
@@ -42,19 +42,12 @@ class NormalBeatGansConfig:
     n_critic: int = 5
     n_classes: int = 0
 
-    def to_dict(self) -> dict:
-        return asdict(self)
-
 
 CONFIG = NormalBeatGansConfig
 VARIANTS = {"classic_gan": {}, "dcgan": {}, "bilstm_dcgan": {}, "aae": {}, "wgan": {}}
 WINDOW = BeatWindowConfig(lead="MLII", before=128, after=128, fs=360.0 * 256 / 280, classes=("N",),
                           symbols=("N",), normalization="minmax")
 TRAINING = BeatGenTraining(epochs=30, batch_size=9, lr=2e-4, beta1=0.5)
-
-
-def adapt_config(cfg, length: int, n_classes: int):
-    return replace(cfg, length=length)
 
 
 def dc_discriminator(cfg: NormalBeatGansConfig, batchnorm: bool) -> keras.Model:

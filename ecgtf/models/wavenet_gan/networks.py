@@ -16,7 +16,7 @@ text available offline does not give them (fields of :class:`WavenetGanConfig`).
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -48,19 +48,12 @@ class WavenetGanConfig:
     def receptive_field(self) -> int:
         return sum(self.dilations) + 1
 
-    def to_dict(self) -> dict:
-        return asdict(self)
-
 
 CONFIG = WavenetGanConfig
 VARIANTS = {"wavenet": {}, "gan": {}}
 WINDOW = BeatWindowConfig(lead="MLII", before=720, after=720, fs=360.0, classes=("N",), symbols=("N", "L", "R"),
                           normalization="minmax")
 TRAINING = BeatGenTraining(epochs=30, batch_size=32, lr=1e-3, beta1=0.9)
-
-
-def adapt_config(cfg, length: int, n_classes: int):
-    return replace(cfg, length=length, n_classes=n_classes)
 
 
 def mu_law_encode(x, q: int = 256):
