@@ -178,6 +178,13 @@ def evaluate_run(run, n: int = 300, seed: int = 0, with_utility: bool = True, pr
     if with_utility:
         progress(f"  {run.model}/{run.variant}: TSTR / TRTR")
         result["utility"] = utility(run, generator, seed=seed)
+    report = run.path / "export" / "export_report.json"
+    if report.exists():  # the run's TFLite files (``ecgtf export RUN``), if exported
+        import json
+
+        result["tflite"] = {r["format"]: {"size_bytes": r["size_bytes"], "passed": r.get("passed", False),
+                                          "rel_rms_vs_keras": r["validation"]["rel_rms_vs_keras"]}
+                            for r in json.loads(report.read_text())}
     result["examples"] = gen[:8].tolist()
     return result
 
@@ -189,7 +196,7 @@ PAPERS = {"bilstm_cnn_gan": "Zhu 2019", "lstm_cnn_gans": "Delaney 2019", "wavene
 def table(results: list[dict]) -> str:
     """The README table: one row per run; each distance is followed by its real→real floor in brackets."""
     head = ("| model | variant | paper | window | params | train min (epochs) | ms/beat | PRD % | RMSE | FD | DTW | "
-            "Eucl. | MMD² | 1NNC | TSTR / TRTR F1 (replaced) |")
+            "Eucl. | MMD² | 1NNC | TSTR / TRTR F1 (replaced) | TFLite MB f32 / dyn (dyn err %) |")
     rows = [head, "|" + "---|" * (head.count("|") - 1)]
     for r in results:
         f = r["fidelity"]
@@ -201,6 +208,12 @@ def table(results: list[dict]) -> str:
             util = f"{ts:.2f} / {tr:.2f} ({','.join(u['replaced'])})"
         else:
             util = "n/a (unconditional, all classes)" if u else "–"
+        t = r.get("tflite", {})
+        if "float32" in t and "dynamic" in t:
+            lite = (f"{t['float32']['size_bytes'] / 1e6:.2f} / {t['dynamic']['size_bytes'] / 1e6:.2f} "
+                    f"({100 * t['dynamic']['rel_rms_vs_keras']:.1f})")
+        else:
+            lite = "–"
         w = r["window"]
         mins = r.get("train_seconds_total", float("nan")) / 60
         rows.append(
@@ -209,7 +222,7 @@ def table(results: list[dict]) -> str:
             f"{r['sample_ms_per_beat']:.2f} | {f['prd_pct']:.1f} ({f['real_prd_pct']:.1f}) | "
             f"{f['rmse']:.3f} ({f['real_rmse']:.3f}) | {f['fd']:.3f} ({f['real_fd']:.3f}) | "
             f"{f['dtw']:.1f} ({f['real_dtw']:.1f}) | {f['euclidean']:.2f} ({f['real_euclidean']:.2f}) | "
-            f"{f['mmd']:.3f} | {f['one_nn_accuracy']:.2f} | {util} |")
+            f"{f['mmd']:.3f} | {f['one_nn_accuracy']:.2f} | {util} | {lite} |")
     return "\n".join(rows)
 
 

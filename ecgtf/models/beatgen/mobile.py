@@ -54,7 +54,8 @@ def export_data(run, generator, n_validate: int, n_calibration: int) -> dict:
 
     module, rng = module_of(run, generator), np.random.default_rng(0)
     return {"inputs": module.sample_inputs(rng, n_validate), "truth": None,
-            "calibration": module.sample_inputs(rng, n_calibration), "windows": "N(0,1) noise (+ random class)"}
+            "calibration": module.sample_inputs(rng, n_calibration),
+            "windows": getattr(module, "input_description", "N(0,1) noise (+ random class)")}
 
 
 def module_for_format(run, generator, fmt: str, data: dict, **_):

@@ -13,6 +13,7 @@ from ecgtf.models.beatgen import mobile as shared
 
 class WavenetStepMobile(tf.Module):
     input_name, output_name = "context", "next_sample_probs"
+    input_description = "random contexts in [-1, 1] + a random class"
 
     def __init__(self, generator, cfg):
         super().__init__()
