@@ -69,31 +69,49 @@ def test_windows_follow_the_papers():
     assert networks_module("conditional_beat_gan").WINDOW.symbols == ("N", "L", "R", "V", "A")
 
 
-@pytest.mark.parametrize("name,variant", [("normal_beat_gans", "wgan"), ("bilstm_cnn_gan", "lstm_ae"),
-                                          ("conditional_beat_gan", "lstm_fcn")])
-def test_tiny_training_resume_and_sampling(tmp_path, name, variant):
+TINY_RUNS = {"wgan": ("normal_beat_gans", []), "lstm_ae": ("bilstm_cnn_gan", []),
+             "lstm_fcn": ("conditional_beat_gan", []), "wavenet": ("wavenet_gan", ["--before", "50", "--after", "50"])}
+
+
+@pytest.fixture(scope="module")
+def tiny_runs(tmp_path_factory):
+    """One tiny run per training path: GAN with gradient penalty, plain AE, class-conditional GAN, WaveNet."""
+    root = tmp_path_factory.mktemp("beat_runs")
+    for variant, (name, extra) in TINY_RUNS.items():
+        r = _run(f"training.{name}", *TINY, "--variant", variant, "--out", root / variant, *extra)
+        assert r.returncode == 0, r.stderr[-3000:]
+    return root
+
+
+@pytest.mark.parametrize("variant", sorted(TINY_RUNS))
+def test_tiny_training_and_sampling(tiny_runs, variant):
     from ecgtf.models.beatgen.sampling import sample_beats
     from ecgtf.runs import Run
 
-    out = tmp_path / "run"
-    r = _run(f"training.{name}", *TINY, "--variant", variant, "--out", out)
-    assert r.returncode == 0, r.stderr[-3000:]
+    out = tiny_runs / variant
     assert (out / "final" / "generator.weights.h5").exists() and (out / "plots" / "epoch_001.png").exists()
-    r = _run(f"training.{name}", "--out", out, "--resume", "--epochs", "2", "--verbose", "0")
-    assert r.returncode == 0, r.stderr[-3000:]
-    assert "resuming after epoch 1" in r.stdout
     run = Run(out)
-    assert len(run.history()["g_loss"]) == 2 and run.variant == variant
+    assert run.variant == variant and run.model == TINY_RUNS[variant][0]
     g = run.generator()
     beats = sample_beats(run, g, 5, seed=3)
     assert beats.shape == (5, run.preprocessing.length) and np.all(np.isfinite(beats))
     assert np.array_equal(beats, sample_beats(run, g, 5, seed=3))  # seeded
-    if name == "bilstm_cnn_gan":  # a plain AE samples from the Gaussian fitted to its codes, not N(0, 1)
-        std = g.get_layer("latent").std.numpy()
-        assert not np.allclose(std, 1.0)
-    if name == "conditional_beat_gan":
+    if variant == "lstm_ae":  # a plain AE samples from the Gaussian fitted to its codes, not N(0, 1)
+        assert not np.allclose(g.get_layer("latent").std.numpy(), 1.0)
+    if variant == "lstm_fcn":
         with pytest.raises(ValueError, match="class indices"):
             sample_beats(run, g, 3, labels=[0, 1, 7])
+
+
+def test_resume_continues_the_run(tiny_runs, tmp_path):
+    import shutil
+
+    out = tmp_path / "wgan"
+    shutil.copytree(tiny_runs / "wgan", out)
+    r = _run("training.normal_beat_gans", "--out", out, "--resume", "--epochs", "2", "--verbose", "0")
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert "resuming after epoch 1" in r.stdout
+    assert len(json.loads((out / "history.json").read_text())["g_loss"]) == 2
 
 
 def test_wavenet_fast_sampler_matches_the_network():
@@ -115,22 +133,20 @@ def test_wavenet_fast_sampler_matches_the_network():
     assert beats.shape == (3, 60) and beats.min() >= 0 and beats.max() <= 1
 
 
-def test_generators_export_to_tflite_with_builtin_ops(tmp_path):
-    """A GAN (noise → beat) and WaveNet's one-step signature convert, validate in LiteRT, carry metadata."""
-    for name, variant, extra, fs in (("lstm_cnn_gans", "lstm_cnn", [], 125.0),
-                                     ("wavenet_gan", "wavenet", ["--before", "50", "--after", "50"], 360.0)):
-        out = tmp_path / variant
-        r = _run(f"training.{name}", *TINY, "--variant", variant, "--out", out, *extra)
-        assert r.returncode == 0, r.stderr[-3000:]
+def test_generators_export_to_tflite_with_builtin_ops(tiny_runs):
+    """A class-conditional GAN (noise + one-hot → beat) and WaveNet's one-step signature convert,
+    validate in LiteRT and carry their metadata."""
+    for variant, name, shape_in, shape_out in (("lstm_fcn", "conditional_beat_gan", [1, 256 * 4 + 5], [1, 256]),
+                                               ("wavenet", "wavenet_gan", [1, 1024 + 3], [1, 256])):
+        out = tiny_runs / variant
         r = _run("export", out, "--formats", "float32,dynamic", "--n-validate", "4", "--n-calibration", "4")
         assert r.returncode == 0, r.stderr[-3000:] + r.stdout[-2000:]
         meta = json.loads((out / "export" / f"{name}_float32.json").read_text())
         assert meta["validation"]["rel_rms_vs_keras"] < 1e-3
-        assert meta["model"] == name and meta["output_spec"]["sampling_rate_hz"] == fs
+        assert meta["model"] == name and meta["output_spec"]["sampling_rate_hz"] == 360.0
+        assert meta["input_spec"]["shape"] == shape_in and meta["output_spec"]["shape"] == shape_out
         content = (out / "export" / f"{name}_float32.tflite").read_bytes()
         assert b"Flex" not in content  # builtin ops only
-        if variant == "wavenet":
-            assert meta["input_spec"]["shape"] == [1, 1024 + 3] and meta["output_spec"]["shape"] == [1, 256]
 
 
 def test_bench_metrics_separate_real_from_collapsed():
@@ -151,15 +167,13 @@ def test_bench_metrics_separate_real_from_collapsed():
     assert good["dtw"] < 1.5 * good["real_dtw"] and good["mmd"] < collapsed["mmd"]
 
 
-def test_bench_cli_on_a_tiny_run_and_bad_input(tmp_path):
-    out = tmp_path / "run"
-    r = _run("training.normal_beat_gans", *TINY, "--variant", "classic_gan", "--out", out)
-    assert r.returncode == 0, r.stderr[-3000:]
-    r = _run("training.evaluate_beat_generators", out, "--out", tmp_path / "bench", "--n", "20", "--no-utility")
+def test_bench_cli_on_a_tiny_run_and_bad_input(tiny_runs, tmp_path):
+    r = _run("training.evaluate_beat_generators", tiny_runs / "wgan", "--out", tmp_path / "bench", "--n", "20",
+             "--no-utility")
     assert r.returncode == 0, r.stderr[-3000:]
     results = json.loads((tmp_path / "bench" / "results.json").read_text())
-    assert results[0]["variant"] == "classic_gan" and 0 <= results[0]["fidelity"]["one_nn_accuracy"] <= 1
-    assert "| normal_beat_gans | classic_gan |" in (tmp_path / "bench" / "bench.md").read_text()
+    assert results[0]["variant"] == "wgan" and 0 <= results[0]["fidelity"]["one_nn_accuracy"] <= 1
+    assert "| normal_beat_gans | wgan |" in (tmp_path / "bench" / "bench.md").read_text()
     assert (tmp_path / "bench" / "examples.png").exists()
     r = _run("training.evaluate_beat_generators", tmp_path / "nothing")
     assert r.returncode == 2 and "not a run directory" in r.stderr

@@ -178,13 +178,6 @@ def evaluate_run(run, n: int = 300, seed: int = 0, with_utility: bool = True, pr
     if with_utility:
         progress(f"  {run.model}/{run.variant}: TSTR / TRTR")
         result["utility"] = utility(run, generator, seed=seed)
-    report = run.path / "export" / "export_report.json"
-    if report.exists():  # the run's TFLite files (``ecgtf export RUN``), if exported
-        import json
-
-        result["tflite"] = {r["format"]: {"size_bytes": r["size_bytes"], "passed": r.get("passed", False),
-                                          "rel_rms_vs_keras": r["validation"]["rel_rms_vs_keras"]}
-                            for r in json.loads(report.read_text())}
     result["examples"] = gen[:8].tolist()
     return result
 
@@ -247,7 +240,40 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--n", type=int, default=300, help="generated and real beats compared per run (default 300)")
     p.add_argument("--no-utility", action="store_true", help="skip the TSTR/TRTR classifiers")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--recompute", action="store_true",
+                   help="ignore each run's cached bench result (RUN/bench_result.json, reused when the run, --n, "
+                        "--seed and --no-utility are unchanged)")
     return p
+
+
+def tflite_info(run) -> dict:
+    """Size and validation error of the run's TFLite files (``ecgtf export RUN``), if exported."""
+    import json
+
+    report = run.path / "export" / "export_report.json"
+    if not report.exists():
+        return {}
+    return {r["format"]: {"size_bytes": r["size_bytes"], "passed": r.get("passed", False),
+                          "rel_rms_vs_keras": r["validation"]["rel_rms_vs_keras"]} for r in json.loads(report.read_text())}
+
+
+def cached_evaluation(run, n: int, seed: int, with_utility: bool, recompute: bool = False) -> dict:
+    """:func:`evaluate_run`, cached in ``RUN/bench_result.json`` (a crashed bench loses no finished run;
+    the cache is used only if the run's weights are older than it and the settings match)."""
+    import json
+
+    from ecgtf.runs import atomic_write_json
+
+    cache = run.path / "bench_result.json"
+    key = {"n": n, "seed": seed, "with_utility": with_utility}
+    weights = run.path / "final" / "generator.weights.h5"
+    if cache.exists() and not recompute and (not weights.exists() or weights.stat().st_mtime < cache.stat().st_mtime):
+        stored = json.loads(cache.read_text())
+        if stored.get("key") == key:
+            return stored["result"]
+    result = evaluate_run(run, n=n, seed=seed, with_utility=with_utility)
+    atomic_write_json(cache, {"key": key, "result": result})
+    return result
 
 
 def find_runs(paths) -> list[Path]:
@@ -287,7 +313,8 @@ def main(argv=None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     results = []
     for r in progress_bar(runs, desc="beat bench"):
-        results.append(evaluate_run(r, n=args.n, seed=args.seed, with_utility=not args.no_utility))
+        results.append({**cached_evaluation(r, args.n, args.seed, not args.no_utility, args.recompute),
+                        "tflite": tflite_info(r)})
         atomic_write_json(args.out / "results.json", results)  # partial results survive a crash
     text = table(results)
     atomic_write_text(args.out / "bench.md", text + "\n")
