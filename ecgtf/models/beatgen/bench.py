@@ -246,6 +246,17 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def sampling_ms_per_beat(run, n: int = 300, seed: int = 0) -> float:
+    """Wall-clock milliseconds per generated beat for a batch of ``n`` (after one warm-up call)."""
+    from .sampling import sample_beats
+
+    generator = run.generator()
+    sample_beats(run, generator, 8, seed=seed)
+    t0 = time.perf_counter()
+    sample_beats(run, generator, n, seed=seed)
+    return 1000 * (time.perf_counter() - t0) / n
+
+
 def tflite_info(run) -> dict:
     """Size and validation error of the run's TFLite files (``ecgtf export RUN``), if exported."""
     import json
@@ -315,6 +326,8 @@ def main(argv=None) -> int:
     for r in progress_bar(runs, desc="beat bench"):
         results.append({**cached_evaluation(r, args.n, args.seed, not args.no_utility, args.recompute),
                         "tflite": tflite_info(r)})
+    for r, res in zip(runs, results):  # sampling speed: all runs timed here, one after another (comparable)
+        res["sample_ms_per_beat"] = sampling_ms_per_beat(r, args.n, args.seed)
         atomic_write_json(args.out / "results.json", results)  # partial results survive a crash
     text = table(results)
     atomic_write_text(args.out / "bench.md", text + "\n")
