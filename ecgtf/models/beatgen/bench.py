@@ -186,6 +186,12 @@ PAPERS = {"bilstm_cnn_gan": "Zhu 2019", "lstm_cnn_gans": "Delaney 2019", "wavene
           "normal_beat_gans": "Adib 2021", "conditional_beat_gan": "cond. GAN (Sensors 2022)"}
 
 
+def _tflite_size(info: dict, fmt: str) -> str:
+    if fmt not in info:
+        return "–"
+    return f"{info[fmt]['size_bytes'] / 1e6:.2f}" if info[fmt]["passed"] else "refused"
+
+
 def table(results: list[dict]) -> str:
     """The README table: one row per run; each distance is followed by its real→real floor in brackets."""
     head = ("| model | variant | paper | window | params | train min (epochs) | ms/beat | PRD % | RMSE | FD | DTW | "
@@ -202,11 +208,9 @@ def table(results: list[dict]) -> str:
         else:
             util = "n/a (unconditional, all classes)" if u else "–"
         t = r.get("tflite", {})
-        if "float32" in t and "dynamic" in t:
-            lite = (f"{t['float32']['size_bytes'] / 1e6:.2f} / {t['dynamic']['size_bytes'] / 1e6:.2f} "
-                    f"({100 * t['dynamic']['rel_rms_vs_keras']:.1f})")
-        else:
-            lite = "–"
+        lite = f"{_tflite_size(t, 'float32')} / {_tflite_size(t, 'dynamic')}"
+        if "dynamic" in t:
+            lite += f" ({100 * t['dynamic']['rel_rms_vs_keras']:.1f})"
         w = r["window"]
         mins = r.get("train_seconds_total", float("nan")) / 60
         rows.append(
