@@ -119,7 +119,7 @@ class ExportJob:
                 "weights": self.weights, "training_data": source,
                 "licence": {"model": "MIT (ecgtf)", "training_data": "; ".join(_licence(n) for n in names)},
                 "preprocessing_config": self.run.raw.get("preprocessing"),
-                **self.hooks.export_metadata(self.run)}
+                **self.hooks.export_metadata(self.run, module=self.module)}
 
 
 def _licence(source: str) -> str:

@@ -23,6 +23,7 @@ class BeatGeneratorMobile(tf.Module):
         self.n_classes = int(generator.inputs[1].shape[-1]) if len(generator.inputs) > 1 else 0
         self.noise_size = int(np.prod(self.noise_shape))
         self.input_size = self.noise_size + self.n_classes
+        self.output_size = int(np.prod(generator.outputs[0].shape[1:]))
 
     @tf.function
     def _serve(self, noise):
@@ -62,18 +63,19 @@ def module_for_format(run, generator, fmt: str, data: dict, **_):
     return None, {}
 
 
-def export_metadata(run) -> dict:
-    from ecgtf.models.mobile import mobile_module as module_of
+UNITS = {"none": "mV", "minmax": "each beat scaled to [0, 1]", "zscore": "each beat z-scored"}
 
+
+def export_metadata(run, module) -> dict:
+    """Input/output spec of ``module`` (the export job's phone module) for the ``.json`` beside the file."""
     from .data import class_names
 
-    module, w = module_of(run, run.generator()), run.preprocessing
+    w = run.preprocessing
     spec = {"name": module.input_name, "shape": [1, module.input_size], "distribution": "N(0, 1)"}
-    if getattr(module, "n_classes", 0):
+    if module.n_classes:
         spec["classes"] = list(class_names(w))
         spec["note"] = f"the last {module.n_classes} values are the one-hot class ({', '.join(class_names(w))})"
     return {"input_spec": {**spec, **getattr(module, "input_note", {})},
-            "output_spec": {"name": module.output_name, "shape": [1, int(module.output_size if hasattr(module, 'output_size') else w.length)],
-                            "sampling_rate_hz": w.fs, "units": {"none": "mV", "minmax": "each beat scaled to [0, 1]",
-                                                                "zscore": "each beat z-scored"}[w.normalization],
+            "output_spec": {"name": module.output_name, "shape": [1, module.output_size], "sampling_rate_hz": w.fs,
+                            "units": UNITS[w.normalization],
                             "window": {"lead": w.lead, "before_r": w.before, "after_r": w.after}}}

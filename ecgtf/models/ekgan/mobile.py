@@ -76,7 +76,7 @@ def module_for_format(run, generator, fmt: str, data: dict, qat_steps: int = 200
     return EkganMobile(generator, pre.pad_rows), {}
 
 
-def export_metadata(run) -> dict:
+def export_metadata(run, module=None) -> dict:
     """What a phone needs to feed and read the model: the exact preprocessing, rates, units, lead order."""
     import scipy
 

@@ -44,7 +44,7 @@ def module_for_format(run, generator, fmt: str, data: dict, **_):
     return LstmGanMobile(generator), {}
 
 
-def export_metadata(run) -> dict:
+def export_metadata(run, module=None) -> dict:
     p = run.preprocessing
     return {"input_spec": {"name": "noise", "shape": [1, 100, 12], "distribution": "N(0, 1)",
                            "note": "the TFLite LSTM keeps state between calls: reset variables before each beat"},

@@ -78,7 +78,7 @@ def module_for_format(run, generator, fmt: str, data: dict, **_):
     return Unet1dMobile(generator), {}
 
 
-def export_metadata(run) -> dict:
+def export_metadata(run, module=None) -> dict:
     import scipy
 
     from ecgtf.leads import LEADS
