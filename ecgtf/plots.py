@@ -169,6 +169,28 @@ def plot_curves(history: dict[str, Sequence[float]], path: str | Path | None = N
     return _save(fig, path, 110)
 
 
+def plot_denoising(noisy: np.ndarray, clean: np.ndarray, denoised: dict[str, np.ndarray], fs: float,
+                   path: str | Path | None = None, title: str = "", labels: Sequence[str] | None = None):
+    """Rows of fragments (k, n) in mV: noisy (grey), clean (black) and each denoiser's output (colours)."""
+    noisy, clean = np.atleast_2d(noisy), np.atleast_2d(clean)
+    k = noisy.shape[0]
+    fig, axes = plt.subplots(k, 1, figsize=(10, 2.1 * k + 0.4), sharex=True, squeeze=False)
+    t = np.arange(noisy.shape[1]) / fs
+    for i, ax in enumerate(axes[:, 0]):
+        ax.plot(t, noisy[i] - noisy[i].mean(), color="0.75", lw=0.7, label="noisy")
+        ax.plot(t, clean[i] - clean[i].mean(), color="k", lw=1.0, label="clean")
+        for name, y in denoised.items():
+            y = np.atleast_2d(y)[i]
+            ax.plot(t, y - y.mean(), lw=0.9, label=name)
+        ax.set_ylabel("mV" if labels is None else f"{labels[i]}\nmV", fontsize=8)
+        ax.grid(alpha=0.3)
+    axes[0, 0].legend(fontsize=7, ncol=2 + len(denoised), loc="upper right")
+    axes[-1, 0].set_xlabel("s")
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    return _save(fig, path, 100)
+
+
 def _save(fig, path, dpi):
     if path is not None:
         path = Path(path)

@@ -12,6 +12,7 @@ from typing import Callable
 from ecgtf.models.beatgen import BEAT_MODELS
 
 MODEL_FOLDERS = {"ekgan": "ecgtf.models.ekgan", "lstm_gan": "ecgtf.models.lstm_gan", "unet1d": "ecgtf.models.unet1d",
+                 "denoiser": "ecgtf.models.denoiser",
                  **{name: f"ecgtf.models.{name}" for name in BEAT_MODELS}}
 """Registry name → package. ``pix2pix`` is trained as an EKGAN variant (``--variant pix2pix``)."""
 
@@ -34,7 +35,7 @@ class ModelSpec:
     trainer: str
     """Module with ``main(argv)``: ``ecgtf train NAME``."""
     task: str
-    """``reconstruction`` (Lead I → 12 leads) or ``generation``."""
+    """``reconstruction`` (Lead I → 12 leads), ``generation`` or ``denoising``."""
 
 
 def lazy_exports(package: str, exports: dict[str, str]):

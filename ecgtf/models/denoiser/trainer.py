@@ -1,0 +1,185 @@
+"""``ecgtf train denoiser`` (= ``python -m training.denoiser``): train an ECG denoising GAN.
+
+Each step draws fresh training pairs: a random 1,024-sample stretch of a training record's MLII, a
+random noise type (bw, ma, mix) from the training part of the NSTDB noise, a uniform SNR in the
+training range. ``--minutes`` stops at the first epoch end past a wall-clock budget (the bench trains
+every variant for the same budget); ``--resume`` continues from the last checkpoint.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+
+from ecgtf.runs import CONFIG_FORMAT, atomic_write_json, config_to_dict
+from ecgtf.trainer import (
+    EpochCheckpoint,
+    Timer,
+    add_common_arguments,
+    describe_devices,
+    fail,
+    make_optimizer,
+    positive_float,
+    positive_int,
+    start_run,
+)
+
+
+@dataclass(frozen=True)
+class DenoiserTraining:
+    """Optimiser and schedule (Adam, as DCGAN; the paper's own values are not in the text available here)."""
+
+    epochs: int = 30
+    batch_size: int = 32
+    lr: float = 2e-4
+    beta1: float = 0.5
+    beta2: float = 0.999
+    steps_per_epoch: int = 200
+    minutes: float | None = None
+    mixed_precision: bool = False
+    strategy: str = "default"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from . import __doc__ as package_doc
+    from .networks import CONFIG, VARIANTS
+
+    t = DenoiserTraining()
+    p = argparse.ArgumentParser(prog="ecgtf train denoiser", description=(package_doc or "") + "\n" + (__doc__ or ""),
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--variant", default=CONFIG().variant, choices=sorted(VARIANTS),
+                   help=f"lstm_dcgan (the paper), dcgan or lstm_gan (its baselines); default {CONFIG().variant}")
+    p.add_argument("--data", default="mitdb", help="'mitdb' (MIT-BIH + NSTDB below the data root, default), a MIT-BIH "
+                   "directory (NSTDB still from the data root), or 'synthetic' (smoke tests)")
+    p.add_argument("--n-synthetic", type=positive_int, default=12, help="synthetic records for --data synthetic")
+    p.add_argument("--length", type=positive_int, default=None, help="fragment length in samples (default 1024)")
+    p.add_argument("--filters", default=None, help="encoder channels, comma-separated (default 16,32,48,64)")
+    p.add_argument("--content-weight", type=float, default=None, help="L1 weight vs adversarial (default 100)")
+    add_common_arguments(p, default_epochs=t.epochs, default_batch=t.batch_size)
+    p.add_argument("--lr", type=positive_float, default=t.lr, help=f"learning rate (default {t.lr:g})")
+    p.add_argument("--steps-per-epoch", type=positive_int, default=t.steps_per_epoch,
+                   help=f"batches per epoch (default {t.steps_per_epoch})")
+    p.add_argument("--minutes", type=positive_float, default=None, help="wall-clock budget in minutes")
+    return p
+
+
+def pair_stream(sources: dict, window, data, batch: int, seed: int):
+    """Endless batches of fresh (noisy, clean) training pairs (batch, L) float32 in mV."""
+    from .data import NoiseBank, random_pairs
+
+    bank = NoiseBank(sources["noise"], "train", data)
+    rng = np.random.default_rng([seed, 1])
+    span = (0.0, 1.0 - data.val_fraction)
+    while True:
+        yield random_pairs(sources["train"], bank, batch, window.length, data.noise_kinds, data.train_snr_db, rng, span)
+
+
+def load_generator_for_run(run, weights: str = "final"):
+    from ecgtf.models.common import load_network
+
+    from .networks import build_generator
+
+    if weights == "best":
+        weights = "final"  # the denoisers keep no best-validation weights (no test data is used to select)
+    return load_network(run, "generator", lambda: build_generator(run.architecture), weights)
+
+
+def main(argv=None) -> int:
+    from .data import DenoiserData, DenoiseWindow, load_splits
+    from .networks import CONFIG, VARIANTS, build_model
+
+    args = build_parser().parse_args(argv)
+
+    def new_config():
+        if args.data not in ("mitdb", "synthetic") and not Path(args.data).is_dir():
+            raise ValueError(f"--data {args.data!r}: expected 'mitdb', 'synthetic' or a MIT-BIH directory")
+        window = DenoiseWindow(**({"length": args.length} if args.length else {}))
+        given = {}
+        if args.filters:
+            try:
+                given["filters"] = tuple(int(f) for f in args.filters.split(","))
+            except ValueError:
+                raise ValueError(f"--filters {args.filters!r}: expected comma-separated integers") from None
+        if args.content_weight is not None:
+            given["content_weight"] = args.content_weight
+        arch = replace(CONFIG(variant=args.variant), **VARIANTS[args.variant], length=window.length, **given)
+        training = DenoiserTraining(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
+                                    steps_per_epoch=args.steps_per_epoch, minutes=args.minutes,
+                                    mixed_precision=args.mixed_precision, strategy=args.strategy)
+        data = DenoiserData(source=args.data, data_dir=str(args.data_dir) if args.data_dir else None,
+                            n_synthetic=args.n_synthetic, seed=args.seed)
+        build_model(arch)  # fails here, before anything on disk changes, if the sizes do not fit
+        return {"format_version": CONFIG_FORMAT, "model": "denoiser", "variant": args.variant,
+                "created": datetime.now().isoformat(timespec="seconds"), "architecture": config_to_dict(arch),
+                "preprocessing": config_to_dict(window), "training": config_to_dict(training),
+                "data": config_to_dict(data)}
+
+    started = start_run(args, argv, f"denoiser-{args.variant}", new_config, load_splits)
+    if isinstance(started, int):
+        return started
+    run, r, strategy, splits = started
+    t, w = r.training, r.preprocessing
+
+    from ecgtf.backend import keras, tf
+    from ecgtf.models.beatgen.trainer import time_budget
+    from ecgtf.plots import plot_curves, plot_denoising
+
+    val_noisy, val_clean = splits["validation"]
+    print(f"denoiser ({r.variant}) on {describe_devices()}: {len(splits['train'])} train / {len(splits['test'])} "
+          f"test records, noise {list(splits['noise'])} ({r.data.source}); {t.steps_per_epoch} steps × "
+          f"{t.batch_size} fresh pairs per epoch; run dir {run.path}")
+    with strategy.scope():
+        model = build_model(r.architecture)
+        model.compile(g_optimizer=make_optimizer(t.lr, t.beta1, t.beta2, t.mixed_precision),
+                      d_optimizer=make_optimizer(t.lr, t.beta1, t.beta2, t.mixed_precision))
+    ckpt = EpochCheckpoint(run, model.checkpoint_objects(), model.optimizer_pairs())
+    try:
+        initial_epoch = ckpt.restore() if args.resume else 0
+    except (ValueError, FileNotFoundError) as exc:
+        return fail(str(exc))
+    if args.resume:
+        print(f"resuming after epoch {initial_epoch}")
+
+    class Monitor(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            den = model.generator.predict(val_noisy[:3], verbose=0)
+            plot_denoising(val_noisy[:3], val_clean[:3], {r.variant: den}, w.fs,
+                           run / "plots" / f"epoch_{epoch + 1:03d}.png",
+                           f"denoiser {r.variant}, epoch {epoch + 1} (validation fragments)")
+
+    spec = tf.TensorSpec((t.batch_size, w.length), tf.float32)
+    ds = tf.data.Dataset.from_generator(
+        lambda: pair_stream(splits, w, r.data, t.batch_size, r.data.seed + initial_epoch),
+        output_signature=(spec, spec)).prefetch(2)
+    val = tf.data.Dataset.from_tensor_slices((val_noisy, val_clean)).batch(64)
+    budget = time_budget(t.minutes)
+    start = time.perf_counter()
+    if initial_epoch < t.epochs:
+        model.fit(ds, epochs=t.epochs, initial_epoch=initial_epoch, steps_per_epoch=t.steps_per_epoch,
+                  validation_data=val, verbose=args.verbose,
+                  callbacks=[Timer(), Monitor(), ckpt, keras.callbacks.TensorBoard(log_dir=str(run / "logs")), budget])
+    seconds = time.perf_counter() - start
+    for key, network in model.checkpoint_objects().items():
+        if "optimizer" not in key:
+            network.save_weights(str(run / "final" / f"{key}.weights.h5"))
+    hist = run.history()
+    plot_curves({k: v for k, v in hist.items() if k in ("content", "val_content")}, run / "plots" / "content.png",
+                f"denoiser {r.variant}: L1 (mV)")
+    epoch_seconds = hist.get("epoch_seconds", [])
+    atomic_write_json(run / "metrics.json", {
+        "train_seconds_this_session": seconds, "train_seconds_total": float(np.sum(epoch_seconds)),
+        "epochs_done": len(epoch_seconds), "stopped_by_time_budget": bool(getattr(budget, "stopped", False)),
+        "generator_parameters": int(model.generator.count_params()),
+        "val_snr_out_db": hist.get("val_snr_out", [None])[-1]})
+    print(f"trained {len(epoch_seconds)} epochs ({np.sum(epoch_seconds):.0f} s); weights in {run.path}/final; "
+          f"evaluate with `python -m training.evaluate_denoisers {run.path}`")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
