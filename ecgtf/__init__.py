@@ -32,9 +32,9 @@ _select_keras2()
 
 from ecgtf.leads import LEADS  # noqa: E402
 
-__all__ = ["LEADS", "Reconstructor", "Reconstruction", "Run", "list_presets", "__version__"]
+__all__ = ["LEADS", "Denoiser", "Reconstructor", "Reconstruction", "Run", "list_presets", "__version__"]
 
-_LAZY = {"Reconstructor": "ecgtf.reconstructor", "Reconstruction": "ecgtf.reconstructor", "Run": "ecgtf.runs",
+_LAZY = {"Denoiser": "ecgtf.denoising", "Reconstructor": "ecgtf.reconstructor", "Reconstruction": "ecgtf.reconstructor", "Run": "ecgtf.runs",
          "list_presets": "ecgtf.presets"}
 
 

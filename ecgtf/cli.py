@@ -91,7 +91,8 @@ def _plot(args) -> int:
 
 TRAINERS = {"ekgan": "ecgtf.models.ekgan.trainer", "pix2pix": "ecgtf.models.ekgan.trainer",
             "lstm-gan": "ecgtf.models.lstm_gan.trainer", "unet1d": "ecgtf.models.unet1d.trainer",
-            **{name.replace("_", "-"): f"ecgtf.models.{name}.trainer" for name in BEAT_MODELS}}
+            **{name.replace("_", "-"): f"ecgtf.models.{name}.trainer" for name in BEAT_MODELS},
+            "denoiser": "ecgtf.models.denoiser.trainer"}
 
 
 def _train(args, rest: list[str]) -> int:
@@ -115,6 +116,8 @@ def _evaluate(args, rest: list[str]) -> int:
             break
     if model in BEAT_MODELS:
         from ecgtf.models.beatgen.bench import main as run_main
+    elif model == "denoiser":
+        from ecgtf.models.denoiser.bench import main as run_main
     elif model == "lstm_gan" or "--original" in rest:
         from ecgtf.models.lstm_gan.evaluate import main as run_main
     elif model == "ekgan" and "--protocol" not in rest:
@@ -138,7 +141,7 @@ def _benchmark(args, rest: list[str]) -> int:
     return bench_main(rest)
 
 
-def _resolve_model(model: str | None):
+def _resolve_model(model: str | None, denoise=None):
     from ecgtf.reconstructor import Reconstructor
 
     if model is None:
@@ -150,17 +153,17 @@ def _resolve_model(model: str | None):
         model = names[0]
     p = Path(model)
     if p.suffix == ".tflite":
-        return Reconstructor.from_tflite(p)
+        return Reconstructor.from_tflite(p, denoise=denoise)
     if (p / "config.json").exists():
-        return Reconstructor.from_run(p)
-    return Reconstructor.from_preset(model)
+        return Reconstructor.from_run(p, denoise=denoise)
+    return Reconstructor.from_preset(model, denoise=denoise)
 
 
 def _reconstruct(args) -> int:
     from ecgtf.io import read_lead
 
     signal, fs = read_lead(args.input, args.fs, args.lead)
-    rec = _resolve_model(args.model)
+    rec = _resolve_model(args.model, denoise=args.denoise)
     native = getattr(rec.pipeline, "native_fs", None)
     if native and not np.isclose(fs, native) and not args.resample:
         raise ValueError(f"{args.input} is sampled at {fs:g} Hz but {rec.name} was trained on {native:g} Hz "
@@ -203,7 +206,8 @@ def _reconstruct(args) -> int:
             written.append(out.to_wfdb(base))
         elif fmt:
             raise ValueError(f"--formats: unknown output format {fmt!r}; expected csv, npz, wfdb")
-    print(f"reconstructed {out.leads.shape[1] / fs:.1f} s at {fs:g} Hz with {rec.name} ({out.windows} windows, "
+    denoised = f", Lead I denoised by {rec.denoiser.name}" if rec.denoiser is not None else ""
+    print(f"reconstructed {out.leads.shape[1] / fs:.1f} s at {fs:g} Hz with {rec.name}{denoised} ({out.windows} windows, "
           f"units {out.units}); wrote " + ", ".join(str(w) for w in written))
     return 0
 
@@ -233,6 +237,11 @@ def build_parser() -> argparse.ArgumentParser:
                      help="reconstruct even when no 10 s segment of Lead I passes the signal-quality gate")
     rec.add_argument("--resample", action="store_true",
                      help="accept a rate other than the model's training rate (EKGAN: 500 Hz) and resample")
+    from ecgtf.denoising import DEFAULT_DENOISE
+
+    rec.add_argument("--denoise", default=DEFAULT_DENOISE,
+                     help="denoise Lead I first: none, bandpass, wavelet, a denoiser run directory, preset or .tflite "
+                     f"(default {DEFAULT_DENOISE}: see the README's denoising section for why)")
     rec.set_defaults(func=_reconstruct)
 
     for name, func, text in (("evaluate", _evaluate, "evaluate runs/presets on held-out data (--help for options)"),

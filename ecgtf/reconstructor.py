@@ -5,6 +5,12 @@
     out = rec.reconstruct(lead_i_mv, fs=250)                         # any length ≥ one window, any rate
     out.leads                                                        # (12, n) in mV at 250 Hz, I … V6
     out.plot("ecg.png")
+    rec = ecgtf.Reconstructor.from_preset("unet1d_12lead", denoise="wavelet")   # denoise Lead I first
+
+``denoise`` (any constructor, or the attribute ``denoiser``): ``None`` (default), ``"bandpass"``,
+``"wavelet"``, a denoiser run directory, preset or ``.tflite`` (see :class:`ecgtf.Denoiser`). It runs on
+Lead I at the input rate before the model's own preparation, in :meth:`Reconstructor.reconstruct` and
+in the live stream alike.
 
 A recording is prepared as the model was trained (resampled, filtered), cut into overlapping
 windows, reconstructed window by window, stitched with the weighted overlap-add of
@@ -133,15 +139,39 @@ def _overlap_add(outputs: np.ndarray, starts_out: list[int], n_out: int) -> np.n
 class Reconstructor:
     """Reconstructs 12 leads from Lead I with a trained model (Keras or TFLite)."""
 
-    def __init__(self, pipeline: WindowPipeline, name: str, source: str = "", run=None, tflite: Path | None = None):
-        self.pipeline, self.name, self.source, self.run, self.tflite = pipeline, name, source, run, tflite
+    def __init__(self, pipeline: WindowPipeline, name: str, source: str = "", run=None, tflite: Path | None = None,
+                 denoise=None):
+        self.base_pipeline, self.name, self.source, self.run, self.tflite = pipeline, name, source, run, tflite
+        self.denoiser = denoise
 
     def __repr__(self) -> str:
-        return f"Reconstructor({self.name!r}, units={self.pipeline.units!r}, from {self.source})"
+        extra = f", denoise={self.denoiser.name!r}" if self.denoiser is not None else ""
+        return f"Reconstructor({self.name!r}, units={self.pipeline.units!r}{extra}, from {self.source})"
+
+    @property
+    def denoiser(self):
+        """The :class:`ecgtf.Denoiser` applied to Lead I first, or ``None``."""
+        return self._denoiser
+
+    @denoiser.setter
+    def denoiser(self, spec) -> None:
+        from ecgtf.denoising import Denoiser
+
+        self._denoiser = Denoiser.get(spec)
+
+    @property
+    def pipeline(self) -> WindowPipeline:
+        """The model's :class:`WindowPipeline`, with the denoiser (if any) in front of its ``prepare``."""
+        base, den = self.base_pipeline, self._denoiser
+        if den is None:
+            return base
+        from dataclasses import replace
+
+        return replace(base, prepare=lambda x, fs: base.prepare(den.fn(np.asarray(x, np.float64), fs), fs))
 
     # -- constructors ---------------------------------------------------------------------------------
     @classmethod
-    def from_run(cls, run, weights: str = "best") -> "Reconstructor":
+    def from_run(cls, run, weights: str = "best", denoise=None) -> "Reconstructor":
         """From a run directory (or :class:`ecgtf.runs.Run`); ``weights="best"`` falls back to final."""
         from ecgtf.runs import Run
 
@@ -164,19 +194,19 @@ class Reconstructor:
             return np.concatenate([gen(x[i:i + 64].astype(np.float32), training=False)["leads"].numpy()
                                    for i in range(0, len(x), 64)])
         return cls(_pipeline(run.model, run.preprocessing, keras_fn), f"{run.model} ({run.path.name})",
-                   f"run {run.path}", run=run)
+                   f"run {run.path}", run=run, denoise=denoise)
 
     @classmethod
-    def from_preset(cls, name: str, weights: str = "best") -> "Reconstructor":
+    def from_preset(cls, name: str, weights: str = "best", denoise=None) -> "Reconstructor":
         """A trained model shipped with ecgtf (see :func:`ecgtf.presets.list_presets`)."""
         from ecgtf.presets import preset_dir
 
-        rec = cls.from_run(preset_dir(name), weights=weights)
+        rec = cls.from_run(preset_dir(name), weights=weights, denoise=denoise)
         rec.name, rec.source = name, f"preset {name}"
         return rec
 
     @classmethod
-    def from_tflite(cls, path: str | Path, threads: int = 1) -> "Reconstructor":
+    def from_tflite(cls, path: str | Path, threads: int = 1, denoise=None) -> "Reconstructor":
         """From an exported ``.tflite`` with its metadata ``.json`` beside it (LiteRT interpreter)."""
         from ai_edge_litert.interpreter import Interpreter
 
@@ -204,7 +234,7 @@ class Reconstructor:
         def tflite_fn(x):
             return np.stack([runner(**{iname: w[None].astype(np.float32)})[oname][0] for w in x])
         return cls(_pipeline(model, pre, tflite_fn), f"{model} {meta.get('format', '')} ({path.name})",
-                   f"file {path}", tflite=path)
+                   f"file {path}", tflite=path, denoise=denoise)
 
     # -- use ------------------------------------------------------------------------------------------
     @property

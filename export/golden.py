@@ -7,7 +7,8 @@ significant digits) that ``org.ecgtf.core`` tests compare against (max |differen
 filters (sosfiltfilt, firwin, resample_poly), EKGAN preprocessing of records (both
 normalisations, and a 250 Hz recording resampled to 500 Hz), the inverse normalisation, and the
 streaming path with a linear stand-in model (``lead_k = gain_k · x + bias_k``) so the stitching
-is tested without TFLite.
+is tested without TFLite, and the denoiser in front of the 1-D U-Net path (whole recording and live
+stream) with a stand-in window model (:func:`denoiser_stand_in`).
 """
 from __future__ import annotations
 
@@ -35,6 +36,13 @@ def _write(path: Path, arrays: dict) -> None:
 
 def stand_in_model(x: np.ndarray) -> np.ndarray:
     return STREAM_GAINS[:, None] * np.asarray(x, np.float64)[None, :] + STREAM_BIAS[:, None]
+
+
+def denoiser_stand_in(w: np.ndarray) -> np.ndarray:
+    """A window "denoiser" for the golden vectors: shrinks the window about its mean (mean + 0.8 (w − mean)),
+    so that a wrong window grid or overlap-add shows."""
+    w = np.asarray(w, np.float64)
+    return w.mean() + 0.8 * (w - w.mean())
 
 
 def main(argv=None) -> int:
@@ -98,6 +106,22 @@ def main(argv=None) -> int:
                                        "sos500": bandpass_sos(*pre.band_hz, 500.0, pre.filter_order),
                                        "leads_100": np.concatenate([c.leads for c in chunks], axis=1),
                                        "valid": np.concatenate([c.valid for c in chunks]).astype(float)})
+    # the denoiser in front (ecgtf.Denoiser's windows + overlap-add) with a stand-in window model
+    from ecgtf.denoising import Denoiser, windowed
+    from ecgtf.models.denoiser.data import DenoiseWindow
+
+    den = Denoiser(windowed(lambda w: np.stack([denoiser_stand_in(x) for x in w]), DenoiseWindow()), "stand-in")
+    noisy = lead + 0.1 * np.sin(2 * np.pi * 0.3 * np.arange(lead.size) / 500.0) + 0.02 * rng.normal(size=lead.size)
+    rec.denoiser = den
+    stream = rec.stream(500.0)
+    chunks = [stream.push(noisy[i:i + 777]) for i in range(0, noisy.size, 777)] + [stream.flush()]
+    _write(out / "denoiser.txt", {"lead_i_500": noisy, "denoised_500": den(noisy, 500.0),
+                                  "short_in": noisy[:1000], "short_out": den(noisy[:1000], 500.0),
+                                  "gains": STREAM_GAINS, "bias": STREAM_BIAS,
+                                  "sos500": bandpass_sos(*pre.band_hz, 500.0, pre.filter_order),
+                                  "leads_500": rec.reconstruct(noisy, 500.0).leads.astype(np.float64),
+                                  "stream_leads_100": np.concatenate([c.leads for c in chunks], axis=1),
+                                  "stream_valid": np.concatenate([c.valid for c in chunks]).astype(float)})
     print(f"wrote golden vectors to {out}")
     return 0
 

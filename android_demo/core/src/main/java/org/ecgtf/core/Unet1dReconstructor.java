@@ -21,11 +21,18 @@ public final class Unet1dReconstructor {
 
     private final LeadModel model;
     private final double[][] sos500;
+    private final WindowedDenoiser denoiser;
     private final double[] weights = overlapWeights(WINDOW);
 
     public Unet1dReconstructor(LeadModel model, double[][] bandpassSosAt500Hz) {
+        this(model, bandpassSosAt500Hz, null);
+    }
+
+    /** With a denoiser run on Lead I (at its own rate) before everything else; {@code null}: none. */
+    public Unet1dReconstructor(LeadModel model, double[][] bandpassSosAt500Hz, WindowedDenoiser denoiser) {
         this.model = model;
         this.sos500 = bandpassSosAt500Hz;
+        this.denoiser = denoiser;
     }
 
     /** Overlap-add weights w[n] = sin²(π (n + ½) / N) (as ecgtf.streaming.overlap_weights). */
@@ -47,7 +54,8 @@ public final class Unet1dReconstructor {
             throw new SignalException("Lead I has " + leadI.length + " samples at " + fs + " Hz; needs at least "
                     + (int) minSamples + " (" + WINDOW / MODEL_FS + " s)");
         }
-        double[] x500 = Resampler.resample(leadI, fs, FILTER_FS);
+        double[] x = denoiser == null ? leadI : denoiser.denoise(leadI, fs);
+        double[] x500 = Resampler.resample(x, fs, FILTER_FS);
         double[] filtered = SosFilter.sosfiltfilt(sos500, x500);
         return Resampler.resample(filtered, FILTER_FS, MODEL_FS);
     }

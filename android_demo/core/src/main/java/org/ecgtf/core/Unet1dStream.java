@@ -47,9 +47,20 @@ public final class Unet1dStream {
     private double[] wsum = new double[0];
     private List<String> events = new ArrayList<>();
 
+    private final WindowedDenoiser denoiser;
+
     public Unet1dStream(LeadModel model, double[][] bandpassSosAt500Hz) {
+        this(model, bandpassSosAt500Hz, null);
+    }
+
+    /**
+     * With a denoiser in front: each window's Lead I, with its margins, is denoised before the band-pass
+     * (as ecgtf.Reconstructor.stream with {@code denoise=...}); {@code null}: none.
+     */
+    public Unet1dStream(LeadModel model, double[][] bandpassSosAt500Hz, WindowedDenoiser denoiser) {
         this.model = model;
         this.sos500 = bandpassSosAt500Hz;
+        this.denoiser = denoiser;
     }
 
     /** Samples held now (input buffer + pending output): bounded. */
@@ -104,7 +115,8 @@ public final class Unet1dStream {
         boolean finiteSeg = true;
         for (double v : seg) finiteSeg &= Double.isFinite(v);
         if (finiteSeg) {
-            double[] prepared = Resampler.resample(SosFilter.sosfiltfilt(sos500, seg), FS, Unet1dReconstructor.MODEL_FS);
+            double[] clean = denoiser == null ? seg : denoiser.denoise(seg, FS);
+            double[] prepared = Resampler.resample(SosFilter.sosfiltfilt(sos500, clean), FS, Unet1dReconstructor.MODEL_FS);
             int off = (int) Math.round(k * HOP - (double) lo(k) / SCALE);
             double[] window = new double[WINDOW];
             for (int i = 0; i < WINDOW; i++) window[i] = prepared[Math.min(prepared.length - 1, off + i)];

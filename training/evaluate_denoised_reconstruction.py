@@ -1,0 +1,8 @@
+"""``python -m training.evaluate_denoised_reconstruction``: reconstruction from noisy Lead I with and without
+each denoiser (:mod:`ecgtf.models.denoiser.reconstruction`)."""
+import sys
+
+from ecgtf.models.denoiser.reconstruction import main
+
+if __name__ == "__main__":
+    sys.exit(main())
