@@ -113,7 +113,11 @@ class Denoiser:
         iname, oname = meta["inputs"][0]["name"], meta["outputs"][0]["name"]
 
         def run_windows(w):
-            return np.stack([runner(**{iname: x[None].astype(np.float32)})[oname][0] for x in w])
+            out = []
+            for x in w:
+                interp.reset_all_variables()   # a TFLite LSTM keeps its state between invocations otherwise
+                out.append(runner(**{iname: x[None].astype(np.float32)})[oname][0])
+            return np.stack(out)
         return cls(windowed(run_windows, window), f"denoiser {meta.get('format', '')} ({path.name})", f"file {path}",
                    tflite=path)
 

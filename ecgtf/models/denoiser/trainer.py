@@ -98,7 +98,7 @@ def main(argv=None) -> int:
     def new_config():
         if args.data not in ("mitdb", "synthetic") and not Path(args.data).is_dir():
             raise ValueError(f"--data {args.data!r}: expected 'mitdb', 'synthetic' or a MIT-BIH directory")
-        window = DenoiseWindow(**({"length": args.length} if args.length else {}))
+        window = DenoiseWindow(**({"length": args.length, "hop": args.length // 2} if args.length else {}))
         given = {}
         if args.filters:
             try:

@@ -101,7 +101,7 @@ final class ModelRunner implements LeadModel, AutoCloseable {
         interpreter.close();
     }
 
-    private static MappedByteBuffer mapAsset(Context context, String name) throws IOException {
+    static MappedByteBuffer mapAsset(Context context, String name) throws IOException {
         try (AssetFileDescriptor fd = context.getAssets().openFd(name);
              FileInputStream in = new FileInputStream(fd.getFileDescriptor());
              FileChannel channel = in.getChannel()) {
