@@ -12,10 +12,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import SHARED, needs_mitdb
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import SHARED, needs_mitdb
 from ecgtf.models.denoiser.data import (
     DenoiserData,
     DenoiseWindow,
