@@ -210,7 +210,8 @@ def open_run(args, argv, default_name: str, make_config):
 
     ``make_config()`` builds a new run's config (format 2 dict, see :mod:`ecgtf.runs`) from the
     arguments; it is called *before* anything on disk changes, so a bad argument never costs an
-    existing run. On resume the stored config is used; an explicit ``--epochs`` extends it. Then
+    existing run. On resume the stored config is used; an explicit ``--epochs`` extends it (and
+    ``--minutes`` sets a new wall-clock budget, for trainers that have one). Then
     seeds, precision policy and strategy are set. Returns ``(run, cfg, strategy)``; raises
     ``FileExistsError``/``FileNotFoundError``/``ValueError``.
     """
@@ -219,8 +220,11 @@ def open_run(args, argv, default_name: str, make_config):
     run = RunDir(out, resume=args.resume, overwrite=args.overwrite)
     if args.resume:
         cfg = upgrade_config(run.read_config(), str(run / "config.json"))
-        if "--epochs" in (argv if argv is not None else sys.argv[1:]):
+        given = argv if argv is not None else sys.argv[1:]
+        if "--epochs" in given:
             cfg["training"]["epochs"] = args.epochs
+        if "--minutes" in given and "minutes" in cfg["training"]:   # a new wall-clock budget for this session
+            cfg["training"]["minutes"] = args.minutes
         run.write_config(cfg)
     else:
         run.write_config(cfg)

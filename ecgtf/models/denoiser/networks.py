@@ -49,6 +49,9 @@ class DenoiserConfig:
     conditional_discriminator: bool = True
     content_weight: float = 100.0
     """Weight of the L1 content loss against the adversarial loss (1)."""
+    residual: bool = False
+    """Ours, not the paper's: the network estimates the noise and the generator returns input − noise
+    (residual learning, as DnCNN), so a clean input passes through unless the network sees noise."""
 
     def __post_init__(self) -> None:
         if self.variant not in VARIANTS:
@@ -101,9 +104,12 @@ def _recurrent_core(x, cfg: DenoiserConfig):
 def build_generator(cfg: DenoiserConfig) -> keras.Model:
     noisy = keras.Input((cfg.length,), name="noisy")
     mean = WindowMean(name="input_mean")(noisy)
-    x = L.Reshape((cfg.length, 1), name="as_sequence")(L.Subtract(name="centre")([noisy, mean]))
+    centred = L.Subtract(name="centre")([noisy, mean])
+    x = L.Reshape((cfg.length, 1), name="as_sequence")(centred)
     x = _recurrent_core(x, cfg) if cfg.variant == "lstm_gan" else _conv_core(x, cfg)
     y = L.Reshape((cfg.length,), name="as_fragment")(L.Conv1D(1, 7, padding="same", name="out_conv")(x))
+    if cfg.residual:
+        y = L.Subtract(name="minus_noise")([centred, y])
     y = L.Subtract(name="zero_mean")([y, WindowMean(name="output_mean")(y)])
     out = float32_output(L.Add(name="restore_level")([y, mean]), "denoised")
     return keras.Model(noisy, out, name=f"{cfg.variant}_generator")

@@ -60,6 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--length", type=positive_int, default=None, help="fragment length in samples (default 1024)")
     p.add_argument("--filters", default=None, help="encoder channels, comma-separated (default 16,32,48,64)")
     p.add_argument("--content-weight", type=float, default=None, help="L1 weight vs adversarial (default 100)")
+    p.add_argument("--residual", action="store_true", help="the network estimates the noise; output = input − noise "
+                   "(ours, not the paper's)")
     add_common_arguments(p, default_epochs=t.epochs, default_batch=t.batch_size)
     p.add_argument("--lr", type=positive_float, default=t.lr, help=f"learning rate (default {t.lr:g})")
     p.add_argument("--steps-per-epoch", type=positive_int, default=t.steps_per_epoch,
@@ -105,6 +107,8 @@ def main(argv=None) -> int:
                 given["filters"] = tuple(int(f) for f in args.filters.split(","))
             except ValueError:
                 raise ValueError(f"--filters {args.filters!r}: expected comma-separated integers") from None
+        if args.residual:
+            given["residual"] = True
         if args.content_weight is not None:
             given["content_weight"] = args.content_weight
         arch = replace(CONFIG(variant=args.variant), **VARIANTS[args.variant], length=window.length, **given)
