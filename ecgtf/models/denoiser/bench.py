@@ -330,26 +330,30 @@ def main(argv=None) -> int:
 
 
 def plot_examples(denoisers: dict, recordings: list[Recording], path: Path) -> None:
-    """One 1,024-sample stretch per noise type at 0 dB (and 118e00), every denoiser."""
+    """One 1,024-sample stretch per noise type at 0 dB (held-out mixture, and 118e00), every denoiser: the
+    scored fragment of median SNR (noise is not stationary: most fragments are quieter than the mean)."""
     from ecgtf.plots import plot_denoising
 
     picks = [r for r in recordings if r.snr_db == 0.0]
     picks = list({(r.group, r.noise): r for r in reversed(picks)}.values())[::-1]
     if not picks:
         return
-    a = 4 * FRAGMENT
+    starts = [typical_fragment(r) for r in picks]
+    noisy = np.stack([r.noisy[s:s + FRAGMENT] for r, s in zip(picks, starts)])
+    clean = np.stack([r.clean[s:s + FRAGMENT] for r, s in zip(picks, starts)])
     outs = {}
     for name, den in denoisers.items():
-        if den is not None:
-            outs[name] = np.stack([den(r.noisy[:a + 3 * FRAGMENT], r.fs)[a:a + FRAGMENT] if r.group == "mixture" else
-                                   den(r.noisy, r.fs)[_first_scored(r):_first_scored(r) + FRAGMENT] for r in picks])
-    noisy = np.stack([r.noisy[a:a + FRAGMENT] if r.group == "mixture" else
-                      r.noisy[_first_scored(r):_first_scored(r) + FRAGMENT] for r in picks])
-    clean = np.stack([r.clean[a:a + FRAGMENT] if r.group == "mixture" else
-                      r.clean[_first_scored(r):_first_scored(r) + FRAGMENT] for r in picks])
+        if den is not None:   # each recording denoised whole (as scored), then the fragment cut out
+            outs[name] = np.stack([den(r.noisy, r.fs)[s:s + FRAGMENT] for r, s in zip(picks, starts)])
     plot_denoising(noisy, clean, outs, 360.0, path, "denoisers at 0 dB (held-out records and noise)",
                    labels=[f"{r.noise} {r.record}" for r in picks])
 
 
-def _first_scored(rec: Recording) -> int:
-    return int(np.flatnonzero(rec.scored)[0]) + FRAGMENT
+def typical_fragment(rec: Recording) -> int:
+    """Start of the scored 1,024-sample fragment whose SNR is the median of the recording's fragments."""
+    from .data import power
+
+    starts = [i * FRAGMENT for i in range(rec.clean.size // FRAGMENT) if rec.scored[i * FRAGMENT:(i + 1) * FRAGMENT].all()]
+    snr = np.array([10 * np.log10(power(rec.clean[a:a + FRAGMENT]) /
+                                  max(power(rec.noisy[a:a + FRAGMENT] - rec.clean[a:a + FRAGMENT]), 1e-12)) for a in starts])
+    return starts[int(np.argmin(np.abs(snr - np.median(snr))))]
