@@ -66,17 +66,12 @@ class Denoiser:
             raise ValueError(f"{run.path} is a {run.model} run ({run.spec.task}), not a denoiser")
         gen = run.generator(weights)
         from ecgtf.backend import tf
+        from ecgtf.reconstructor import _batched
 
         graph = tf.function(lambda x: gen(x, training=False), reduce_retracing=True)  # eager LSTMs are ~10× slower
 
         def run_windows(w):
-            out = []
-            for i in range(0, len(w), 64):
-                chunk = w[i:i + 64].astype(np.float32)
-                pad = 64 - len(chunk)          # one batch shape: traced once
-                y = graph(tf.constant(np.pad(chunk, ((0, pad), (0, 0))))).numpy()
-                out.append(y[:len(chunk)])
-            return np.concatenate(out)
+            return _batched(graph, w)
         return cls(windowed(run_windows, run.preprocessing), f"{run.variant} ({run.path.name})", f"run {run.path}",
                    run=run)
 

@@ -184,7 +184,7 @@ def plot_denoising(noisy: np.ndarray, clean: np.ndarray, denoised: dict[str, np.
             ax.plot(t, y - y.mean(), lw=0.9, label=name)
         ax.set_ylabel("mV" if labels is None else f"{labels[i]}\nmV", fontsize=8)
         ax.grid(alpha=0.3)
-    axes[0, 0].legend(fontsize=7, ncol=2 + len(denoised), loc="upper right")
+    axes[0, 0].legend(fontsize=7, ncol=min(4, 2 + len(denoised)), loc="upper right")
     axes[-1, 0].set_xlabel("s")
     fig.suptitle(title, fontsize=10)
     fig.tight_layout()

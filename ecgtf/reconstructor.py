@@ -185,14 +185,17 @@ class Reconstructor:
                 raise
             gen = run.generator("final")
 
+        from ecgtf.backend import tf
+
+        graph = tf.function(lambda w: gen(w, training=False)["leads"], reduce_retracing=True)
+
         def keras_fn(x):
             if run.model == "ekgan":
                 from ecgtf.models.ekgan.preprocessing import leads_from_model, model_input
                 from ecgtf.models.ekgan.trainer import predict
 
                 return leads_from_model(predict(gen, model_input(x, run.preprocessing)), run.preprocessing)
-            return np.concatenate([gen(x[i:i + 64].astype(np.float32), training=False)["leads"].numpy()
-                                   for i in range(0, len(x), 64)])
+            return _batched(graph, x)
         return cls(_pipeline(run.model, run.preprocessing, keras_fn), f"{run.model} ({run.path.name})",
                    f"run {run.path}", run=run, denoise=denoise)
 
@@ -331,6 +334,18 @@ class Reconstructor:
         sec = float(np.median(times))
         return {"seconds_per_call": sec, "recording_seconds": len(lead_i) / fs,
                 "real_time_factor": len(lead_i) / fs / sec, "windows": out.windows}
+
+
+def _batched(graph, x: np.ndarray, batch: int = 64) -> np.ndarray:
+    """``graph`` (a ``tf.function``) over ``x`` in batches padded to a power of two (≤ ``batch``), so it
+    is traced a few times only (eager Keras calls are several times slower on small windows)."""
+    out = []
+    for i in range(0, len(x), batch):
+        chunk = np.asarray(x[i:i + batch], np.float32)
+        pad = min(batch, 1 << (len(chunk) - 1).bit_length()) - len(chunk)
+        y = graph(np.pad(chunk, ((0, pad),) + ((0, 0),) * (chunk.ndim - 1))).numpy()
+        out.append(y[:len(chunk)])
+    return np.concatenate(out)
 
 
 def read_tflite_metadata(path: str | Path) -> dict:

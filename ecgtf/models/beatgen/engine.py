@@ -37,7 +37,23 @@ class _Tracked(keras.Model):
         return {k: t.result() for k, t in self._trackers.items()}
 
 
-class BeatGAN(_Tracked):
+class TwoNetworkGAN(_Tracked):
+    """A generator and a discriminator with one optimizer each: ``compile(g_optimizer, d_optimizer)``,
+    and what the trainers' checkpoints need (``checkpoint_objects``, ``optimizer_pairs``)."""
+
+    def compile(self, g_optimizer, d_optimizer, **kwargs):
+        super().compile(**kwargs)
+        self.g_optimizer, self.d_optimizer = g_optimizer, d_optimizer
+
+    def checkpoint_objects(self) -> dict:
+        return {"generator": self.generator, "g_optimizer": self.g_optimizer,
+                "discriminator": self.discriminator, "d_optimizer": self.d_optimizer}
+
+    def optimizer_pairs(self):
+        return [(self.g_optimizer, self.generator), (self.d_optimizer, self.discriminator)]
+
+
+class BeatGAN(TwoNetworkGAN):
     """A beat GAN: ``compile(g_optimizer, d_optimizer)``, ``fit()`` on beats (N, L) or (beats, labels).
 
     ``loss="bce"``: the non-saturating GAN of Goodfellow et al. (D: BCE on logits; G: −log D(G(z)));
@@ -54,10 +70,6 @@ class BeatGAN(_Tracked):
         self.noise_shape, self.n_classes = tuple(noise_shape), int(n_classes)
         self.loss_kind, self.n_critic, self.gp_weight = loss, int(n_critic), float(gp_weight)
         self._init_trackers(("g_loss", "d_loss", "d_real", "d_fake"))
-
-    def compile(self, g_optimizer, d_optimizer, **kwargs):
-        super().compile(**kwargs)
-        self.g_optimizer, self.d_optimizer = g_optimizer, d_optimizer
 
     def call(self, inputs, training=False):
         return self.generator(inputs, training=training)
@@ -105,13 +117,6 @@ class BeatGAN(_Tracked):
         squash = tf.sigmoid if self.loss_kind == "bce" else tf.identity
         return self._log({"g_loss": g_loss, "d_loss": d_loss, "d_real": tf.reduce_mean(squash(d_real)),
                           "d_fake": tf.reduce_mean(squash(d_fake))})
-
-    def checkpoint_objects(self) -> dict:
-        return {"generator": self.generator, "g_optimizer": self.g_optimizer,
-                "discriminator": self.discriminator, "d_optimizer": self.d_optimizer}
-
-    def optimizer_pairs(self):
-        return [(self.g_optimizer, self.generator), (self.d_optimizer, self.discriminator)]
 
 
 class LatentAffine(keras.layers.Layer):

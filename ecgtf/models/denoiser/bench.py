@@ -252,6 +252,17 @@ def overall(summary: list[dict], group: str) -> str:
     return "\n".join(lines)
 
 
+def snr_grid(summary: list[dict], group: str, metric: str = "snr_imp", fmt: str = "{:+.1f}") -> str:
+    """Markdown: one row per denoiser, one column per (noise, SNR) cell, ``metric`` in each."""
+    sel = [s for s in summary if s["group"] == group]
+    cells = list(dict.fromkeys((s["noise"], s["snr_db"]) for s in sel))
+    lines = ["| denoiser | " + " | ".join(f"{n} {snr:g}" for n, snr in cells) + " |", "|---|" + "---:|" * len(cells)]
+    for name in dict.fromkeys(s["denoiser"] for s in sel):
+        row = {(s["noise"], s["snr_db"]): s[metric] for s in sel if s["denoiser"] == name}
+        lines.append(f"| {name} | " + " | ".join(fmt.format(row[c]) for c in cells) + " |")
+    return "\n".join(lines)
+
+
 def plot_curves_by_snr(summary: list[dict], path: Path) -> None:
     """SNR improvement against input SNR: one panel per noise, one line per denoiser."""
     import matplotlib.pyplot as plt
@@ -281,10 +292,25 @@ def load_denoisers(runs, classical: bool = True) -> dict:
         out["bandpass"] = Denoiser.classical("bandpass")
         out["wavelet"] = Denoiser.classical("wavelet")
     for r in runs:
-        den = Denoiser.get(str(r))
-        name = den.run.variant if den.run is not None else Path(r).stem
-        out[name if name not in out else f"{name} ({Path(r).name})"] = den
+        name = Path(r).stem                      # the run folder's (or .tflite file's) name
+        out[name if name not in out else str(r)] = Denoiser.get(str(r))
     return out
+
+
+def render(summary: list[dict], test_records, minutes: float, nstdb: bool = True) -> list[str]:
+    """The lines of ``bench.md``: overall means, per-cell grids of SNR improvement, PRD and F1, all metrics."""
+    text = ["## Held-out mixtures (records " + ", ".join(str(r) for r in test_records) + ", "
+            f"{minutes:g} min each; means over every noise and SNR)", "", overall(summary, "mixture"), "",
+            "SNR improvement (dB) per noise and nominal input SNR (dB):", "", snr_grid(summary, "mixture"), "",
+            "PRD (%):", "", snr_grid(summary, "mixture", "prd", "{:.1f}"), "",
+            "XQRS F1 (beats within 150 ms of the reference):", "", snr_grid(summary, "mixture", "qrs_f1", "{:.3f}"), "",
+            "All metrics per cell (PRD % / RMSE mV / SNRimp dB / F1):", "", table(summary, "mixture")]
+    if nstdb:
+        text += ["", "## 118e / 119e (real electrode-motion noise, never trained on; nominal NSTDB SNR)", "",
+                 overall(summary, "nstdb"), "", "SNR improvement (dB):", "", snr_grid(summary, "nstdb"), "",
+                 "XQRS F1:", "", snr_grid(summary, "nstdb", "qrs_f1", "{:.3f}"), "",
+                 "All metrics per record SNR:", "", table(summary, "nstdb")]
+    return text
 
 
 def main(argv=None) -> int:
@@ -296,7 +322,24 @@ def main(argv=None) -> int:
     p.add_argument("--minutes", type=float, default=3.0, help="minutes of each test record per mixture (default 3)")
     p.add_argument("--no-nstdb-records", action="store_true", help="skip the 118e/119e records")
     p.add_argument("--quiet", action="store_true")
+    p.add_argument("--render-only", action="store_true",
+                   help="rewrite --out/bench.md from --out/results.json (no evaluation)")
     args = p.parse_args(argv)
+    if args.render_only:
+        import json
+
+        from ecgtf.runs import atomic_write_text
+
+        try:
+            saved = json.loads((args.out / "results.json").read_text())
+        except (OSError, ValueError) as exc:
+            print(f"error: --render-only: cannot read {args.out / 'results.json'} ({exc})", file=sys.stderr)
+            return 2
+        groups = {s["group"] for s in saved["summary"]}
+        atomic_write_text(args.out / "bench.md", "\n".join(render(saved["summary"], DenoiserData().test_records,
+                                                                   saved["minutes_per_record"], "nstdb" in groups)) + "\n")
+        print(f"rewrote {args.out / 'bench.md'}")
+        return 0
     try:
         for r in args.runs:
             if not Path(r).exists():
@@ -316,11 +359,7 @@ def main(argv=None) -> int:
 
     atomic_write_json(args.out / "results.json", {"rows": rows, "summary": summary, "runs": [str(r) for r in args.runs],
                                                  "minutes_per_record": args.minutes})
-    text = ["## Held-out mixtures (records " + ", ".join(str(r) for r in data.test_records) + ")", "",
-            overall(summary, "mixture"), "", table(summary, "mixture")]
-    if not args.no_nstdb_records:
-        text += ["", "## 118e / 119e (real electrode-motion noise, nominal NSTDB SNR)", "", overall(summary, "nstdb"), "",
-                 table(summary, "nstdb")]
+    text = render(summary, data.test_records, args.minutes, nstdb=not args.no_nstdb_records)
     atomic_write_text(args.out / "bench.md", "\n".join(text) + "\n")
     plot_curves_by_snr(summary, args.out / "snr_improvement.png")
     plot_examples(denoisers, recordings, args.out / "examples.png")

@@ -8,7 +8,7 @@ discriminator: BCE on logits, clean vs denoised, both given the noisy input when
 from __future__ import annotations
 
 from ecgtf.backend import keras, tf
-from ecgtf.models.beatgen.engine import _Tracked
+from ecgtf.models.beatgen.engine import TwoNetworkGAN
 from ecgtf.models.layers import apply_gradients, training_loss
 
 _bce = keras.losses.BinaryCrossentropy(from_logits=True)
@@ -18,15 +18,11 @@ def _centred(x):
     return x - tf.reduce_mean(x, axis=1, keepdims=True)
 
 
-class DenoiserGAN(_Tracked):
+class DenoiserGAN(TwoNetworkGAN):
     def __init__(self, generator, discriminator, config, **kwargs):
         super().__init__(**kwargs)
         self.generator, self.discriminator, self.config = generator, discriminator, config
         self._init_trackers(("g_loss", "d_loss", "content", "adversarial", "snr_out"))
-
-    def compile(self, g_optimizer, d_optimizer, **kwargs):
-        super().compile(**kwargs)
-        self.g_optimizer, self.d_optimizer = g_optimizer, d_optimizer
 
     def call(self, noisy, training=False):
         return self.generator(noisy, training=training)
@@ -72,10 +68,3 @@ class DenoiserGAN(_Tracked):
         adversarial = _bce(tf.ones_like(d_fake), d_fake)
         return self._log({"g_loss": adversarial + self.config.content_weight * content, "d_loss": 0.0,
                           "content": content, "adversarial": adversarial, "snr_out": self._snr(fake, clean)})
-
-    def checkpoint_objects(self) -> dict:
-        return {"generator": self.generator, "g_optimizer": self.g_optimizer,
-                "discriminator": self.discriminator, "d_optimizer": self.d_optimizer}
-
-    def optimizer_pairs(self):
-        return [(self.g_optimizer, self.generator), (self.d_optimizer, self.discriminator)]
