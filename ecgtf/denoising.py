@@ -19,8 +19,9 @@ import numpy as np
 
 CLASSICAL = ("bandpass", "wavelet")
 DEFAULT_DENOISE = "none"
-"""What ``ecgtf reconstruct`` does to Lead I by default. Off: no denoiser is shipped on by default until
-one is measured to improve the reconstruction of noisy Lead I (README, "ECG denoising")."""
+"""What ``ecgtf reconstruct`` does to Lead I by default. Off: measured on PTB-XL and LUDB with NSTDB noise
+at 6 and 0 dB, every denoiser lowers the reconstruction's r except under heavy muscle noise (README,
+"ECG denoising")."""
 
 
 class Denoiser:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-_FOLDERS = ("ecgtf.models.unet1d.presets", "ecgtf.models.denoiser.presets")
+_FOLDERS = ("ecgtf.models.unet1d.presets",)
 
 
 def _all() -> dict:
