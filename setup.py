@@ -20,6 +20,7 @@ setup(
         "wfdb>=4.3.1",
         "numpy>=2.0",
         "scipy>=1.17",
+        "PyWavelets>=1.8",
         "matplotlib>=3.9",
         "tqdm>=4.66",
         "tensorboard>=2.20",
