@@ -240,7 +240,7 @@ def build_parser() -> argparse.ArgumentParser:
     from ecgtf.denoising import DEFAULT_DENOISE
 
     rec.add_argument("--denoise", default=DEFAULT_DENOISE,
-                     help="denoise Lead I first: none, bandpass, wavelet, a denoiser run directory, preset or .tflite "
+                     help="denoise Lead I first: none, bandpass, wavelet, a denoiser run directory or .tflite "
                      f"(default {DEFAULT_DENOISE}: see the README's denoising section for why)")
     rec.set_defaults(func=_reconstruct)
 

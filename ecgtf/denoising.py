@@ -1,7 +1,7 @@
-"""Denoising one ECG lead for users: a trained denoiser (run, preset or .tflite) or a classical filter.
+"""Denoising one ECG lead for users: a trained denoiser (run or .tflite) or a classical filter.
 
     import ecgtf
-    den = ecgtf.Denoiser.get("wavelet")                  # "bandpass", "wavelet", a run dir, a preset, a .tflite
+    den = ecgtf.Denoiser.get("wavelet")                  # "bandpass", "wavelet", a run dir, a .tflite
     clean = den(lead_i_mv, fs=250)                       # (n,) mV at 250 Hz
     rec = ecgtf.Reconstructor.from_preset("unet1d_12lead", denoise="runs/denoise/lstm_dcgan")
 
@@ -77,14 +77,6 @@ class Denoiser:
                    run=run)
 
     @classmethod
-    def from_preset(cls, name: str) -> "Denoiser":
-        from ecgtf.presets import preset_dir
-
-        den = cls.from_run(preset_dir(name))
-        den.name, den.source = name, f"preset {name}"
-        return den
-
-    @classmethod
     def from_tflite(cls, path: str | Path, threads: int = 1) -> "Denoiser":
         """An exported denoiser ``.tflite`` with its metadata ``.json`` beside it (LiteRT interpreter)."""
         from ai_edge_litert.interpreter import Interpreter
@@ -119,13 +111,13 @@ class Denoiser:
 
     @classmethod
     def get(cls, spec) -> "Denoiser | None":
-        """``None``/"none" → no denoising; a :class:`Denoiser`; "bandpass"/"wavelet"; a ``.tflite`` file; a
-        run directory; or the name of a shipped denoiser preset."""
+        """``None``/"none" → no denoising; a :class:`Denoiser`; "bandpass"/"wavelet"; a ``.tflite`` file; or
+        a denoiser run directory. (No trained denoiser ships with ecgtf: README, "ECG denoising".)"""
         if spec is None or isinstance(spec, Denoiser):
             return spec
         if not isinstance(spec, (str, Path)):
-            raise ValueError(f"denoise: expected None, a Denoiser, 'bandpass', 'wavelet', a run directory, a preset "
-                             f"or a .tflite path, got {spec!r}")
+            raise ValueError(f"denoise: expected None, a Denoiser, 'bandpass', 'wavelet', a run directory or a "
+                             f".tflite path, got {spec!r}")
         text = str(spec)
         if text.lower() == "none":
             return None
@@ -136,12 +128,8 @@ class Denoiser:
             return cls.from_tflite(path)
         if (path / "config.json").exists():
             return cls.from_run(path)
-        from ecgtf.presets import list_presets
-
-        if text in list_presets():
-            return cls.from_preset(text)
-        raise ValueError(f"denoise {text!r}: not 'none', {' or '.join(repr(c) for c in CLASSICAL)}, a run directory "
-                         f"(no config.json there), a .tflite file, or a preset ({', '.join(list_presets())})")
+        raise ValueError(f"denoise {text!r}: not 'none', {' or '.join(repr(c) for c in CLASSICAL)}, a denoiser run "
+                         "directory (no config.json there) or a .tflite file")
 
 
 def windowed(run_windows: Callable[[np.ndarray], np.ndarray], window) -> Callable[[np.ndarray, float], np.ndarray]:
@@ -151,7 +139,7 @@ def windowed(run_windows: Callable[[np.ndarray], np.ndarray], window) -> Callabl
 
     def fn(x: np.ndarray, fs: float) -> np.ndarray:
         n = x.size
-        xm = resample(x, fs, window.fs) if fs != window.fs else x
+        xm = resample(x, fs, window.fs)             # a no-op at the window's rate
         m = xm.size
         if m < window.length:  # shorter than one window: reflect (then edge) padding, cut off again below
             xm = np.pad(xm, (0, window.length - m), mode="reflect" if 2 * m > window.length else "edge")
@@ -159,6 +147,6 @@ def windowed(run_windows: Callable[[np.ndarray], np.ndarray], window) -> Callabl
         windows = np.stack([xm[s:s + window.length] for s in starts]).astype(np.float32)
         outputs = np.asarray(run_windows(windows), np.float64)[:, None, :]
         y = _overlap_add(outputs, starts, xm.size)[0, :m]
-        y = resample(y, window.fs, fs) if fs != window.fs else y
+        y = resample(y, window.fs, fs)
         return y[:n] if y.size >= n else np.pad(y, (0, n - y.size), mode="edge")
     return fn

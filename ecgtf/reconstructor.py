@@ -8,7 +8,7 @@
     rec = ecgtf.Reconstructor.from_preset("unet1d_12lead", denoise="wavelet")   # denoise Lead I first
 
 ``denoise`` (any constructor, or the attribute ``denoiser``): ``None`` (default), ``"bandpass"``,
-``"wavelet"``, a denoiser run directory, preset or ``.tflite`` (see :class:`ecgtf.Denoiser`). It runs on
+``"wavelet"``, a denoiser run directory or ``.tflite`` (see :class:`ecgtf.Denoiser`). It runs on
 Lead I at the input rate before the model's own preparation, in :meth:`Reconstructor.reconstruct` and
 in the live stream alike.
 
@@ -185,17 +185,19 @@ class Reconstructor:
                 raise
             gen = run.generator("final")
 
-        from ecgtf.backend import tf
+        if run.model == "ekgan":
+            from ecgtf.models.ekgan.preprocessing import leads_from_model, model_input
+            from ecgtf.models.ekgan.trainer import predict
 
-        graph = tf.function(lambda w: gen(w, training=False)["leads"], reduce_retracing=True)
-
-        def keras_fn(x):
-            if run.model == "ekgan":
-                from ecgtf.models.ekgan.preprocessing import leads_from_model, model_input
-                from ecgtf.models.ekgan.trainer import predict
-
+            def keras_fn(x):
                 return leads_from_model(predict(gen, model_input(x, run.preprocessing)), run.preprocessing)
-            return _batched(graph, x)
+        else:
+            from ecgtf.backend import tf
+
+            graph = tf.function(lambda w: gen(w, training=False)["leads"], reduce_retracing=True)
+
+            def keras_fn(x):
+                return _batched(graph, x)
         return cls(_pipeline(run.model, run.preprocessing, keras_fn), f"{run.model} ({run.path.name})",
                    f"run {run.path}", run=run, denoise=denoise)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import SHARED, needs_mitdb
+from conftest import needs_mitdb, needs_nstdb
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -27,7 +27,6 @@ from ecgtf.models.denoiser.data import (
 )
 
 ROOT = Path(__file__).resolve().parents[1]
-needs_nstdb = pytest.mark.skipif(not (SHARED / "nstdb" / "bw.hea").exists(), reason=f"NSTDB not found at {SHARED}")
 TINY = ["--data", "synthetic", "--n-synthetic", "4", "--length", "256", "--filters", "8,16", "--epochs", "2",
         "--steps-per-epoch", "3", "--batch-size", "8", "--verbose", "0"]
 

@@ -37,6 +37,15 @@ def load_mitdb_record(directory: str | Path, record: str | int = "100") -> tuple
     return rec, BeatAnnotations(np.asarray(ann.sample), list(ann.symbol))
 
 
+def lead_signal(rec: EcgRecord, lead: str, source: str | Path | None = None) -> np.ndarray:
+    """The lead named ``lead`` (case-insensitive) of ``rec`` (n,): found by name, as record 114 stores MLII
+    second; ``RecordError`` naming ``source`` (default the record id) and its leads otherwise."""
+    names = [n.upper() for n in rec.lead_names]
+    if lead.upper() not in names:
+        raise RecordError(f"{source or rec.record_id}: no lead {lead!r} (leads {list(rec.lead_names)})")
+    return rec.signal[names.index(lead.upper())]
+
+
 BEAT_SYMBOLS = frozenset("NLRBAaJSVrFejnE/fQ?")
 """Annotation symbols that mark beats (the rest mark rhythm changes, noise, etc.)."""
 

@@ -90,15 +90,11 @@ class BeatSet:
 
 def record_beats(directory: str | Path, record: int | str, cfg: BeatWindowConfig = BeatWindowConfig()):
     """(beats (n, L), symbols (n,)) of one record; beats whose window leaves the record are dropped."""
-    from ecgtf.data.mitdb import load_mitdb_record
-    from ecgtf.data.records import RecordError
+    from ecgtf.data.mitdb import lead_signal, load_mitdb_record
     from ecgtf.preprocessing.signal import resample
 
     rec, ann = load_mitdb_record(directory, record)
-    names = [n.upper() for n in rec.lead_names]
-    if cfg.lead.upper() not in names:
-        raise RecordError(f"{Path(directory) / str(record)}: no lead {cfg.lead!r} (leads {list(rec.lead_names)})")
-    x = rec.signal[names.index(cfg.lead.upper())].astype(np.float64)
+    x = lead_signal(rec, cfg.lead, Path(directory) / str(record)).astype(np.float64)
     scale = cfg.fs / rec.fs
     if abs(scale - 1) > 1e-9:
         x = resample(x, rec.fs, cfg.fs)

@@ -107,7 +107,7 @@ def nstdb_recordings(data: DenoiserData, span_min: tuple[float, float] = (4.5, 1
         c = clean[rec][a:b]
         beats = _beats(mitdb, str(rec), a, b)
         for tag, snr in NSTDB_SNRS.items():
-            noisy = _nstdb_lead(nstdb, f"{rec}e{tag}")[a:b]
+            noisy = load_clean(nstdb, (f"{rec}e{tag}",))[f"{rec}e{tag}"][a:b]
             noise_on = noise_mask(noisy - c, 360.0)
             out.append(Recording("nstdb", "em", snr, str(rec), noisy.astype(np.float32), c, beats, noise_on, 360.0))
     return out
@@ -120,13 +120,6 @@ def noise_mask(diff: np.ndarray, fs: float, block_s: float = 0.5, threshold_mv: 
     n = diff.size // w * w
     on = np.repeat(diff[:n].reshape(-1, w).std(axis=1) > threshold_mv, w)
     return np.concatenate([on, np.full(diff.size - n, on[-1] if on.size else False)])
-
-
-def _nstdb_lead(directory: Path, name: str) -> np.ndarray:
-    from ecgtf.data.records import read_wfdb
-
-    signal, _, names = read_wfdb(directory / name)
-    return signal[list(names).index("MLII")].astype(np.float32)
 
 
 # -- scoring ---------------------------------------------------------------------------------------------

@@ -85,21 +85,13 @@ class DenoiserData:
 
 
 # -- signals -------------------------------------------------------------------------------------------
-def _lead_index(names, lead: str, source: str) -> int:
-    if lead not in names:
-        raise ValueError(f"{source}: no lead {lead!r} (leads {list(names)})")
-    return list(names).index(lead)
+def load_clean(directory: str | Path, records, lead: str = "MLII") -> dict:
+    """{record: lead ``lead`` (n,) float32 in mV at 360 Hz} of annotated MIT-BIH-format records (also the
+    NSTDB's 118e06 …), the lead found by name."""
+    from ecgtf.data.mitdb import lead_signal, load_mitdb_record
 
-
-def load_clean(directory: str | Path, records, lead: str = "MLII") -> dict[int, np.ndarray]:
-    """{record: lead ``lead`` (n,) float32 in mV at 360 Hz} (record 114 stores MLII second: found by name)."""
-    from ecgtf.data.mitdb import load_mitdb_record
-
-    out = {}
-    for r in records:
-        rec, _ = load_mitdb_record(directory, r)
-        out[int(r)] = rec.signal[_lead_index(rec.lead_names, lead, f"{directory}/{r}")].astype(np.float32)
-    return out
+    return {r: lead_signal(load_mitdb_record(directory, r)[0], lead, Path(directory) / str(r)).astype(np.float32)
+            for r in records}
 
 
 def load_noise(directory: str | Path, kinds=("bw", "ma")) -> dict[str, np.ndarray]:
@@ -200,7 +192,7 @@ def load_sources(window: DenoiseWindow, data: DenoiserData) -> dict:
 
     if window.fs != 360.0:
         raise ValueError(f"MIT-BIH and the NSTDB are sampled at 360 Hz; this window asks for {window.fs:g} Hz")
-    mitdb = Path(data.source) if data.source not in ("mitdb",) else dataset_dir("mitdb", data.data_dir)
+    mitdb = Path(data.source) if data.source != "mitdb" else dataset_dir("mitdb", data.data_dir)
     nstdb = dataset_dir("nstdb", data.data_dir)
     return {"train": load_clean(mitdb, data.train_records, window.lead),
             "test": load_clean(mitdb, data.test_records, window.lead),

@@ -59,18 +59,14 @@ def evaluate(reconstructor, denoisers: dict, sets=("ptb-xl-test", "ludb"), kinds
         true_eval = np.stack([to_eval_space(s, fs) for s in signals])
         ctx = (fs, true_eval, heart_rates(true_eval))
         clean = run(signals[:, 0], None, *ctx)
-        rows.append({"set": set_name, "noise": "clean", "snr_db": None, "denoiser": "none", **_pick(clean)})
+        rows.append({"set": set_name, "noise": "clean", "snr_db": None, "denoiser": "none", **clean})
         cells = [(k, s) for k in kinds for s in snrs]
         for kind, snr in progress_bar(cells, desc=f"{set_name}: noisy Lead I", disable=not progress or None):
             lead_i = noisy_lead_i(signals, fs, kind, snr, bank, seed)
             for name, den in denoisers.items():
-                rows.append({"set": set_name, "noise": kind, "snr_db": snr, "denoiser": name, **_pick(run(lead_i, den, *ctx))})
+                rows.append({"set": set_name, "noise": kind, "snr_db": snr, "denoiser": name, **run(lead_i, den, *ctx)})
     reconstructor.denoiser = None
     return rows
-
-
-def _pick(summary: dict) -> dict:
-    return summary
 
 
 def heart_rates(eval_signals: np.ndarray) -> np.ndarray:
