@@ -12,11 +12,11 @@ from typing import Callable
 from ecgtf.models.beatgen import BEAT_MODELS
 
 MODEL_FOLDERS = {"ekgan": "ecgtf.models.ekgan", "lstm_gan": "ecgtf.models.lstm_gan", "unet1d": "ecgtf.models.unet1d",
-                 "denoiser": "ecgtf.models.denoiser",
+                 "denoiser": "ecgtf.models.denoiser", "me_gan": "ecgtf.models.me_gan",
                  **{name: f"ecgtf.models.{name}" for name in BEAT_MODELS}}
 """Registry name → package. ``pix2pix`` is trained as an EKGAN variant (``--variant pix2pix``)."""
 
-ALIASES = {"lstm-gan": "lstm_gan", "pix2pix": "ekgan", **{n.replace("_", "-"): n for n in BEAT_MODELS}}
+ALIASES = {"lstm-gan": "lstm_gan", "pix2pix": "ekgan", "me-gan": "me_gan", **{n.replace("_", "-"): n for n in BEAT_MODELS}}
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,23 @@
+"""ME-GAN (Chen et al., ICML 2022): disease-conditioned multi-view (12-lead) beat synthesis with a
+panoptic electrocardio representation, MixupNorm and a view discriminator; its ablations and a
+conditional DCGAN baseline; the bench (1NNC, FID/rFID with a self-trained 1-D Inception, multi-view
+consistency, a utility test) in :mod:`.bench`.
+
+    ecgtf train me-gan --small --minutes 12                 # python -m training.me_gan
+    ecgtf train me-gan --ablation self_modulation …
+    python -m training.evaluate_me_gan runs/me-gan-* --out DIR   # the README's table
+    ecgtf export runs/me-gan-…                              # condition + noise → 12 × 512 TFLite
+"""
+from __future__ import annotations
+
+
+def model_spec():
+    from ecgtf.models import ModelSpec
+
+    from .data import BeatConfig, MeganData, load_splits
+    from .networks import MeganConfig
+    from .trainer import MeganTraining, load_generator_for_run
+
+    return ModelSpec(name="me_gan", architecture=MeganConfig, preprocessing=BeatConfig, training=MeganTraining,
+                     data=MeganData, load_generator=load_generator_for_run, load_splits=load_splits,
+                     trainer=f"{__name__}.trainer", task="generation")

@@ -1,0 +1,268 @@
+"""ME-GAN's data: 12-lead cardiac cycles ("beats") with disease conditions, from labelled 12-lead records.
+
+Samples, as in the paper (Chen et al., ICML 2022, §5.1): one cardiac cycle of all 12 leads, at 500 Hz,
+zero-padded (or cut) to 512 samples and min-max scaled to [0, 1] jointly over its 12 leads (the ratios
+between leads are kept; the padding is 0, as in the authors' Nef-Net code). ecgtf's cycle: from 0.2 s
+before an R peak to 0.2 s before the next one (so every beat has its R peak at sample 100), after a
+zero-phase 0.5–40 Hz band-pass (the band the z-scored PTB-XL records were published in).
+
+Conditions, the paper's three diseases as a multi-hot vector ``(LAD, RAD, RBBB)``; all zeros = none of
+them. How each source's labels map (:func:`condition_vector`; the loaders' label names):
+
+- PTB-XL (``ptb-xl/``, and the 248 labelled rows of ``ptb-xl-zscore/``): LAD = ``heart_axis`` LAD or
+  ALAD; RAD = RAD or ARAD; RBBB = SCP code CRBBB (complete; IRBBB is not counted). 411 of the 500
+  ``ptb-xl`` rows leave ``heart_axis`` empty: they count as "not LAD/RAD" (label noise, stated).
+- LUDB (``ludb.csv``): "Electric axis of the heart: left/right axis deviation"; "Conduction
+  abnormalities" complete right bundle branch block.
+- CinC 2021 (SNOMED ``#Dx``): LAD 39732003, RAD 47665007, RBBB 59118001 / 713427006.
+Unlabelled records (the other 1,536 z-scored PTB-XL records, CinC 2011) are not used.
+
+Splits are by patient (records of one patient never straddle), stratified by each record's rarest
+condition (RAD, then RBBB, then LAD, then none): 80 % train / 20 % test; the test beats are split
+again by patient into the two "real halves" of rFID.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+CONDITIONS = ("LAD", "RAD", "RBBB")
+"""The paper's diseases, in the order of the condition vector."""
+
+_LABEL_OF = {"LAD": ("LAD",), "RAD": ("RAD",), "RBBB": ("CRBBB",)}
+"""Condition → the loaders' label names that mean it."""
+
+SOURCES = ("ptb-xl", "ptb-xl-zscore", "ludb", "cinc2021")
+
+
+@dataclass(frozen=True)
+class BeatConfig:
+    """How records become beats (the paper's sample definition; see the module docstring)."""
+
+    fs: float = 500.0
+    length: int = 512
+    before_r_s: float = 0.2
+    band_hz: tuple = (0.5, 40.0)
+    min_rr_s: float = 0.3
+    max_rr_s: float = 2.0
+    max_beats_per_record: int = 4
+    """Beats kept per record (spread over the record): balances records, bounds memory."""
+
+
+@dataclass(frozen=True)
+class MeganData:
+    sources: tuple = SOURCES
+    """Dataset names below the data root, or ``("synthetic",)`` (ecgtf's labelled generator; tests)."""
+    data_dir: str | None = None
+    n_synthetic: int = 60
+    test_fraction: float = 0.2
+    seed: int = 0
+
+
+def condition_vector(labels) -> np.ndarray:
+    """A record's labels → multi-hot ``(LAD, RAD, RBBB)`` float32 (see the module docstring)."""
+    labels = set(labels)
+    return np.array([any(n in labels for n in _LABEL_OF[c]) for c in CONDITIONS], np.float32)
+
+
+def r_peaks(signal: np.ndarray, fs: float) -> np.ndarray:
+    """QRS locations (sample indices) of a 12-lead record (12, n): peaks of the 5–25 Hz energy summed
+    over leads and smoothed over 80 ms, at least 0.25 s apart and above 30 % of the record's 98th
+    percentile. Fast and lead-agnostic (what matters here is one consistent QRS time per beat)."""
+    from scipy import signal as sps
+
+    from ecgtf.preprocessing.signal import bandpass
+
+    x = np.asarray(signal, np.float64)
+    energy = np.sum(bandpass(x, fs, 5.0, min(25.0, 0.45 * fs), order=2) ** 2, axis=0)
+    win = max(1, int(round(0.08 * fs)))
+    energy = np.convolve(energy, np.ones(win) / win, mode="same")
+    if not np.any(energy > 0):
+        return np.zeros(0, int)
+    peaks, _ = sps.find_peaks(energy, distance=int(0.25 * fs), height=0.3 * np.percentile(energy, 98))
+    return peaks
+
+
+def segment_beats(signal: np.ndarray, fs: float, config: BeatConfig = BeatConfig(),
+                  rng: np.random.Generator | None = None) -> np.ndarray:
+    """A 12-lead record (12, n) at ``fs`` Hz → beats (k, 12, length) float32 in [0, 1] (see module doc).
+
+    Cycles with an RR interval outside [min_rr_s, max_rr_s] (missed or extra detections, pauses) and
+    flat cycles are dropped; at most ``max_beats_per_record`` are kept, evenly spread (or at random
+    with ``rng``)."""
+    from ecgtf.preprocessing.signal import bandpass_resample
+
+    x = bandpass_resample(np.asarray(signal, np.float64), fs, config.band_hz, config.fs)
+    peaks = r_peaks(x, config.fs)
+    before = int(round(config.before_r_s * config.fs))
+    beats = []
+    for r0, r1 in zip(peaks[:-1], peaks[1:]):
+        rr = r1 - r0
+        start = r0 - before
+        if not config.min_rr_s * config.fs <= rr <= config.max_rr_s * config.fs or start < 0 or start + rr > x.shape[1]:
+            continue
+        cycle = x[:, start:start + min(rr, config.length)]
+        lo, hi = cycle.min(), cycle.max()
+        if hi - lo <= 1e-6:
+            continue
+        beat = np.zeros((x.shape[0], config.length), np.float32)
+        beat[:, :cycle.shape[1]] = (cycle - lo) / (hi - lo)
+        beats.append(beat)
+    if not beats:
+        return np.zeros((0, x.shape[0], config.length), np.float32)
+    beats = np.stack(beats)
+    k = config.max_beats_per_record
+    if len(beats) > k:
+        pick = (np.sort(rng.choice(len(beats), k, replace=False)) if rng is not None
+                else np.round(np.linspace(0, len(beats) - 1, k)).astype(int))
+        beats = beats[pick]
+    return beats
+
+
+def labelled_records(data: MeganData, progress: bool = False):
+    """Every labelled 12-lead record of ``data.sources`` as :class:`ecgtf.data.records.EcgRecord`
+    (``meta["source"]`` set). Unreadable records are skipped with a warning by the loaders."""
+    from ecgtf.data.sources import dataset_dir
+
+    if tuple(data.sources) == ("synthetic",):
+        yield from _synthetic_records(data)
+        return
+    for name in data.sources:
+        folder = dataset_dir(name, data.data_dir)
+        if name == "ptb-xl":
+            from ecgtf.data.ptbxl import PTBXL
+            from ecgtf.data.records import drop_exact_duplicates
+
+            ds, _ = drop_exact_duplicates(PTBXL(folder).load(progress=progress))
+            records = _records_of(ds)
+        elif name == "ptb-xl-zscore":
+            from ecgtf.data.ptbxl import PtbxlZscore
+
+            db = PtbxlZscore(folder)
+            records = (db.load_record(i) for i in db.ids() if i in db.rows)
+        elif name == "ludb":
+            from ecgtf.data.ludb import LUDB
+
+            records = _records_of(LUDB(folder).load(progress=progress))
+        elif name == "cinc2021":
+            from ecgtf.data.cinc import CinC2021
+
+            records = CinC2021(folder).records(progress=progress)
+        else:
+            raise ValueError(f"ME-GAN data source {name!r}: expected some of {SOURCES} or 'synthetic'")
+        for rec in records:
+            if rec.signal.shape[0] != 12:
+                continue
+            rec.meta = {**(rec.meta or {}), "source": name}
+            yield rec
+
+
+def _records_of(ds):
+    from ecgtf.data.records import EcgRecord
+
+    for i in range(len(ds)):
+        yield EcgRecord(ds.signals[i], ds.fs, ds.lead_names, ds.record_ids[i], ds.patient_ids[i], ds.labels[i],
+                        ds.meta[i] if ds.meta else {}, units=ds.units)
+
+
+def _synthetic_records(data: MeganData):
+    from ecgtf.data.records import EcgRecord
+    from ecgtf.data.synthetic import generate_dataset
+    from ecgtf.leads import LEADS
+
+    signals, labels, _ = generate_dataset(data.n_synthetic, seed=data.seed, conditions=("NORM", "LAD", "RAD", "CRBBB"))
+    for i, (sig, lab) in enumerate(zip(signals, labels)):
+        yield EcgRecord(sig, 500.0, LEADS, f"syn-{i}", f"syn-{i}", (lab,), {"source": "synthetic"})
+
+
+def _stratum(cond: np.ndarray) -> int:
+    """The record's rarest condition (RAD, RBBB, LAD) or 0 for none: the split's stratum."""
+    for rank, c in enumerate(("RAD", "RBBB", "LAD"), start=1):
+        if cond[CONDITIONS.index(c)]:
+            return rank
+    return 0
+
+
+def stratified_patient_split(patients, strata, fractions, seed: int) -> list[np.ndarray]:
+    """Record indices per fraction: patients split within each stratum (a patient's stratum is the
+    highest of its records'), so rare conditions reach every split and no patient straddles two."""
+    from ecgtf.data.splits import split_by_patient
+
+    patients, strata = np.asarray([str(p) for p in patients]), np.asarray(strata)
+    patient_stratum = {}
+    for p, s in zip(patients, strata):
+        patient_stratum[p] = max(patient_stratum.get(p, 0), int(s))
+    per_record = np.array([patient_stratum[p] for p in patients])
+    out = [[] for _ in fractions]
+    for s in np.unique(per_record):
+        idx = np.flatnonzero(per_record == s)
+        for k, part in enumerate(split_by_patient(patients[idx], fractions, seed=seed + int(s))):
+            out[k].append(idx[part])
+    return [np.sort(np.concatenate(parts)) if parts else np.zeros(0, int) for parts in out]
+
+
+def load_beats(config: BeatConfig, data: MeganData, progress: bool = False) -> dict:
+    """All beats with their conditions and record bookkeeping.
+
+    Returns ``{"beats": (N, 12, L) float32 in [0, 1], "conditions": (N, 3) float32, "record": (N,) int,
+    "records": [{"id", "patient", "source", "conditions"}…], "skipped": [(id, reason)…]}``.
+    """
+    beats, conds, rec_index, records, skipped = [], [], [], [], []
+    rng = np.random.default_rng([data.seed, 7])
+    for rec in labelled_records(data, progress=progress):
+        try:
+            b = segment_beats(rec.signal, rec.fs, config, rng)
+        except ValueError as exc:
+            skipped.append((rec.record_id, str(exc)))
+            continue
+        if not len(b):
+            skipped.append((rec.record_id, "no usable cardiac cycle"))
+            continue
+        cond = condition_vector(rec.labels)
+        records.append({"id": rec.record_id, "patient": f"{rec.meta.get('source')}:{rec.patient_id}",
+                        "source": rec.meta.get("source"), "conditions": cond})
+        beats.append(b)
+        conds.append(np.repeat(cond[None], len(b), axis=0))
+        rec_index.append(np.full(len(b), len(records) - 1))
+    if not beats:
+        raise ValueError(f"no beats could be cut from the sources {list(data.sources)} (data root "
+                         f"{data.data_dir or '$ECGTF_DATA'}): expected labelled 12-lead records")
+    return {"beats": np.concatenate(beats), "conditions": np.concatenate(conds),
+            "record": np.concatenate(rec_index), "records": records, "skipped": skipped}
+
+
+def split_beats(pool: dict, data: MeganData) -> dict:
+    """Train / test beats by patient (stratified), the test beats again into rFID's two real halves."""
+    patients = [r["patient"] for r in pool["records"]]
+    strata = [_stratum(r["conditions"]) for r in pool["records"]]
+    train_rec, test_rec = stratified_patient_split(patients, strata, (1 - data.test_fraction, data.test_fraction),
+                                                   data.seed)
+    half1, half2 = stratified_patient_split([patients[i] for i in test_rec], [strata[i] for i in test_rec],
+                                            (0.5, 0.5), data.seed + 100)
+    out = {}
+    for name, recs in (("train", train_rec), ("test", test_rec), ("real_half1", test_rec[half1]),
+                       ("real_half2", test_rec[half2])):
+        mask = np.isin(pool["record"], recs)
+        out[name] = {"beats": pool["beats"][mask], "conditions": pool["conditions"][mask],
+                     "record": pool["record"][mask]}
+    out["records"], out["skipped"] = pool["records"], pool["skipped"]
+    return out
+
+
+def load_splits(run, progress: bool = False) -> dict:
+    """The run's splits (:func:`split_beats` of :func:`load_beats`)."""
+    return split_beats(load_beats(run.preprocessing, run.data, progress=progress), run.data)
+
+
+def count_table(splits: dict) -> str:
+    """Markdown table: beats and records per condition and split."""
+    rows = ["| split | beats | records | " + " | ".join(CONDITIONS) + " | none |", "|---|---:|---:|" + "---:|" * 4]
+    for name in ("train", "test"):
+        s = splits[name]
+        rec_ids = np.unique(s["record"])
+        rc = np.stack([splits["records"][i]["conditions"] for i in rec_ids]) if len(rec_ids) else np.zeros((0, 3))
+        cells = [f"{int(rc[:, k].sum())} rec / {int(s['conditions'][:, k].sum())} beats" for k in range(3)]
+        none_rec = int(np.sum(rc.sum(1) == 0))
+        rows.append(f"| {name} | {len(s['beats'])} | {len(rec_ids)} | " + " | ".join(cells) + f" | {none_rec} rec |")
+    return "\n".join(rows)
