@@ -118,6 +118,8 @@ def _evaluate(args, rest: list[str]) -> int:
         from ecgtf.models.beatgen.bench import main as run_main
     elif model == "denoiser":
         from ecgtf.models.denoiser.bench import main as run_main
+    elif model == "me_gan":
+        from ecgtf.models.me_gan.bench import main as run_main
     elif model == "lstm_gan" or "--original" in rest:
         from ecgtf.models.lstm_gan.evaluate import main as run_main
     elif model == "ekgan" and "--protocol" not in rest:

@@ -202,11 +202,24 @@ def stratified_patient_split(patients, strata, fractions, seed: int) -> list[np.
     return [np.sort(np.concatenate(parts)) if parts else np.zeros(0, int) for parts in out]
 
 
+def alternating_halves(patients, strata, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Record indices of two patient-disjoint halves: patients ordered by stratum (shuffled within) and
+    dealt alternately, so both halves get every stratum and neither is empty (≥ 2 patients)."""
+    patients, strata = np.asarray([str(p) for p in patients]), np.asarray(strata)
+    rng = np.random.default_rng([seed, 100])
+    uniq = np.unique(patients)
+    top = np.array([strata[patients == p].max() for p in uniq])
+    order = np.lexsort((rng.permutation(len(uniq)), top))
+    first = set(uniq[order[0::2]])
+    in_first = np.array([p in first for p in patients])
+    return np.flatnonzero(in_first), np.flatnonzero(~in_first)
+
+
 def load_beats(config: BeatConfig, data: MeganData, progress: bool = False) -> dict:
     """All beats with their conditions and record bookkeeping.
 
     Returns ``{"beats": (N, 12, L) float32 in [0, 1], "conditions": (N, 3) float32, "record": (N,) int,
-    "records": [{"id", "patient", "source", "conditions"}…], "skipped": [(id, reason)…]}``.
+    "records": [{"id", "patient", "source", "conditions", "labels"}…], "skipped": [(id, reason)…]}``.
     """
     beats, conds, rec_index, records, skipped = [], [], [], [], []
     rng = np.random.default_rng([data.seed, 7])
@@ -221,7 +234,7 @@ def load_beats(config: BeatConfig, data: MeganData, progress: bool = False) -> d
             continue
         cond = condition_vector(rec.labels)
         records.append({"id": rec.record_id, "patient": f"{rec.meta.get('source')}:{rec.patient_id}",
-                        "source": rec.meta.get("source"), "conditions": cond})
+                        "source": rec.meta.get("source"), "conditions": cond, "labels": tuple(rec.labels)})
         beats.append(b)
         conds.append(np.repeat(cond[None], len(b), axis=0))
         rec_index.append(np.full(len(b), len(records) - 1))
@@ -238,8 +251,7 @@ def split_beats(pool: dict, data: MeganData) -> dict:
     strata = [_stratum(r["conditions"]) for r in pool["records"]]
     train_rec, test_rec = stratified_patient_split(patients, strata, (1 - data.test_fraction, data.test_fraction),
                                                    data.seed)
-    half1, half2 = stratified_patient_split([patients[i] for i in test_rec], [strata[i] for i in test_rec],
-                                            (0.5, 0.5), data.seed + 100)
+    half1, half2 = alternating_halves([patients[i] for i in test_rec], [strata[i] for i in test_rec], data.seed)
     out = {}
     for name, recs in (("train", train_rec), ("test", test_rec), ("real_half1", test_rec[half1]),
                        ("real_half2", test_rec[half2])):
