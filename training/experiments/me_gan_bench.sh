@@ -1,17 +1,17 @@
 #!/usr/bin/env bash
-# Train ME-GAN (CPU-sized widths), its three Table 4 ablations and the conditional DCGAN baseline for the
-# same wall-clock budget each, one after another, then run the bench.
+# Train ME-GAN (CPU-sized widths), its three Table 4 ablations and two baselines (conditional DCGAN,
+# BiLSTM-CNN GAN) for the same wall-clock budget each, one after another, then run the bench.
 #   bash training/experiments/me_gan_bench.sh [MINUTES=11] [OUT=runs/me_gan]
 # Resume after a crash: re-run the same command (finished runs are skipped, unfinished ones resume).
 set -u
 MIN=${1:-11}
 OUT=${2:-runs/me_gan}
 mkdir -p "$OUT"
-for name in me_gan no_view_discriminator self_modulation no_aux_classifier cdcgan; do
+for name in me_gan no_view_discriminator self_modulation no_aux_classifier cdcgan bilstm_cnn; do
   run="$OUT/$name"
   case $name in
     me_gan) flags="" ;;
-    cdcgan) flags="--variant cdcgan" ;;
+    cdcgan|bilstm_cnn) flags="--variant $name" ;;
     *) flags="--ablation $name" ;;
   esac
   if [ -f "$run/final/generator.weights.h5" ]; then echo "$name done"; continue; fi
@@ -22,4 +22,4 @@ for name in me_gan no_view_discriminator self_modulation no_aux_classifier cdcga
   fi
 done
 python -m training.evaluate_me_gan "$OUT"/me_gan "$OUT"/no_view_discriminator "$OUT"/self_modulation \
-  "$OUT"/no_aux_classifier "$OUT"/cdcgan --out "$OUT/bench"
+  "$OUT"/no_aux_classifier "$OUT"/cdcgan "$OUT"/bilstm_cnn --out "$OUT/bench"

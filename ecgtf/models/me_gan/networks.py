@@ -116,9 +116,22 @@ class MeganConfig:
             raise ValueError(f"view_crop {self.view_crop} must be in (0, {self.length}]")
 
 
-VARIANTS = {"me_gan": {}, "cdcgan": {"view_weight": 0.0}}
-"""``me_gan`` (the paper) and ``cdcgan`` (a conditional DCGAN baseline: noise ⊕ condition → Dense →
-transposed-conv stack → 12 views, the same major discriminator, no view discriminator)."""
+def widths(n: int) -> dict:
+    """Config fields for a narrower (or wider) ME-GAN: ladder and representation ``n`` channels, decoder
+    n/2 and n/4, MLPs n, condition path min(64, n/2), attention min(32, n), MixupNorm units min(128, n).
+    ``widths(128)`` is the CPU-sized model of the bench (``--small``)."""
+    if n < 4:
+        raise ValueError(f"width {n} is too small (at least 4 channels)")
+    return {"level_channels": (n,) * 4, "rep_channels": n, "decoder_channels": (n // 2, n // 4), "mlp_units": n,
+            "condition_channels": (min(64, n // 2),) * 4, "attention_channels": min(32, n),
+            "mixup_units": min(128, n)}
+
+
+VARIANTS = {"me_gan": {}, "cdcgan": {"view_weight": 0.0}, "bilstm_cnn": {"view_weight": 0.0}}
+"""``me_gan`` (the paper); baselines with the same major discriminator and no view discriminator:
+``cdcgan`` (conditional DCGAN: noise ⊕ condition → Dense → transposed-conv stack → 12 views) and
+``bilstm_cnn`` (the BiLSTM-CNN GAN of Zhu et al. 2019 adapted to 12 views: noise ⊕ condition → Dense →
+128 steps → two BiLSTM layers → linear ×4 up-sampling → Conv1D to 12 views)."""
 
 ABLATIONS = {"no_view_discriminator": {"view_weight": 0.0}, "self_modulation": {"normalization": "self_modulation"},
              "no_aux_classifier": {"aux_weight": 0.0}}
@@ -252,6 +265,8 @@ def build_generator(config: MeganConfig) -> keras.Model:
     """Noise (N, z_dim) and condition (N, 3) → beats (N, 12, length) in [0, 1]."""
     if config.variant == "cdcgan":
         return _build_cdcgan_generator(config)
+    if config.variant == "bilstm_cnn":
+        return _build_bilstm_generator(config)
     z = keras.Input((config.z_dim,), name="noise")
     c = keras.Input((config.n_conditions,), name="condition")
     z_vec = _mlp(z, config.mlp_units, config.mlp_layers, "z_mlp")
@@ -293,6 +308,18 @@ def _build_cdcgan_generator(config: MeganConfig) -> keras.Model:
     x = L.Conv1D(config.n_views, 3, padding="same", activation="sigmoid", dtype="float32", name="out")(x)
     out = L.Permute((2, 1), name="views")(x)
     return keras.Model([z, c], out, name="cdcgan_generator")
+
+
+def _build_bilstm_generator(config: MeganConfig, units: int = 64) -> keras.Model:
+    z = keras.Input((config.z_dim,), name="noise")
+    c = keras.Input((config.n_conditions,), name="condition")
+    steps, width = config.length // 4, 16
+    x = L.Reshape((steps, width))(L.Dense(steps * width, name="embed")(L.Concatenate()([z, c])))
+    for i in range(2):
+        x = L.Bidirectional(L.LSTM(units, return_sequences=True), name=f"bilstm{i}")(x)
+    x = LinearUpsample1D(name="up0")(LinearUpsample1D(name="up1")(x))
+    x = L.Conv1D(config.n_views, 5, padding="same", activation="sigmoid", dtype="float32", name="out")(x)
+    return keras.Model([z, c], L.Permute((2, 1), name="views")(x), name="bilstm_cnn_generator")
 
 
 def build_discriminator(config: MeganConfig) -> keras.Model:

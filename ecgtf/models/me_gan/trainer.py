@@ -29,10 +29,6 @@ from ecgtf.trainer import (
     start_run,
 )
 
-SMALL = {"level_channels": (128, 128, 128, 128), "rep_channels": 128, "decoder_channels": (64, 32),
-         "mlp_units": 128}
-"""``--small``: CPU-sized widths (1.23 M generator parameters instead of 3.34 M; ~2× faster per step)."""
-
 
 @dataclass(frozen=True)
 class MeganTraining:
@@ -58,9 +54,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="ecgtf train me-gan", description=(package_doc or "") + "\n" + (__doc__ or ""),
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--variant", default="me_gan", choices=sorted(VARIANTS),
-                   help="me_gan (the paper, default) or cdcgan (conditional DCGAN baseline)")
+                   help="me_gan (the paper, default), or the baselines cdcgan (conditional DCGAN) and bilstm_cnn "
+                        "(Zhu et al.'s BiLSTM-CNN GAN adapted to 12 views)")
     p.add_argument("--ablation", default=None, choices=sorted(ABLATIONS), help="a Table 4 ablation of ME-GAN")
-    p.add_argument("--small", action="store_true", help="CPU-sized widths (levels/representation 128, decoder 64/32)")
+    p.add_argument("--width", type=positive_int, default=None,
+                   help="channels of the ladder and the representation (decoder width/2, width/4); default: the "
+                        "full model (256, decoder 128/64)")
+    p.add_argument("--small", action="store_true", help="= --width 128: the CPU-sized model of the bench (1.23 M "
+                   "generator parameters instead of 3.34 M, ~2× faster per step)")
     p.add_argument("--sources", default=",".join(SOURCES),
                    help=f"comma-separated labelled 12-lead datasets below the data root (default {','.join(SOURCES)}), "
                         "or 'synthetic' (ecgtf's labelled generator; smoke tests)")
@@ -90,7 +91,7 @@ def run_name(variant: str, ablation: str | None) -> str:
 
 def main(argv=None) -> int:
     from .data import SOURCES, BeatConfig, MeganData, load_splits
-    from .networks import ABLATIONS, VARIANTS, MeganConfig, build_model
+    from .networks import ABLATIONS, VARIANTS, MeganConfig, build_model, widths
 
     args = build_parser().parse_args(argv)
 
@@ -101,7 +102,8 @@ def main(argv=None) -> int:
             raise ValueError(f"--sources {args.sources!r}: expected some of {','.join(SOURCES)}, or 'synthetic' alone")
         if args.ablation and args.variant != "me_gan":
             raise ValueError("--ablation applies to --variant me_gan only")
-        arch = MeganConfig(**{"variant": args.variant, **(SMALL if args.small else {}), **VARIANTS[args.variant],
+        width = args.width or (128 if args.small else None)
+        arch = MeganConfig(**{"variant": args.variant, **(widths(width) if width else {}), **VARIANTS[args.variant],
                               **(ABLATIONS[args.ablation] if args.ablation else {})})
         beats = BeatConfig(**({"max_beats_per_record": args.max_beats} if args.max_beats else {}))
         training = MeganTraining(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
