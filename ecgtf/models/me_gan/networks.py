@@ -88,6 +88,8 @@ class MeganConfig:
     rep_channels: int = 256
     decoder_channels: tuple = (128, 64)
     angle_order: int = 1
+    output_temperature: float = 3.0
+    """The view's output is sigmoid(x / output_temperature) (Nef-Net: 3)."""
     kernel: int = 5
     normalization: str = "mixup"
     """``mixup`` (MixupNorm, the paper) or ``self_modulation`` (the Table 4 ablation)."""
@@ -289,7 +291,7 @@ def build_generator(config: MeganConfig) -> keras.Model:
         x = LinearUpsample1D(name=f"dec_up{i}")(x)
         x = _double_conv(x, width, f"dec{i}")
     x = L.Conv1D(1, 3, padding="same", name="dec_out")(x)
-    x = L.Activation("sigmoid", dtype="float32", name="sigmoid")(L.Rescaling(1 / 3, name="over3")(x))
+    x = L.Activation("sigmoid", dtype="float32", name="sigmoid")(L.Rescaling(1 / config.output_temperature, name="temperature")(x))
     out = L.Lambda(lambda v: tf.reshape(v, [-1, config.n_views, config.length]), name="views")(x)
     return keras.Model([z, c], out, name="me_gan_generator")
 

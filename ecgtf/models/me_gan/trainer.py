@@ -60,6 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--width", type=positive_int, default=None,
                    help="channels of the ladder and the representation (decoder width/2, width/4); default: the "
                         "full model (256, decoder 128/64)")
+    p.add_argument("--temperature", type=positive_float, default=None,
+                   help="output = sigmoid(x / T) (default 3, as Nef-Net)")
     p.add_argument("--small", action="store_true", help="= --width 128: the CPU-sized model of the bench (1.23 M "
                    "generator parameters instead of 3.34 M, ~2× faster per step)")
     p.add_argument("--sources", default=",".join(SOURCES),
@@ -104,7 +106,8 @@ def main(argv=None) -> int:
             raise ValueError("--ablation applies to --variant me_gan only")
         width = args.width or (128 if args.small else None)
         arch = MeganConfig(**{"variant": args.variant, **(widths(width) if width else {}), **VARIANTS[args.variant],
-                              **(ABLATIONS[args.ablation] if args.ablation else {})})
+                              **(ABLATIONS[args.ablation] if args.ablation else {}),
+                              **({"output_temperature": args.temperature} if args.temperature else {})})
         beats = BeatConfig(**({"max_beats_per_record": args.max_beats} if args.max_beats else {}))
         training = MeganTraining(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
                                  steps_per_epoch=args.steps_per_epoch, minutes=args.minutes,
