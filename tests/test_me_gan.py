@@ -189,6 +189,17 @@ def test_tiny_training_resume_and_config(tiny_run):
     assert (tiny_run / "plots" / "epoch_003.png").exists()
 
 
+def test_generate_api(tiny_run):
+    from ecgtf.models.me_gan.engine import condition_matrix, generate
+
+    beats = generate(tiny_run, "LAD+RBBB", n=3, seed=1)
+    assert beats.shape == (3, 12, 512) and np.all((beats >= 0) & (beats <= 1))
+    np.testing.assert_array_equal(beats, generate(str(tiny_run), [1, 0, 1], n=3, seed=1))
+    np.testing.assert_array_equal(condition_matrix("none", 2), np.zeros((2, 3)))
+    with pytest.raises(ValueError, match="unknown condition"):
+        condition_matrix("LBBB", 1)
+
+
 def test_bad_arguments_are_refused_before_a_run_exists(tmp_path, capsys):
     from ecgtf.models.me_gan.trainer import main
 

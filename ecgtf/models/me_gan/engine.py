@@ -128,3 +128,30 @@ def sample(generator, conditions: np.ndarray, seed: int = 0, batch: int = 64) ->
     out = [generator([z[i:i + batch].astype(np.float32), conditions[i:i + batch]], training=False).numpy()
            for i in range(0, len(conditions), batch)]
     return np.concatenate(out) if out else np.zeros((0,) + tuple(generator.outputs[0].shape[1:]), np.float32)
+
+
+def condition_matrix(condition, n: int) -> np.ndarray:
+    """``"RBBB"``, ``"LAD+RBBB"``, ``"none"`` or a (3,) / (n, 3) array → (n, 3) float32 conditions."""
+    from .data import CONDITIONS
+
+    if isinstance(condition, str):
+        names = [] if condition.lower() in ("", "none") else [c.strip().upper() for c in condition.split("+")]
+        bad = [c for c in names if c not in CONDITIONS]
+        if bad:
+            raise ValueError(f"unknown condition(s) {bad}: expected 'none' or '+'-joined names of {CONDITIONS}")
+        condition = [float(c in names) for c in CONDITIONS]
+    cond = np.asarray(condition, np.float32)
+    if cond.shape == (len(CONDITIONS),):
+        cond = np.repeat(cond[None], n, axis=0)
+    if cond.shape != (n, len(CONDITIONS)):
+        raise ValueError(f"conditions of shape {cond.shape}: expected ({len(CONDITIONS)},) or ({n}, {len(CONDITIONS)})")
+    return cond
+
+
+def generate(run, condition="none", n: int = 1, seed: int = 0) -> np.ndarray:
+    """``n`` beats (n, 12, 512) in [0, 1] of a trained run (a :class:`ecgtf.runs.Run` or its path) for
+    ``condition`` (see :func:`condition_matrix`), e.g. ``generate("runs/me-gan", "RBBB", 8)``."""
+    from ecgtf.runs import Run
+
+    run = run if isinstance(run, Run) else Run(run)
+    return sample(run.generator("final"), condition_matrix(condition, n), seed=seed)
