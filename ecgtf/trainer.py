@@ -255,6 +255,50 @@ def start_run(args, argv, default_name: str, make_config, load_data):
     return run_dir, run, strategy, data
 
 
+def time_budget(minutes: float | None):
+    """A Keras callback that stops at the first epoch end after ``minutes`` of training (this session);
+    its ``stopped`` says whether it did."""
+
+    class TimeBudget(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            self.start, self.stopped = time.perf_counter(), False
+
+        def on_epoch_end(self, epoch, logs=None):
+            if minutes is not None and time.perf_counter() - self.start > 60 * minutes:
+                self.model.stop_training, self.stopped = True, True
+    return TimeBudget()
+
+
+def open_checkpoint(run: RunDir, model, resume: bool):
+    """An :class:`EpochCheckpoint` over ``model.checkpoint_objects()`` (and its optimizer pairs); with
+    ``resume`` the newest checkpoint is restored. Returns ``(checkpoint, finished epochs)``; raises
+    ``ValueError``/``FileNotFoundError`` as :meth:`EpochCheckpoint.restore`."""
+    ckpt = EpochCheckpoint(run, model.checkpoint_objects(), model.optimizer_pairs())
+    initial_epoch = ckpt.restore() if resume else 0
+    if resume:
+        print(f"resuming after epoch {initial_epoch}")
+    return ckpt, initial_epoch
+
+
+def fit_and_save(model, run: RunDir, ckpt, make_dataset, *, epochs: int, initial_epoch: int, minutes: float | None,
+                 verbose: int, steps_per_epoch: int | None = None, validation=None, callbacks=()):
+    """``fit()`` with the timer, ``callbacks`` (e.g. a monitor), the checkpoint, TensorBoard and the
+    wall-clock budget (``minutes``), then every network of ``model.checkpoint_objects()`` (not the
+    optimizers) to ``final/<name>.weights.h5``. ``make_dataset()`` is called only if epochs remain.
+    Returns ``(seconds of training this session, stopped by the budget)``."""
+    budget = time_budget(minutes)
+    start = time.perf_counter()
+    if initial_epoch < epochs:
+        model.fit(make_dataset(), epochs=epochs, initial_epoch=initial_epoch, steps_per_epoch=steps_per_epoch,
+                  validation_data=validation, verbose=verbose,
+                  callbacks=[Timer(), *callbacks, ckpt, keras.callbacks.TensorBoard(log_dir=str(run / "logs")), budget])
+    seconds = time.perf_counter() - start
+    for key, network in model.checkpoint_objects().items():
+        if "optimizer" not in key:
+            network.save_weights(str(run / "final" / f"{key}.weights.h5"))
+    return seconds, bool(getattr(budget, "stopped", False))
+
+
 def describe_devices() -> str:
     gpus = tf.config.list_physical_devices("GPU")
     return f"{len(gpus)} GPU(s)" if gpus else f"CPU ({os.cpu_count()} cores)"

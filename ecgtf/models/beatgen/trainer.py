@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from dataclasses import dataclass, replace
 from datetime import datetime
 from importlib import import_module
@@ -23,12 +22,12 @@ import numpy as np
 
 from ecgtf.runs import CONFIG_FORMAT, atomic_write_json, config_to_dict
 from ecgtf.trainer import (
-    EpochCheckpoint,
-    Timer,
     add_common_arguments,
     describe_devices,
     fail,
+    fit_and_save,
     make_optimizer,
+    open_checkpoint,
     positive_float,
     positive_int,
     start_run,
@@ -112,21 +111,6 @@ def load_generator_for_run(run, weights: str = "final"):
                         weights)
 
 
-def time_budget(minutes: float | None):
-    """A Keras callback that stops at the first epoch end after ``minutes`` of training (this session);
-    its ``stopped`` says whether it did."""
-    from ecgtf.backend import keras
-
-    class TimeBudget(keras.callbacks.Callback):
-        def on_train_begin(self, logs=None):
-            self.start, self.stopped = time.perf_counter(), False
-
-        def on_epoch_end(self, epoch, logs=None):
-            if minutes is not None and time.perf_counter() - self.start > 60 * minutes:
-                self.model.stop_training, self.stopped = True, True
-    return TimeBudget()
-
-
 def run_trainer(name: str, argv=None) -> int:
     args = build_parser(name).parse_args(argv)
     net = networks_module(name)
@@ -176,13 +160,10 @@ def run_trainer(name: str, argv=None) -> int:
         model = net.build_model(r.architecture)
         model.compile(g_optimizer=make_optimizer(t.lr, t.beta1, t.beta2, t.mixed_precision),
                       d_optimizer=make_optimizer(t.d_lr or t.lr, t.beta1, t.beta2, t.mixed_precision))
-    ckpt = EpochCheckpoint(run, model.checkpoint_objects(), model.optimizer_pairs())
     try:
-        initial_epoch = ckpt.restore() if args.resume else 0
+        ckpt, initial_epoch = open_checkpoint(run, model, args.resume)
     except (ValueError, FileNotFoundError) as exc:
         return fail(str(exc))
-    if args.resume:
-        print(f"resuming after epoch {initial_epoch}")
     n_classes = len(splits["class_names"])
     plot_labels = np.arange(8) % n_classes
     real_rows = splits["heldout"][0][:4]
@@ -199,18 +180,12 @@ def run_trainer(name: str, argv=None) -> int:
                                 title=f"{name} ({r.variant}) epoch {epoch + 1}: real (top) vs generated",
                                 reference=real_rows)
 
-    budget = time_budget(t.minutes)
-    start = time.perf_counter()
-    if initial_epoch < t.epochs:
-        arrays = (train_beats, train_labels) if n_classes > 1 else (train_beats,)
-        ds = make_dataset(*arrays, batch_size=batch, seed=r.data.seed, repeat=t.steps_per_epoch is not None)
-        model.fit(ds, epochs=t.epochs, initial_epoch=initial_epoch, verbose=args.verbose,
-                  steps_per_epoch=t.steps_per_epoch,
-                  callbacks=[Timer(), Monitor(), ckpt, keras.callbacks.TensorBoard(log_dir=str(run / "logs")), budget])
-    seconds = time.perf_counter() - start
-    for key, network in model.checkpoint_objects().items():
-        if "optimizer" not in key:
-            network.save_weights(str(run / "final" / f"{key}.weights.h5"))
+    arrays = (train_beats, train_labels) if n_classes > 1 else (train_beats,)
+    seconds, stopped = fit_and_save(
+        model, run, ckpt,
+        lambda: make_dataset(*arrays, batch_size=batch, seed=r.data.seed, repeat=t.steps_per_epoch is not None),
+        epochs=t.epochs, initial_epoch=initial_epoch, minutes=t.minutes, verbose=args.verbose,
+        steps_per_epoch=t.steps_per_epoch, callbacks=[Monitor()])
     hist = run.history()
     plot_curves({k: v for k, v in hist.items() if k.endswith("loss") or k == "recon"}, run / "plots" / "losses.png",
                 f"{name} ({r.variant}) losses")
@@ -218,7 +193,7 @@ def run_trainer(name: str, argv=None) -> int:
     atomic_write_json(run / "metrics.json", {
         "train_seconds_this_session": seconds, "train_seconds_total": float(np.sum(epoch_seconds)),
         "epochs_done": len(epoch_seconds), "epoch_seconds": epoch_seconds,
-        "stopped_by_time_budget": bool(getattr(budget, "stopped", False)),
+        "stopped_by_time_budget": stopped,
         "generator_parameters": int(model.generator.count_params()), "train_beats": int(len(train_beats))})
     print(f"trained {len(epoch_seconds)} epochs ({np.sum(epoch_seconds):.0f} s) ; weights in {run.path}/final; "
           f"bench with `python -m training.evaluate_beat_generators {run.path}`")

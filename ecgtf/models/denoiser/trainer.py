@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -18,12 +17,12 @@ import numpy as np
 
 from ecgtf.runs import CONFIG_FORMAT, atomic_write_json, config_to_dict
 from ecgtf.trainer import (
-    EpochCheckpoint,
-    Timer,
     add_common_arguments,
     describe_devices,
     fail,
+    fit_and_save,
     make_optimizer,
+    open_checkpoint,
     positive_float,
     positive_int,
     start_run,
@@ -130,7 +129,6 @@ def main(argv=None) -> int:
     t, w = r.training, r.preprocessing
 
     from ecgtf.backend import keras, tf
-    from ecgtf.models.beatgen.trainer import time_budget
     from ecgtf.plots import plot_curves, plot_denoising
 
     val_noisy, val_clean = splits["validation"]
@@ -141,13 +139,10 @@ def main(argv=None) -> int:
         model = build_model(r.architecture)
         model.compile(g_optimizer=make_optimizer(t.lr, t.beta1, t.beta2, t.mixed_precision),
                       d_optimizer=make_optimizer(t.lr, t.beta1, t.beta2, t.mixed_precision))
-    ckpt = EpochCheckpoint(run, model.checkpoint_objects(), model.optimizer_pairs())
     try:
-        initial_epoch = ckpt.restore() if args.resume else 0
+        ckpt, initial_epoch = open_checkpoint(run, model, args.resume)
     except (ValueError, FileNotFoundError) as exc:
         return fail(str(exc))
-    if args.resume:
-        print(f"resuming after epoch {initial_epoch}")
 
     class Monitor(keras.callbacks.Callback):
         def on_epoch_end(self, epoch, logs=None):
@@ -157,27 +152,23 @@ def main(argv=None) -> int:
                            f"denoiser {r.variant}, epoch {epoch + 1} (validation fragments)")
 
     spec = tf.TensorSpec((t.batch_size, w.length), tf.float32)
-    ds = tf.data.Dataset.from_generator(
-        lambda: pair_stream(splits, w, r.data, t.batch_size, r.data.seed + initial_epoch),
-        output_signature=(spec, spec)).prefetch(2)
+
+    def dataset():
+        return tf.data.Dataset.from_generator(
+            lambda: pair_stream(splits, w, r.data, t.batch_size, r.data.seed + initial_epoch),
+            output_signature=(spec, spec)).prefetch(2)
+
     val = tf.data.Dataset.from_tensor_slices((val_noisy, val_clean)).batch(64)
-    budget = time_budget(t.minutes)
-    start = time.perf_counter()
-    if initial_epoch < t.epochs:
-        model.fit(ds, epochs=t.epochs, initial_epoch=initial_epoch, steps_per_epoch=t.steps_per_epoch,
-                  validation_data=val, verbose=args.verbose,
-                  callbacks=[Timer(), Monitor(), ckpt, keras.callbacks.TensorBoard(log_dir=str(run / "logs")), budget])
-    seconds = time.perf_counter() - start
-    for key, network in model.checkpoint_objects().items():
-        if "optimizer" not in key:
-            network.save_weights(str(run / "final" / f"{key}.weights.h5"))
+    seconds, stopped = fit_and_save(model, run, ckpt, dataset, epochs=t.epochs, initial_epoch=initial_epoch,
+                                    minutes=t.minutes, verbose=args.verbose, steps_per_epoch=t.steps_per_epoch,
+                                    validation=val, callbacks=[Monitor()])
     hist = run.history()
     plot_curves({k: v for k, v in hist.items() if k in ("content", "val_content")}, run / "plots" / "content.png",
                 f"denoiser {r.variant}: L1 (mV)")
     epoch_seconds = hist.get("epoch_seconds", [])
     atomic_write_json(run / "metrics.json", {
         "train_seconds_this_session": seconds, "train_seconds_total": float(np.sum(epoch_seconds)),
-        "epochs_done": len(epoch_seconds), "stopped_by_time_budget": bool(getattr(budget, "stopped", False)),
+        "epochs_done": len(epoch_seconds), "stopped_by_time_budget": stopped,
         "generator_parameters": int(model.generator.count_params()),
         "val_snr_out_db": hist.get("val_snr_out", [None])[-1]})
     print(f"trained {len(epoch_seconds)} epochs ({np.sum(epoch_seconds):.0f} s); weights in {run.path}/final; "

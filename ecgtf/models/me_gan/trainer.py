@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,12 +17,12 @@ import numpy as np
 
 from ecgtf.runs import CONFIG_FORMAT, atomic_write_json, config_to_dict
 from ecgtf.trainer import (
-    EpochCheckpoint,
-    Timer,
     add_common_arguments,
     describe_devices,
     fail,
+    fit_and_save,
     make_optimizer,
+    open_checkpoint,
     positive_float,
     positive_int,
     start_run,
@@ -128,7 +127,6 @@ def main(argv=None) -> int:
     t = r.training
 
     from ecgtf.backend import keras, tf
-    from ecgtf.models.beatgen.trainer import time_budget
     from ecgtf.plots import plot_curves
 
     from .data import count_table
@@ -142,13 +140,10 @@ def main(argv=None) -> int:
         model = build_model(r.architecture)
         model.compile(g_optimizer=make_optimizer(t.lr, t.beta1, t.beta2, t.mixed_precision),
                       d_optimizer=make_optimizer(t.lr, t.beta1, t.beta2, t.mixed_precision))
-    ckpt = EpochCheckpoint(run, model.checkpoint_objects(), model.optimizer_pairs())
     try:
-        initial_epoch = ckpt.restore() if args.resume else 0
+        ckpt, initial_epoch = open_checkpoint(run, model, args.resume)
     except (ValueError, FileNotFoundError) as exc:
         return fail(str(exc))
-    if args.resume:
-        print(f"resuming after epoch {initial_epoch}")
 
     monitor_z = np.random.default_rng(0).standard_normal((4, r.architecture.z_dim)).astype(np.float32)
 
@@ -159,27 +154,22 @@ def main(argv=None) -> int:
             plot_beats_by_condition(beats, ["none", "LAD", "RAD", "RBBB"], run / "plots" / f"epoch_{epoch + 1:03d}.png",
                                     f"ME-GAN ({r.architecture.variant}), epoch {epoch + 1}")
 
-    ds = (tf.data.Dataset.from_tensor_slices((train["beats"], train["conditions"]))
-          .shuffle(len(train["beats"]), seed=r.data.seed + initial_epoch, reshuffle_each_iteration=True)
-          .repeat().batch(t.batch_size, drop_remainder=True).prefetch(2))
+    def dataset():
+        return (tf.data.Dataset.from_tensor_slices((train["beats"], train["conditions"]))
+                .shuffle(len(train["beats"]), seed=r.data.seed + initial_epoch, reshuffle_each_iteration=True)
+                .repeat().batch(t.batch_size, drop_remainder=True).prefetch(2))
+
     val = tf.data.Dataset.from_tensor_slices((test["beats"][:512], test["conditions"][:512])).batch(64)
-    budget = time_budget(t.minutes)
-    start = time.perf_counter()
-    if initial_epoch < t.epochs:
-        model.fit(ds, epochs=t.epochs, initial_epoch=initial_epoch, steps_per_epoch=t.steps_per_epoch,
-                  validation_data=val, verbose=args.verbose,
-                  callbacks=[Timer(), Monitor(), ckpt, keras.callbacks.TensorBoard(log_dir=str(run / "logs")), budget])
-    seconds = time.perf_counter() - start
-    for key, network in model.checkpoint_objects().items():
-        if "optimizer" not in key:
-            network.save_weights(str(run / "final" / f"{key}.weights.h5"))
+    seconds, stopped = fit_and_save(model, run, ckpt, dataset, epochs=t.epochs, initial_epoch=initial_epoch,
+                                    minutes=t.minutes, verbose=args.verbose, steps_per_epoch=t.steps_per_epoch,
+                                    validation=val, callbacks=[Monitor()])
     hist = run.history()
     plot_curves({k: v for k, v in hist.items() if k in ("g_loss", "d_loss", "view_real", "view_fake", "aux_real")},
                 run / "plots" / "losses.png", "ME-GAN losses")
     epoch_seconds = hist.get("epoch_seconds", [])
     atomic_write_json(run / "metrics.json", {
         "train_seconds_this_session": seconds, "train_seconds_total": float(np.sum(epoch_seconds)),
-        "epochs_done": len(epoch_seconds), "stopped_by_time_budget": bool(getattr(budget, "stopped", False)),
+        "epochs_done": len(epoch_seconds), "stopped_by_time_budget": stopped,
         "generator_parameters": int(model.generator.count_params()),
         "discriminator_parameters": int(model.discriminator.count_params()),
         "view_discriminator_parameters": int(model.view_discriminator.count_params()),
