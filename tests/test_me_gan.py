@@ -164,6 +164,14 @@ def test_bench_metrics():
     assert average_precision(np.array([1, 1, 0]), np.array([3, 2, 1])) == 1.0
     ap, lo, hi = bootstrap_ap(np.array([1, 0] * 20), rng.random(40), np.arange(40) // 2)
     assert lo <= ap <= hi
+    from ecgtf.metrics import one_nn_accuracy
+
+    def clustered(n):             # n records of 4 near-identical beats, as cut from one 10 s record
+        centre = rng.normal(size=(n, 1, 20))
+        return (centre + 0.01 * rng.normal(size=(n, 4, 20))).reshape(-1, 20), np.repeat(np.arange(n), 4)
+    (a, ga), (b, gb) = clustered(50), clustered(50)
+    assert one_nn_accuracy(a, b) > 0.95                                   # beats find their siblings
+    assert abs(one_nn_accuracy(a, b, ga, gb + 1000) - 0.5) < 0.1          # leave-one-record-out: same distribution
     d = view_distances(rng.random((3, 12, 50)))
     assert d.shape == (3, 12, 12) and np.allclose(d, d.transpose(0, 2, 1)) and np.allclose(np.diagonal(d, 0, 1, 2), 0, atol=1e-6)
 

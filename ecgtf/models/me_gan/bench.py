@@ -4,8 +4,10 @@ Every run is scored on the same patient-disjoint test beats (never trained on), 
 test beats' own condition vectors:
 
 - **1NNC** (leave-one-out 1-nearest-neighbour accuracy, Euclidean on the 12 × 512 beat; 0.5 ideal),
-  overall and per condition (the paper's Table 1); the same between real training and real test beats
-  as the reference floor (different patients are not indistinguishable either).
+  overall and per condition (the paper's Table 1). A real beat's neighbours never include the other
+  beats of its own record (up to 4 per record: they would find each other and make even two real
+  sets look separable). The same with real training beats in the place of generated ones is the
+  reference floor (different patients are not indistinguishable either).
 - **FID / rFID**: Fréchet distance of Gaussian fits to features of a 1-D Inception network;
   rFID = FID(generated, real half 2) / FID(real half 1, real half 2) (1 = as close as another set of
   real patients). The paper's features come from an ImageNet Inception with the beat reshaped to
@@ -35,6 +37,8 @@ import numpy as np
 from .data import CONDITIONS
 
 FEATURE_MIN_RECORDS = 30
+METRICS_VERSION = 2
+"""Cached per-run results of another version are recomputed (2: 1NNC leaves each beat's record out)."""
 
 
 # ---------- metrics ----------------------------------------------------------------------------------
@@ -198,17 +202,24 @@ def _auroc(y: np.ndarray, s: np.ndarray) -> float:
 
 # ---------- evaluation ---------------------------------------------------------------------------------
 
-def fidelity(real_test: dict, generated: np.ndarray, real_train: dict, halves: tuple, gen_half: np.ndarray,
-             features, rng) -> dict:
-    """1NNC overall and per condition, FID/rFID, multi-view consistency."""
+def nnc_by_condition(real: dict, generated: np.ndarray, generated_groups=None) -> dict:
+    """1NNC overall, per condition and for "none", leaving each real beat's own record out of its
+    neighbours (generated beats are independent draws unless ``generated_groups`` says otherwise)."""
     from ecgtf.metrics import one_nn_accuracy
 
-    out = {"nnc": one_nn_accuracy(real_test["beats"], generated)}
-    for k, c in enumerate(CONDITIONS):
-        m = real_test["conditions"][:, k] > 0
-        out[f"nnc_{c}"] = one_nn_accuracy(real_test["beats"][m], generated[m]) if m.sum() >= 5 else float("nan")
-    m = real_test["conditions"].sum(1) == 0
-    out["nnc_none"] = one_nn_accuracy(real_test["beats"][m], generated[m])
+    masks = {"nnc": np.ones(len(real["beats"]), bool), "nnc_none": real["conditions"].sum(1) == 0,
+             **{f"nnc_{c}": real["conditions"][:, k] > 0 for k, c in enumerate(CONDITIONS)}}
+    out = {}
+    for key, m in masks.items():
+        gg = None if generated_groups is None else generated_groups[m]
+        out[key] = (one_nn_accuracy(real["beats"][m], generated[m], real["record"][m], gg) if m.sum() >= 5
+                    else float("nan"))
+    return out
+
+
+def fidelity(real_test: dict, generated: np.ndarray, halves: tuple, gen_half: np.ndarray, features) -> dict:
+    """1NNC overall and per condition, FID/rFID, multi-view consistency."""
+    out = nnc_by_condition(real_test, generated)
     h1, h2 = halves
     f2 = features(h2)
     fid_real = gaussian_frechet(features(h1), f2)
@@ -241,20 +252,14 @@ def utility(splits: dict, generate, n_synthetic: int, seeds=(0, 1), epochs: int 
 
 def reference_row(splits: dict, features, rng) -> dict:
     """Real training beats in the place of generated ones (same conditions, n): the real-vs-real floor."""
-    from ecgtf.metrics import one_nn_accuracy
-
     train, test = splits["train"], splits["test"]
     pick = []
     for cond in test["conditions"]:
         pool = np.flatnonzero(np.all(train["conditions"] == cond, axis=1))
         pick.append(rng.choice(pool) if len(pool) else rng.integers(len(train["beats"])))
-    stand_in = train["beats"][np.array(pick)]
-    out = {"nnc": one_nn_accuracy(test["beats"], stand_in)}
-    for k, c in enumerate(CONDITIONS):
-        m = test["conditions"][:, k] > 0
-        out[f"nnc_{c}"] = one_nn_accuracy(test["beats"][m], stand_in[m]) if m.sum() >= 5 else float("nan")
-    m = test["conditions"].sum(1) == 0
-    out["nnc_none"] = one_nn_accuracy(test["beats"][m], stand_in[m])
+    pick = np.array(pick)
+    stand_in = train["beats"][pick]
+    out = nnc_by_condition(test, stand_in, train["record"][pick])
     h1, h2 = splits["real_half1"]["beats"], splits["real_half2"]["beats"]
     f2 = features(h2)
     out["fid_real_halves"] = gaussian_frechet(features(h1), f2)
@@ -270,21 +275,22 @@ def evaluate_run(run, splits: dict, features, out: Path, n_synthetic: int, seeds
     from .plots import plot_beats_by_condition
 
     cache = out / f"{run.path.name}.json"
-    if cache.exists() and not recompute:
-        return json.loads(cache.read_text())
+    cached = json.loads(cache.read_text()) if cache.exists() and not recompute else {}
+    if cached.get("metrics_version") == METRICS_VERSION:
+        return cached
     gen = run.generator("final")
     test = splits["test"]
     generated = sample(gen, test["conditions"], seed=1)
     h1 = splits["real_half1"]
     gen_half = sample(gen, h1["conditions"], seed=2)
-    rng = np.random.default_rng(0)
     res = {"run": str(run.path), "name": run.path.name, "variant": run.architecture.variant,
            "ablation": run.raw.get("ablation"), "generator_parameters": int(gen.count_params()),
            "train_minutes": float(np.sum(run.history().get("epoch_seconds", [0]))) / 60,
            "epochs": len(run.history().get("epoch_seconds", [])),
-           **fidelity(test, generated, splits["train"], (h1["beats"], splits["real_half2"]["beats"]), gen_half,
-                      features, rng)}
-    res.update(utility(splits, lambda c: sample(gen, c, seed=3), n_synthetic, seeds, utility_epochs))
+           **fidelity(test, generated, (h1["beats"], splits["real_half2"]["beats"]), gen_half, features)}
+    kept = {k: v for k, v in cached.items() if k.startswith("ap_")}   # utility does not depend on the version
+    res.update(kept or utility(splits, lambda c: sample(gen, c, seed=3), n_synthetic, seeds, utility_epochs))
+    res["metrics_version"] = METRICS_VERSION
     conds = np.eye(4, 3, k=-1, dtype=np.float32)
     examples = sample(gen, conds, seed=4)
     refs = []
@@ -364,11 +370,14 @@ def main(argv=None) -> int:
     features = train_feature_net(splits, args.out, args.feature_epochs, min_records=args.feature_min_records)
     seeds = tuple(range(args.seeds))
     ref_path = args.out / "reference.json"
-    if ref_path.exists() and not args.recompute:
-        reference = json.loads(ref_path.read_text())
+    cached = json.loads(ref_path.read_text()) if ref_path.exists() and not args.recompute else {}
+    if cached.get("metrics_version") == METRICS_VERSION:
+        reference = cached
     else:
         reference = reference_row(splits, features, np.random.default_rng(0))
-        reference.update(utility(splits, None, 0, seeds, args.utility_epochs))
+        kept = {k: v for k, v in cached.items() if k.startswith("ap_")}
+        reference.update(kept or utility(splits, None, 0, seeds, args.utility_epochs))
+        reference["metrics_version"] = METRICS_VERSION
         ref_path.write_text(json.dumps(reference, indent=2, default=float))
     results = []
     for run in runs:
