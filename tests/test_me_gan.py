@@ -47,6 +47,19 @@ def test_full_size_shapes_and_parameter_counts(overrides, generator_params):
     assert model.view_discriminator([beats[:, :, :256], np.tile(np.arange(256), (2, 1))]).shape == (2, 12, 2)
 
 
+def test_mixed_precision_generators_answer_float32():
+    """GPU path (mixed_float16): every variant's generator still returns float32 beats."""
+    from ecgtf.backend import keras
+    from ecgtf.models.me_gan.networks import VARIANTS, MeganConfig, build_generator, widths
+
+    keras.mixed_precision.set_global_policy("mixed_float16")
+    try:
+        dtypes = {v: build_generator(MeganConfig(variant=v, **widths(16))).output.dtype.name for v in VARIANTS}
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+    assert set(dtypes.values()) == {"float32"}, dtypes
+
+
 def test_config_rejects_inconsistent_sizes():
     from ecgtf.models.me_gan.networks import MeganConfig, widths
 

@@ -1,10 +1,10 @@
 """ME-GAN (Chen et al., ICML 2022): disease-conditioned multi-view (12-lead) beat synthesis with a
-panoptic electrocardio representation, MixupNorm and a view discriminator; its ablations and a
-conditional DCGAN baseline; the bench (1NNC, FID/rFID with a self-trained 1-D Inception, multi-view
-consistency, a utility test) in :mod:`.bench`.
+panoptic electrocardio representation, MixupNorm and a view discriminator; its Table 4 ablations and
+two baselines (conditional DCGAN, BiLSTM-CNN GAN adapted to 12 views); the bench (1NNC, FID/rFID with a
+self-trained 1-D Inception, multi-view consistency, a utility test) in :mod:`.bench`.
 
-    ecgtf train me-gan --small --minutes 12                 # python -m training.me_gan
-    ecgtf train me-gan --ablation self_modulation …
+    ecgtf train me-gan --width 64 --epochs 40               # python -m training.me_gan
+    ecgtf train me-gan --ablation self_modulation …         # or --variant cdcgan | bilstm_cnn
     python -m training.evaluate_me_gan runs/me-gan-* --out DIR   # the README's table
     ecgtf export runs/me-gan-…                              # condition + noise → 12 × 512 TFLite
 """

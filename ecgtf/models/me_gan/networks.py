@@ -292,7 +292,7 @@ def build_generator(config: MeganConfig) -> keras.Model:
         x = _double_conv(x, width, f"dec{i}")
     x = L.Conv1D(1, 3, padding="same", name="dec_out")(x)
     x = L.Activation("sigmoid", dtype="float32", name="sigmoid")(L.Rescaling(1 / config.output_temperature, name="temperature")(x))
-    out = L.Lambda(lambda v: tf.reshape(v, [-1, config.n_views, config.length]), name="views")(x)
+    out = L.Lambda(lambda v: tf.reshape(v, [-1, config.n_views, config.length]), name="views", dtype="float32")(x)
     return keras.Model([z, c], out, name="me_gan_generator")
 
 
@@ -308,7 +308,7 @@ def _build_cdcgan_generator(config: MeganConfig) -> keras.Model:
         x = L.Conv1DTranspose(width, config.kernel, strides=2, padding="same", use_bias=False, name=f"up{i}")(x)
         x = L.ReLU()(L.BatchNormalization(name=f"bn{i}")(x))
     x = L.Conv1D(config.n_views, 3, padding="same", activation="sigmoid", dtype="float32", name="out")(x)
-    out = L.Permute((2, 1), name="views")(x)
+    out = L.Permute((2, 1), name="views", dtype="float32")(x)
     return keras.Model([z, c], out, name="cdcgan_generator")
 
 
@@ -321,7 +321,7 @@ def _build_bilstm_generator(config: MeganConfig, units: int = 64) -> keras.Model
         x = L.Bidirectional(L.LSTM(units, return_sequences=True), name=f"bilstm{i}")(x)
     x = LinearUpsample1D(name="up0")(LinearUpsample1D(name="up1")(x))
     x = L.Conv1D(config.n_views, 5, padding="same", activation="sigmoid", dtype="float32", name="out")(x)
-    return keras.Model([z, c], L.Permute((2, 1), name="views")(x), name="bilstm_cnn_generator")
+    return keras.Model([z, c], L.Permute((2, 1), name="views", dtype="float32")(x), name="bilstm_cnn_generator")
 
 
 def build_discriminator(config: MeganConfig) -> keras.Model:
