@@ -309,7 +309,7 @@ def _fmt(x, digits=3):
 
 
 def table(results: list[dict], reference: dict, real_only: dict) -> str:
-    head = ("| model | params | train min | 1NNC all | LAD | RAD | RBBB | none | FID | rFID | view dist (real "
+    head = ("| model | params | steps (wall min) | 1NNC all | LAD | RAD | RBBB | none | FID | rFID | view dist (real "
             f"{_fmt(reference['view_distance_real'], 2)}) | view-matrix MAE | "
             + " | ".join(f"AP {c} (real only {_fmt(real_only[f'ap_{c}'], 2)})" for c in CONDITIONS) + " |")
     rows = [head, "|---|---:|---:|" + "---:|" * (9 + len(CONDITIONS))]
@@ -323,8 +323,8 @@ def table(results: list[dict], reference: dict, real_only: dict) -> str:
 
     rows.append(row("real train beats (floor)", reference))
     for r in results:
-        name = r["ablation"] or r["variant"]
-        rows.append(row(name, r, f"{r['generator_parameters'] / 1e6:.2f} M", f"{r['train_minutes']:.1f} ({r['epochs']})"))
+        rows.append(row(r["name"], r, f"{r['generator_parameters'] / 1e6:.2f} M",
+                        f"{r.get('steps', r['epochs'])} ({r['train_minutes']:.1f})"))
     return "\n".join(rows)
 
 
@@ -382,8 +382,9 @@ def main(argv=None) -> int:
     results = []
     for run in runs:
         print(f"evaluating {run.path} …", flush=True)
-        results.append(evaluate_run(run, splits, features, args.out, args.n_synthetic, seeds, args.utility_epochs,
-                                    args.recompute))
+        res = evaluate_run(run, splits, features, args.out, args.n_synthetic, seeds, args.utility_epochs,
+                           args.recompute)
+        results.append({**res, "steps": res["epochs"] * run.training.steps_per_epoch})
     text = table(results, reference, reference)
     (args.out / "table.md").write_text(count_table(splits) + "\n\n" + text + "\n")
     print(text)
