@@ -299,6 +299,18 @@ def fit_and_save(model, run: RunDir, ckpt, make_dataset, *, epochs: int, initial
     return seconds, bool(getattr(budget, "stopped", False))
 
 
+def write_run_metrics(run: RunDir, seconds: float, stopped: bool, **extra) -> list:
+    """``metrics.json``: training seconds (this session and in total), epochs done, whether the time
+    budget stopped the run, and ``extra``; returns the epoch durations from the run's history."""
+    import numpy as np
+
+    epoch_seconds = run.history().get("epoch_seconds", [])
+    atomic_write_json(run / "metrics.json", {
+        "train_seconds_this_session": seconds, "train_seconds_total": float(np.sum(epoch_seconds)),
+        "epochs_done": len(epoch_seconds), "stopped_by_time_budget": bool(stopped), **extra})
+    return epoch_seconds
+
+
 def describe_devices() -> str:
     gpus = tf.config.list_physical_devices("GPU")
     return f"{len(gpus)} GPU(s)" if gpus else f"CPU ({os.cpu_count()} cores)"

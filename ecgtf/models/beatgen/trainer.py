@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ecgtf.runs import CONFIG_FORMAT, atomic_write_json, config_to_dict
+from ecgtf.runs import CONFIG_FORMAT, config_to_dict
 from ecgtf.trainer import (
     add_common_arguments,
     describe_devices,
@@ -31,6 +31,7 @@ from ecgtf.trainer import (
     positive_float,
     positive_int,
     start_run,
+    write_run_metrics,
 )
 
 
@@ -190,11 +191,8 @@ def run_trainer(name: str, argv=None) -> int:
     plot_curves({k: v for k, v in hist.items() if k.endswith("loss") or k == "recon"}, run / "plots" / "losses.png",
                 f"{name} ({r.variant}) losses")
     epoch_seconds = hist.get("epoch_seconds", [])
-    atomic_write_json(run / "metrics.json", {
-        "train_seconds_this_session": seconds, "train_seconds_total": float(np.sum(epoch_seconds)),
-        "epochs_done": len(epoch_seconds), "epoch_seconds": epoch_seconds,
-        "stopped_by_time_budget": stopped,
-        "generator_parameters": int(model.generator.count_params()), "train_beats": int(len(train_beats))})
+    write_run_metrics(run, seconds, stopped, epoch_seconds=epoch_seconds,
+                      generator_parameters=int(model.generator.count_params()), train_beats=int(len(train_beats)))
     print(f"trained {len(epoch_seconds)} epochs ({np.sum(epoch_seconds):.0f} s) ; weights in {run.path}/final; "
           f"bench with `python -m training.evaluate_beat_generators {run.path}`")
     return 0

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ecgtf.runs import CONFIG_FORMAT, atomic_write_json, config_to_dict
+from ecgtf.runs import CONFIG_FORMAT, config_to_dict
 from ecgtf.trainer import (
     add_common_arguments,
     describe_devices,
@@ -26,6 +26,7 @@ from ecgtf.trainer import (
     positive_float,
     positive_int,
     start_run,
+    write_run_metrics,
 )
 
 
@@ -165,12 +166,8 @@ def main(argv=None) -> int:
     hist = run.history()
     plot_curves({k: v for k, v in hist.items() if k in ("content", "val_content")}, run / "plots" / "content.png",
                 f"denoiser {r.variant}: L1 (mV)")
-    epoch_seconds = hist.get("epoch_seconds", [])
-    atomic_write_json(run / "metrics.json", {
-        "train_seconds_this_session": seconds, "train_seconds_total": float(np.sum(epoch_seconds)),
-        "epochs_done": len(epoch_seconds), "stopped_by_time_budget": stopped,
-        "generator_parameters": int(model.generator.count_params()),
-        "val_snr_out_db": hist.get("val_snr_out", [None])[-1]})
+    epoch_seconds = write_run_metrics(run, seconds, stopped, generator_parameters=int(model.generator.count_params()),
+                                      val_snr_out_db=hist.get("val_snr_out", [None])[-1])
     print(f"trained {len(epoch_seconds)} epochs ({np.sum(epoch_seconds):.0f} s); weights in {run.path}/final; "
           f"evaluate with `python -m training.evaluate_denoisers {run.path}`")
     return 0

@@ -15,7 +15,7 @@ from datetime import datetime
 
 import numpy as np
 
-from ecgtf.runs import CONFIG_FORMAT, atomic_write_json, config_to_dict
+from ecgtf.runs import CONFIG_FORMAT, config_to_dict
 from ecgtf.trainer import (
     add_common_arguments,
     describe_devices,
@@ -26,6 +26,7 @@ from ecgtf.trainer import (
     positive_float,
     positive_int,
     start_run,
+    write_run_metrics,
 )
 
 
@@ -166,14 +167,11 @@ def main(argv=None) -> int:
     hist = run.history()
     plot_curves({k: v for k, v in hist.items() if k in ("g_loss", "d_loss", "view_real", "view_fake", "aux_real")},
                 run / "plots" / "losses.png", "ME-GAN losses")
-    epoch_seconds = hist.get("epoch_seconds", [])
-    atomic_write_json(run / "metrics.json", {
-        "train_seconds_this_session": seconds, "train_seconds_total": float(np.sum(epoch_seconds)),
-        "epochs_done": len(epoch_seconds), "stopped_by_time_budget": stopped,
-        "generator_parameters": int(model.generator.count_params()),
-        "discriminator_parameters": int(model.discriminator.count_params()),
-        "view_discriminator_parameters": int(model.view_discriminator.count_params()),
-        "train_beats": int(len(train["beats"])), "test_beats": int(len(test["beats"]))})
+    epoch_seconds = write_run_metrics(
+        run, seconds, stopped, generator_parameters=int(model.generator.count_params()),
+        discriminator_parameters=int(model.discriminator.count_params()),
+        view_discriminator_parameters=int(model.view_discriminator.count_params()),
+        train_beats=int(len(train["beats"])), test_beats=int(len(test["beats"])))
     print(f"trained {len(epoch_seconds)} epochs ({np.sum(epoch_seconds):.0f} s); weights in {run.path}/final; "
           f"evaluate with `python -m training.evaluate_me_gan {run.path} --out DIR`")
     return 0
