@@ -217,15 +217,22 @@ def nnc_by_condition(real: dict, generated: np.ndarray, generated_groups=None) -
     return out
 
 
-def fidelity(real_test: dict, generated: np.ndarray, halves: tuple, gen_half: np.ndarray, features) -> dict:
+def real_reference(splits: dict, features) -> dict:
+    """The real side of rFID, computed once per bench: features of real half 2 and FID(half 1, half 2)."""
+    f2 = features(splits["real_half2"]["beats"])
+    return {"half2": f2, "fid_real_halves": gaussian_frechet(features(splits["real_half1"]["beats"]), f2)}
+
+
+def frechet_scores(candidates: np.ndarray, real: dict, features) -> dict:
+    """FID(candidates, real half 2), FID of the real halves, and rFID (their ratio)."""
+    fid = gaussian_frechet(features(candidates), real["half2"])
+    return {"fid": fid, "fid_real_halves": real["fid_real_halves"], "rfid": fid / real["fid_real_halves"]}
+
+
+def fidelity(real_test: dict, generated: np.ndarray, gen_half: np.ndarray, real: dict, features) -> dict:
     """1NNC overall and per condition, FID/rFID, multi-view consistency."""
     out = nnc_by_condition(real_test, generated)
-    h1, h2 = halves
-    f2 = features(h2)
-    fid_real = gaussian_frechet(features(h1), f2)
-    out["fid"] = gaussian_frechet(features(gen_half), f2)
-    out["fid_real_halves"] = fid_real
-    out["rfid"] = out["fid"] / fid_real
+    out.update(frechet_scores(gen_half, real, features))
     out.update(multiview_consistency(real_test["beats"], generated))
     return out
 
@@ -250,7 +257,7 @@ def utility(splits: dict, generate, n_synthetic: int, seeds=(0, 1), epochs: int 
     return out
 
 
-def reference_row(splits: dict, features, rng) -> dict:
+def reference_row(splits: dict, real: dict, features, rng) -> dict:
     """Real training beats in the place of generated ones (same conditions, n): the real-vs-real floor."""
     train, test = splits["train"], splits["test"]
     pick = []
@@ -260,16 +267,12 @@ def reference_row(splits: dict, features, rng) -> dict:
     pick = np.array(pick)
     stand_in = train["beats"][pick]
     out = nnc_by_condition(test, stand_in, train["record"][pick])
-    h1, h2 = splits["real_half1"]["beats"], splits["real_half2"]["beats"]
-    f2 = features(h2)
-    out["fid_real_halves"] = gaussian_frechet(features(h1), f2)
-    out["fid"] = gaussian_frechet(features(stand_in[:len(h1)]), f2)
-    out["rfid"] = out["fid"] / out["fid_real_halves"]
+    out.update(frechet_scores(stand_in[:len(splits["real_half1"]["beats"])], real, features))
     out.update(multiview_consistency(test["beats"], stand_in))
     return out
 
 
-def evaluate_run(run, splits: dict, features, out: Path, n_synthetic: int, seeds, utility_epochs: int,
+def evaluate_run(run, splits: dict, real: dict, features, out: Path, n_synthetic: int, seeds, utility_epochs: int,
                  recompute: bool = False) -> dict:
     from .engine import sample
     from .plots import plot_beats_by_condition
@@ -281,13 +284,12 @@ def evaluate_run(run, splits: dict, features, out: Path, n_synthetic: int, seeds
     gen = run.generator("final")
     test = splits["test"]
     generated = sample(gen, test["conditions"], seed=1)
-    h1 = splits["real_half1"]
-    gen_half = sample(gen, h1["conditions"], seed=2)
+    gen_half = sample(gen, splits["real_half1"]["conditions"], seed=2)
+    epoch_seconds = run.history().get("epoch_seconds", [])
     res = {"run": str(run.path), "name": run.path.name, "variant": run.architecture.variant,
            "ablation": run.raw.get("ablation"), "generator_parameters": int(gen.count_params()),
-           "train_minutes": float(np.sum(run.history().get("epoch_seconds", [0]))) / 60,
-           "epochs": len(run.history().get("epoch_seconds", [])),
-           **fidelity(test, generated, (h1["beats"], splits["real_half2"]["beats"]), gen_half, features)}
+           "train_minutes": float(np.sum(epoch_seconds)) / 60, "epochs": len(epoch_seconds),
+           **fidelity(test, generated, gen_half, real, features)}
     kept = {k: v for k, v in cached.items() if k.startswith("ap_")}   # utility does not depend on the version
     res.update(kept or utility(splits, lambda c: sample(gen, c, seed=3), n_synthetic, seeds, utility_epochs))
     res["metrics_version"] = METRICS_VERSION
@@ -308,10 +310,11 @@ def _fmt(x, digits=3):
     return "–" if x is None or (isinstance(x, float) and np.isnan(x)) else f"{x:.{digits}f}"
 
 
-def table(results: list[dict], reference: dict, real_only: dict) -> str:
+def table(results: list[dict], reference: dict) -> str:
+    """The README's table; ``reference`` is the real-train-beats row (its APs are the real-only classifier's)."""
     head = ("| model | params | steps (wall min) | 1NNC all | LAD | RAD | RBBB | none | FID | rFID | view dist (real "
             f"{_fmt(reference['view_distance_real'], 2)}) | view-matrix MAE | "
-            + " | ".join(f"AP {c} (real only {_fmt(real_only[f'ap_{c}'], 2)})" for c in CONDITIONS) + " |")
+            + " | ".join(f"AP {c} (real only {_fmt(reference[f'ap_{c}'], 2)})" for c in CONDITIONS) + " |")
     rows = [head, "|---|---:|---:|" + "---:|" * (9 + len(CONDITIONS))]
 
     def row(name, r, params="", minutes=""):
@@ -369,12 +372,13 @@ def main(argv=None) -> int:
     print(count_table(splits))
     features = train_feature_net(splits, args.out, args.feature_epochs, min_records=args.feature_min_records)
     seeds = tuple(range(args.seeds))
+    real = real_reference(splits, features)
     ref_path = args.out / "reference.json"
     cached = json.loads(ref_path.read_text()) if ref_path.exists() and not args.recompute else {}
     if cached.get("metrics_version") == METRICS_VERSION:
         reference = cached
     else:
-        reference = reference_row(splits, features, np.random.default_rng(0))
+        reference = reference_row(splits, real, features, np.random.default_rng(0))
         kept = {k: v for k, v in cached.items() if k.startswith("ap_")}
         reference.update(kept or utility(splits, None, 0, seeds, args.utility_epochs))
         reference["metrics_version"] = METRICS_VERSION
@@ -382,10 +386,10 @@ def main(argv=None) -> int:
     results = []
     for run in runs:
         print(f"evaluating {run.path} …", flush=True)
-        res = evaluate_run(run, splits, features, args.out, args.n_synthetic, seeds, args.utility_epochs,
+        res = evaluate_run(run, splits, real, features, args.out, args.n_synthetic, seeds, args.utility_epochs,
                            args.recompute)
         results.append({**res, "steps": res["epochs"] * run.training.steps_per_epoch})
-    text = table(results, reference, reference)
+    text = table(results, reference)
     (args.out / "table.md").write_text(count_table(splits) + "\n\n" + text + "\n")
     print(text)
     return 0

@@ -47,7 +47,7 @@ class BeatConfig:
     min_rr_s: float = 0.3
     max_rr_s: float = 2.0
     max_beats_per_record: int = 4
-    """Beats kept per record (spread over the record): balances records, bounds memory."""
+    """Beats kept per record (a seeded random choice in :func:`load_beats`): balances records, bounds memory."""
 
 
 @dataclass(frozen=True)
