@@ -29,6 +29,7 @@ FIXED_SCALE_MV = 2.5
 """mV per normalised unit in ``"fixed"`` normalisation (±2.5 mV spans nearly all 12-lead ECGs)."""
 
 NORMALIZATIONS = ("per_lead", "fixed")
+INPUT_LAYOUTS = ("replicated", "zero_padded")
 
 
 @dataclass(frozen=True)
@@ -44,8 +45,14 @@ class EkganPreprocessing:
     normalization: str = "per_lead"
     fixed_scale_mv: float = FIXED_SCALE_MV
     pad_rows: int = 2
+    input_layout: str = "replicated"
+    """``replicated`` (EKGAN, Pix2Pix: Lead I on all 12 lead rows) or ``zero_padded`` (Lead I on its own
+    row, zeros elsewhere: the CycleGAN/CardioGAN baselines' input domain, a 12-lead image with only
+    Lead I kept)."""
 
     def __post_init__(self) -> None:
+        if self.input_layout not in INPUT_LAYOUTS:
+            raise ValueError(f"input_layout must be one of {INPUT_LAYOUTS}, got {self.input_layout!r}")
         if self.normalization not in NORMALIZATIONS:
             raise ValueError(f"normalization must be one of {NORMALIZATIONS}, got {self.normalization!r}")
         if self.n_keep % self.downsample_factor:
@@ -127,13 +134,16 @@ def to_millivolts(x: np.ndarray, scale: np.ndarray, offset: np.ndarray) -> np.nd
 
 
 def model_input(lead_i: np.ndarray, cfg: EkganPreprocessing = EkganPreprocessing()) -> np.ndarray:
-    """Lead I ``(512,)`` or ``(N, 512)`` → model input ``(N, 16, 512, 1)``: Lead I on rows 2–13, zeros around."""
+    """Lead I ``(512,)`` or ``(N, 512)`` → model input ``(N, 16, 512, 1)``: Lead I on rows 2–13, zeros around
+    (``input_layout="zero_padded"``: on row 2 only)."""
     lead_i = np.asarray(lead_i, dtype=np.float32)
     if lead_i.ndim == 1:
         lead_i = lead_i[None]
     if lead_i.ndim != 2 or lead_i.shape[1] != cfg.n_out:
         raise ValueError(f"expected Lead I of shape ({cfg.n_out},) or (N, {cfg.n_out}), got {lead_i.shape}")
     rows = np.repeat(lead_i[:, None, :], 12, axis=1)
+    if cfg.input_layout == "zero_padded":
+        rows[:, 1:] = 0.0
     return pad_rows(rows, cfg)
 
 

@@ -36,7 +36,9 @@ from ecgtf.trainer import (
     start_run,
 )
 
-VARIANTS = ("ekgan", "no-label-generator", "no-discriminator", "pix2pix")
+VARIANTS = ("ekgan", "no-label-generator", "no-discriminator", "pix2pix", "cyclegan", "cardiogan")
+CYCLE_VARIANTS = {"cyclegan": 10.0, "cardiogan": 30.0}
+"""Unpaired baselines and their default cycle-consistency weight (``--lambda-l1`` sets it)."""
 
 
 @dataclass(frozen=True)
@@ -85,10 +87,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="predict II, V1–V6 and derive III, aVR, aVL, aVF (implies --normalization fixed)")
     p.add_argument("--normalization", choices=["per_lead", "fixed"], default=None,
                    help="per_lead min-max (paper, default) or fixed 2.5 mV scale")
-    p.add_argument("--variant", choices=VARIANTS, default="ekgan", help="EKGAN, its ablations, or Pix2Pix")
+    p.add_argument("--variant", choices=VARIANTS, default="ekgan",
+                   help="EKGAN, its ablations, Pix2Pix, or the unpaired CycleGAN / CardioGAN baselines")
     p.add_argument("--lr", type=positive_float, default=1e-4, help="Adam learning rate (default 1e-4)")
     p.add_argument("--beta1", type=float, default=0.5)
-    p.add_argument("--lambda-l1", type=float, default=None, help="L1 weight (default 50; 100 for pix2pix)")
+    p.add_argument("--lambda-l1", type=float, default=None,
+                   help="L1 weight (default 50; 100 for pix2pix); the cycle weight for cyclegan (10) / cardiogan (30)")
     p.add_argument("--alpha-latent", type=float, default=1.0, help="latent L1 weight α (default 1)")
     p.add_argument("--label-input", choices=["input", "target"], default="input")
     p.add_argument("--label-smoothing", type=float, default=0.0)
@@ -116,10 +120,13 @@ def run_config(args) -> dict:
     if not Path(source).exists():
         source = canonical_name(source)
     arch = EkganConfig(width=args.width, physics_head=args.physics_head)
-    pre = EkganPreprocessing(normalization=normalization)
+    if args.variant in CYCLE_VARIANTS and args.physics_head:
+        raise ValueError(f"--physics-head is not available for the {args.variant} baseline")
+    pre = EkganPreprocessing(normalization=normalization,
+                             input_layout="zero_padded" if args.variant in CYCLE_VARIANTS else "replicated")
     training = EkganTraining(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, beta1=args.beta1,
                              lambda_l1=args.lambda_l1 if args.lambda_l1 is not None
-                             else (100.0 if args.variant == "pix2pix" else 50.0),
+                             else CYCLE_VARIANTS.get(args.variant, 100.0 if args.variant == "pix2pix" else 50.0),
                              alpha_latent=args.alpha_latent, label_input=args.label_input,
                              label_smoothing=args.label_smoothing, lr_decay_start=args.lr_decay_start,
                              mixed_precision=args.mixed_precision, strategy=args.strategy)
@@ -197,6 +204,13 @@ def build_model(run):
     run = _as_run(run)
     arch, t = run.architecture, run.training
     opt = lambda: make_optimizer(t.lr, t.beta1, t.beta2, t.mixed_precision)  # noqa: E731
+    if run.variant in CYCLE_VARIANTS:
+        from ecgtf.models.cardiogan.networks import CardioGAN
+        from ecgtf.models.cyclegan.model import CycleGAN
+
+        model = (CycleGAN if run.variant == "cyclegan" else CardioGAN)(arch)
+        model.compile(g_optimizer=opt(), d_optimizer=opt(), lambda_cycle=t.lambda_l1)
+        return model, model.optimizer_pairs()
     if run.variant == "pix2pix":
         model = Pix2Pix(arch)
         model.compile(g_optimizer=opt(), d_optimizer=opt(), lambda_l1=t.lambda_l1)
@@ -221,6 +235,12 @@ def load_generator_for_run(run, weights: str = "final"):
     from ecgtf.models.ekgan.networks import build_inference_generator
 
     run = _as_run(run)
+    if run.variant == "cardiogan":
+        from ecgtf.models.cardiogan.networks import CardioganConfig, build_attention_unet
+
+        return load_network(run, "inference_generator",
+                            lambda: build_attention_unet(CardioganConfig.from_ekgan(run.architecture), "generator_xy"),
+                            weights)
     return load_network(run, "inference_generator", lambda: build_inference_generator(run.architecture), weights)
 
 

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Issue 17: does a reconstructed 12-lead ECG keep the diagnosis? Trains the classifiers (12 leads and
+# Lead I only), the reconstruction baselines (EKGAN paper recipe, Pix2Pix, CycleGAN, CardioGAN), then the
+# diagnostic evaluation. Every step is resumable: rerun the script after a crash or the end of a session.
+#   bash training/experiments/diagnostic.sh [classifiers|reconstructors|evaluate]...
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+export ECGTF_DATA="${ECGTF_DATA:-$(cd .. && pwd)/shared/data}" ECGTF_NO_PROGRESS=1 PYTHONUNBUFFERED=1
+ONLY="${*:-classifiers reconstructors evaluate}"
+CPU="--fs 100 --n-samples 1024 --pos-weight balanced --epochs 40 --verbose 2"   # 10.24 s at 100 Hz: CPU-sized
+
+train() {  # model, run name, args...
+  local model=$1 name=$2; shift 2
+  if [ -f "runs/$name/metrics.json" ]; then echo "== $name: done"; return; fi
+  if [ -f "runs/$name/config.json" ]; then
+    echo "== $name: resuming"; python -m ecgtf train "$model" --out "runs/$name" --resume --verbose 2 > "runs/$name.log" 2>&1
+  else
+    echo "== $name: starting"; python -m ecgtf train "$model" --out "runs/$name" "$@" > "runs/$name.log" 2>&1
+  fi
+}
+mkdir -p runs
+if [[ " $ONLY " == *" classifiers "* ]]; then
+  train classifier classifier-12lead $CPU
+  train classifier classifier-lead-i $CPU --leads I
+fi
+if [[ " $ONLY " == *" reconstructors "* ]]; then
+  train ekgan ekgan-ptbxl --data ptb-xl --epochs 40 --verbose 2                      # the paper recipe
+  train ekgan pix2pix-ptbxl --data ptb-xl --epochs 40 --verbose 2 --variant pix2pix
+fi
+if [[ " $ONLY " == *" baselines "* ]] || [[ " $ONLY " == *" reconstructors "* ]]; then
+  # the unpaired baselines, CPU-sized (width 0.5 / 0.25, 20 epochs; full width is 2 × 12.5 M / 2 × 54.7 M parameters)
+  train ekgan cyclegan-ptbxl --data ptb-xl --epochs 20 --verbose 2 --variant cyclegan --width 0.5
+  train ekgan cardiogan-ptbxl --data ptb-xl --epochs 20 --verbose 2 --variant cardiogan --width 0.25
+fi
