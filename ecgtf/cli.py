@@ -109,6 +109,10 @@ def _train(args, rest: list[str]) -> int:
 def _evaluate(args, rest: list[str]) -> int:
     from ecgtf.runs import Run
 
+    if "--diagnostic" in rest:
+        from ecgtf.models.classifier.diagnostic import main as diagnostic_main
+
+        return diagnostic_main([a for a in rest if a != "--diagnostic"])
     paths = [a for a in rest if not a.startswith("-")]
     model = None
     for p in paths:
@@ -121,6 +125,9 @@ def _evaluate(args, rest: list[str]) -> int:
         from ecgtf.models.denoiser.bench import main as run_main
     elif model == "me_gan":
         from ecgtf.models.me_gan.bench import main as run_main
+    elif model == "classifier":
+        raise ValueError("a classifier run is evaluated with --diagnostic: ecgtf evaluate --diagnostic "
+                         "--classifier RUN [reconstructors] (see ecgtf evaluate --diagnostic --help)")
     elif model == "lstm_gan" or "--original" in rest:
         from ecgtf.models.lstm_gan.evaluate import main as run_main
     elif model == "ekgan" and "--protocol" not in rest:

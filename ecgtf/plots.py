@@ -198,3 +198,42 @@ def _save(fig, path, dpi):
         fig.savefig(path, dpi=dpi)
         plt.close(fig)
     return fig
+
+
+def plot_12lead_comparison(records: Sequence[dict[str, np.ndarray]], fs: float, path: str | Path | None = None,
+                           titles: Sequence[str] = (), seconds: float = 2.5, dpi: int = 110):
+    """Original vs reconstructions, one block per record in the standard 3×4 layout (2.5 s per column).
+
+    ``records``: one ``{name: (12, n) mV}`` per record; the first entry is drawn in black (the
+    original), the others in colour on top of it. Returns the figure."""
+    names = list(records[0]) if records else []
+    colours = ["k", "tab:red", "tab:blue", "tab:green", "tab:orange", "tab:purple", "tab:brown"]
+    row_h = 3.0
+    fig, axes = plt.subplots(len(records), 1, figsize=(4 * seconds * 1.6, len(records) * 3 * row_h * 0.55 + 0.6),
+                             squeeze=False)
+    for ax, rec, title in zip(axes[:, 0], records, list(titles) + [""] * len(records)):
+        x0 = {k: _check(v, fs) for k, v in rec.items()}
+        _paper_grid(ax, 4 * seconds, -row_h * (len(_LAYOUT) - 0.5), row_h / 2)
+        for r, row in enumerate(_LAYOUT):
+            base = -r * row_h
+            for c, lead in enumerate(row):
+                start = int(round(c * seconds * fs))
+                sl = slice(start, start + int(round(seconds * fs)))
+                for i, (name, sig) in enumerate(x0.items()):
+                    seg = sig[LEADS.index(lead), sl]
+                    ax.plot(c * seconds + np.arange(len(seg)) / fs, seg + base, color=colours[i % len(colours)],
+                            lw=0.9 if i == 0 else 0.7, alpha=1.0 if i == 0 else 0.8,
+                            label=name if (r, c) == (0, 0) else None)
+                ax.text(c * seconds + 0.05, base + 0.9, lead, fontsize=8, fontweight="bold")
+        ax.set_xlim(0, 4 * seconds)
+        ax.set_ylim(-row_h * (len(_LAYOUT) - 0.5), row_h / 2)
+        ax.set_aspect(MM_PER_MV / MM_PER_S)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_title(title, fontsize=9, loc="left")
+    if names:
+        axes[0, 0].legend(loc="upper right", fontsize=7, ncol=len(names), framealpha=0.9)
+    fig.suptitle(f"original (black) vs reconstructions from Lead I — {MM_PER_S:g} mm/s, {MM_PER_MV:g} mm/mV",
+                 fontsize=9)
+    fig.tight_layout()
+    return _save(fig, path, dpi)

@@ -218,6 +218,11 @@ def baseline_training_data(data_dir=None, max_segments: int = 2000, seed: int = 
             continue
         idx = split_indices(name, cache, data)["train"]
         segs.append(cache.segments(idx))
+    if not segs:
+        from ecgtf.data.sources import data_root
+
+        raise FileNotFoundError(f"the ridge and mean-beat baselines need millivolt training records (ptb-xl, cinc2011 "
+                                f"or cinc2021) below the data root {data_dir or data_root()}; none was found")
     x = np.concatenate(segs)
     rng = np.random.default_rng(seed)
     return x[rng.permutation(len(x))[:max_segments]]
@@ -314,7 +319,10 @@ def confidence_correlation(rec, sets=("ptb-xl-test", "ludb"), data_dir=None, pro
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m training.evaluate_reconstructors", description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+                                formatter_class=argparse.RawDescriptionHelpFormatter,
+                                epilog="Does a reconstruction keep the diagnosis? `ecgtf evaluate --diagnostic --classifier RUN "
+                                       "[reconstructors]` classifies held-out records from the original and the "
+                                       "reconstructed 12 leads (`ecgtf evaluate --diagnostic --help`).")
     p.add_argument("models", nargs="*", help="run directories and/or .tflite files")
     p.add_argument("--preset", action="append", default=[], help="a shipped preset (repeatable)")
     p.add_argument("--baselines", action="store_true", help="add ridge regression and the population mean beat")

@@ -1,0 +1,7 @@
+"""``python -m training.evaluate_diagnostic`` = ``ecgtf evaluate --diagnostic`` (see :mod:`ecgtf.models.classifier.diagnostic`)."""
+import sys
+
+from ecgtf.models.classifier.diagnostic import main
+
+if __name__ == "__main__":
+    sys.exit(main())
