@@ -130,12 +130,15 @@ def test_real_splits_are_patient_disjoint_and_hold_out_what_no_reconstructor_saw
     from ecgtf.data.splits import assert_patient_disjoint
     from ecgtf.models.classifier.data import load_records
 
-    records = load_records(ClassifierData())
-    parts = split_records(records, ClassifierData())
+    data = ClassifierData(n_synthetic=12)
+    records = load_records(data)
+    parts = split_records(records, data)
     patients = [r["patient"] for r in records]
     assert_patient_disjoint(patients, parts["train"], parts["val"], parts["test"])
     test = [records[i] for i in parts["test"]]
     assert {r["source"] for r in test} == {"ptb-xl", "ludb"}
+    assert all(records[i]["source"] != "synthetic" for i in parts["val"])      # validation sees real records only
+    assert sum(records[i]["source"] == "synthetic" for i in parts["train"]) == 12
     assert all(r["fold"] in (9, 10) for r in test if r["source"] == "ptb-xl")
     assert all(r["units"] == "mV" for r in test)
     train = [records[i] for i in parts["train"]]

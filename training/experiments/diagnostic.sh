@@ -22,6 +22,7 @@ mkdir -p runs
 if [[ " $ONLY " == *" classifiers "* ]]; then
   train classifier classifier-12lead $CPU
   train classifier classifier-lead-i $CPU --leads I
+  train classifier classifier-12lead-synth $CPU --synthetic 600     # + 600 synthetic labelled records (100 per class)
 fi
 if [[ " $ONLY " == *" reconstructors "* ]]; then
   train ekgan ekgan-ptbxl --data ptb-xl --epochs 40 --verbose 2                      # the paper recipe

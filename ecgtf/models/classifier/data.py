@@ -13,8 +13,9 @@ Splits (patient-disjoint): **test** = PTB-XL folds 9–10 (mV) + all of LUDB (mV
 whose Lead I no reconstructor in ecgtf was trained on (the reconstructors train on folds 1–8, CinC
 2011/2021 and the z-scored records; fold 9 served them as validation); **train/val** = the rest
 (PTB-XL folds 1–8, the 248 labelled z-scored PTB-XL records whose patient is not in the test set, CinC
-2021 [, synthetic records]) split by patient, stratified by each record's rarest class, into
-``1 − val_fraction`` / ``val_fraction``.
+2021) split by patient, stratified by each record's rarest class, into ``1 − val_fraction`` /
+``val_fraction``; synthetic records (``n_synthetic``) join the training split only, so validation —
+model selection and thresholds — sees real records alone.
 
 Preprocessing (:class:`ClassifierPreprocessing`; every record, every source, reconstructions alike):
 zero-phase Butterworth band-pass 0.5–40 Hz (the band the z-scored records were published in),
@@ -160,10 +161,13 @@ def split_records(records: list[dict], data: ClassifierData) -> dict[str, np.nda
         rest, test = stratified_patient_split(patients, strata, (0.8, 0.2), data.seed + 17)
         is_test = np.isin(np.arange(len(records)), test)
     test_patients = set(patients[is_test])
-    pool = np.flatnonzero(~is_test & ~np.isin(patients, list(test_patients)))
+    pool = ~is_test & ~np.isin(patients, list(test_patients))
+    extra = pool & (src == "synthetic") if (src != "synthetic").any() else np.zeros(len(records), bool)
+    pool = np.flatnonzero(pool & ~extra)     # synthetic records next to real ones: training only, never validation
     tr, va = stratified_patient_split(patients[pool], strata[pool], (1 - data.val_fraction, data.val_fraction),
                                       data.seed)
-    return {"train": pool[tr], "val": pool[va], "test": np.flatnonzero(is_test)}
+    return {"train": np.sort(np.concatenate([pool[tr], np.flatnonzero(extra)])), "val": pool[va],
+            "test": np.flatnonzero(is_test)}
 
 
 def arrays(records: list[dict], idx, pre: ClassifierPreprocessing) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
