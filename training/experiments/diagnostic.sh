@@ -22,7 +22,6 @@ mkdir -p runs
 if [[ " $ONLY " == *" classifiers "* ]]; then
   train classifier classifier-12lead $CPU
   train classifier classifier-lead-i $CPU --leads I
-  train classifier classifier-12lead-synth $CPU --synthetic 600     # + 600 synthetic labelled records (100 per class)
 fi
 if [[ " $ONLY " == *" reconstructors "* ]]; then
   train ekgan ekgan-ptbxl --data ptb-xl --epochs 40 --verbose 2                      # the paper recipe
@@ -33,4 +32,11 @@ if [[ " $ONLY " == *" baselines "* ]] || [[ " $ONLY " == *" reconstructors "* ]]
   # CardioGAN strides only along time, so at width 0.25 one step took 24 s here)
   train ekgan cyclegan-ptbxl --data ptb-xl --epochs 20 --verbose 2 --variant cyclegan --width 0.5
   train ekgan cardiogan-ptbxl --data ptb-xl --epochs 20 --verbose 2 --variant cardiogan --width 0.125
+fi
+if [[ " $ONLY " == *" long "* ]]; then
+  # 200 steps are far too few for unpaired training: longer runs, 4 random windows per record, constant lr
+  train ekgan cyclegan-ptbxl-long --data ptb-xl --epochs 40 --augment-crops 4 --lr-decay-start 1000 --verbose 2 \
+      --variant cyclegan --width 0.5
+  train ekgan cardiogan-ptbxl-long --data ptb-xl --epochs 25 --augment-crops 2 --lr-decay-start 1000 --verbose 2 \
+      --variant cardiogan --width 0.125
 fi

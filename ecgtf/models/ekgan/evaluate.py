@@ -59,7 +59,7 @@ def main(argv=None) -> int:
           "as in the paper); fixed-normalisation models must predict amplitude themselves.")
 
     def data_for(run):
-        key = (run.preprocessing.normalization, json.dumps(run.raw["data"], sort_keys=True))
+        key = (json.dumps(run.raw["preprocessing"], sort_keys=True), json.dumps(run.raw["data"], sort_keys=True))
         if key not in cache:
             if args.data:
                 from ecgtf.data.sources import load_source
