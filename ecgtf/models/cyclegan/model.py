@@ -3,8 +3,8 @@
 Domains, both in the (16, 512, 1) layout of :mod:`ecgtf.models.ekgan.preprocessing`: X = a 12-lead
 image with only Lead I kept (the others zero-padded, ``input_layout="zero_padded"``), Y = the 12
 leads. Generators G: X → Y (the reconstructor, ``inference_generator``) and F: Y → X are the EKGAN
-inference-generator U-Net (12,524,672 trainable parameters each at width 1, as the reference code's
-CycleGAN generator). Discriminators: the Pix2Pix PatchGAN on a single image with instance
+inference-generator U-Net with instance instead of batch normalisation (``EkganConfig(norm="instance")``:
+12,524,672 parameters each at width 1, all trainable, as the reference code's CycleGAN generator). Discriminators: the Pix2Pix PatchGAN on a single image with instance
 normalisation (1,382,657 parameters at width 1, as the reference code).
 
 *Unpaired*: in every step the targets are shuffled across the batch before any loss sees them, so
@@ -120,7 +120,7 @@ class CycleReconstructionGAN(ReconstructionGAN):
 class CycleGAN(CycleReconstructionGAN):
     """The EKGAN paper's CycleGAN baseline (see the module docstring)."""
 
-    def __init__(self, config: EkganConfig = EkganConfig(), **kwargs):
+    def __init__(self, config: EkganConfig = EkganConfig(norm="instance"), **kwargs):
         super().__init__(build_inference_generator(config),
                          build_inference_generator(config),
                          [build_single_patch_discriminator(config, "discriminator_y")],

@@ -46,8 +46,13 @@ class EkganConfig:
     width: float = 1.0
     physics_head: bool = False
     pad_rows: int = 2
+    norm: str = "batch"
+    """Generator normalisation: ``batch`` (EKGAN, Pix2Pix) or ``instance`` (the CycleGAN baseline: per-sample
+    statistics, no moving averages, so every parameter is trainable — 12,524,672 at width 1)."""
 
     def __post_init__(self) -> None:
+        if self.norm not in ("batch", "instance"):
+            raise ValueError(f"norm must be 'batch' or 'instance', got {self.norm!r}")
         if not 0 < self.width <= 4:
             raise ValueError(f"width must be in (0, 4], got {self.width}")
         if self.rows != 12 + 2 * self.pad_rows:
@@ -72,13 +77,20 @@ def _leaky(cfg: EkganConfig, name: str):
     return keras.layers.LeakyReLU(alpha=cfg.leaky_slope, name=name)
 
 
+def _norm(cfg: EkganConfig, name: str):
+    """BatchNorm, or instance norm (``GroupNormalization`` with a group per channel) for ``norm="instance"``."""
+    if cfg.norm == "instance":
+        return keras.layers.GroupNormalization(groups=-1, name=name.replace("_bn", "_in"))
+    return keras.layers.BatchNormalization(name=name)
+
+
 def _encoder(x, cfg: EkganConfig, prefix: str):
     skips = []
     for i, (f, s) in enumerate(zip(cfg.encoder_filters, cfg.strides)):
         x = keras.layers.Conv2D(scaled(f, cfg.width), cfg.kernel, s, padding="same", use_bias=False,
                                 kernel_initializer=normal_init(cfg.init_std), name=f"{prefix}_enc{i}_conv")(x)
         if i:
-            x = keras.layers.BatchNormalization(name=f"{prefix}_enc{i}_bn")(x)
+            x = _norm(cfg, f"{prefix}_enc{i}_bn")(x)
         x = _leaky(cfg, f"{prefix}_enc{i}_lrelu")(x)
         skips.append(x)
     return x, skips
@@ -100,7 +112,7 @@ def _decoder(x, skips, cfg: EkganConfig, prefix: str, use_skips: bool, skip_scal
         x = keras.layers.Conv2DTranspose(scaled(f, cfg.width), cfg.kernel, dec_strides[i], padding="same",
                                          use_bias=False, kernel_initializer=normal_init(cfg.init_std),
                                          name=f"{prefix}_dec{i}_deconv")(x)
-        x = keras.layers.BatchNormalization(name=f"{prefix}_dec{i}_bn")(x)
+        x = _norm(cfg, f"{prefix}_dec{i}_bn")(x)
         x = keras.layers.ReLU(name=f"{prefix}_dec{i}_relu")(x)
     if use_skips:
         skip = _skip(skips[0], skip_scales, len(cfg.decoder_filters) - 1, f"{prefix}_out_skip_scale")

@@ -119,7 +119,8 @@ def run_config(args) -> dict:
     source = args.data
     if not Path(source).exists():
         source = canonical_name(source)
-    arch = EkganConfig(width=args.width, physics_head=args.physics_head)
+    arch = EkganConfig(width=args.width, physics_head=args.physics_head,
+                       norm="instance" if args.variant == "cyclegan" else "batch")
     if args.variant in CYCLE_VARIANTS and args.physics_head:
         raise ValueError(f"--physics-head is not available for the {args.variant} baseline")
     pre = EkganPreprocessing(normalization=normalization,
