@@ -220,7 +220,7 @@ def plot_12lead_comparison(records: Sequence[dict[str, np.ndarray]], fs: float, 
                 start = int(round(c * seconds * fs))
                 sl = slice(start, start + int(round(seconds * fs)))
                 for i, (name, sig) in enumerate(x0.items()):
-                    seg = sig[LEADS.index(lead), sl]
+                    seg = np.clip(sig[LEADS.index(lead), sl], -row_h / 2, row_h / 2)   # stay inside the lead's row
                     ax.plot(c * seconds + np.arange(len(seg)) / fs, seg + base, color=colours[i % len(colours)],
                             lw=0.9 if i == 0 else 0.7, alpha=1.0 if i == 0 else 0.8,
                             label=name if (r, c) == (0, 0) else None)

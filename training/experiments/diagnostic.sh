@@ -39,3 +39,13 @@ if [[ " $ONLY " == *" long "* ]]; then
   train ekgan cardiogan-ptbxl-long --data ptb-xl --epochs 25 --augment-crops 2 --lr-decay-start 1000 --verbose 2 \
       --variant cardiogan --width 0.125
 fi
+if [[ " $ONLY " == *" evaluate "* ]]; then
+  python -m training.evaluate_diagnostic --classifier runs/classifier-12lead --lead-i-classifier runs/classifier-lead-i \
+      --preset unet1d_12lead runs/ekgan-ptbxl runs/pix2pix-ptbxl runs/cyclegan-ptbxl-long runs/cardiogan-ptbxl-long \
+      --ridge --figure-models preset,ekgan,pix2pix,ridge --out runs/diagnostic --quiet > runs/diagnostic.log 2>&1
+  for set in "" "--data ludb"; do   # the paper-protocol table (RMSE/MAE/PRD/MMD/HR, oracle amplitude) with the baselines
+    name=eval-cycle-test; [ -n "$set" ] && name=eval-cycle-ludb
+    ecgtf evaluate runs/ekgan-ptbxl runs/pix2pix-ptbxl runs/cyclegan-ptbxl-long runs/cardiogan-ptbxl-long --ridge \
+        --weights best $set --out "runs/$name" > "runs/$name.log" 2>&1
+  done
+fi

@@ -228,7 +228,10 @@ def plot_examples(res: dict, path, models=None) -> Path | None:
     fig = res.get("_figure")
     if not fig or not fig["index"]:
         return None
-    models = [m for m in (models or fig["inputs"]) if m in fig["inputs"] and m != ORIGINAL]
+    names = [m for m in fig["inputs"] if m != ORIGINAL]
+    if models:   # each requested name selects the inputs it starts (so "ridge" or "preset" are enough)
+        names = [m for m in names if any(m.startswith(q.strip()) for q in models if q.strip())]
+    models = names
     blocks, titles = [], []
     for c, i in fig["index"].items():
         orig = bandpass_resample(fig["inputs"][ORIGINAL][0][i], fig["inputs"][ORIGINAL][1][i], (0.5, 40.0), 100.0)
@@ -256,7 +259,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--preset", action="append", default=[], help="a shipped reconstructor preset (repeatable)")
     p.add_argument("--ridge", action="store_true", help="add ridge regression's reconstruction")
     p.add_argument("--figure-models", default=None,
-                   help="comma-separated inputs shown in the figure (default: every reconstructor and ridge)")
+                   help="comma-separated inputs shown in the figure, each matching the names it starts "
+                        "(e.g. 'preset,ekgan,pix2pix,ridge'; default: every reconstructor and ridge)")
     p.add_argument("--weights", choices=["best", "final"], default="best", help="reconstructor run weights")
     p.add_argument("--max-records", type=int, default=None, help="only the first N test records (quick checks)")
     p.add_argument("--data-dir", type=Path, default=None, help="data root (default $ECGTF_DATA or ~/.cache/ecgtf/data)")
