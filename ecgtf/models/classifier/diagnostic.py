@@ -252,7 +252,9 @@ def plot_examples(res: dict, path, models=None) -> Path | None:
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m training.evaluate_diagnostic", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("reconstructors", nargs="*", help="reconstructor run directories and/or .tflite files")
+    p.add_argument("reconstructors", nargs="*",
+                   help="reconstructor run directories (RUN@final / RUN@best picks the weights of one run) and/or "
+                        ".tflite files")
     p.add_argument("--classifier", required=True, type=Path, help="the 12-lead classifier run (ecgtf train classifier)")
     p.add_argument("--lead-i-classifier", type=Path, default=None,
                    help="a classifier run trained on Lead I only (ecgtf train classifier --leads I): the floor row")
@@ -293,9 +295,12 @@ def main(argv=None) -> int:
         for name in args.preset:
             recs[f"preset {name}"] = Reconstructor.from_preset(name)
         for m in args.reconstructors:
+            m, _, weights = m.partition("@")
             p = Path(m)
+            if weights not in ("", "best", "final"):
+                raise ValueError(f"{m}@{weights}: expected RUN, RUN@best or RUN@final")
             recs[p.stem if p.suffix == ".tflite" else p.name] = (Reconstructor.from_tflite(p) if p.suffix == ".tflite"
-                                                                 else Reconstructor.from_run(p, args.weights))
+                                                                 else Reconstructor.from_run(p, weights or args.weights))
     except (ValueError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
