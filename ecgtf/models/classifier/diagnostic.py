@@ -60,16 +60,12 @@ def _lead_i(rec: dict) -> np.ndarray:
 
 def classify(run, signals: list[np.ndarray], fs_list: list[float]) -> np.ndarray:
     """Probabilities ``(N, C)`` of the classifier ``run`` (best weights) on 12-lead (or Lead I) records."""
-    from ecgtf.leads import LEADS
-
     from .data import preprocess
     from .trainer import load_generator_for_run, predict_proba
 
-    pre = run.preprocessing
     network = load_generator_for_run(run, "best")
-    names = ("I",) if len(pre.leads) == 1 and signals and np.ndim(signals[0]) == 1 else LEADS
-    x = np.stack([preprocess(np.atleast_2d(s), fs, pre, names if np.ndim(s) == 1 else None)
-                  for s, fs in zip(signals, fs_list)])
+    x = np.stack([preprocess(np.atleast_2d(s), fs, run.preprocessing, ("I",) if np.ndim(s) == 1 else None)
+                  for s, fs in zip(signals, fs_list)])   # a 1-D signal is Lead I
     return predict_proba(network, x)
 
 
