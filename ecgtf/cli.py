@@ -93,7 +93,7 @@ TRAINERS = {"ekgan": "ecgtf.models.ekgan.trainer", "pix2pix": "ecgtf.models.ekga
             "lstm-gan": "ecgtf.models.lstm_gan.trainer", "unet1d": "ecgtf.models.unet1d.trainer",
             **{name.replace("_", "-"): f"ecgtf.models.{name}.trainer" for name in BEAT_MODELS},
             "denoiser": "ecgtf.models.denoiser.trainer", "me-gan": "ecgtf.models.me_gan.trainer",
-            "classifier": "ecgtf.models.classifier.trainer"}
+            "classifier": "ecgtf.models.classifier.trainer", "pulse2pulse": "ecgtf.models.pulse2pulse.trainer"}
 
 
 def _train(args, rest: list[str]) -> int:

@@ -13,7 +13,7 @@ from ecgtf.models.beatgen import BEAT_MODELS
 
 MODEL_FOLDERS = {"ekgan": "ecgtf.models.ekgan", "lstm_gan": "ecgtf.models.lstm_gan", "unet1d": "ecgtf.models.unet1d",
                  "denoiser": "ecgtf.models.denoiser", "me_gan": "ecgtf.models.me_gan",
-                 "classifier": "ecgtf.models.classifier",
+                 "classifier": "ecgtf.models.classifier", "pulse2pulse": "ecgtf.models.pulse2pulse",
                  **{name: f"ecgtf.models.{name}" for name in BEAT_MODELS}}
 """Registry name → package. ``pix2pix`` is trained as an EKGAN variant (``--variant pix2pix``)."""
 

@@ -59,13 +59,17 @@ class BeatGAN(TwoNetworkGAN):
     ``loss="bce"``: the non-saturating GAN of Goodfellow et al. (D: BCE on logits; G: −log D(G(z)));
     ``loss="wgan-gp"``: Wasserstein critic with gradient penalty (Gulrajani et al. 2017), ``n_critic``
     critic steps per generator step. With ``n_classes`` > 0 both networks also take the one-hot class.
+    ``noise``: "normal" (N(0, 1)) or "uniform" (U(−1, 1), as Pulse2Pulse).
     """
 
     def __init__(self, generator, discriminator, noise_shape, n_classes: int = 0, loss: str = "bce",
-                 n_critic: int = 1, gp_weight: float = 10.0, **kwargs):
+                 n_critic: int = 1, gp_weight: float = 10.0, noise: str = "normal", **kwargs):
         super().__init__(**kwargs)
         if loss not in ("bce", "wgan-gp"):
             raise ValueError(f"loss must be 'bce' or 'wgan-gp', got {loss!r}")
+        if noise not in ("normal", "uniform"):
+            raise ValueError(f"noise must be 'normal' or 'uniform', got {noise!r}")
+        self.noise_distribution = noise
         self.generator, self.discriminator = generator, discriminator
         self.noise_shape, self.n_classes = tuple(noise_shape), int(n_classes)
         self.loss_kind, self.n_critic, self.gp_weight = loss, int(n_critic), float(gp_weight)
@@ -73,6 +77,12 @@ class BeatGAN(TwoNetworkGAN):
 
     def call(self, inputs, training=False):
         return self.generator(inputs, training=training)
+
+    def _noise(self, batch):
+        shape = tf.concat([[batch], self.noise_shape], 0)
+        if self.noise_distribution == "uniform":
+            return tf.random.uniform(shape, -1.0, 1.0)
+        return tf.random.normal(shape)
 
     def _inputs(self, x, onehot):
         return x if onehot is None else [x, onehot]
@@ -101,13 +111,13 @@ class BeatGAN(TwoNetworkGAN):
         batch = tf.shape(real)[0]
         onehot = None if not self.n_classes else tf.one_hot(tf.cast(labels, tf.int32), self.n_classes)
         for _ in range(self.n_critic):
-            noise = tf.random.normal(tf.concat([[batch], self.noise_shape], 0))
+            noise = self._noise(batch)
             with tf.GradientTape() as tape:
                 fake = self.generator(self._inputs(noise, onehot), training=True)
                 d_loss, d_real, d_fake = self._d_losses(real, fake, onehot)
                 scaled = training_loss(d_loss, self.d_optimizer)
             apply_gradients(tape, scaled, self.d_optimizer, self.discriminator.trainable_variables)
-        noise = tf.random.normal(tf.concat([[batch], self.noise_shape], 0))
+        noise = self._noise(batch)
         with tf.GradientTape() as tape:
             fake = self.generator(self._inputs(noise, onehot), training=True)
             d_fake_g = self.discriminator(self._inputs(fake, onehot), training=True)

@@ -1,0 +1,167 @@
+"""``ecgtf train pulse2pulse`` (= ``python -m training.pulse2pulse``): train Pulse2Pulse on 10 s 12-lead records.
+
+``--variant paper`` is the published model (500 Hz × 5,000, a ~204 M-parameter critic: for GPUs);
+``--variant cpu`` (100 Hz × 1,000, 4.9 M critic) trains on two CPU cores. Records come from the millivolt
+sets below the data root (``--sources``), never from the synthesis protocol's reference half of PTB-XL.
+``--minutes`` stops at the first epoch end past a wall-clock budget; ``--resume`` continues a run.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+import numpy as np
+
+from ecgtf.runs import CONFIG_FORMAT, config_to_dict
+from ecgtf.trainer import (
+    add_common_arguments,
+    describe_devices,
+    fail,
+    fit_and_save,
+    make_optimizer,
+    open_checkpoint,
+    positive_float,
+    positive_int,
+    start_run,
+    write_run_metrics,
+)
+
+
+@dataclass(frozen=True)
+class Pulse2PulseTraining:
+    """The paper's optimiser: Adam 1e-4, β = (0.5, 0.9), batch 32 (4,000 epochs on a GPU)."""
+
+    epochs: int = 4000
+    batch_size: int = 32
+    lr: float = 1e-4
+    beta1: float = 0.5
+    beta2: float = 0.9
+    steps_per_epoch: int | None = None
+    minutes: float | None = None
+    mixed_precision: bool = False
+    strategy: str = "default"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from . import __doc__ as package_doc
+    from .data import Pulse2PulseData
+    from .networks import VARIANTS
+
+    t, d = Pulse2PulseTraining(), Pulse2PulseData()
+    p = argparse.ArgumentParser(prog="ecgtf train pulse2pulse", description=(package_doc or "") + "\n" + (__doc__ or ""),
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--variant", default="paper", choices=sorted(VARIANTS),
+                   help="paper (500 Hz × 5,000, default) or cpu (100 Hz × 1,000, a small critic)")
+    p.add_argument("--model-size", type=positive_int, default=None, help="generator width d (default 50)")
+    p.add_argument("--critic-size", type=positive_int, default=None,
+                   help="critic width (default 50 for paper, 16 for cpu)")
+    p.add_argument("--sources", default=",".join(d.sources),
+                   help=f"comma-separated millivolt 12-lead datasets below the data root (default {','.join(d.sources)}), "
+                        "or 'synthetic' (the dipole generator; smoke tests)")
+    p.add_argument("--n-synthetic", type=positive_int, default=d.n_synthetic, help="records for --sources synthetic")
+    p.add_argument("--scale-mv", type=positive_float, default=d.scale_mv,
+                   help=f"millivolts per model unit (default {d.scale_mv:g}; outputs are clipped to ±1 unit)")
+    add_common_arguments(p, default_epochs=t.epochs, default_batch=t.batch_size)
+    p.add_argument("--lr", type=positive_float, default=t.lr, help=f"learning rate (default {t.lr:g})")
+    p.add_argument("--steps-per-epoch", type=positive_int, default=None,
+                   help="generator steps per epoch (default: one pass over the records)")
+    p.add_argument("--minutes", type=positive_float, default=None, help="wall-clock budget in minutes")
+    p.add_argument("--plot-every", type=positive_int, default=5, help="plot generated records every N epochs")
+    return p
+
+
+def load_generator_for_run(run, weights: str = "final"):
+    from ecgtf.models.common import load_network
+
+    from .networks import generator
+
+    if weights == "best":
+        weights = "final"  # a GAN keeps no best-validation weights
+    return load_network(run, "generator", lambda: generator(run.architecture), weights)
+
+
+def main(argv=None) -> int:
+    from .data import Pulse2PulseData, load_splits, to_millivolts
+    from .networks import VARIANTS, Pulse2PulseConfig, build_model
+
+    args = build_parser().parse_args(argv)
+
+    def new_config():
+        from ecgtf.synthesis_quality import MV_SOURCES
+
+        sources = tuple(s.strip() for s in args.sources.split(",") if s.strip())
+        bad = [s for s in sources if s not in MV_SOURCES + ("synthetic",)]
+        if bad or not sources or ("synthetic" in sources and len(sources) > 1):
+            raise ValueError(f"--sources {args.sources!r}: expected some of {','.join(MV_SOURCES)}, "
+                             "or 'synthetic' alone")
+        arch = Pulse2PulseConfig(**{"variant": args.variant, **VARIANTS[args.variant]})
+        sizes = {k: v for k, v in (("model_size", args.model_size), ("disc_model_size", args.critic_size)) if v}
+        arch = replace(arch, **sizes)
+        training = Pulse2PulseTraining(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
+                                       steps_per_epoch=args.steps_per_epoch, minutes=args.minutes,
+                                       mixed_precision=args.mixed_precision, strategy=args.strategy)
+        data = Pulse2PulseData(sources=sources, data_dir=str(args.data_dir) if args.data_dir else None,
+                               scale_mv=args.scale_mv, n_synthetic=args.n_synthetic, seed=args.seed)
+        build_model(arch)  # fails here, before anything on disk changes, if the sizes do not fit
+        return {"format_version": CONFIG_FORMAT, "model": "pulse2pulse", "variant": args.variant,
+                "created": datetime.now().isoformat(timespec="seconds"), "architecture": config_to_dict(arch),
+                "preprocessing": config_to_dict(data), "training": config_to_dict(training),
+                "data": config_to_dict(data)}
+
+    started = start_run(args, argv, f"pulse2pulse-{args.variant}", new_config,
+                        lambda run: load_splits(run, progress=args.verbose > 0))
+    if isinstance(started, int):
+        return started
+    run, r, strategy, splits = started
+    t, arch = r.training, r.architecture
+    leads = splits["train"]["leads"]
+    batch = min(t.batch_size, len(leads))
+
+    from ecgtf.backend import keras, tf
+    from ecgtf.plots import plot_12lead, plot_curves
+
+    print(f"Pulse2Pulse ({arch.variant}) on {describe_devices()}: {len(leads)} training records "
+          f"{splits['train']['counts']} of {arch.length} samples at {arch.fs:g} Hz; run dir {run.path}")
+    with strategy.scope():
+        model = build_model(arch)
+        model.compile(g_optimizer=make_optimizer(t.lr, t.beta1, t.beta2, t.mixed_precision),
+                      d_optimizer=make_optimizer(t.lr, t.beta1, t.beta2, t.mixed_precision))
+    try:
+        ckpt, initial_epoch = open_checkpoint(run, model, args.resume)
+    except (ValueError, FileNotFoundError) as exc:
+        return fail(str(exc))
+    monitor_noise = np.random.default_rng(1234).uniform(-1, 1, (2, arch.length, 8)).astype(np.float32)
+
+    class Monitor(keras.callbacks.Callback):
+        """Plot one generated 12-lead record every ``--plot-every`` epochs."""
+
+        def on_epoch_end(self, epoch, logs=None):
+            if (epoch + 1) % args.plot_every == 0:
+                mv = to_millivolts(model.generator(monitor_noise, training=False).numpy(), r.data)
+                plot_12lead(mv[0], arch.fs, run / "plots" / f"epoch_{epoch + 1:04d}.png",
+                            title=f"Pulse2Pulse ({arch.variant}) epoch {epoch + 1}")
+
+    def dataset():
+        return (tf.data.Dataset.from_tensor_slices(leads)
+                .shuffle(len(leads), seed=r.data.seed + initial_epoch, reshuffle_each_iteration=True)
+                .repeat().batch(batch, drop_remainder=True).prefetch(2))
+
+    steps = t.steps_per_epoch or max(1, len(leads) // (batch * arch.n_critic))
+    seconds, stopped = fit_and_save(model, run, ckpt, dataset, epochs=t.epochs, initial_epoch=initial_epoch,
+                                    minutes=t.minutes, verbose=args.verbose, steps_per_epoch=steps,
+                                    callbacks=[Monitor()])
+    hist = run.history()
+    plot_curves({k: v for k, v in hist.items() if k in ("g_loss", "d_loss")}, run / "plots" / "losses.png",
+                "Pulse2Pulse losses (WGAN-GP)")
+    epoch_seconds = write_run_metrics(run, seconds, stopped, generator_parameters=int(model.generator.count_params()),
+                                      critic_parameters=int(model.discriminator.count_params()),
+                                      train_records=int(len(leads)))
+    print(f"trained {len(epoch_seconds)} epochs ({np.sum(epoch_seconds):.0f} s); weights in {run.path}/final; "
+          f"judge with `python -m training.evaluate_synthesis --sources real,dipole,{run.path}`")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
