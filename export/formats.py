@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from ecgtf.models.beatgen import BEAT_MODELS
 
-ALL_MODELS = ("ekgan", "lstm_gan", "unet1d", *BEAT_MODELS, "denoiser", "me_gan")
+ALL_MODELS = ("ekgan", "lstm_gan", "unet1d", *BEAT_MODELS, "denoiser", "me_gan", "pulse2pulse")
 
 
 @dataclass(frozen=True)

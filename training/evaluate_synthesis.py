@@ -6,8 +6,9 @@ distance of interpretable features, Einthoven's residual, heart-rate spread, gen
 
     python -m training.evaluate_synthesis --sources real,dipole,neurokit2,deepfake-ecg,runs/pulse2pulse-cpu --out runs/synthesis
 
-Sources: ``real`` (the other half of PTB-XL), ``dipole`` (ecgtf's generator), ``neurokit2``,
-``deepfake-ecg`` (needs PyTorch), or a Pulse2Pulse run directory. A source that cannot run here (a
+Sources: ``real`` (the other half of PTB-XL), ``dipole`` (ecgtf's generator, fitted ranges, PTB-XL-like
+condition mix), ``dipole-balanced`` (the same, conditions evenly: ``--data synthetic``), ``dipole-original``
+(ecgtf ≤ 0.1), ``neurokit2``, ``deepfake-ecg`` (needs PyTorch), or a Pulse2Pulse run directory. A source that cannot run here (a
 missing package) is reported and skipped. Writes ``table.md``, ``results.json`` and ``examples.png``.
 """
 from __future__ import annotations
@@ -97,7 +98,7 @@ def main(argv=None) -> int:
         row = sq.score_source(name, signals, fs, ref_views, ref_features, speed, note, seed=args.seed)
         rows.append(row)
         examples[name] = sq.protocol_view(signals[:1], fs)[0]
-        print(f"{name}: 1NNC {row.nnc:.3f}  MMD² {row.mmd2:.2e}  FD {row.fd:.1f}  Einthoven {row.einthoven:.1e}  "
+        print(f"{name}: 1NNC {row.nnc:.3f}  MMD² {row.mmd2:.2e} (features {row.mmd2_features:.3f})  FD {row.fd:.1f}  Einthoven {row.einthoven:.1e}  "
               f"HR {row.hr_mean:.0f} ± {row.hr_spread:.0f}", flush=True)
     table = sq.format_table(rows)
     print(table)

@@ -5,8 +5,9 @@ the ``ECGTF_DATA`` environment variable, else ``~/.cache/ecgtf/data`` (``$XDG_CA
 when that is set). ``ecgtf data download NAME`` puts a database there. Names are spelled the same
 everywhere (download, training, evaluation): see :data:`DATASETS`.
 
-Sources: ``synthetic`` (the embedded default), a dataset name, or a directory path (PTB-XL or LUDB
-layout, detected, or any folder of 12-lead WFDB records).
+Sources: ``synthetic`` (the embedded dipole generator, the default), ``pulse2pulse:RUN`` (records drawn
+from a trained Pulse2Pulse run, the learned generator), a dataset name, or a directory path (PTB-XL or
+LUDB layout, detected, or any folder of 12-lead WFDB records).
 """
 from __future__ import annotations
 
@@ -101,6 +102,8 @@ def load_source(source: str, data_dir: str | Path | None = None, n_synthetic: in
         ds = EcgDataset(signals, 500.0, LEADS, ids, ids, [(lab,) for lab in labels],
                         [{"config": c} for c in configs])
         return ds
+    if source.startswith(LEARNED_PREFIX):
+        return learned_source(source[len(LEARNED_PREFIX):], n_synthetic, seed)
     if source.lower() in DATASETS or source.lower() in _ALIASES:
         path = dataset_dir(source, data_dir)
     else:
@@ -127,6 +130,24 @@ def load_source(source: str, data_dir: str | Path | None = None, n_synthetic: in
         ds = load_wfdb_directory(path, progress=progress)
     ds, _ = drop_exact_duplicates(ds)
     return ds
+
+
+LEARNED_PREFIX = "pulse2pulse:"
+
+
+def learned_source(run: str, n: int, seed: int = 0) -> EcgDataset:
+    """``n`` records of a trained Pulse2Pulse run (``pulse2pulse:RUN``), resampled to 500 Hz, mV, unlabelled."""
+    from ecgtf.models.pulse2pulse.sampling import sample_records
+    from ecgtf.preprocessing.signal import resample
+
+    if not (Path(run) / "config.json").exists():
+        raise FileNotFoundError(f"data source {LEARNED_PREFIX}{run}: {run} is not a training run (no config.json); "
+                                "expected the run directory of `ecgtf train pulse2pulse`")
+    signals, fs = sample_records(run, n, seed=seed)
+    if fs != 500.0:
+        signals = resample(signals, fs, 500.0).astype(np.float32)
+    ids = [f"pulse2pulse-{seed}-{i}" for i in range(n)]
+    return EcgDataset(signals, 500.0, LEADS, ids, ids, [() for _ in ids], [{"generator": str(run)} for _ in ids])
 
 
 def split_source(ds: EcgDataset, seed: int = 0, fractions=(0.8, 0.1, 0.1)) -> list[np.ndarray]:

@@ -63,15 +63,39 @@ class SyntheticConfig:
     powerline_hz: float = 50.0
     fs: float = 500.0
     duration_s: float = 10.0
+    qrs_scale: float = 1.0
+    """Multiplies the widths and timing offsets of the normally conducted QRS waves (1.0: R σ = 11 ms); the
+    bundle-branch-block waves keep their widths so those QRS stay ≥ 120 ms."""
+    r_depth: float = 0.35
+    """Posterior (Frank Z) component of the R direction; moves the precordial transition, keeps the frontal axis."""
+    p_scale: float = 1.0
+    s_scale: float = 1.0
+    t_scale: float = 1.0
+    """Amplitude multipliers of the P, S and T waves (on top of ``amplitude``)."""
+    t_rotation_deg: float = 0.0
+    """Frontal rotation of the T wave's direction away from the QRS's (a wider QRS–T angle)."""
+    q_scale: float = 1.0
+    """Amplitude multiplier of the septal Q wave."""
+    electrode_noise_spread: float = 0.0
+    """Log-normal spread (σ of the log) of each electrode's EMG level around ``emg_mv``: lead-specific noise."""
+    non_dipolar_mv: float = 0.0
+    """Typical amplitude of small QRS-locked deflections seen by single electrodes (local, non-dipolar
+    activity: notches and slurs that a 3-D dipole cannot make), fixed per record."""
+    beat_amplitude_cv: float = 0.0
+    """Respiratory beat-to-beat modulation of all wave amplitudes (relative, sinusoidal at the breathing rate)."""
 
     def __post_init__(self) -> None:
         if self.condition not in CONDITIONS:
             raise ValueError(f"unknown condition {self.condition!r}; expected one of {CONDITIONS}")
         if not 20.0 <= self.heart_rate_bpm <= 250.0:
             raise ValueError(f"heart_rate_bpm must be in [20, 250], got {self.heart_rate_bpm}")
+        if self.qrs_scale <= 0:
+            raise ValueError(f"qrs_scale must be > 0, got {self.qrs_scale}")
         if self.fs <= 0 or self.duration_s <= 0:
             raise ValueError(f"fs and duration_s must be positive, got {self.fs}, {self.duration_s}")
-        for name in ("hrv", "af_rr_cv", "amplitude", "baseline_wander_mv", "emg_mv", "powerline_mv"):
+        for name in ("hrv", "af_rr_cv", "amplitude", "baseline_wander_mv", "emg_mv", "powerline_mv", "qrs_scale",
+                     "p_scale", "s_scale", "t_scale", "q_scale", "beat_amplitude_cv", "electrode_noise_spread",
+                     "non_dipolar_mv"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must be >= 0, got {getattr(self, name)}")
 
@@ -122,28 +146,54 @@ def _wave_table(cfg: SyntheticConfig, rng: np.random.Generator):
     """Per-beat waves: (offset from R [s] at RR=1 s, sigma [s], amplitude [mV], direction, scales_with_qt)."""
     axis = cfg.frontal_axis_deg
     jitter = lambda s: 1.0 + s * rng.standard_normal()  # noqa: E731  per-record morphology variation
-    r_dir = _frontal_direction(axis, z=0.35)
+    r_dir = _frontal_direction(axis, z=cfg.r_depth)
     rot = axis - 55.0  # rotate the other QRS/T vectors with the QRS axis
+    q = cfg.qrs_scale
     waves = []
     if cfg.condition != "AFIB":
-        waves.append((-0.16, 0.022, 0.14 * jitter(0.15), _unit(0.55, 0.8, -0.15), False))  # P
+        waves.append((-0.16, 0.022, 0.14 * cfg.p_scale * jitter(0.15), _unit(0.55, 0.8, -0.15), False))  # P
+    t_amp = cfg.t_scale
     if cfg.condition == "CLBBB":
         # No septal q; slow, notched leftward-posterior activation; discordant T.
         lbbb = _rotate_frontal(_unit(0.8, 0.2, 0.65), axis - 20.0)
-        waves += [(-0.025, 0.022, 1.2 * jitter(0.1), lbbb, False),
+        waves += [(-0.025, 0.022, 1.2 * jitter(0.1), lbbb, False),   # a block's QRS keeps its ≥ 120 ms width
                   (0.035, 0.024, 1.4 * jitter(0.1), _rotate_frontal(_unit(0.85, 0.1, 0.5), axis - 20.0), False),
-                  (0.30, 0.06, 0.32 * jitter(0.15), -lbbb, True)]
+                  (0.30, 0.06, 0.32 * t_amp * jitter(0.15), -lbbb, True)]
     else:
-        waves += [(-0.026, 0.008, 0.16 * jitter(0.2), _rotate_frontal(_unit(-0.5, 0.1, -0.8), rot), False),  # Q
-                  (0.0, 0.011, 1.3 * jitter(0.1), r_dir, False),                                          # R
-                  (0.027, 0.010, 0.38 * jitter(0.2), _rotate_frontal(_unit(-0.4, -0.5, 0.6), rot), False)]  # S
-        t_dir = _rotate_frontal(_unit(0.7, 0.6, -0.25), rot)
-        waves += [(0.27, 0.055, 0.24 * jitter(0.15), t_dir, True),   # T, ascending half
-                  (0.33, 0.035, 0.16 * jitter(0.15), t_dir, True)]   # T, descending half
+        waves += [(-0.026 * q, 0.008 * q, 0.16 * cfg.q_scale * jitter(0.2), _rotate_frontal(_unit(-0.5, 0.1, -0.8), rot), False),  # Q
+                  (0.0, 0.011 * q, 1.3 * jitter(0.1), r_dir, False),                                            # R
+                  (0.027 * q, 0.010 * q, 0.38 * cfg.s_scale * jitter(0.2), _rotate_frontal(_unit(-0.4, -0.5, 0.6), rot),
+                   False)]                                                                                       # S
+        t_dir = _rotate_frontal(_unit(0.7, 0.6, -0.25), rot + cfg.t_rotation_deg)
+        waves += [(0.27, 0.055, 0.24 * t_amp * jitter(0.15), t_dir, True),   # T, ascending half
+                  (0.33, 0.035, 0.16 * t_amp * jitter(0.15), t_dir, True)]   # T, descending half
         if cfg.condition == "CRBBB":
             # Late, slow right-ventricular activation toward the right and front: R' in V1, wide S in I/V6.
             waves.append((0.065, 0.02, 0.55 * jitter(0.1), _unit(-0.6, 0.05, -0.8), False))
+        else:   # the axis conditions: the measured (net QRS) axis is the requested one
+            r_pos = next(i for i, w in enumerate(waves) if w[0] == 0.0 and not w[4])
+            waves[r_pos] = _steer_r_wave(waves, axis, cfg.r_depth)
     return waves
+
+
+def _steer_r_wave(waves, axis_deg: float, r_depth: float):
+    """The R wave turned so that the *net* QRS area (Q, R and S together) points at ``axis_deg`` in the
+    frontal plane — the axis a reader measures — with the R wave's area magnitude unchanged."""
+    lead_i, lead_ii = DOWER_MATRIX[0], DOWER_MATRIX[1]
+    frontal = np.stack([lead_i, lead_ii - lead_i / 2.0])                      # (I, aVF) rows
+    area = lambda w: w[2] * w[1] * np.sqrt(2 * np.pi) * (frontal @ w[3])   # noqa: E731
+    qrs = [w for w in waves if not w[4] and abs(w[0]) < 0.1]
+    r_index = next(i for i, w in enumerate(qrs) if w[0] == 0.0)
+    others = sum(area(w) for i, w in enumerate(qrs) if i != r_index)
+    r = qrs[r_index]
+    k = np.linalg.norm(area(r))
+    e = np.array([np.cos(np.deg2rad(axis_deg)), np.sin(np.deg2rad(axis_deg))])
+    disc = (e @ others) ** 2 - others @ others + k ** 2
+    if disc < 0:        # the other waves outweigh the R wave: keep it as it is
+        return r
+    target = (e @ others + np.sqrt(disc)) * e - others
+    direction = _frontal_direction(np.degrees(np.arctan2(target[1], target[0])), z=r_depth)
+    return (r[0], r[1], k / (r[1] * np.sqrt(2 * np.pi)), direction, False)
 
 
 def _rr_intervals(cfg: SyntheticConfig, rng: np.random.Generator, span_s: float) -> np.ndarray:
@@ -174,12 +224,35 @@ def _electrode_noise(cfg: SyntheticConfig, rng: np.random.Generator, t: np.ndarr
         amps = cfg.baseline_wander_mv * rng.uniform(0.3, 1.0, size=(n_el, 2))
         noise += np.einsum("ek,ekn->en", amps, np.sin(2 * np.pi * freqs[..., None] * t + phases[..., None]))
     if cfg.emg_mv > 0:
-        noise += cfg.emg_mv * rng.standard_normal((n_el, t.size))
+        level = cfg.emg_mv * np.exp(cfg.electrode_noise_spread * rng.standard_normal(n_el))
+        noise += level[:, None] * rng.standard_normal((n_el, t.size))
     if cfg.powerline_mv > 0:
         amps = cfg.powerline_mv * (1.0 + 0.3 * rng.standard_normal(n_el))
         phase = rng.uniform(0, 2 * np.pi)
         noise += amps[:, None] * np.sin(2 * np.pi * cfg.powerline_hz * t + phase)[None, :]
     return noise
+
+
+def _non_dipolar(cfg: SyntheticConfig, rng: np.random.Generator, t: np.ndarray, r_times: np.ndarray,
+                 beat_gain: np.ndarray) -> np.ndarray:
+    """(9, n) mV: at every chest electrode (C1–C6) two small Gaussian deflections (σ 4–10 ms, within ±40 ms
+    of each R peak, amplitudes N(0, non_dipolar_mv²)), the same in every beat of the record (one template
+    per electrode, placed at the R peaks rounded to the nearest sample). The limb electrodes get none, so
+    the frontal axis — and with it the LAD/RAD labels — stays the dipole's."""
+    fs = cfg.fs
+    half = int(np.ceil(0.08 * fs))
+    tau = np.arange(-half, half + 1) / fs
+    offsets = rng.uniform(-0.04, 0.04, (9, 2, 1))
+    sigmas = rng.uniform(0.004, 0.010, (9, 2, 1))
+    amps = cfg.non_dipolar_mv * rng.standard_normal((9, 2, 1))
+    templates = (amps * np.exp(-0.5 * ((tau[None, None, :] - offsets) / sigmas) ** 2)).sum(1)   # (9, 2·half+1)
+    impulses = np.zeros(t.size + 2 * half)
+    idx = np.round(r_times * fs).astype(int) + half
+    ok = (idx >= 0) & (idx < impulses.size)
+    np.add.at(impulses, idx[ok], beat_gain[ok])
+    out = np.stack([np.convolve(impulses, k, mode="same")[half:half + t.size] for k in templates])
+    out[:3] = 0.0
+    return out
 
 
 def _electrodes_to_leads(el: np.ndarray) -> np.ndarray:
@@ -216,6 +289,9 @@ def generate_record(config: SyntheticConfig | None = None, seed: int = 0) -> Syn
     r_times = start + np.concatenate([[0.0], np.cumsum(rr[:-1])])
     waves = _wave_table(cfg, rng)
 
+    beat_gain = np.ones(r_times.size)
+    if cfg.beat_amplitude_cv > 0:  # respiration modulates every wave of a beat together
+        beat_gain += cfg.beat_amplitude_cv * np.sin(2 * np.pi * rng.uniform(0.2, 0.35) * r_times + rng.uniform(0, 2 * np.pi))
     # Wave centres for every beat; the T wave (scales_with_qt) follows Bazett with the preceding RR.
     rr_prev = np.concatenate([[rr[0]], rr[:-1]])
     centres, sigmas, vecs = [], [], []
@@ -223,7 +299,7 @@ def generate_record(config: SyntheticConfig | None = None, seed: int = 0) -> Syn
         scale = np.sqrt(rr_prev) if with_qt else np.ones_like(rr_prev)
         centres.append(r_times + offset * scale)
         sigmas.append(np.full(r_times.size, sigma) * (scale if with_qt else 1.0))
-        vecs.append(np.tile(cfg.amplitude * amp * direction, (r_times.size, 1)))
+        vecs.append(cfg.amplitude * amp * direction[None, :] * beat_gain[:, None])
     centres = np.concatenate(centres)
     sigmas = np.concatenate(sigmas)
     vecs = np.concatenate(vecs)
@@ -235,7 +311,10 @@ def generate_record(config: SyntheticConfig | None = None, seed: int = 0) -> Syn
     if cfg.condition == "AFIB":
         f_dir = DOWER_MATRIX @ _unit(0.1, 0.5, -0.8)
         independent += f_dir[:, None] * _fibrillatory_waves(rng, t, 0.06 * cfg.amplitude)[None, :]
-    independent += _electrodes_to_leads(_electrode_noise(cfg, rng, t))
+    electrodes = _electrode_noise(cfg, rng, t)
+    if cfg.non_dipolar_mv > 0:
+        electrodes += _non_dipolar(cfg, rng, t, r_times, beat_gain)
+    independent += _electrodes_to_leads(electrodes)
     signal = complete_from_independent(independent)
 
     r_peaks = np.round(r_times[(r_times >= 0) & (r_times < cfg.duration_s)] * cfg.fs).astype(int)
@@ -243,30 +322,82 @@ def generate_record(config: SyntheticConfig | None = None, seed: int = 0) -> Syn
                            labels=[cfg.condition], config=cfg)
 
 
-def random_config(rng: np.random.Generator, condition: str | None = None, **overrides) -> SyntheticConfig:
-    """A plausible random configuration for one record (heart rate, axis, amplitude, noise levels)."""
+_DEVIATED_AXIS_DEG = {"LAD": (-70.0, -40.0), "RAD": (105.0, 135.0)}
+"""Requested frontal axes of LAD/RAD records: 10–15° inside the label's bound, because the axis measured
+from the net QRS area (Q and S waves included) can sit a few degrees off the requested R direction."""
+
+
+@dataclass(frozen=True)
+class RandomRanges:
+    """Ranges that :func:`random_config` draws each record's controls from (uniform unless said)."""
+
+    hr_sinus_bpm: tuple = (50.0, 100.0)
+    hr_afib_bpm: tuple = (80.0, 150.0)
+    hrv: tuple = (0.01, 0.06)
+    axis_offset_deg: tuple = (-25.0, 20.0)
+    """Around the condition's typical axis (LAD and RAD draw from :data:`_DEVIATED_AXIS_DEG` instead)."""
+    amplitude: tuple = (0.6, 1.4)
+    baseline_wander_mv: tuple = (0.0, 0.1)
+    emg_mv: tuple = (0.0, 0.02)
+    powerline_mv: tuple = (0.0, 0.01)
+    qrs_scale: tuple = (1.0, 1.0)
+    r_depth: tuple = (0.35, 0.35)
+    p_scale: tuple = (1.0, 1.0)
+    s_scale: tuple = (1.0, 1.0)
+    t_scale: tuple = (1.0, 1.0)
+    t_rotation_deg: tuple = (0.0, 0.0)
+    q_scale: tuple = (1.0, 1.0)
+    beat_amplitude_cv: tuple = (0.0, 0.0)
+    electrode_noise_spread: tuple = (0.0, 0.0)
+    non_dipolar_mv: tuple = (0.0, 0.0)
+
+
+ORIGINAL_RANGES = RandomRanges()
+"""The hand-set ranges of ecgtf ≤ 0.1 (the protocol's "dipole, original" row)."""
+
+REALISTIC_RANGES = RandomRanges(hr_sinus_bpm=(50.0, 95.0), emg_mv=(0.0, 0.04), qrs_scale=(0.6, 1.2), r_depth=(-0.2, 0.8),
+                                s_scale=(0.3, 1.5), t_scale=(0.5, 1.5), beat_amplitude_cv=(0.0, 0.1),
+                                electrode_noise_spread=(0.0, 0.7), non_dipolar_mv=(0.0, 0.2))
+"""Ranges fitted to real millivolt records (``python -m training.fit_synthetic``; see its docstring)."""
+
+
+def random_config(rng: np.random.Generator, condition: str | None = None, ranges: RandomRanges | None = None,
+                  **overrides) -> SyntheticConfig:
+    """A plausible random configuration for one record (heart rate, axis, amplitude, morphology, noise)."""
+    r = ranges or REALISTIC_RANGES
+    u = lambda lo_hi: float(rng.uniform(*lo_hi))  # noqa: E731
     condition = condition or CONDITIONS[rng.integers(len(CONDITIONS))]
     axis_centre = _DEFAULT_AXIS[condition]
-    hr_range = (80.0, 150.0) if condition == "AFIB" else (50.0, 100.0)
     cfg = SyntheticConfig(
         condition=condition,
-        heart_rate_bpm=float(rng.uniform(*hr_range)),
-        hrv=float(rng.uniform(0.01, 0.06)),
-        axis_deg=float(axis_centre + rng.uniform(-15.0, 15.0) if condition in ("LAD", "RAD")
-                       else axis_centre + rng.uniform(-25.0, 20.0)),
-        amplitude=float(rng.uniform(0.6, 1.4)),
-        baseline_wander_mv=float(rng.uniform(0.0, 0.1)),
-        emg_mv=float(rng.uniform(0.0, 0.02)),
-        powerline_mv=float(rng.uniform(0.0, 0.01)),
+        heart_rate_bpm=u(r.hr_afib_bpm if condition == "AFIB" else r.hr_sinus_bpm),
+        hrv=u(r.hrv),
+        axis_deg=float(rng.uniform(*_DEVIATED_AXIS_DEG[condition]) if condition in _DEVIATED_AXIS_DEG
+                       else axis_centre + u(r.axis_offset_deg)),
+        amplitude=u(r.amplitude),
+        baseline_wander_mv=u(r.baseline_wander_mv),
+        emg_mv=u(r.emg_mv),
+        powerline_mv=u(r.powerline_mv),
         powerline_hz=float(rng.choice([50.0, 60.0])),
+        qrs_scale=u(r.qrs_scale), r_depth=u(r.r_depth), p_scale=u(r.p_scale), s_scale=u(r.s_scale),
+        t_scale=u(r.t_scale), t_rotation_deg=u(r.t_rotation_deg), q_scale=u(r.q_scale),
+        beat_amplitude_cv=u(r.beat_amplitude_cv), electrode_noise_spread=u(r.electrode_noise_spread),
+        non_dipolar_mv=u(r.non_dipolar_mv),
     )
     return replace(cfg, **overrides)
 
 
-def generate_dataset(n_records: int, seed: int = 0, conditions: tuple[str, ...] = CONDITIONS,
-                     progress: bool = False, **overrides):
-    """``n_records`` random records, conditions cycled evenly; deterministic per seed.
+PTBXL_MIX = {"NORM": 0.655, "CLBBB": 0.03, "CRBBB": 0.03, "AFIB": 0.07, "LAD": 0.2, "RAD": 0.015}
+"""Condition shares close to PTB-XL's (every record without one of the five findings is drawn as NORM)."""
 
+
+def generate_dataset(n_records: int, seed: int = 0, conditions: tuple[str, ...] = CONDITIONS,
+                     progress: bool = False, mix: str = "balanced", ranges: RandomRanges | None = None, **overrides):
+    """``n_records`` random records; deterministic per seed.
+
+    ``mix="balanced"`` cycles ``conditions`` evenly (training sets); ``mix="ptb-xl"`` draws them with
+    :data:`PTBXL_MIX` shares (a population like PTB-XL's, for judging realism). ``ranges``: the
+    :class:`RandomRanges` to draw from (default :data:`REALISTIC_RANGES`).
     Returns ``(signals (N, 12, n) float32 mV, labels list[str], configs list[SyntheticConfig])``.
     Record ``i`` depends only on ``(seed, i)``, so datasets of different sizes share a prefix.
     """
@@ -275,6 +406,10 @@ def generate_dataset(n_records: int, seed: int = 0, conditions: tuple[str, ...] 
     for c in conditions:
         if c not in CONDITIONS:
             raise ValueError(f"unknown condition {c!r}; expected a subset of {CONDITIONS}")
+    if mix not in ("balanced", "ptb-xl"):
+        raise ValueError(f"mix must be 'balanced' or 'ptb-xl', got {mix!r}")
+    shares = np.array([PTBXL_MIX[c] for c in conditions])
+    shares = shares / shares.sum()
     signals, labels, configs = [], [], []
     iterator = range(n_records)
     if progress:
@@ -282,10 +417,10 @@ def generate_dataset(n_records: int, seed: int = 0, conditions: tuple[str, ...] 
         iterator = progress_bar(iterator, total=n_records, desc="synthesising")
     for i in iterator:
         rng = np.random.default_rng([seed, i])
-        cfg = random_config(rng, conditions[i % len(conditions)], **overrides)
+        condition = conditions[i % len(conditions)] if mix == "balanced" else conditions[rng.choice(len(conditions), p=shares)]
+        cfg = random_config(rng, condition, ranges, **overrides)
         rec = generate_record(cfg, seed=int(rng.integers(2 ** 31)))
         signals.append(rec.signal)
         labels.append(cfg.condition)
         configs.append(cfg)
     return np.stack(signals), labels, configs
-

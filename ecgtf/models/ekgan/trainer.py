@@ -78,8 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m training.ekgan", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--data", default="synthetic",
-                   help="'synthetic' (default, embedded), a dataset name (ptb-xl, ludb, cinc2021 …) below the data "
-                        "root, or a directory of 12-lead WFDB records")
+                   help="'synthetic' (default, the embedded dipole generator), 'pulse2pulse:RUN' (records from a trained "
+                        "Pulse2Pulse run), a dataset name (ptb-xl, ludb, cinc2021 …) below the data root, or a "
+                        "directory of 12-lead WFDB records")
     p.add_argument("--n-synthetic", type=positive_int, default=600, help="synthetic records to generate (default 600)")
     add_common_arguments(p, default_epochs=10, default_batch=32)
     p.add_argument("--width", type=positive_float, default=1.0, help="filter-count multiplier (1.0 = paper)")

@@ -34,14 +34,12 @@ def to_model_units(signals: np.ndarray, fs: float, length: int, fs_out: float, d
     """(N, 12, n) mV at ``fs`` → (N, length, 8) float32 in model units."""
     from scipy import signal as sps
 
+    from ecgtf.preprocessing.signal import resample
+
     x = np.asarray(signals, np.float64)[:, [LEADS.index(n) for n in INDEPENDENT]]
     if data.band_hz:
         x = sps.sosfiltfilt(sps.butter(4, data.band_hz, btype="bandpass", fs=fs, output="sos"), x, axis=-1)
-    if fs != fs_out:
-        from fractions import Fraction
-
-        frac = Fraction(fs_out / fs).limit_denominator(1000)
-        x = sps.resample_poly(x, frac.numerator, frac.denominator, axis=-1)
+    x = resample(x, fs, fs_out)
     if x.shape[-1] < length:
         raise ValueError(f"records of {x.shape[-1]} samples at {fs_out:g} Hz; the model needs {length}")
     x = np.clip(x[..., :length] / data.scale_mv, -1.0, 1.0)

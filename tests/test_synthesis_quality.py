@@ -1,0 +1,108 @@
+"""The synthesis-quality protocol: the view, the features, the set metrics and the command."""
+import json
+
+import numpy as np
+import pytest
+from conftest import needs_ptbxl
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ecgtf import synthesis_quality as sq
+from ecgtf.data.synthetic import (
+    CONDITIONS,
+    PTBXL_MIX,
+    REALISTIC_RANGES,
+    SyntheticConfig,
+    generate_dataset,
+    generate_record,
+)
+
+
+def test_view_is_band_passed_100hz_and_z_scored():
+    x, _, _ = generate_dataset(3, seed=1)
+    x[:, :, :] += 5.0                                   # a DC offset is removed by the band-pass
+    v = sq.protocol_view(x, 500.0)
+    assert v.shape == (3, 12, 1000) and v.dtype == np.float32
+    np.testing.assert_allclose(v.mean(-1), 0, atol=1e-5)
+    np.testing.assert_allclose(v.std(-1), 1, atol=1e-4)
+    flat = np.zeros((1, 12, 2500))
+    assert np.all(sq.protocol_view(flat, 250.0) == 0)   # a flat record stays 0, no NaN
+    with pytest.raises(ValueError, match="10 s"):
+        sq.protocol_view(x[..., :4000], 500.0)
+    with pytest.raises(ValueError, match="12"):
+        sq.protocol_view(x[:, :8], 500.0)
+
+
+@settings(max_examples=8, deadline=None)
+@given(gain=st.floats(0.2, 5.0), bpm=st.floats(50, 120))
+def test_features_read_the_heart_rate_and_ignore_gain(gain, bpm):
+    quiet = dict(baseline_wander_mv=0.0, emg_mv=0.0, powerline_mv=0.0, heart_rate_bpm=bpm)
+    rec = generate_record(SyntheticConfig(**quiet), seed=3)
+    f1 = sq.record_features(sq.protocol_view(rec.signal[None], rec.fs))
+    f2 = sq.record_features(sq.protocol_view(gain * rec.signal[None], rec.fs))
+    assert abs(f1[0, 0] - bpm) < 0.04 * bpm        # median RR at 100 Hz: within one sample
+    np.testing.assert_allclose(f1, f2, rtol=1e-4, atol=1e-4)
+    assert f1.shape == (1, len(sq.FEATURE_NAMES))
+
+
+def test_bundle_branch_block_widens_the_measured_qrs():
+    quiet = dict(baseline_wander_mv=0.0, emg_mv=0.0, powerline_mv=0.0)
+    width = {c: sq.record_features(sq.protocol_view(generate_record(SyntheticConfig(condition=c, **quiet), 0).signal[None],
+                                                    500.0))[0, 2] for c in ("NORM", "CLBBB")}
+    assert width["CLBBB"] > width["NORM"] + 20
+
+
+def test_set_metrics_separate_a_shifted_set_and_not_a_resample():
+    x, _, _ = generate_dataset(60, seed=2, mix="ptb-xl")
+    y, _, _ = generate_dataset(60, seed=3, mix="ptb-xl")
+    vx, vy = sq.protocol_view(x, 500.0), sq.protocol_view(y, 500.0)
+    fx, fy = sq.record_features(vx), sq.record_features(vy)
+    assert sq.feature_frechet(fx, fx) == pytest.approx(0.0, abs=1e-6)
+    fast, _, _ = generate_dataset(60, seed=3, mix="ptb-xl", heart_rate_bpm=130.0)
+    ff = sq.record_features(sq.protocol_view(fast, 500.0))
+    assert sq.feature_frechet(fx, ff) > 2 * sq.feature_frechet(fx, fy)   # 60 records in 39 dims: FD has a bias
+    terms = sq.frechet_terms(fx, ff)
+    assert max(terms, key=terms.get) == "heart_rate_bpm"
+    row = sq.score_source("noise", np.random.default_rng(1).standard_normal((60, 12, 5000)), 500.0, vx, fx)
+    same = sq.score_source("same", y, 500.0, vx, fx)
+    assert row.nnc > 0.9 > 0.6 > same.nnc
+    assert row.fd > 20 * same.fd and row.mmd2_features > 10 * abs(same.mmd2_features)
+    # the protocol's MMD² on the raw views is nearly blind (documented): noise is not above a resample
+    assert row.mmd2 < 1e-3
+
+
+def test_einthoven_residual():
+    x, _, _ = generate_dataset(4, seed=0)
+    assert sq.einthoven_residual(x) < 1e-5
+    x[:, 2] += 0.3
+    assert sq.einthoven_residual(x) > 0.1
+
+
+def test_realistic_mix_and_ranges_keep_the_labels():
+    signals, labels, configs = generate_dataset(400, seed=5, mix="ptb-xl", emg_mv=0.0, baseline_wander_mv=0.0,
+                                                powerline_mv=0.0)
+    share = {c: labels.count(c) / len(labels) for c in CONDITIONS}
+    for c in CONDITIONS:
+        assert abs(share[c] - PTBXL_MIX[c]) < 0.06
+    for cfg in configs:
+        lo, hi = REALISTIC_RANGES.qrs_scale
+        assert lo <= cfg.qrs_scale <= hi
+    # axis labels still measured true on the leads (net QRS area in I and aVF, ±80 ms)
+    for sig, lab, cfg in zip(signals, labels, configs):
+        if lab not in ("LAD", "RAD"):
+            continue
+        rec = generate_record(cfg, seed=0)
+        win = [slice(p - 40, p + 40) for p in rec.r_peaks if 40 <= p < sig.shape[1] - 40]
+        axis = np.degrees(np.arctan2(sum(rec.signal[5, s].sum() for s in win), sum(rec.signal[0, s].sum() for s in win)))
+        assert (axis < -30) if lab == "LAD" else (axis > 90), (lab, axis, cfg)
+
+
+@needs_ptbxl
+def test_evaluate_synthesis_command(tmp_path):
+    from training.evaluate_synthesis import main
+
+    assert main(["--sources", "real,dipole,unknown-source", "--n", "40", "--out", str(tmp_path)]) == 0
+    rows = {r["name"]: r for r in json.loads((tmp_path / "results.json").read_text())}
+    assert set(rows) == {"real", "dipole"}
+    assert 0.4 < rows["real"]["nnc"] < 0.7 and rows["dipole"]["einthoven"] < 1e-5
+    assert "| real" in (tmp_path / "table.md").read_text() and (tmp_path / "examples.png").stat().st_size > 10_000
