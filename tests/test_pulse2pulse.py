@@ -111,3 +111,20 @@ def test_bad_sources_are_refused_before_a_run_exists(tmp_path, capsys):
     assert main(["--sources", "ptb-xl,nonsense", "--out", str(tmp_path / "r")]) == 2
     assert "nonsense" in capsys.readouterr().err
     assert not (tmp_path / "r").exists()
+
+
+def test_published_weights_reproduce_deepfake_ecg():
+    """The Keras generator with deepfake-ecg's checkpoint equals the package's PyTorch generator."""
+    torch = pytest.importorskip("torch", reason="PyTorch is not installed (pip install deepfake-ecg torch)")
+    deepfakeecg = pytest.importorskip("deepfakeecg", reason="deepfake-ecg is not installed")
+    from ecgtf.models.pulse2pulse.published import published_generator, published_state_dict
+
+    assert sum(v.size for v in published_state_dict().values()) == 10_590_997
+    net = deepfakeecg.Generator()
+    net.load_state_dict(torch.load(deepfakeecg.__path__[0] + "/checkpoints/g_stat.pt", map_location="cpu")["stat_dict"])
+    net.eval()
+    noise = np.random.default_rng(0).uniform(-1, 1, (2, 8, 5000)).astype(np.float32)
+    with torch.no_grad():
+        expected = net(torch.from_numpy(noise)).numpy()
+    got = published_generator()(np.transpose(noise, (0, 2, 1))).numpy().transpose(0, 2, 1)
+    np.testing.assert_allclose(got, expected, atol=1e-4 * np.abs(expected).max() + 1e-6)
