@@ -332,6 +332,8 @@ class RandomRanges:
     """Ranges that :func:`random_config` draws each record's controls from (uniform unless said)."""
 
     hr_sinus_bpm: tuple = (50.0, 100.0)
+    hr_sinus_lognormal: tuple | None = None
+    """(median bpm, σ of log HR): sinus heart rates from a log-normal instead (clipped to ``hr_sinus_bpm``)."""
     hr_afib_bpm: tuple = (80.0, 150.0)
     hrv: tuple = (0.01, 0.06)
     axis_offset_deg: tuple = (-25.0, 20.0)
@@ -355,10 +357,20 @@ class RandomRanges:
 ORIGINAL_RANGES = RandomRanges()
 """The hand-set ranges of ecgtf ≤ 0.1 (the protocol's "dipole, original" row)."""
 
-REALISTIC_RANGES = RandomRanges(hr_sinus_bpm=(50.0, 95.0), emg_mv=(0.0, 0.04), qrs_scale=(0.6, 1.2), r_depth=(-0.2, 0.8),
-                                s_scale=(0.3, 1.5), t_scale=(0.5, 1.5), beat_amplitude_cv=(0.0, 0.1),
-                                electrode_noise_spread=(0.0, 0.7), non_dipolar_mv=(0.0, 0.2))
-"""Ranges fitted to real millivolt records (``python -m training.fit_synthetic``; see its docstring)."""
+REALISTIC_RANGES = RandomRanges(
+    hr_sinus_bpm=(40.0, 150.0), hr_sinus_lognormal=(70.0, 0.18), hr_afib_bpm=(75.0, 128.0), hrv=(0.004, 0.072), axis_offset_deg=(-35.0, 30.0),
+    amplitude=(0.38, 1.2), emg_mv=(0.002, 0.051), qrs_scale=(0.71, 1.24), r_depth=(-0.19, 0.59), p_scale=(1.05, 1.16),
+    s_scale=(0.37, 1.28), t_scale=(0.41, 1.61), t_rotation_deg=(-40.0, 41.0), q_scale=(0.68, 1.37),
+    beat_amplitude_cv=(0.009, 0.15), electrode_noise_spread=(0.0, 1.0), non_dipolar_mv=(0.06, 0.26))
+
+
+def _heart_rate(rng: np.random.Generator, r: RandomRanges, condition: str) -> float:
+    if condition == "AFIB":
+        return float(rng.uniform(*r.hr_afib_bpm))
+    if r.hr_sinus_lognormal is not None:
+        median, sigma = r.hr_sinus_lognormal
+        return float(np.clip(median * np.exp(sigma * rng.standard_normal()), *r.hr_sinus_bpm))
+    return float(rng.uniform(*r.hr_sinus_bpm))
 
 
 def random_config(rng: np.random.Generator, condition: str | None = None, ranges: RandomRanges | None = None,
@@ -370,7 +382,7 @@ def random_config(rng: np.random.Generator, condition: str | None = None, ranges
     axis_centre = _DEFAULT_AXIS[condition]
     cfg = SyntheticConfig(
         condition=condition,
-        heart_rate_bpm=u(r.hr_afib_bpm if condition == "AFIB" else r.hr_sinus_bpm),
+        heart_rate_bpm=_heart_rate(rng, r, condition),
         hrv=u(r.hrv),
         axis_deg=float(rng.uniform(*_DEVIATED_AXIS_DEG[condition]) if condition in _DEVIATED_AXIS_DEG
                        else axis_centre + u(r.axis_offset_deg)),
