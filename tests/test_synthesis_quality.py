@@ -65,7 +65,7 @@ def test_set_metrics_separate_a_shifted_set_and_not_a_resample():
     assert max(terms, key=terms.get) == "heart_rate_bpm"
     row = sq.score_source("noise", np.random.default_rng(1).standard_normal((60, 12, 5000)), 500.0, vx, fx)
     same = sq.score_source("same", y, 500.0, vx, fx)
-    assert row.nnc > 0.9 > 0.6 > same.nnc
+    assert row.nnc > 0.8 > 0.65 > same.nnc
     assert row.fd > 20 * same.fd and row.mmd2_features > 10 * abs(same.mmd2_features)
     # the protocol's MMD² on the raw views is nearly blind (documented): noise is not above a resample
     assert row.mmd2 < 1e-3

@@ -76,6 +76,10 @@ class SyntheticConfig:
     """Frontal rotation of the T wave's direction away from the QRS's (a wider QRS–T angle)."""
     q_scale: float = 1.0
     """Amplitude multiplier of the septal Q wave."""
+    pr_scale: float = 1.0
+    """Multiplies the P wave's lead before the R peak (1.0: 160 ms)."""
+    qt_scale: float = 1.0
+    """Multiplies the T wave's delay after the R peak (on top of Bazett's √RR)."""
     electrode_noise_spread: float = 0.0
     """Log-normal spread (σ of the log) of each electrode's EMG level around ``emg_mv``: lead-specific noise."""
     non_dipolar_mv: float = 0.0
@@ -94,7 +98,8 @@ class SyntheticConfig:
         if self.fs <= 0 or self.duration_s <= 0:
             raise ValueError(f"fs and duration_s must be positive, got {self.fs}, {self.duration_s}")
         for name in ("hrv", "af_rr_cv", "amplitude", "baseline_wander_mv", "emg_mv", "powerline_mv", "qrs_scale",
-                     "p_scale", "s_scale", "t_scale", "q_scale", "beat_amplitude_cv", "electrode_noise_spread",
+                     "p_scale", "s_scale", "t_scale", "q_scale", "pr_scale", "qt_scale", "beat_amplitude_cv",
+                     "electrode_noise_spread",
                      "non_dipolar_mv"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must be >= 0, got {getattr(self, name)}")
@@ -151,7 +156,8 @@ def _wave_table(cfg: SyntheticConfig, rng: np.random.Generator):
     q = cfg.qrs_scale
     waves = []
     if cfg.condition != "AFIB":
-        waves.append((-0.16, 0.022, 0.14 * cfg.p_scale * jitter(0.15), _unit(0.55, 0.8, -0.15), False))  # P
+        waves.append((-0.16 * cfg.pr_scale, 0.022, 0.14 * cfg.p_scale * jitter(0.15), _unit(0.55, 0.8, -0.15),
+                      False))  # P
     t_amp = cfg.t_scale
     if cfg.condition == "CLBBB":
         # No septal q; slow, notched leftward-posterior activation; discordant T.
@@ -165,8 +171,9 @@ def _wave_table(cfg: SyntheticConfig, rng: np.random.Generator):
                   (0.027 * q, 0.010 * q, 0.38 * cfg.s_scale * jitter(0.2), _rotate_frontal(_unit(-0.4, -0.5, 0.6), rot),
                    False)]                                                                                       # S
         t_dir = _rotate_frontal(_unit(0.7, 0.6, -0.25), rot + cfg.t_rotation_deg)
-        waves += [(0.27, 0.055, 0.24 * t_amp * jitter(0.15), t_dir, True),   # T, ascending half
-                  (0.33, 0.035, 0.16 * t_amp * jitter(0.15), t_dir, True)]   # T, descending half
+        qt = cfg.qt_scale
+        waves += [(0.27 * qt, 0.055, 0.24 * t_amp * jitter(0.15), t_dir, True),   # T, ascending half
+                  (0.33 * qt, 0.035, 0.16 * t_amp * jitter(0.15), t_dir, True)]   # T, descending half
         if cfg.condition == "CRBBB":
             # Late, slow right-ventricular activation toward the right and front: R' in V1, wide S in I/V6.
             waves.append((0.065, 0.02, 0.55 * jitter(0.1), _unit(-0.6, 0.05, -0.8), False))
@@ -349,6 +356,8 @@ class RandomRanges:
     t_scale: tuple = (1.0, 1.0)
     t_rotation_deg: tuple = (0.0, 0.0)
     q_scale: tuple = (1.0, 1.0)
+    pr_scale: tuple = (1.0, 1.0)
+    qt_scale: tuple = (1.0, 1.0)
     beat_amplitude_cv: tuple = (0.0, 0.0)
     electrode_noise_spread: tuple = (0.0, 0.0)
     non_dipolar_mv: tuple = (0.0, 0.0)
@@ -361,7 +370,8 @@ REALISTIC_RANGES = RandomRanges(
     hr_sinus_bpm=(40.0, 150.0), hr_sinus_lognormal=(70.0, 0.18), hr_afib_bpm=(75.0, 128.0), hrv=(0.004, 0.072), axis_offset_deg=(-35.0, 30.0),
     amplitude=(0.38, 1.2), emg_mv=(0.002, 0.051), qrs_scale=(0.71, 1.24), r_depth=(-0.19, 0.59), p_scale=(1.05, 1.16),
     s_scale=(0.37, 1.28), t_scale=(0.41, 1.61), t_rotation_deg=(-40.0, 41.0), q_scale=(0.68, 1.37),
-    beat_amplitude_cv=(0.009, 0.15), electrode_noise_spread=(0.0, 1.0), non_dipolar_mv=(0.06, 0.26))
+    beat_amplitude_cv=(0.009, 0.15), electrode_noise_spread=(0.0, 1.0), non_dipolar_mv=(0.06, 0.26),
+    pr_scale=(0.75, 1.25), qt_scale=(0.88, 1.12))
 
 
 def _heart_rate(rng: np.random.Generator, r: RandomRanges, condition: str) -> float:
@@ -392,7 +402,8 @@ def random_config(rng: np.random.Generator, condition: str | None = None, ranges
         powerline_mv=u(r.powerline_mv),
         powerline_hz=float(rng.choice([50.0, 60.0])),
         qrs_scale=u(r.qrs_scale), r_depth=u(r.r_depth), p_scale=u(r.p_scale), s_scale=u(r.s_scale),
-        t_scale=u(r.t_scale), t_rotation_deg=u(r.t_rotation_deg), q_scale=u(r.q_scale),
+        t_scale=u(r.t_scale), t_rotation_deg=u(r.t_rotation_deg), q_scale=u(r.q_scale), pr_scale=u(r.pr_scale),
+        qt_scale=u(r.qt_scale),
         beat_amplitude_cv=u(r.beat_amplitude_cv), electrode_noise_spread=u(r.electrode_noise_spread),
         non_dipolar_mv=u(r.non_dipolar_mv),
     )
