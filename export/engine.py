@@ -128,6 +128,9 @@ def _licence(source: str) -> str:
 
     if source == "synthetic":
         return "ecgtf synthetic generator (no third-party data)"
+    if source == "deepfake-ecg":
+        return ("Pulse2Pulse weights of the deepfake-ecg package (Thambawita et al., Sci. Rep. 11, 21896, 2021; MIT), "
+                "trained by its authors on 10 s GE MUSE ECGs")
     try:
         return DATASETS[canonical_name(source)]["about"]
     except ValueError:

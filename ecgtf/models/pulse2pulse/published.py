@@ -48,3 +48,58 @@ def published_generator(path: str | Path | None = None):
         w, b = state[f"{torch_name}.weight"], state[f"{torch_name}.bias"]
         g.get_layer(layer).set_weights([np.transpose(w, (2, 1, 0)), b])
     return g
+
+
+PUBLISHED_SOURCE = "deepfake-ecg"
+"""The ``sources`` entry of a run made from the published weights."""
+
+
+def import_published(out: str | Path, path: str | Path | None = None, overwrite: bool = False) -> Path:
+    """Write the published generator as an ecgtf run (``config.json`` + ``final/generator.weights.h5``), so
+    that it exports (``ecgtf export RUN``), samples (``sample_records``) and trains others
+    (``--data pulse2pulse:RUN``) like a run of ``ecgtf train pulse2pulse``."""
+    from datetime import datetime
+
+    from ecgtf.runs import CONFIG_FORMAT, RunDir, config_to_dict
+
+    from .data import Pulse2PulseData
+    from .networks import Pulse2PulseConfig
+    from .trainer import Pulse2PulseTraining
+
+    g = published_generator(path)            # fails before anything on disk changes
+    run = RunDir(out, overwrite=overwrite)
+    data = Pulse2PulseData(sources=(PUBLISHED_SOURCE,), band_hz=None, scale_mv=PUBLISHED_SCALE_MV)
+    run.write_config({"format_version": CONFIG_FORMAT, "model": "pulse2pulse", "variant": "paper",
+                      "created": datetime.now().isoformat(timespec="seconds"),
+                      "architecture": config_to_dict(Pulse2PulseConfig()), "preprocessing": config_to_dict(data),
+                      "training": config_to_dict(Pulse2PulseTraining(epochs=0)), "data": config_to_dict(data),
+                      "note": "weights of the deepfake-ecg package (Thambawita et al., Sci. Rep. 2021; MIT), "
+                              "not trained by ecgtf"})
+    (run.path / "final").mkdir(parents=True, exist_ok=True)
+    g.save_weights(str(run.path / "final" / "generator.weights.h5"))
+    run.commit_overwrite()
+    return run.path
+
+
+def main(argv=None) -> int:
+    import argparse
+
+    p = argparse.ArgumentParser(prog="python -m ecgtf.models.pulse2pulse.published",
+                                description="Write deepfake-ecg's published Pulse2Pulse generator as an ecgtf run "
+                                            "(needs `pip install deepfake-ecg torch`).")
+    p.add_argument("--out", required=True, help="run directory to create")
+    p.add_argument("--checkpoint", default=None, help="a g_stat.pt (default: the installed deepfake-ecg package's)")
+    p.add_argument("--overwrite", action="store_true", help="replace an existing run at --out")
+    args = p.parse_args(argv)
+    try:
+        print(f"wrote {import_published(args.out, args.checkpoint, args.overwrite)}")
+    except (ImportError, FileExistsError, FileNotFoundError) as exc:
+        print(f"error: {exc}")
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(main())
