@@ -23,10 +23,16 @@ def _run(module, *args, timeout=600):
 @pytest.mark.parametrize("module", ["training.ekgan", "training.lstm_gan", "training.evaluate",
                                     "training.evaluate_lstm_gan", "training.unet1d",
                                     "training.evaluate_reconstructors", "export", "export.benchmark",
-                                    "export.pipeline"])
-def test_help(module):
-    r = _run(module, "--help")
-    assert r.returncode == 0 and "usage:" in r.stdout
+                                    "export.pipeline", "training.pulse2pulse", "training.evaluate_synthesis",
+                                    "training.fit_synthetic", "ecgtf.models.pulse2pulse.published"])
+def test_help(module, monkeypatch, capsys):
+    """Every entry point answers --help (in-process: TensorFlow is imported once, not per module)."""
+    import runpy
+
+    monkeypatch.setattr(sys, "argv", [module, "--help"])
+    with pytest.raises(SystemExit) as exc:
+        runpy.run_module(module, run_name="__main__", alter_sys=False)
+    assert exc.value.code == 0 and "usage:" in capsys.readouterr().out
 
 
 def test_ekgan_run_dir_contents_and_overwrite_protection(tmp_path):
