@@ -128,6 +128,12 @@ def _evaluate(args, rest: list[str]) -> int:
     elif model == "classifier":
         raise ValueError("a classifier run is evaluated with --diagnostic: ecgtf evaluate --diagnostic "
                          "--classifier RUN [reconstructors] (see ecgtf evaluate --diagnostic --help)")
+    elif model == "pulse2pulse":   # the synthesis protocol, with the real-vs-real and dipole rows beside the runs
+        from training.evaluate_synthesis import main as synthesis_main
+
+        runs = [p for p in paths if (Path(p) / "config.json").exists()]
+        options = [a for a in rest if a not in runs]
+        return synthesis_main(["--sources", ",".join(["real", "dipole", *runs]), *options])
     elif model == "lstm_gan" or "--original" in rest:
         from ecgtf.models.lstm_gan.evaluate import main as run_main
     elif model == "ekgan" and "--protocol" not in rest:

@@ -81,6 +81,13 @@ def test_tiny_training_resume_sampling_and_tflite(tmp_path):
     assert np.all(np.abs(signals) <= 3.0 + 1e-5)     # tanh × scale_mv
     np.testing.assert_array_equal(signals, sample_records(run, 3, seed=1)[0])
 
+    from ecgtf.data.sources import load_source
+
+    ds = load_source(f"pulse2pulse:{run}", n_synthetic=3, seed=1)    # the learned generator as a data source
+    assert ds.signals.shape == (3, 12, 5000) and ds.fs == 500.0 and ds.units == "mV"
+    with pytest.raises(FileNotFoundError, match="not a training run"):
+        load_source(f"pulse2pulse:{tmp_path / 'nothing'}", n_synthetic=3)
+
     records = export_run(run, formats=["float16"], n_validate=4, n_calibration=4, verbose=False)
     assert records[0]["passed"], records
     meta = json.loads((run / "export" / "pulse2pulse_float16.json").read_text())
