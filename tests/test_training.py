@@ -14,6 +14,20 @@ ROOT = Path(__file__).resolve().parents[1]
 TINY = ["--n-synthetic", "24", "--width", "0.0625", "--batch-size", "4", "--verbose", "0"]
 
 
+def _in_process(capsys, module, *args):
+    """``module.main(args)`` in this process (no TensorFlow import per call): (exit code, stdout, stderr).
+    For runs that must stop before training starts: bad arguments, missing data, refused resumes."""
+    from importlib import import_module
+
+    capsys.readouterr()
+    try:
+        rc = import_module(module).main([str(a) for a in args])
+    except SystemExit as exc:      # argparse refusals
+        rc = exc.code
+    out = capsys.readouterr()
+    return rc, out.out, out.err
+
+
 def _run(module, *args, timeout=600):
     env = {**os.environ, "ECGTF_NO_PROGRESS": "1", "PYTHONUNBUFFERED": "1"}
     return subprocess.run([sys.executable, "-m", module, *map(str, args)], cwd=ROOT, env=env,
@@ -35,7 +49,7 @@ def test_help(module, monkeypatch, capsys):
     assert exc.value.code == 0 and "usage:" in capsys.readouterr().out
 
 
-def test_ekgan_run_dir_contents_and_overwrite_protection(tmp_path):
+def test_ekgan_run_dir_contents_and_overwrite_protection(tmp_path, capsys):
     out = tmp_path / "run"
     r = _run("training.ekgan", *TINY, "--epochs", "2", "--out", out)
     assert r.returncode == 0, r.stderr[-2000:]
@@ -47,8 +61,8 @@ def test_ekgan_run_dir_contents_and_overwrite_protection(tmp_path):
     assert any((out / "logs").rglob("events.out.tfevents.*"))
     metrics = json.loads((out / "metrics.json").read_text())
     assert set(metrics["test"]["per_lead"]) >= {"I", "aVR", "V6"}
-    again = _run("training.ekgan", *TINY, "--epochs", "2", "--out", out)
-    assert again.returncode == 2 and "--resume" in again.stderr and "--overwrite" in again.stderr
+    rc, _, err = _in_process(capsys, "training.ekgan", *TINY, "--epochs", "2", "--out", out)
+    assert rc == 2 and "--resume" in err and "--overwrite" in err
 
     # evaluation CLI with the ridge baseline on the same run
     ev = _run("training.evaluate", out, "--ridge", "--plots", "1")
@@ -97,16 +111,19 @@ def test_kill_9_then_resume_loses_at_most_one_epoch(tmp_path):
     assert len(hist["g_l1"]) == done + 2
 
 
-def test_bad_inputs(tmp_path):
-    r = _run("training.ekgan", "--data", str(tmp_path / "missing"), "--out", tmp_path / "a", "--verbose", "0")
-    assert r.returncode == 2 and "expected 'synthetic', one of" in r.stderr and "or a directory" in r.stderr
+def test_bad_inputs(tmp_path, capsys):
+    rc, _, err = _in_process(capsys, "training.ekgan", "--data", tmp_path / "missing", "--out", tmp_path / "a",
+                             "--verbose", "0")
+    assert rc == 2 and "expected 'synthetic', one of" in err and "or a directory" in err
     (tmp_path / "empty").mkdir()
-    r = _run("training.ekgan", "--data", str(tmp_path / "empty"), "--out", tmp_path / "b", "--verbose", "0")
-    assert r.returncode == 2 and "no WFDB records" in r.stderr
-    r = _run("training.ekgan", "--resume", "--out", tmp_path / "nothing")
-    assert r.returncode == 2 and "not a run directory" in r.stderr
-    r = _run("training.ekgan", "--physics-head", "--normalization", "per_lead", "--out", tmp_path / "c")
-    assert r.returncode == 2 and "--normalization fixed" in r.stderr
+    rc, _, err = _in_process(capsys, "training.ekgan", "--data", tmp_path / "empty", "--out", tmp_path / "b",
+                             "--verbose", "0")
+    assert rc == 2 and "no WFDB records" in err
+    rc, _, err = _in_process(capsys, "training.ekgan", "--resume", "--out", tmp_path / "nothing")
+    assert rc == 2 and "not a run directory" in err
+    rc, _, err = _in_process(capsys, "training.ekgan", "--physics-head", "--normalization", "per_lead", "--out",
+                             tmp_path / "c")
+    assert rc == 2 and "--normalization fixed" in err
 
 
 def test_lstm_gan_trains_and_resumes(tmp_path):
@@ -123,7 +140,7 @@ def test_lstm_gan_trains_and_resumes(tmp_path):
     assert "one_nn_accuracy" in ev.stdout and (out / "evaluation" / "evaluation.json").exists()
 
 
-def test_nothing_lost_overwrite_typo_resume_empty_and_truncated(tmp_path):
+def test_nothing_lost_overwrite_typo_resume_empty_and_truncated(tmp_path, capsys):
     """--overwrite with a bad argument keeps the finished run; --resume refuses an empty checkpoints/
     folder and falls back from a truncated newest checkpoint to the previous one."""
     out = tmp_path / "run"
@@ -131,8 +148,8 @@ def test_nothing_lost_overwrite_typo_resume_empty_and_truncated(tmp_path):
     assert r.returncode == 0, r.stderr[-2000:]
     weights = (out / "final" / "inference_generator.weights.h5").read_bytes()
     for bad in (["--data", "ptbxll"], ["--width", "0"], ["--batch-size", "0"], ["--epochs", "-1"], ["--lr", "nan"]):
-        r = _run("training.ekgan", *TINY, *bad, "--out", out, "--overwrite", "--verbose", "0")
-        assert r.returncode == 2, bad
+        rc, _, _ = _in_process(capsys, "training.ekgan", *TINY, *bad, "--out", out, "--overwrite", "--verbose", "0")
+        assert rc == 2, bad
         assert (out / "final" / "inference_generator.weights.h5").read_bytes() == weights, bad
     assert not list(tmp_path.glob("run.replaced-*"))
     # truncated newest checkpoint: resume from the previous one, saying so
@@ -145,6 +162,6 @@ def test_nothing_lost_overwrite_typo_resume_empty_and_truncated(tmp_path):
     weights = (out / "final" / "inference_generator.weights.h5").read_bytes()
     for f in (out / "checkpoints").iterdir():
         f.unlink()
-    r = _run("training.ekgan", "--out", out, "--resume", "--epochs", "4", "--verbose", "0")
-    assert r.returncode == 2 and "holds no checkpoint" in r.stderr
+    rc, _, err = _in_process(capsys, "training.ekgan", "--out", out, "--resume", "--epochs", "4", "--verbose", "0")
+    assert rc == 2 and "holds no checkpoint" in err
     assert (out / "final" / "inference_generator.weights.h5").read_bytes() == weights
