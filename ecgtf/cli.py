@@ -129,7 +129,7 @@ def _evaluate(args, rest: list[str]) -> int:
         raise ValueError("a classifier run is evaluated with --diagnostic: ecgtf evaluate --diagnostic "
                          "--classifier RUN [reconstructors] (see ecgtf evaluate --diagnostic --help)")
     elif model == "pulse2pulse":   # the synthesis protocol, with the real-vs-real and dipole rows beside the runs
-        from training.evaluate_synthesis import main as synthesis_main
+        from ecgtf.synthesis_bench import main as synthesis_main
 
         runs = [p for p in paths if (Path(p) / "config.json").exists()]
         options = [a for a in rest if a not in runs]

@@ -99,7 +99,7 @@ def test_realistic_mix_and_ranges_keep_the_labels():
 
 @needs_ptbxl
 def test_evaluate_synthesis_command(tmp_path):
-    from training.evaluate_synthesis import main
+    from ecgtf.synthesis_bench import main
 
     assert main(["--sources", "real,dipole,unknown-source", "--n", "40", "--out", str(tmp_path)]) == 0
     rows = {r["name"]: r for r in json.loads((tmp_path / "results.json").read_text())}
