@@ -29,6 +29,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ecgtf.leads import LEADS
+
 PROTOCOL_FS = 100.0
 PROTOCOL_SAMPLES = 1000
 BAND_HZ = (0.5, 40.0)
@@ -42,9 +44,7 @@ def protocol_view(signals: np.ndarray, fs: float) -> np.ndarray:
 
     Records shorter than 10 s are refused; longer ones keep their first 10 s. A flat lead stays 0.
     """
-    from scipy import signal as sps
-
-    from ecgtf.preprocessing.signal import resample
+    from ecgtf.preprocessing.signal import bandpass_resample
 
     x = np.asarray(signals, dtype=np.float64)
     if x.ndim != 3 or x.shape[1] != 12:
@@ -53,9 +53,7 @@ def protocol_view(signals: np.ndarray, fs: float) -> np.ndarray:
         raise ValueError(f"records of {x.shape[-1] / fs:.2f} s at {fs:g} Hz; the protocol needs 10 s")
     if not np.all(np.isfinite(x)):
         raise ValueError("records contain NaN or inf")
-    sos = sps.butter(4, BAND_HZ, btype="bandpass", fs=fs, output="sos")
-    x = sps.sosfiltfilt(sos, x, axis=-1)
-    x = resample(x, fs, PROTOCOL_FS)[..., :PROTOCOL_SAMPLES]
+    x = bandpass_resample(x, fs, BAND_HZ, PROTOCOL_FS, order=4)[..., :PROTOCOL_SAMPLES]
     std = x.std(axis=-1, keepdims=True)
     x = (x - x.mean(axis=-1, keepdims=True)) / np.where(std > 1e-9, std, 1.0)
     return x.astype(np.float32)
@@ -64,9 +62,7 @@ def protocol_view(signals: np.ndarray, fs: float) -> np.ndarray:
 # ---------- per-record features ---------------------------------------------------------------------------
 
 FEATURE_NAMES = (("heart_rate_bpm", "rr_cv", "qrs_width_ms")
-                 + tuple(f"power_{lead}_{lo:g}-{hi:g}Hz" for lead in
-                         ("I", "II", "III", "aVR", "aVL", "aVF", "V1", "V2", "V3", "V4", "V5", "V6")
-                         for lo, hi in POWER_BANDS_HZ))
+                 + tuple(f"power_{lead}_{lo:g}-{hi:g}Hz" for lead in LEADS for lo, hi in POWER_BANDS_HZ))
 
 
 def _beats(view: np.ndarray, fs: float = PROTOCOL_FS):
@@ -143,30 +139,37 @@ def frechet_terms(ref_features: np.ndarray, features: np.ndarray) -> dict[str, f
 
 # ---------- set-level metrics -----------------------------------------------------------------------------
 
+def _median_distance(x: np.ndarray) -> float:
+    """Median pairwise Euclidean distance between the rows of ``x`` (the kernels' bandwidth)."""
+    from ecgtf.metrics import _sq_dists
+
+    return float(np.sqrt(np.median(_sq_dists(x, x)[np.triu_indices(len(x), 1)])))
+
+
 def mmd2(real_views: np.ndarray, views: np.ndarray) -> float:
     """Unbiased MMD² with a Gaussian kernel; bandwidth = median pairwise distance of the real views."""
-    from ecgtf.metrics import _sq_dists, mmd
+    from ecgtf.metrics import mmd
 
     r = np.asarray(real_views, np.float64).reshape(len(real_views), -1)
-    d = _sq_dists(r, r)[np.triu_indices(len(r), 1)]
-    return mmd(r, np.asarray(views, np.float64).reshape(len(views), -1), sigma=float(np.sqrt(np.median(d))))
+    return mmd(r, np.asarray(views, np.float64).reshape(len(views), -1), sigma=_median_distance(r))
 
 
 def mmd2_features(ref_features: np.ndarray, features: np.ndarray) -> float:
     """Unbiased MMD² between the standardised feature sets (bandwidth = median reference pairwise distance)."""
-    from ecgtf.metrics import _sq_dists, mmd
+    from ecgtf.metrics import mmd
 
     a, b = _standardise(ref_features, features)
     if len(a) < 2 or len(b) < 2:
         return float("nan")
-    d = _sq_dists(a, a)[np.triu_indices(len(a), 1)]
-    return mmd(a, b, sigma=float(np.sqrt(np.median(d))))
+    return mmd(a, b, sigma=_median_distance(a))
 
 
 def einthoven_residual(signals: np.ndarray) -> float:
     """Mean over records of rms(III − (II − I)) / rms(II) on the raw output ((N, 12, n), canonical order)."""
+    from ecgtf.leads import limb_lead_residuals
+
     x = np.asarray(signals, np.float64)
-    res = np.sqrt(np.mean((x[:, 2] - (x[:, 1] - x[:, 0])) ** 2, axis=-1))
+    res = np.sqrt(np.mean(limb_lead_residuals(x)[:, 0] ** 2, axis=-1))     # III − (II − I)
     return float(np.mean(res / np.maximum(np.sqrt(np.mean(x[:, 1] ** 2, axis=-1)), 1e-9)))
 
 

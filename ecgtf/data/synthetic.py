@@ -97,10 +97,9 @@ class SyntheticConfig:
             raise ValueError(f"qrs_scale must be > 0, got {self.qrs_scale}")
         if self.fs <= 0 or self.duration_s <= 0:
             raise ValueError(f"fs and duration_s must be positive, got {self.fs}, {self.duration_s}")
-        for name in ("hrv", "af_rr_cv", "amplitude", "baseline_wander_mv", "emg_mv", "powerline_mv", "qrs_scale",
-                     "p_scale", "s_scale", "t_scale", "q_scale", "pr_scale", "qt_scale", "beat_amplitude_cv",
-                     "electrode_noise_spread",
-                     "non_dipolar_mv"):
+        for name in ("hrv", "af_rr_cv", "amplitude", "baseline_wander_mv", "emg_mv", "powerline_mv", "p_scale",
+                     "s_scale", "t_scale", "q_scale", "pr_scale", "qt_scale", "beat_amplitude_cv",
+                     "electrode_noise_spread", "non_dipolar_mv"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must be >= 0, got {getattr(self, name)}")
 
@@ -133,17 +132,18 @@ def _rotate_frontal(u: np.ndarray, degrees: float) -> np.ndarray:
     return np.array([c * u[0] - s * u[1], s * u[0] + c * u[1], u[2]])
 
 
+_FRONTAL_ROWS = np.stack([DOWER_MATRIX[0], DOWER_MATRIX[1] - DOWER_MATRIX[0] / 2.0])
+"""Frank XYZ → (I, aVF): the two leads the frontal axis is read from (aVF = II − I/2)."""
+
+
 def _frontal_direction(axis_deg: float, z: float) -> np.ndarray:
     """Dipole direction whose projection on leads I and aVF has frontal angle ``axis_deg``.
 
     Solves the 2×2 system (I, aVF) = (cos α, sin α) for X, Y given Z, using the Dower rows
     (aVF = II − I/2), so the axis measured from the generated leads equals the requested one.
     """
-    lead_i, lead_ii = DOWER_MATRIX[0], DOWER_MATRIX[1]
-    avf = lead_ii - lead_i / 2.0
-    a = np.array([lead_i[:2], avf[:2]])
-    rhs = np.array([np.cos(np.deg2rad(axis_deg)), np.sin(np.deg2rad(axis_deg))]) - z * np.array([lead_i[2], avf[2]])
-    x, y = np.linalg.solve(a, rhs)
+    rhs = np.array([np.cos(np.deg2rad(axis_deg)), np.sin(np.deg2rad(axis_deg))]) - z * _FRONTAL_ROWS[:, 2]
+    x, y = np.linalg.solve(_FRONTAL_ROWS[:, :2], rhs)
     return np.array([x, y, z])
 
 
@@ -186,9 +186,7 @@ def _wave_table(cfg: SyntheticConfig, rng: np.random.Generator):
 def _steer_r_wave(waves, axis_deg: float, r_depth: float):
     """The R wave turned so that the *net* QRS area (Q, R and S together) points at ``axis_deg`` in the
     frontal plane — the axis a reader measures — with the R wave's area magnitude unchanged."""
-    lead_i, lead_ii = DOWER_MATRIX[0], DOWER_MATRIX[1]
-    frontal = np.stack([lead_i, lead_ii - lead_i / 2.0])                      # (I, aVF) rows
-    area = lambda w: w[2] * w[1] * np.sqrt(2 * np.pi) * (frontal @ w[3])   # noqa: E731
+    area = lambda w: w[2] * w[1] * np.sqrt(2 * np.pi) * (_FRONTAL_ROWS @ w[3])   # noqa: E731  (I, aVF) area
     qrs = [w for w in waves if not w[4] and abs(w[0]) < 0.1]
     r_index = next(i for i, w in enumerate(qrs) if w[0] == 0.0)
     others = sum(area(w) for i, w in enumerate(qrs) if i != r_index)
@@ -330,8 +328,8 @@ def generate_record(config: SyntheticConfig | None = None, seed: int = 0) -> Syn
 
 
 _DEVIATED_AXIS_DEG = {"LAD": (-70.0, -40.0), "RAD": (105.0, 135.0)}
-"""Requested frontal axes of LAD/RAD records: 10–15° inside the label's bound, because the axis measured
-from the net QRS area (Q and S waves included) can sit a few degrees off the requested R direction."""
+"""Requested frontal axes of LAD/RAD records, 10–15° inside the label's bound: the net QRS axis is steered to
+the requested one (:func:`_steer_r_wave`), and the margin covers what a reader's window and the noise add."""
 
 
 @dataclass(frozen=True)

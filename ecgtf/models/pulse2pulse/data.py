@@ -12,9 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ecgtf.leads import LEADS
-
-INDEPENDENT = ("I", "II", "V1", "V2", "V3", "V4", "V5", "V6")
+from ecgtf.leads import INDEPENDENT_LEADS, LEADS
 
 
 @dataclass(frozen=True)
@@ -32,14 +30,10 @@ class Pulse2PulseData:
 
 def to_model_units(signals: np.ndarray, fs: float, length: int, fs_out: float, data: Pulse2PulseData) -> np.ndarray:
     """(N, 12, n) mV at ``fs`` → (N, length, 8) float32 in model units."""
-    from scipy import signal as sps
+    from ecgtf.preprocessing.signal import bandpass_resample, resample
 
-    from ecgtf.preprocessing.signal import resample
-
-    x = np.asarray(signals, np.float64)[:, [LEADS.index(n) for n in INDEPENDENT]]
-    if data.band_hz:
-        x = sps.sosfiltfilt(sps.butter(4, data.band_hz, btype="bandpass", fs=fs, output="sos"), x, axis=-1)
-    x = resample(x, fs, fs_out)
+    x = np.asarray(signals, np.float64)[:, [LEADS.index(n) for n in INDEPENDENT_LEADS]]
+    x = bandpass_resample(x, fs, data.band_hz, fs_out, order=4) if data.band_hz else resample(x, fs, fs_out)
     if x.shape[-1] < length:
         raise ValueError(f"records of {x.shape[-1]} samples at {fs_out:g} Hz; the model needs {length}")
     x = np.clip(x[..., :length] / data.scale_mv, -1.0, 1.0)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from ecgtf.backend import tf
+from ecgtf.leads import DERIVED_LIMB_LEADS, derive_limb_leads
 
 
 class Pulse2PulseMobile(tf.Module):
@@ -23,7 +24,8 @@ class Pulse2PulseMobile(tf.Module):
     def _serve(self, noise):
         leads = tf.transpose(self.generator(noise, training=False), [0, 2, 1]) * self.scale_mv  # (1, 8, L)
         i, ii = leads[:, 0], leads[:, 1]
-        limb = tf.stack([i, ii, ii - i, -(i + ii) / 2.0, i - ii / 2.0, ii - i / 2.0], axis=1)
+        derived = derive_limb_leads(i, ii)          # plain arithmetic: works on tensors, traced into the graph
+        limb = tf.stack([i, ii, *(derived[k] for k in DERIVED_LIMB_LEADS)], axis=1)
         return {"ecg": tf.concat([limb, leads[:, 2:]], axis=1)}
 
     def concrete_function(self):

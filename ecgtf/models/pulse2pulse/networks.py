@@ -26,11 +26,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ecgtf.backend import keras, tf
+from ecgtf.leads import INDEPENDENT_LEADS
 from ecgtf.models.layers import float32_output
 
 L = keras.layers
 
-N_INDEPENDENT = 8
+N_INDEPENDENT = len(INDEPENDENT_LEADS)
 """Independent leads the generator writes: I, II, V1–V6."""
 
 
