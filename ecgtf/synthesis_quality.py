@@ -108,6 +108,21 @@ def record_features(views: np.ndarray, fs: float = PROTOCOL_FS) -> np.ndarray:
     return np.concatenate([rhythm, powers], axis=1).astype(np.float64)
 
 
+def median_beats(views: np.ndarray, before_s: float = 0.25, after_s: float = 0.45,
+                 fs: float = PROTOCOL_FS) -> np.ndarray:
+    """(N, 12, n) protocol views → (N, 12, 70) median beats: every lead from 0.25 s before to 0.45 s after
+    each detected beat (the peaks of :func:`record_features`), median over the record's beats; zeros for a
+    record without a whole beat. The shape the 1NNC compares once heart rate and beat phase are taken out."""
+    pre, post = int(round(before_s * fs)), int(round(after_s * fs))
+    out = np.zeros((len(views), 12, pre + post), dtype=np.float64)
+    for i, v in enumerate(np.asarray(views, dtype=np.float64)):
+        peaks, _ = _beats(v, fs)
+        peaks = peaks[(peaks >= pre) & (peaks <= v.shape[-1] - post)]
+        if peaks.size:
+            out[i] = np.median(np.stack([v[:, k - pre:k + post] for k in peaks]), axis=0)
+    return out
+
+
 def _standardise(ref: np.ndarray, other: np.ndarray):
     ref = ref[np.all(np.isfinite(ref), axis=1)]
     other = other[np.all(np.isfinite(other), axis=1)]

@@ -52,6 +52,19 @@ def test_bundle_branch_block_widens_the_measured_qrs():
     assert width["CLBBB"] > width["NORM"] + 20
 
 
+def test_median_beats_are_the_beat_shape_and_line_up_on_the_r_peak():
+    quiet = dict(baseline_wander_mv=0.0, emg_mv=0.0, powerline_mv=0.0, hrv=0.0)
+    slow, fast = (sq.protocol_view(generate_record(SyntheticConfig(heart_rate_bpm=bpm, **quiet), 4).signal[None], 500.0)
+                  for bpm in (60, 90))
+    beats = sq.median_beats(np.concatenate([slow, fast, np.zeros_like(slow)]))
+    assert beats.shape == (3, 12, 70)
+    assert abs(int(np.argmax(np.abs(beats[0, 1]))) - 25) <= 2        # the R wave 0.25 s into the window
+    # the QRS (±60 ms) lines up at either rate (the T wave moves with √RR; the waves' jitter differs)
+    qrs = slice(19, 32)
+    assert np.corrcoef(beats[0, :, qrs].ravel(), beats[1, :, qrs].ravel())[0, 1] > 0.85
+    assert np.all(beats[2] == 0)                                       # no beat found: zeros
+
+
 def test_set_metrics_separate_a_shifted_set_and_not_a_resample():
     x, _, _ = generate_dataset(60, seed=2, mix="ptb-xl")
     y, _, _ = generate_dataset(60, seed=3, mix="ptb-xl")
@@ -87,14 +100,16 @@ def test_realistic_mix_and_ranges_keep_the_labels():
     for cfg in configs:
         lo, hi = REALISTIC_RANGES.qrs_scale
         assert lo <= cfg.qrs_scale <= hi
-    # axis labels still measured true on the leads (net QRS area in I and aVF, ±80 ms)
+    # axis labels still measured true on the leads (net QRS area in I and aVF, ±80 ms): LAD below −30°, RAD
+    # above 90°, and sinus rhythm / AF records (whose axis is steered too) inside the normal −30…90°
     for sig, lab, cfg in zip(signals, labels, configs):
-        if lab not in ("LAD", "RAD"):
+        if lab not in ("LAD", "RAD", "NORM", "AFIB"):
             continue
         rec = generate_record(cfg, seed=0)
         win = [slice(p - 40, p + 40) for p in rec.r_peaks if 40 <= p < sig.shape[1] - 40]
         axis = np.degrees(np.arctan2(sum(rec.signal[5, s].sum() for s in win), sum(rec.signal[0, s].sum() for s in win)))
-        assert (axis < -30) if lab == "LAD" else (axis > 90), (lab, axis, cfg)
+        expected = {"LAD": axis < -30, "RAD": axis > 90}.get(lab, -30 < axis < 90)
+        assert expected, (lab, axis, cfg)
 
 
 @needs_ptbxl

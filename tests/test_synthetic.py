@@ -46,6 +46,39 @@ def test_detected_heart_rate_afib(bpm):
     assert abs(heart_rate_bpm(rec.signal, rec.fs) - bpm) < 3.0
 
 
+def _mean_beat(rec, lead, start_s, stop_s):
+    """Mean over beats of one lead from ``start_s`` to ``stop_s`` around each R peak (mV)."""
+    a, b = int(start_s * rec.fs), int(stop_s * rec.fs)
+    return np.mean([rec.signal[lead, p + a:p + b] for p in rec.r_peaks if p + a >= 0 and p + b <= rec.signal.shape[1]],
+                   axis=0)
+
+
+def test_waves_beyond_the_dipole_basics_do_what_they_say():
+    quiet = dict(baseline_wander_mv=0.0, emg_mv=0.0, powerline_mv=0.0, hrv=0.0, heart_rate_bpm=60.0)
+    base = generate_record(SyntheticConfig(**quiet), seed=2)
+    def beat(lead, a, b, **kw):   # noqa: E306
+        return _mean_beat(generate_record(SyntheticConfig(**quiet, **kw), seed=2), lead, a, b)
+    ii, avf, lead_i, v1, v2 = 1, 5, 0, 6, 7
+    # U wave: a positive hump after the T wave in lead II
+    assert beat(ii, 0.45, 0.55, u_scale=0.4).max() > _mean_beat(base, ii, 0.45, 0.55).max() + 0.02
+    # Ta wave: the PR segment of lead II dips below the P wave's baseline
+    assert beat(ii, -0.09, -0.05, ta_scale=0.5).mean() < _mean_beat(base, ii, -0.09, -0.05).mean() - 0.01
+    # ST vector: anterior → ST elevation in V2
+    assert beat(v2, 0.10, 0.14, st_mv=0.15).mean() > _mean_beat(base, v2, 0.10, 0.14).mean() + 0.05
+    # left-atrial P: a negative terminal P in V1
+    assert beat(v1, -0.13, -0.10, p_terminal=1.0).min() < _mean_beat(base, v1, -0.13, -0.10).min() - 0.03
+    # the P axis read from I and aVF is the requested one
+    for axis in (20.0, 70.0):
+        p_i, p_avf = beat(lead_i, -0.2, -0.12, p_axis_deg=axis).sum(), beat(avf, -0.2, -0.12, p_axis_deg=axis).sum()
+        assert abs(np.degrees(np.arctan2(p_avf, p_i)) - axis) < 8
+    # shape jitter changes the morphology but not the axis the labels promise, and keeps Einthoven's law
+    for condition, check in (("LAD", lambda a: a < -30), ("RAD", lambda a: a > 90), ("NORM", lambda a: -30 < a < 90)):
+        for seed in range(5):
+            rec = generate_record(SyntheticConfig(condition=condition, shape_jitter=0.8, **quiet), seed=seed)
+            assert check(_qrs_axis(rec)), (condition, seed, _qrs_axis(rec))
+            assert limb_lead_law_error(rec.signal)["max"] < 1e-5
+
+
 def _qrs_axis(rec):
     win = [slice(p - 40, p + 40) for p in rec.r_peaks if 40 <= p < rec.signal.shape[1] - 40]
     lead_i = sum(rec.signal[0, s].sum() for s in win)

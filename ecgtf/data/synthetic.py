@@ -74,8 +74,34 @@ class SyntheticConfig:
     """Amplitude multipliers of the P, S and T waves (on top of ``amplitude``)."""
     t_rotation_deg: float = 0.0
     """Frontal rotation of the T wave's direction away from the QRS's (a wider QRS–T angle)."""
+    u_scale: float = 0.0
+    """Amplitude of a U wave (after the T wave, in its direction) relative to the T wave's (0.0: none)."""
+    ta_scale: float = 0.0
+    """Amplitude of the atrial repolarisation (Ta) wave relative to the P wave, opposite to it, through the
+    PR segment (0.0: none, a flat PR segment)."""
+    st_mv: float = 0.0
+    """Amplitude (mV, either sign) of an anterior ST-segment vector between the QRS and the T wave: the
+    ST elevation in V1–V3 most hearts show (0.0: an isoelectric ST segment)."""
+    shape_jitter: float = 0.0
+    """Per-record random turn of every wave's direction (std of a Gaussian added to the unit vector) and
+    spread of its width (std of the log width is half of it): real hearts differ in more ways than the
+    named controls (0.0: none)."""
+    t_width_scale: float = 1.0
+    """Multiplies the widths of the T wave's two halves (1.0: σ 55 and 35 ms at RR = 1 s)."""
+    t_depth: float = -0.25
+    """Frank Z (posterior) component of the T wave's direction before normalising: more negative turns the T
+    wave toward the front (upright T in V1)."""
+    t_axis_follow: float = 1.0
+    """How far the T wave's direction turns with the QRS axis (1.0: fully, as the Q and S waves; 0.0: the T
+    axis stays where a normal axis would put it, as in left anterior fascicular block)."""
     q_scale: float = 1.0
     """Amplitude multiplier of the septal Q wave."""
+    p_axis_deg: float | None = None
+    """Frontal axis of the P wave as read from leads I and aVF (``None``: the fixed direction of ecgtf ≤ 0.1,
+    ≈ 80° on those leads)."""
+    p_terminal: float = 0.0
+    """Amplitude of the P wave's late, posterior (left-atrial) part relative to the P wave: the negative
+    terminal P in V1 (0.0: a single-direction P)."""
     pr_scale: float = 1.0
     """Multiplies the P wave's lead before the R peak (1.0: 160 ms)."""
     qt_scale: float = 1.0
@@ -98,7 +124,7 @@ class SyntheticConfig:
         if self.fs <= 0 or self.duration_s <= 0:
             raise ValueError(f"fs and duration_s must be positive, got {self.fs}, {self.duration_s}")
         for name in ("hrv", "af_rr_cv", "amplitude", "baseline_wander_mv", "emg_mv", "powerline_mv", "p_scale",
-                     "s_scale", "t_scale", "q_scale", "pr_scale", "qt_scale", "beat_amplitude_cv",
+                     "s_scale", "t_scale", "t_axis_follow", "q_scale", "p_terminal", "t_width_scale", "shape_jitter", "u_scale", "ta_scale", "pr_scale", "qt_scale", "beat_amplitude_cv",
                      "electrode_noise_spread", "non_dipolar_mv"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must be >= 0, got {getattr(self, name)}")
@@ -156,8 +182,9 @@ def _wave_table(cfg: SyntheticConfig, rng: np.random.Generator):
     q = cfg.qrs_scale
     waves = []
     if cfg.condition != "AFIB":
-        waves.append((-0.16 * cfg.pr_scale, 0.022, 0.14 * cfg.p_scale * jitter(0.15), _unit(0.55, 0.8, -0.15),
-                      False))  # P
+        p_amp = 0.14 * cfg.p_scale * jitter(0.15)
+        p_dir = _unit(0.55, 0.8, -0.15) if cfg.p_axis_deg is None else _unit(*_frontal_direction(cfg.p_axis_deg, -0.15))
+        waves.append((-0.16 * cfg.pr_scale, 0.022, p_amp, p_dir, False))  # P
     t_amp = cfg.t_scale
     if cfg.condition == "CLBBB":
         # No septal q; slow, notched leftward-posterior activation; discordant T.
@@ -170,16 +197,30 @@ def _wave_table(cfg: SyntheticConfig, rng: np.random.Generator):
                   (0.0, 0.011 * q, 1.3 * jitter(0.1), r_dir, False),                                            # R
                   (0.027 * q, 0.010 * q, 0.38 * cfg.s_scale * jitter(0.2), _rotate_frontal(_unit(-0.4, -0.5, 0.6), rot),
                    False)]                                                                                       # S
-        t_dir = _rotate_frontal(_unit(0.7, 0.6, -0.25), rot + cfg.t_rotation_deg)
+        t_dir = _rotate_frontal(_unit(0.7, 0.6, cfg.t_depth), cfg.t_axis_follow * rot + cfg.t_rotation_deg)
         qt = cfg.qt_scale
-        waves += [(0.27 * qt, 0.055, 0.24 * t_amp * jitter(0.15), t_dir, True),   # T, ascending half
-                  (0.33 * qt, 0.035, 0.16 * t_amp * jitter(0.15), t_dir, True)]   # T, descending half
+        tw = cfg.t_width_scale
+        t_peak = 0.24 * t_amp * jitter(0.15)
+        waves += [(0.27 * qt, 0.055 * tw, t_peak, t_dir, True),                          # T, ascending half
+                  (0.33 * qt, 0.035 * tw, 0.16 * t_amp * jitter(0.15), t_dir, True)]   # T, descending half
+        if cfg.u_scale > 0:
+            waves.append((0.33 * qt + 0.16, 0.04, cfg.u_scale * t_peak, t_dir, True))     # U
+        if cfg.st_mv != 0:
+            waves.append((0.13 * qt, 0.045, cfg.st_mv, _unit(-0.35, -0.15, -0.9), True))  # ST vector
         if cfg.condition == "CRBBB":
             # Late, slow right-ventricular activation toward the right and front: R' in V1, wide S in I/V6.
             waves.append((0.065, 0.02, 0.55 * jitter(0.1), _unit(-0.6, 0.05, -0.8), False))
-        else:   # the axis conditions: the measured (net QRS) axis is the requested one
-            r_pos = next(i for i, w in enumerate(waves) if w[0] == 0.0 and not w[4])
-            waves[r_pos] = _steer_r_wave(waves, axis, cfg.r_depth)
+    if cfg.condition != "AFIB" and cfg.p_terminal > 0:   # left atrium, activated last: leftward and posterior
+        waves.append((-0.16 * cfg.pr_scale + 0.035, 0.018, cfg.p_terminal * p_amp, _unit(0.5, 0.2, 0.85), False))
+    if cfg.condition != "AFIB" and cfg.ta_scale > 0:     # atrial repolarisation through the PR segment
+        waves.append((-0.16 * cfg.pr_scale + 0.09, 0.04, cfg.ta_scale * p_amp, -p_dir, False))
+    if cfg.shape_jitter > 0:   # this record's own directions and widths: every heart is a little different
+        js = cfg.shape_jitter
+        waves = [(o, w * np.exp(0.5 * js * rng.standard_normal()), a, _unit(*(d + js * rng.standard_normal(3))), qt)
+                 for o, w, a, d, qt in waves]
+    if cfg.condition not in ("CLBBB", "CRBBB"):   # the measured (net QRS) axis is the requested one
+        r_pos = next(i for i, w in enumerate(waves) if w[0] == 0.0 and not w[4])
+        waves[r_pos] = _steer_r_wave(waves, axis, cfg.r_depth)
     return waves
 
 
@@ -187,7 +228,7 @@ def _steer_r_wave(waves, axis_deg: float, r_depth: float):
     """The R wave turned so that the *net* QRS area (Q, R and S together) points at ``axis_deg`` in the
     frontal plane — the axis a reader measures — with the R wave's area magnitude unchanged."""
     area = lambda w: w[2] * w[1] * np.sqrt(2 * np.pi) * (_FRONTAL_ROWS @ w[3])   # noqa: E731  (I, aVF) area
-    qrs = [w for w in waves if not w[4] and abs(w[0]) < 0.1]
+    qrs = [w for w in waves if not w[4] and abs(w[0]) < 0.07]   # Q, R, S (the P wave starts ≥ 96 ms before R)
     r_index = next(i for i, w in enumerate(qrs) if w[0] == 0.0)
     others = sum(area(w) for i, w in enumerate(qrs) if i != r_index)
     r = qrs[r_index]
@@ -332,6 +373,10 @@ _DEVIATED_AXIS_DEG = {"LAD": (-70.0, -40.0), "RAD": (105.0, 135.0)}
 the requested one (:func:`_steer_r_wave`), and the margin covers what a reader's window and the noise add."""
 
 
+_NORMAL_AXIS_DEG = (-25.0, 85.0)
+"""Requested axes of the other conditions stay inside the normal −30…90° (no LAD/RAD finding) by 5°."""
+
+
 @dataclass(frozen=True)
 class RandomRanges:
     """Ranges that :func:`random_config` draws each record's controls from (uniform unless said)."""
@@ -342,7 +387,8 @@ class RandomRanges:
     hr_afib_bpm: tuple = (80.0, 150.0)
     hrv: tuple = (0.01, 0.06)
     axis_offset_deg: tuple = (-25.0, 20.0)
-    """Around the condition's typical axis (LAD and RAD draw from :data:`_DEVIATED_AXIS_DEG` instead)."""
+    """Around the condition's typical axis, clipped to :data:`_NORMAL_AXIS_DEG` (LAD and RAD draw from
+    :data:`_DEVIATED_AXIS_DEG` instead)."""
     amplitude: tuple = (0.6, 1.4)
     baseline_wander_mv: tuple = (0.0, 0.1)
     emg_mv: tuple = (0.0, 0.02)
@@ -353,6 +399,19 @@ class RandomRanges:
     s_scale: tuple = (1.0, 1.0)
     t_scale: tuple = (1.0, 1.0)
     t_rotation_deg: tuple = (0.0, 0.0)
+    t_axis_follow: tuple = (1.0, 1.0)
+    t_depth: tuple = (-0.25, -0.25)
+    p_terminal: tuple = (0.0, 0.0)
+    p_axis_deg: tuple | None = None
+    """P-wave axes (degrees); ``None`` keeps the fixed P direction."""
+    t_width_scale: tuple = (1.0, 1.0)
+    shape_jitter: tuple = (0.0, 0.0)
+    t_inverted_share: float = 0.0
+    """Share of records whose T wave is turned by 180° in the frontal plane (inverted in I, II and V5–V6, as
+    ischaemia or strain inverts it in a share of any real population); not a range but a probability."""
+    u_scale: tuple = (0.0, 0.0)
+    ta_scale: tuple = (0.0, 0.0)
+    st_mv: tuple = (0.0, 0.0)
     q_scale: tuple = (1.0, 1.0)
     pr_scale: tuple = (1.0, 1.0)
     qt_scale: tuple = (1.0, 1.0)
@@ -365,11 +424,14 @@ ORIGINAL_RANGES = RandomRanges()
 """The hand-set ranges of ecgtf ≤ 0.1 (the protocol's "dipole, original" row)."""
 
 REALISTIC_RANGES = RandomRanges(
-    hr_sinus_bpm=(40.0, 150.0), hr_sinus_lognormal=(70.0, 0.18), hr_afib_bpm=(75.0, 128.0), hrv=(0.004, 0.072), axis_offset_deg=(-35.0, 30.0),
-    amplitude=(0.38, 1.2), emg_mv=(0.002, 0.051), qrs_scale=(0.71, 1.24), r_depth=(-0.19, 0.59), p_scale=(1.05, 1.16),
-    s_scale=(0.37, 1.28), t_scale=(0.41, 1.61), t_rotation_deg=(-40.0, 41.0), q_scale=(0.68, 1.37),
-    beat_amplitude_cv=(0.009, 0.15), electrode_noise_spread=(0.0, 1.0), non_dipolar_mv=(0.06, 0.26),
-    pr_scale=(0.75, 1.25), qt_scale=(0.88, 1.12))
+    hr_sinus_bpm=(40.0, 150.0), hr_sinus_lognormal=(70.0, 0.18), hr_afib_bpm=(83.56, 108.68), hrv=(0.0089, 0.0447),
+    axis_offset_deg=(-61.09, 22.4), amplitude=(0.4857, 1.3146), baseline_wander_mv=(0.0217, 0.0984),
+    emg_mv=(0.0069, 0.0485), qrs_scale=(0.6702, 1.2187), r_depth=(0.0469, 0.7613), p_scale=(0.6526, 0.9457),
+    s_scale=(0.7282, 1.7803), t_scale=(0.3511, 1.4335), t_rotation_deg=(-55.0, 5.0), t_axis_follow=(0.0, 0.331),
+    t_depth=(-0.7738, -0.2974), p_terminal=(0.1563, 0.197), p_axis_deg=(40.0, 75.0), t_width_scale=(1.0117, 1.0327),
+    shape_jitter=(0.1, 0.3), t_inverted_share=0.1, u_scale=(0.1215, 0.3873), ta_scale=(0.1025, 0.5447),
+    st_mv=(0.0, 0.1), q_scale=(0.5299, 1.6145), pr_scale=(0.7578, 1.2293), qt_scale=(0.8, 0.92),
+    beat_amplitude_cv=(0.0476, 0.1413), electrode_noise_spread=(0.2083, 0.7704), non_dipolar_mv=(0.0862, 0.1759))
 
 
 def _heart_rate(rng: np.random.Generator, r: RandomRanges, condition: str) -> float:
@@ -379,6 +441,10 @@ def _heart_rate(rng: np.random.Generator, r: RandomRanges, condition: str) -> fl
         median, sigma = r.hr_sinus_lognormal
         return float(np.clip(median * np.exp(sigma * rng.standard_normal()), *r.hr_sinus_bpm))
     return float(rng.uniform(*r.hr_sinus_bpm))
+
+
+def _draw_if_varied(rng: np.random.Generator, lo_hi: tuple) -> float:
+    return float(rng.uniform(*lo_hi)) if lo_hi[0] != lo_hi[1] else float(lo_hi[0])
 
 
 def random_config(rng: np.random.Generator, condition: str | None = None, ranges: RandomRanges | None = None,
@@ -393,7 +459,7 @@ def random_config(rng: np.random.Generator, condition: str | None = None, ranges
         heart_rate_bpm=_heart_rate(rng, r, condition),
         hrv=u(r.hrv),
         axis_deg=float(rng.uniform(*_DEVIATED_AXIS_DEG[condition]) if condition in _DEVIATED_AXIS_DEG
-                       else axis_centre + u(r.axis_offset_deg)),
+                       else np.clip(axis_centre + u(r.axis_offset_deg), *_NORMAL_AXIS_DEG)),
         amplitude=u(r.amplitude),
         baseline_wander_mv=u(r.baseline_wander_mv),
         emg_mv=u(r.emg_mv),
@@ -404,7 +470,15 @@ def random_config(rng: np.random.Generator, condition: str | None = None, ranges
         qt_scale=u(r.qt_scale),
         beat_amplitude_cv=u(r.beat_amplitude_cv), electrode_noise_spread=u(r.electrode_noise_spread),
         non_dipolar_mv=u(r.non_dipolar_mv),
+        # later knobs: drawn last and only when they vary, so ranges without them reproduce their records exactly
+        t_axis_follow=_draw_if_varied(rng, r.t_axis_follow), t_depth=_draw_if_varied(rng, r.t_depth),
+        p_terminal=_draw_if_varied(rng, r.p_terminal), t_width_scale=_draw_if_varied(rng, r.t_width_scale),
+        p_axis_deg=None if r.p_axis_deg is None else _draw_if_varied(rng, r.p_axis_deg),
+        shape_jitter=_draw_if_varied(rng, r.shape_jitter), u_scale=_draw_if_varied(rng, r.u_scale),
+        ta_scale=_draw_if_varied(rng, r.ta_scale), st_mv=_draw_if_varied(rng, r.st_mv),
     )
+    if r.t_inverted_share > 0 and rng.random() < r.t_inverted_share:
+        cfg = replace(cfg, t_rotation_deg=cfg.t_rotation_deg + 180.0)
     return replace(cfg, **overrides)
 
 
