@@ -205,6 +205,9 @@ class SourceScore:
     seconds_per_1000: float | None = None
     note: str = ""
     top_terms: tuple = ()
+    nnc_sd: float = 0.0
+    """Spread (std) of the 1NNC across ``repeats`` generated sets (0 for one set)."""
+    repeats: int = 1
 
 
 def score_source(name: str, signals: np.ndarray, fs: float, ref_views: np.ndarray, ref_features: np.ndarray,
@@ -231,6 +234,20 @@ def score_source(name: str, signals: np.ndarray, fs: float, ref_views: np.ndarra
                        top_terms=top)
 
 
+def mean_score(rows: list[SourceScore]) -> SourceScore:
+    """One row from the scores of several generated sets of one source: every number averaged, the
+    1NNC's std across the sets kept as ``nnc_sd``, the largest FD terms of the first set."""
+    from dataclasses import fields, replace
+
+    if len(rows) == 1:
+        return rows[0]
+    numeric = {f.name: float(np.mean([getattr(r, f.name) for r in rows])) for f in fields(SourceScore)
+               if f.name not in ("name", "n", "note", "top_terms", "nnc_sd", "repeats", "seconds_per_1000")}
+    speeds = [r.seconds_per_1000 for r in rows if r.seconds_per_1000 is not None]
+    return replace(rows[0], **numeric, nnc_sd=float(np.std([r.nnc for r in rows])), repeats=len(rows),
+                   seconds_per_1000=float(np.mean(speeds)) if speeds else None)
+
+
 def format_table(rows: list[SourceScore]) -> str:
     """A Markdown table of the rows."""
     head = ("| source | N | 1NNC | MMD² (views) | MMD² (features) | FD | Einthoven residual | HR mean ± spread (bpm) | lead II p2p (mV) "
@@ -239,7 +256,8 @@ def format_table(rows: list[SourceScore]) -> str:
     for r in rows:
         speed = f"{r.seconds_per_1000:.1f}" if r.seconds_per_1000 is not None else "–"
         terms = ", ".join(f"{k} {v:.1f}" for k, v in r.top_terms)
-        lines.append(f"| {r.name}{' (' + r.note + ')' if r.note else ''} | {r.n} | {r.nnc:.3f} | {r.mmd2:.1e} | {r.mmd2_features:.3f} | "
+        nnc = f"{r.nnc:.3f}" + (f" ± {r.nnc_sd:.3f} ({r.repeats} sets)" if r.repeats > 1 else "")
+        lines.append(f"| {r.name}{' (' + r.note + ')' if r.note else ''} | {r.n} | {nnc} | {r.mmd2:.1e} | {r.mmd2_features:.3f} | "
                      f"{r.fd:.1f} | {r.einthoven:.1e} | {r.hr_mean:.0f} ± {r.hr_spread:.0f} | {r.lead_ii_p2p_mv:.2f} | "
                      f"{speed} | {terms} |")
     return "\n".join(lines)

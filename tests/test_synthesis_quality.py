@@ -116,8 +116,11 @@ def test_realistic_mix_and_ranges_keep_the_labels():
 def test_evaluate_synthesis_command(tmp_path):
     from ecgtf.synthesis_bench import main
 
-    assert main(["--sources", "real,dipole,unknown-source", "--n", "40", "--out", str(tmp_path)]) == 0
+    assert main(["--sources", "real,dipole", "--repeats", "0"]) == 2          # refused before any work
+    assert main(["--sources", "real,dipole,unknown-source", "--n", "40", "--repeats", "2", "--out", str(tmp_path)]) == 0
     rows = {r["name"]: r for r in json.loads((tmp_path / "results.json").read_text())}
     assert set(rows) == {"real", "dipole"}
     assert 0.4 < rows["real"]["nnc"] < 0.7 and rows["dipole"]["einthoven"] < 1e-5
-    assert "| real" in (tmp_path / "table.md").read_text() and (tmp_path / "examples.png").stat().st_size > 10_000
+    assert rows["real"]["repeats"] == 1 and rows["dipole"]["repeats"] == 2 and rows["dipole"]["nnc_sd"] >= 0
+    table = (tmp_path / "table.md").read_text()
+    assert "| real" in table and "(2 sets)" in table and (tmp_path / "examples.png").stat().st_size > 10_000
