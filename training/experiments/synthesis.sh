@@ -12,6 +12,8 @@ if [ -f "$RUN/config.json" ]; then
 else
   python -m training.pulse2pulse --variant cpu --out "$RUN" --minutes "$MINUTES" --plot-every 10 --verbose 2
 fi
+# the published DeepFake weights as a Keras run (needs `pip install deepfake-ecg torch`; skipped in the table if absent)
+[ -d runs/pulse2pulse-published ] || python -m ecgtf.models.pulse2pulse.published --out runs/pulse2pulse-published || true
 # the README table (deepfake-ecg needs `pip install deepfake-ecg torch`, neurokit2 `pip install neurokit2`)
-python -m training.evaluate_synthesis --sources real,dipole,dipole-original,dipole-balanced,neurokit2,deepfake-ecg,"$RUN" \
-  --out runs/synthesis
+python -m training.evaluate_synthesis --sources real,dipole,dipole-balanced,dipole-original,deepfake-ecg,runs/pulse2pulse-published,"$RUN",neurokit2 \
+  --repeats 6 --out runs/synthesis
