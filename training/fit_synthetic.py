@@ -53,27 +53,39 @@ def perturb(ranges, rng: np.random.Generator, n_knobs: int = 2):
     return replace(ranges, **changes)
 
 
-def main(argv=None) -> int:
+def nnc_objective(args, ptbxl_views: np.ndarray):
+    """ranges → mean 1NNC over ``args.repeats`` disjoint real sets (PTB-XL half + z-scored PTB-XL when present)."""
     from ecgtf import synthesis_quality as sq
-    from ecgtf.data.synthetic import REALISTIC_RANGES, generate_dataset
-
-    p = argparse.ArgumentParser(prog="python -m training.fit_synthetic", description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--n", type=int, default=200, help="synthetic records per FD evaluation (default 200; the "
-                   "1NNC uses as many as the PTB-XL fitting half)")
-    p.add_argument("--steps", type=int, default=80, help="search steps (default 80)")
-    p.add_argument("--data-dir", default=None)
-    p.add_argument("--seed", type=int, default=100, help="synthetic seed (not the protocol's 0)")
-    p.add_argument("--objective", choices=("features", "features+beats", "1nnc"), default="1nnc",
-                   help="what the search minimises (default 1nnc; see above)")
-    p.add_argument("--repeats", type=int, default=4,
-                   help="real/synthetic set pairs per 1NNC evaluation (default 4)")
-    args = p.parse_args(argv)
+    from ecgtf.data.synthetic import generate_dataset
     from ecgtf.metrics import one_nn_accuracy
+
+    pool = ptbxl_views
+    try:
+        from ecgtf.data.ptbxl import PtbxlZscore
+        from ecgtf.data.sources import dataset_dir
+        z = PtbxlZscore(dataset_dir("ptb-xl-zscore", args.data_dir)).load(progress=False)
+        pool = np.concatenate([pool, sq.protocol_view(z.signals, z.fs)])
+    except (FileNotFoundError, OSError) as exc:
+        print(f"ptb-xl-zscore not used ({exc}); the 1NNC sets are drawn from the PTB-XL half alone")
+    pool = pool[np.random.default_rng(args.seed).permutation(len(pool))]
+    size = len(ptbxl_views)
+    real_sets = [pool[k * size:(k + 1) * size] if (k + 1) * size <= len(pool) else ptbxl_views
+                 for k in range(args.repeats)]
+    print(f"1NNC against {args.repeats} sets of {size} real records drawn from {len(pool)}")
+
+    def score(ranges) -> float:
+        return float(np.mean([one_nn_accuracy(real, sq.protocol_view(generate_dataset(
+            len(real), seed=args.seed + k, mix="ptb-xl", ranges=ranges)[0], 500.0))
+            for k, real in enumerate(real_sets)]))
+    return score
+
+
+def fd_objective(args, ptbxl_views: np.ndarray):
+    """ranges → feature FD (+ median-beat FD) against PTB-XL half + LUDB, each in real-vs-real units."""
+    from ecgtf import synthesis_quality as sq
+    from ecgtf.data.synthetic import generate_dataset
     from ecgtf.models.me_gan.bench import gaussian_frechet
 
-    train_half, _ = sq.ptbxl_halves(args.data_dir)
-    ptbxl_views = sq.protocol_view(train_half.signals, train_half.fs)
     ludb = sq.load_mv_records("ludb", args.data_dir)
     fit_views = np.concatenate([ptbxl_views, sq.protocol_view(ludb.signals, ludb.fs)])
     fit_features = sq.record_features(fit_views)
@@ -87,46 +99,50 @@ def main(argv=None) -> int:
     print(f"fitting to {len(fit_views)} real records (PTB-XL training half + LUDB); real-vs-real FD: "
           f"features {unit_features:.2f}, beats {unit_beats:.1f}")
 
-    if args.objective == "1nnc":
-        pool = ptbxl_views
-        try:
-            from ecgtf.data.ptbxl import PtbxlZscore
-            from ecgtf.data.sources import dataset_dir
-            z = PtbxlZscore(dataset_dir("ptb-xl-zscore", args.data_dir)).load(progress=False)
-            pool = np.concatenate([pool, sq.protocol_view(z.signals, z.fs)])
-        except (FileNotFoundError, OSError) as exc:
-            print(f"ptb-xl-zscore not used ({exc}); the 1NNC sets are drawn from the PTB-XL half alone")
-        pool = pool[np.random.default_rng(args.seed).permutation(len(pool))]
-        size = len(ptbxl_views)
-        real_sets = [pool[k * size:(k + 1) * size] if (k + 1) * size <= len(pool) else ptbxl_views
-                     for k in range(args.repeats)]
-        print(f"1NNC against {args.repeats} sets of {size} real records drawn from {len(pool)}")
-
-    def score(ranges):
-        if args.objective == "1nnc":
-            return float(np.mean([one_nn_accuracy(real, sq.protocol_view(generate_dataset(
-                len(real), seed=args.seed + k, mix="ptb-xl", ranges=ranges)[0], 500.0))
-                for k, real in enumerate(real_sets)]))
-        signals, _, _ = generate_dataset(args.n, seed=args.seed, mix="ptb-xl", ranges=ranges)
-        views = sq.protocol_view(signals, 500.0)
+    def score(ranges) -> float:
+        views = sq.protocol_view(generate_dataset(args.n, seed=args.seed, mix="ptb-xl", ranges=ranges)[0], 500.0)
         total = sq.feature_frechet(fit_features, sq.record_features(views)) / unit_features
         if args.objective == "features+beats":
             b = (sq.median_beats(views).reshape(len(views), -1) - beat_mean) @ beat_axes
             total += gaussian_frechet(fit_beats, b) / unit_beats
         return total
+    return score
+
+
+def main(argv=None) -> int:
+    from ecgtf import synthesis_quality as sq
+    from ecgtf.data.synthetic import REALISTIC_RANGES
+
+    p = argparse.ArgumentParser(prog="python -m training.fit_synthetic", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--n", type=int, default=200, help="synthetic records per FD evaluation (default 200; the "
+                   "1NNC uses as many as the PTB-XL fitting half)")
+    p.add_argument("--steps", type=int, default=80, help="search steps (default 80)")
+    p.add_argument("--data-dir", default=None)
+    p.add_argument("--seed", type=int, default=100, help="synthetic seed (not the protocol's 0)")
+    p.add_argument("--objective", choices=("features", "features+beats", "1nnc"), default="1nnc",
+                   help="what the search minimises (default 1nnc; see above)")
+    p.add_argument("--repeats", type=int, default=4,
+                   help="real/synthetic set pairs per 1NNC evaluation (default 4)")
+    args = p.parse_args(argv)
+    if args.repeats < 1 or args.steps < 0 or args.n < 3:
+        p.error("--repeats must be ≥ 1, --steps ≥ 0 and --n ≥ 3")
+    train_half, _ = sq.ptbxl_halves(args.data_dir)
+    ptbxl_views = sq.protocol_view(train_half.signals, train_half.fs)
+    score = nnc_objective(args, ptbxl_views) if args.objective == "1nnc" else fd_objective(args, ptbxl_views)
 
     rng = np.random.default_rng(args.seed)
     best = REALISTIC_RANGES
-    best_fd = score(best)
-    print(f"start (REALISTIC_RANGES): {best_fd:.3f}", flush=True)
+    best_score = score(best)
+    print(f"start (REALISTIC_RANGES): {best_score:.3f}", flush=True)
     for step in range(args.steps):
         trial = perturb(best, rng)
-        fd = score(trial)
-        if fd < best_fd:
+        value = score(trial)
+        if value < best_score:
             moved = {k: getattr(trial, k) for k in KNOBS if getattr(trial, k) != getattr(best, k)}
-            best, best_fd = trial, fd
-            print(f"step {step + 1}: {moved} → {fd:.3f}", flush=True)
-    print(f"best objective {best_fd:.3f} on the fitting set:\n{best!r}")
+            best, best_score = trial, value
+            print(f"step {step + 1}: {moved} → {value:.3f}", flush=True)
+    print(f"best objective {best_score:.3f} on the fitting set:\n{best!r}")
     return 0
 
 
