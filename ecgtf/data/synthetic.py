@@ -124,7 +124,8 @@ class SyntheticConfig:
         if self.fs <= 0 or self.duration_s <= 0:
             raise ValueError(f"fs and duration_s must be positive, got {self.fs}, {self.duration_s}")
         for name in ("hrv", "af_rr_cv", "amplitude", "baseline_wander_mv", "emg_mv", "powerline_mv", "p_scale",
-                     "s_scale", "t_scale", "t_axis_follow", "q_scale", "p_terminal", "t_width_scale", "shape_jitter", "u_scale", "ta_scale", "pr_scale", "qt_scale", "beat_amplitude_cv",
+                     "s_scale", "t_scale", "t_axis_follow", "t_width_scale", "q_scale", "p_terminal", "u_scale",
+                     "ta_scale", "shape_jitter", "pr_scale", "qt_scale", "beat_amplitude_cv",
                      "electrode_noise_spread", "non_dipolar_mv"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must be >= 0, got {getattr(self, name)}")
@@ -182,9 +183,9 @@ def _wave_table(cfg: SyntheticConfig, rng: np.random.Generator):
     q = cfg.qrs_scale
     waves = []
     if cfg.condition != "AFIB":
-        p_amp = 0.14 * cfg.p_scale * jitter(0.15)
+        p_at, p_amp = -0.16 * cfg.pr_scale, 0.14 * cfg.p_scale * jitter(0.15)
         p_dir = _unit(0.55, 0.8, -0.15) if cfg.p_axis_deg is None else _unit(*_frontal_direction(cfg.p_axis_deg, -0.15))
-        waves.append((-0.16 * cfg.pr_scale, 0.022, p_amp, p_dir, False))  # P
+        waves.append((p_at, 0.022, p_amp, p_dir, False))  # P
     t_amp = cfg.t_scale
     if cfg.condition == "CLBBB":
         # No septal q; slow, notched leftward-posterior activation; discordant T.
@@ -210,14 +211,16 @@ def _wave_table(cfg: SyntheticConfig, rng: np.random.Generator):
         if cfg.condition == "CRBBB":
             # Late, slow right-ventricular activation toward the right and front: R' in V1, wide S in I/V6.
             waves.append((0.065, 0.02, 0.55 * jitter(0.1), _unit(-0.6, 0.05, -0.8), False))
-    if cfg.condition != "AFIB" and cfg.p_terminal > 0:   # left atrium, activated last: leftward and posterior
-        waves.append((-0.16 * cfg.pr_scale + 0.035, 0.018, cfg.p_terminal * p_amp, _unit(0.5, 0.2, 0.85), False))
-    if cfg.condition != "AFIB" and cfg.ta_scale > 0:     # atrial repolarisation through the PR segment
-        waves.append((-0.16 * cfg.pr_scale + 0.09, 0.04, cfg.ta_scale * p_amp, -p_dir, False))
+    if cfg.condition != "AFIB":
+        if cfg.p_terminal > 0:   # left atrium, activated last: leftward and posterior
+            waves.append((p_at + 0.035, 0.018, cfg.p_terminal * p_amp, _unit(0.5, 0.2, 0.85), False))
+        if cfg.ta_scale > 0:     # atrial repolarisation through the PR segment
+            waves.append((p_at + 0.09, 0.04, cfg.ta_scale * p_amp, -p_dir, False))
     if cfg.shape_jitter > 0:   # this record's own directions and widths: every heart is a little different
         js = cfg.shape_jitter
-        waves = [(o, w * np.exp(0.5 * js * rng.standard_normal()), a, _unit(*(d + js * rng.standard_normal(3))), qt)
-                 for o, w, a, d, qt in waves]
+        waves = [(at, width * np.exp(0.5 * js * rng.standard_normal()), amp,
+                  _unit(*(direction + js * rng.standard_normal(3))), with_qt)
+                 for at, width, amp, direction, with_qt in waves]
     if cfg.condition not in ("CLBBB", "CRBBB"):   # the measured (net QRS) axis is the requested one
         r_pos = next(i for i, w in enumerate(waves) if w[0] == 0.0 and not w[4])
         waves[r_pos] = _steer_r_wave(waves, axis, cfg.r_depth)
