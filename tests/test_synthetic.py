@@ -86,6 +86,45 @@ def _qrs_axis(rec):
     return np.degrees(np.arctan2(avf, lead_i))
 
 
+def test_premature_beats_come_early_with_their_own_shape():
+    quiet = dict(baseline_wander_mv=0.0, emg_mv=0.0, powerline_mv=0.0, hrv=0.0, heart_rate_bpm=60.0)
+    sinus = generate_record(SyntheticConfig(**quiet), seed=3)
+    assert set(sinus.beat_symbols) == {"N"}
+    pvc = generate_record(SyntheticConfig(pvc_rate=0.3, **quiet), seed=3)
+    pac = generate_record(SyntheticConfig(pac_rate=0.3, **quiet), seed=3)
+    for rec, symbol in ((pvc, "V"), (pac, "A")):
+        assert len(rec.beat_symbols) == len(rec.r_peaks) and symbol in rec.beat_symbols
+        assert set(rec.beat_symbols) <= {"N", symbol}
+        assert not np.any((rec.beat_symbols[1:] != "N") & (rec.beat_symbols[:-1] != "N"))   # never two in a row
+        rr = np.diff(rec.r_peaks) / rec.fs
+        before = rr[np.flatnonzero(rec.beat_symbols[1:] == symbol)]      # the interval that ends in the premature beat
+        normal = np.median(rr)
+        assert np.all(before < (0.9 if symbol == "A" else 0.75) * normal), (symbol, before, normal)
+        assert limb_lead_law_error(rec.signal)["max"] < 1e-5
+    # a PVC is followed by a compensatory pause: the two intervals around it add up to two RR
+    i = int(np.flatnonzero(pvc.beat_symbols[1:-1] == "V")[0]) + 1
+    assert (pvc.r_peaks[i + 1] - pvc.r_peaks[i - 1]) / pvc.fs == pytest.approx(2.0, abs=0.03)
+    # the PVC's QRS is wider than a conducted one: more of lead II's energy lies 40–80 ms from the R time
+    ii = pvc.signal[1]
+    spread = lambda p: np.abs(ii[p + 20:p + 40]).sum() / (np.abs(ii[p - 10:p + 10]).sum() + 1e-9)  # noqa: E731
+    n_beat = int(pvc.r_peaks[np.flatnonzero(pvc.beat_symbols == "N")[1]])
+    assert spread(int(pvc.r_peaks[i])) > 2 * spread(n_beat)
+    # conditions keep their rhythm: no PACs in AF (its P waves are gone)
+    af = generate_record(SyntheticConfig(condition="AFIB", pac_rate=0.5, **quiet), seed=3)
+    assert set(af.beat_symbols) == {"N"}
+
+
+def test_lead_vector_jitter_moves_the_chest_leads_only():
+    quiet = dict(baseline_wander_mv=0.0, emg_mv=0.0, powerline_mv=0.0)
+    base = generate_record(SyntheticConfig(**quiet), seed=5).signal
+    for seed in (5, 6):
+        moved = generate_record(SyntheticConfig(lead_vector_jitter=0.3, **quiet), seed=seed).signal
+        if seed == 5:
+            np.testing.assert_allclose(moved[:6], base[:6], atol=1e-6)   # limb leads: same heart, same vectors
+            assert np.abs(moved[6:] - base[6:]).max() > 0.05
+        assert limb_lead_law_error(moved)["max"] < 1e-5
+
+
 def test_axis_deviation_labels_match_measured_axis():
     quiet = dict(baseline_wander_mv=0, emg_mv=0, powerline_mv=0)
     assert _qrs_axis(generate_record(SyntheticConfig(condition="LAD", **quiet), 0)) < -30

@@ -39,6 +39,9 @@ KNOBS = {   # knob: (lowest allowed, highest allowed, search step)
     "t_depth": (-1.2, 0.4, 0.1), "baseline_wander_mv": (0.0, 0.2, 0.02), "p_terminal": (0.0, 1.5, 0.1),
     "t_width_scale": (0.6, 1.6, 0.05), "u_scale": (0.0, 0.6, 0.05), "ta_scale": (0.0, 0.8, 0.05),
     "st_mv": (-0.15, 0.25, 0.02), "p_axis_deg": (0.0, 90.0, 5.0), "shape_jitter": (0.0, 1.0, 0.05),
+    "lead_vector_jitter": (0.0, 0.6, 0.05), "ectopic_rate": (0.02, 0.4, 0.03),
+    # probabilities (one number, not a range)
+    "t_inverted_share": (0.0, 0.4, 0.03), "ectopic_share": (0.0, 0.4, 0.03), "pvc_share": (0.0, 1.0, 0.1),
 }
 BEAT_COMPONENTS = 20
 
@@ -48,7 +51,11 @@ def perturb(ranges, rng: np.random.Generator, n_knobs: int = 2):
     changes = {}
     for knob in rng.choice(sorted(KNOBS), n_knobs, replace=False):
         lo_lim, hi_lim, step = KNOBS[knob]
-        lo, hi = np.clip(np.sort(np.asarray(getattr(ranges, knob)) + rng.normal(0, step, 2)), lo_lim, hi_lim)
+        value = getattr(ranges, knob)
+        if isinstance(value, float):      # a probability
+            changes[str(knob)] = round(float(np.clip(value + rng.normal(0, step), lo_lim, hi_lim)), 4)
+            continue
+        lo, hi = np.clip(np.sort(np.asarray(value) + rng.normal(0, step, 2)), lo_lim, hi_lim)
         changes[str(knob)] = (round(float(lo), 4), round(float(hi), 4))
     return replace(ranges, **changes)
 
@@ -73,9 +80,9 @@ def nnc_objective(args, ptbxl_views: np.ndarray):
                  for k in range(args.repeats)]
     print(f"1NNC against {args.repeats} sets of {size} real records drawn from {len(pool)}")
 
-    def score(ranges) -> float:
+    def score(ranges, seed_offset: int = 0) -> float:
         return float(np.mean([one_nn_accuracy(real, sq.protocol_view(generate_dataset(
-            len(real), seed=args.seed + k, mix="ptb-xl", ranges=ranges)[0], 500.0))
+            len(real), seed=args.seed + seed_offset + k, mix="ptb-xl", ranges=ranges)[0], 500.0))
             for k, real in enumerate(real_sets)]))
     return score
 
@@ -99,8 +106,9 @@ def fd_objective(args, ptbxl_views: np.ndarray):
     print(f"fitting to {len(fit_views)} real records (PTB-XL training half + LUDB); real-vs-real FD: "
           f"features {unit_features:.2f}, beats {unit_beats:.1f}")
 
-    def score(ranges) -> float:
-        views = sq.protocol_view(generate_dataset(args.n, seed=args.seed, mix="ptb-xl", ranges=ranges)[0], 500.0)
+    def score(ranges, seed_offset: int = 0) -> float:
+        views = sq.protocol_view(generate_dataset(args.n, seed=args.seed + seed_offset, mix="ptb-xl",
+                                                  ranges=ranges)[0], 500.0)
         total = sq.feature_frechet(fit_features, sq.record_features(views)) / unit_features
         if args.objective == "features+beats":
             b = (sq.median_beats(views).reshape(len(views), -1) - beat_mean) @ beat_axes
@@ -124,9 +132,12 @@ def main(argv=None) -> int:
                    help="what the search minimises (default 1nnc; see above)")
     p.add_argument("--repeats", type=int, default=4,
                    help="real/synthetic set pairs per 1NNC evaluation (default 4)")
+    p.add_argument("--reseed-every", type=int, default=0, metavar="K",
+                   help="every K steps, draw new synthetic seeds and score the best ranges again, so that a "
+                        "move that only suited the seeds does not stay best for ever (default 0: never)")
     args = p.parse_args(argv)
-    if args.repeats < 1 or args.steps < 0 or args.n < 3:
-        p.error("--repeats must be ≥ 1, --steps ≥ 0 and --n ≥ 3")
+    if args.repeats < 1 or args.steps < 0 or args.n < 3 or args.reseed_every < 0:
+        p.error("--repeats must be ≥ 1, --steps ≥ 0, --n ≥ 3 and --reseed-every ≥ 0")
     train_half, _ = sq.ptbxl_halves(args.data_dir)
     ptbxl_views = sq.protocol_view(train_half.signals, train_half.fs)
     score = nnc_objective(args, ptbxl_views) if args.objective == "1nnc" else fd_objective(args, ptbxl_views)
@@ -135,9 +146,14 @@ def main(argv=None) -> int:
     best = REALISTIC_RANGES
     best_score = score(best)
     print(f"start (REALISTIC_RANGES): {best_score:.3f}", flush=True)
+    offset = 0
     for step in range(args.steps):
+        if args.reseed_every and step and step % args.reseed_every == 0:
+            offset += 1000
+            best_score = score(best, offset)
+            print(f"step {step}: new seeds, best ranges score {best_score:.3f}", flush=True)
         trial = perturb(best, rng)
-        value = score(trial)
+        value = score(trial, offset)
         if value < best_score:
             moved = {k: getattr(trial, k) for k in KNOBS if getattr(trial, k) != getattr(best, k)}
             best, best_score = trial, value

@@ -20,6 +20,7 @@ Everything is deterministic for a given seed. Units: mV and seconds; arrays are 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 import numpy as np
 
@@ -113,6 +114,17 @@ class SyntheticConfig:
     activity: notches and slurs that a 3-D dipole cannot make), fixed per record."""
     beat_amplitude_cv: float = 0.0
     """Respiratory beat-to-beat modulation of all wave amplitudes (relative, sinusoidal at the breathing rate)."""
+    pvc_rate: float = 0.0
+    """Probability that a beat is a premature ventricular complex (wide QRS of one ectopic focus per record,
+    discordant T, no P wave, at a fixed coupling of 50–70 % of the RR and followed by a compensatory pause)."""
+    pac_rate: float = 0.0
+    """Probability that a beat is a premature atrial complex (a P wave of another direction, 65–85 % of the RR
+    early, a normal QRS; none in atrial fibrillation). Ectopic beats are never consecutive."""
+    lead_vector_jitter: float = 0.0
+    """Per-record change of the six chest leads' lead vectors (the Dower rows V1–V6): a shared random 3-D
+    rotation (angle σ = this many radians) and an independent Gaussian turn of each row (σ = this × the row's
+    length). Chest electrodes sit a little differently on every torso, and torsos differ; the limb leads keep
+    their vectors, so Einthoven's law and the frontal axis are untouched (0.0: the Dower matrix as published)."""
 
     def __post_init__(self) -> None:
         if self.condition not in CONDITIONS:
@@ -126,7 +138,7 @@ class SyntheticConfig:
         for name in ("hrv", "af_rr_cv", "amplitude", "baseline_wander_mv", "emg_mv", "powerline_mv", "p_scale",
                      "s_scale", "t_scale", "t_axis_follow", "t_width_scale", "q_scale", "p_terminal", "u_scale",
                      "ta_scale", "shape_jitter", "pr_scale", "qt_scale", "beat_amplitude_cv",
-                     "electrode_noise_spread", "non_dipolar_mv"):
+                     "electrode_noise_spread", "non_dipolar_mv", "lead_vector_jitter", "pvc_rate", "pac_rate"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must be >= 0, got {getattr(self, name)}")
 
@@ -137,7 +149,9 @@ class SyntheticConfig:
 
 @dataclass
 class SyntheticRecord:
-    """A synthetic record: ``signal`` (12, n) in mV, R-peak sample indices, labels, config."""
+    """A synthetic record: ``signal`` (12, n) in mV, R-peak sample indices, labels, config, and each R peak's
+    beat type ``beat_symbols`` (MIT-BIH symbols: "N" conducted, "A" premature atrial, "V" premature
+    ventricular)."""
 
     signal: np.ndarray
     fs: float
@@ -145,6 +159,7 @@ class SyntheticRecord:
     labels: list[str]
     config: SyntheticConfig
     lead_names: tuple[str, ...] = field(default=LEADS)
+    beat_symbols: np.ndarray | None = None
 
 
 def _unit(x: float, y: float, z: float) -> np.ndarray:
@@ -174,8 +189,19 @@ def _frontal_direction(axis_deg: float, z: float) -> np.ndarray:
     return np.array([x, y, z])
 
 
-def _wave_table(cfg: SyntheticConfig, rng: np.random.Generator):
-    """Per-beat waves: (offset from R [s] at RR=1 s, sigma [s], amplitude [mV], direction, scales_with_qt)."""
+class _Wave(NamedTuple):
+    """One Gaussian wave of a beat's dipole: centre ``offset`` s from the R peak (at RR = 1 s), width ``sigma``
+    s, ``amplitude`` mV along the unit ``direction`` (Frank XYZ). ``part``: "atrial" (P, terminal P, Ta),
+    "qrs" (depolarisation) or "repol" (ST, T, U: their offset and width follow Bazett's √RR)."""
+    offset: float
+    sigma: float
+    amplitude: float
+    direction: np.ndarray
+    part: str
+
+
+def _wave_table(cfg: SyntheticConfig, rng: np.random.Generator) -> list[_Wave]:
+    """The waves of one normally conducted beat of this record (the atrial ones first when present)."""
     axis = cfg.frontal_axis_deg
     jitter = lambda s: 1.0 + s * rng.standard_normal()  # noqa: E731  per-record morphology variation
     r_dir = _frontal_direction(axis, z=cfg.r_depth)
@@ -185,44 +211,45 @@ def _wave_table(cfg: SyntheticConfig, rng: np.random.Generator):
     if cfg.condition != "AFIB":
         p_at, p_amp = -0.16 * cfg.pr_scale, 0.14 * cfg.p_scale * jitter(0.15)
         p_dir = _unit(0.55, 0.8, -0.15) if cfg.p_axis_deg is None else _unit(*_frontal_direction(cfg.p_axis_deg, -0.15))
-        waves.append((p_at, 0.022, p_amp, p_dir, False))  # P
+        waves.append(_Wave(p_at, 0.022, p_amp, p_dir, "atrial"))  # P
     t_amp = cfg.t_scale
     if cfg.condition == "CLBBB":
         # No septal q; slow, notched leftward-posterior activation; discordant T.
         lbbb = _rotate_frontal(_unit(0.8, 0.2, 0.65), axis - 20.0)
-        waves += [(-0.025, 0.022, 1.2 * jitter(0.1), lbbb, False),   # a block's QRS keeps its ≥ 120 ms width
-                  (0.035, 0.024, 1.4 * jitter(0.1), _rotate_frontal(_unit(0.85, 0.1, 0.5), axis - 20.0), False),
-                  (0.30, 0.06, 0.32 * t_amp * jitter(0.15), -lbbb, True)]
+        waves += [_Wave(-0.025, 0.022, 1.2 * jitter(0.1), lbbb, "qrs"),   # a block's QRS keeps its ≥ 120 ms width
+                  _Wave(0.035, 0.024, 1.4 * jitter(0.1), _rotate_frontal(_unit(0.85, 0.1, 0.5), axis - 20.0), "qrs"),
+                  _Wave(0.30, 0.06, 0.32 * t_amp * jitter(0.15), -lbbb, "repol")]
     else:
-        waves += [(-0.026 * q, 0.008 * q, 0.16 * cfg.q_scale * jitter(0.2), _rotate_frontal(_unit(-0.5, 0.1, -0.8), rot), False),  # Q
-                  (0.0, 0.011 * q, 1.3 * jitter(0.1), r_dir, False),                                            # R
-                  (0.027 * q, 0.010 * q, 0.38 * cfg.s_scale * jitter(0.2), _rotate_frontal(_unit(-0.4, -0.5, 0.6), rot),
-                   False)]                                                                                       # S
+        waves += [_Wave(-0.026 * q, 0.008 * q, 0.16 * cfg.q_scale * jitter(0.2),
+                        _rotate_frontal(_unit(-0.5, 0.1, -0.8), rot), "qrs"),                                # Q
+                  _Wave(0.0, 0.011 * q, 1.3 * jitter(0.1), r_dir, "qrs"),                                   # R
+                  _Wave(0.027 * q, 0.010 * q, 0.38 * cfg.s_scale * jitter(0.2),
+                        _rotate_frontal(_unit(-0.4, -0.5, 0.6), rot), "qrs")]                               # S
         t_dir = _rotate_frontal(_unit(0.7, 0.6, cfg.t_depth), cfg.t_axis_follow * rot + cfg.t_rotation_deg)
         qt = cfg.qt_scale
         tw = cfg.t_width_scale
         t_peak = 0.24 * t_amp * jitter(0.15)
-        waves += [(0.27 * qt, 0.055 * tw, t_peak, t_dir, True),                          # T, ascending half
-                  (0.33 * qt, 0.035 * tw, 0.16 * t_amp * jitter(0.15), t_dir, True)]   # T, descending half
+        waves += [_Wave(0.27 * qt, 0.055 * tw, t_peak, t_dir, "repol"),                          # T, ascending half
+                  _Wave(0.33 * qt, 0.035 * tw, 0.16 * t_amp * jitter(0.15), t_dir, "repol")]   # T, descending half
         if cfg.u_scale > 0:
-            waves.append((0.33 * qt + 0.16, 0.04, cfg.u_scale * t_peak, t_dir, True))     # U
+            waves.append(_Wave(0.33 * qt + 0.16, 0.04, cfg.u_scale * t_peak, t_dir, "repol"))     # U
         if cfg.st_mv != 0:
-            waves.append((0.13 * qt, 0.045, cfg.st_mv, _unit(-0.35, -0.15, -0.9), True))  # ST vector
+            waves.append(_Wave(0.13 * qt, 0.045, cfg.st_mv, _unit(-0.35, -0.15, -0.9), "repol"))  # ST vector
         if cfg.condition == "CRBBB":
             # Late, slow right-ventricular activation toward the right and front: R' in V1, wide S in I/V6.
-            waves.append((0.065, 0.02, 0.55 * jitter(0.1), _unit(-0.6, 0.05, -0.8), False))
+            waves.append(_Wave(0.065, 0.02, 0.55 * jitter(0.1), _unit(-0.6, 0.05, -0.8), "qrs"))
     if cfg.condition != "AFIB":
         if cfg.p_terminal > 0:   # left atrium, activated last: leftward and posterior
-            waves.append((p_at + 0.035, 0.018, cfg.p_terminal * p_amp, _unit(0.5, 0.2, 0.85), False))
+            waves.append(_Wave(p_at + 0.035, 0.018, cfg.p_terminal * p_amp, _unit(0.5, 0.2, 0.85), "atrial"))
         if cfg.ta_scale > 0:     # atrial repolarisation through the PR segment
-            waves.append((p_at + 0.09, 0.04, cfg.ta_scale * p_amp, -p_dir, False))
+            waves.append(_Wave(p_at + 0.09, 0.04, cfg.ta_scale * p_amp, -p_dir, "atrial"))
     if cfg.shape_jitter > 0:   # this record's own directions and widths: every heart is a little different
         js = cfg.shape_jitter
-        waves = [(at, width * np.exp(0.5 * js * rng.standard_normal()), amp,
-                  _unit(*(direction + js * rng.standard_normal(3))), with_qt)
-                 for at, width, amp, direction, with_qt in waves]
+        waves = [w._replace(sigma=w.sigma * np.exp(0.5 * js * rng.standard_normal()),
+                            direction=_unit(*(w.direction + js * rng.standard_normal(3))))
+                 for w in waves]
     if cfg.condition not in ("CLBBB", "CRBBB"):   # the measured (net QRS) axis is the requested one
-        r_pos = next(i for i, w in enumerate(waves) if w[0] == 0.0 and not w[4])
+        r_pos = next(i for i, w in enumerate(waves) if w.offset == 0.0 and w.part == "qrs")
         waves[r_pos] = _steer_r_wave(waves, axis, cfg.r_depth)
     return waves
 
@@ -230,9 +257,9 @@ def _wave_table(cfg: SyntheticConfig, rng: np.random.Generator):
 def _steer_r_wave(waves, axis_deg: float, r_depth: float):
     """The R wave turned so that the *net* QRS area (Q, R and S together) points at ``axis_deg`` in the
     frontal plane — the axis a reader measures — with the R wave's area magnitude unchanged."""
-    area = lambda w: w[2] * w[1] * np.sqrt(2 * np.pi) * (_FRONTAL_ROWS @ w[3])   # noqa: E731  (I, aVF) area
-    qrs = [w for w in waves if not w[4] and abs(w[0]) < 0.07]   # Q, R, S (the P wave starts ≥ 96 ms before R)
-    r_index = next(i for i, w in enumerate(qrs) if w[0] == 0.0)
+    area = lambda w: w.amplitude * w.sigma * np.sqrt(2 * np.pi) * (_FRONTAL_ROWS @ w.direction)   # noqa: E731
+    qrs = [w for w in waves if w.part == "qrs"]   # Q, R, S (and a bundle branch block's waves)
+    r_index = next(i for i, w in enumerate(qrs) if w.offset == 0.0)
     others = sum(area(w) for i, w in enumerate(qrs) if i != r_index)
     r = qrs[r_index]
     k = np.linalg.norm(area(r))
@@ -242,7 +269,44 @@ def _steer_r_wave(waves, axis_deg: float, r_depth: float):
         return r
     target = (e @ others + np.sqrt(disc)) * e - others
     direction = _frontal_direction(np.degrees(np.arctan2(target[1], target[0])), z=r_depth)
-    return (r[0], r[1], k / (r[1] * np.sqrt(2 * np.pi)), direction, False)
+    return r._replace(amplitude=k / (r.sigma * np.sqrt(2 * np.pi)), direction=direction)
+
+
+def _premature_beats(cfg: SyntheticConfig, rng: np.random.Generator, rr: np.ndarray) -> np.ndarray:
+    """Beat symbols ("N", "A", "V") of the beats that ``rr`` spaces, with ``rr`` changed in place: shortened
+    before each premature beat, and lengthened after a PVC by what was taken (a compensatory pause).
+    No random draw when both rates are 0."""
+    symbols = np.full(rr.size, "N")
+    if cfg.pvc_rate <= 0 and cfg.pac_rate <= 0:
+        return symbols
+    pvc_coupling, pac_coupling = rng.uniform(0.5, 0.7), rng.uniform(0.65, 0.85)
+    draws = rng.random(rr.size)
+    pac_rate = 0.0 if cfg.condition == "AFIB" else cfg.pac_rate
+    for i in range(1, rr.size - 1):
+        if symbols[i - 1] != "N":
+            continue
+        if draws[i] < cfg.pvc_rate:
+            taken = (1.0 - pvc_coupling) * rr[i - 1]
+            rr[i - 1] -= taken
+            rr[i] += taken
+            symbols[i] = "V"
+        elif draws[i] < cfg.pvc_rate + pac_rate:
+            rr[i - 1] *= pac_coupling
+            symbols[i] = "A"
+    return symbols
+
+
+def _ectopic_tables(waves: list[_Wave], rng: np.random.Generator) -> dict[str, list[_Wave]]:
+    """The waves of this record's premature beats: "V" from one ventricular focus (two wide QRS waves, a T
+    wave opposite to them), "A" the normal beat with its atrial waves turned toward another focus."""
+    focus = _unit(*rng.standard_normal(3))
+    size = rng.uniform(1.0, 1.8)
+    pvc = [_Wave(-0.03, 0.026, 1.3 * size, focus, "qrs"),
+           _Wave(0.035, 0.03, 0.9 * size, _unit(*(focus + 0.8 * rng.standard_normal(3))), "qrs"),
+           _Wave(0.33, 0.07, 0.35 * size, -focus, "repol")]
+    turn = rng.standard_normal(3)
+    pac = [w._replace(direction=_unit(*(w.direction + turn))) if w.part == "atrial" else w for w in waves]
+    return {"V": pvc, "A": pac}
 
 
 def _rr_intervals(cfg: SyntheticConfig, rng: np.random.Generator, span_s: float) -> np.ndarray:
@@ -311,6 +375,20 @@ def _electrodes_to_leads(el: np.ndarray) -> np.ndarray:
     return np.concatenate([np.stack([la - ra, ll - ra]), el[3:] - wct], axis=0)
 
 
+def _lead_vectors(jitter: float, rng: np.random.Generator) -> np.ndarray:
+    """This record's (8, 3) Frank XYZ → (I, II, V1..V6) matrix: the Dower matrix with the chest rows turned
+    (see ``SyntheticConfig.lead_vector_jitter``); no random draw when ``jitter`` is 0."""
+    if jitter <= 0:
+        return DOWER_MATRIX
+    axis = rng.standard_normal(3)
+    angle = jitter * rng.standard_normal()
+    k = np.array([[0, -axis[2], axis[1]], [axis[2], 0, -axis[0]], [-axis[1], axis[0], 0]]) / np.linalg.norm(axis)
+    rotation = np.eye(3) + np.sin(angle) * k + (1 - np.cos(angle)) * k @ k      # Rodrigues
+    chest = DOWER_MATRIX[2:] @ rotation.T
+    chest = chest + jitter * np.linalg.norm(chest, axis=1, keepdims=True) * rng.standard_normal(chest.shape)
+    return np.concatenate([DOWER_MATRIX[:2], chest])
+
+
 def _fibrillatory_waves(rng: np.random.Generator, t: np.ndarray, amplitude: float) -> np.ndarray:
     """Atrial f-waves: a few 4–9 Hz oscillations with slowly wandering phase, (n,) in mV."""
     out = np.zeros_like(t)
@@ -329,6 +407,7 @@ def generate_record(config: SyntheticConfig | None = None, seed: int = 0) -> Syn
     t = np.arange(n) / cfg.fs
     lead_in = 1.5
     rr = _rr_intervals(cfg, rng, cfg.duration_s + 2 * lead_in)
+    symbols = _premature_beats(cfg, rng, rr)
     start = -lead_in + rng.uniform(0.0, rr[0])
     for _ in range(3):  # make the mean RR of the beats inside the record exactly 60 / heart rate
         r_times = start + np.concatenate([[0.0], np.cumsum(rr[:-1])])
@@ -336,7 +415,9 @@ def generate_record(config: SyntheticConfig | None = None, seed: int = 0) -> Syn
         if inside.size >= 2:
             rr[inside[0]:inside[-1]] *= (60.0 / cfg.heart_rate_bpm) / rr[inside[0]:inside[-1]].mean()
     r_times = start + np.concatenate([[0.0], np.cumsum(rr[:-1])])
-    waves = _wave_table(cfg, rng)
+    tables = {"N": _wave_table(cfg, rng)}
+    if np.any(symbols != "N"):
+        tables.update(_ectopic_tables(tables["N"], rng))
 
     beat_gain = np.ones(r_times.size)
     if cfg.beat_amplitude_cv > 0:  # respiration modulates every wave of a beat together
@@ -344,11 +425,13 @@ def generate_record(config: SyntheticConfig | None = None, seed: int = 0) -> Syn
     # Wave centres for every beat; the T wave (scales_with_qt) follows Bazett with the preceding RR.
     rr_prev = np.concatenate([[rr[0]], rr[:-1]])
     centres, sigmas, vecs = [], [], []
-    for offset, sigma, amp, direction, with_qt in waves:
-        scale = np.sqrt(rr_prev) if with_qt else np.ones_like(rr_prev)
-        centres.append(r_times + offset * scale)
-        sigmas.append(np.full(r_times.size, sigma) * (scale if with_qt else 1.0))
-        vecs.append(cfg.amplitude * amp * direction[None, :] * beat_gain[:, None])
+    for symbol, waves in tables.items():
+        beats = symbols == symbol
+        for offset, sigma, amp, direction, part in waves:
+            scale = np.sqrt(rr_prev[beats]) if part == "repol" else np.ones(beats.sum())
+            centres.append(r_times[beats] + offset * scale)
+            sigmas.append(sigma * scale)
+            vecs.append(cfg.amplitude * amp * direction[None, :] * beat_gain[beats, None])
     centres = np.concatenate(centres)
     sigmas = np.concatenate(sigmas)
     vecs = np.concatenate(vecs)
@@ -356,9 +439,10 @@ def generate_record(config: SyntheticConfig | None = None, seed: int = 0) -> Syn
     gauss = np.exp(-0.5 * ((t[None, :] - centres[keep, None]) / sigmas[keep, None]) ** 2)
     dipole = vecs[keep].T @ gauss                                   # (3, n) Frank XYZ, mV
 
-    independent = DOWER_MATRIX @ dipole                              # (8, n): I, II, V1..V6
+    lead_vectors = _lead_vectors(cfg.lead_vector_jitter, rng)
+    independent = lead_vectors @ dipole                              # (8, n): I, II, V1..V6
     if cfg.condition == "AFIB":
-        f_dir = DOWER_MATRIX @ _unit(0.1, 0.5, -0.8)
+        f_dir = lead_vectors @ _unit(0.1, 0.5, -0.8)
         independent += f_dir[:, None] * _fibrillatory_waves(rng, t, 0.06 * cfg.amplitude)[None, :]
     electrodes = _electrode_noise(cfg, rng, t)
     if cfg.non_dipolar_mv > 0:
@@ -366,9 +450,9 @@ def generate_record(config: SyntheticConfig | None = None, seed: int = 0) -> Syn
     independent += _electrodes_to_leads(electrodes)
     signal = complete_from_independent(independent)
 
-    r_peaks = np.round(r_times[(r_times >= 0) & (r_times < cfg.duration_s)] * cfg.fs).astype(int)
-    return SyntheticRecord(signal=signal.astype(np.float32), fs=cfg.fs, r_peaks=r_peaks,
-                           labels=[cfg.condition], config=cfg)
+    inside = (r_times >= 0) & (r_times < cfg.duration_s)
+    return SyntheticRecord(signal=signal.astype(np.float32), fs=cfg.fs, r_peaks=np.round(r_times[inside] * cfg.fs).astype(int),
+                           labels=[cfg.condition], config=cfg, beat_symbols=symbols[inside])
 
 
 _DEVIATED_AXIS_DEG = {"LAD": (-70.0, -40.0), "RAD": (105.0, 135.0)}
@@ -421,6 +505,12 @@ class RandomRanges:
     beat_amplitude_cv: tuple = (0.0, 0.0)
     electrode_noise_spread: tuple = (0.0, 0.0)
     non_dipolar_mv: tuple = (0.0, 0.0)
+    lead_vector_jitter: tuple = (0.0, 0.0)
+    ectopic_share: float = 0.0
+    """Share of records with premature beats (a probability); such a record draws its per-beat rate from
+    ``ectopic_rate`` and is a PVC record with probability ``pvc_share``, else a PAC record."""
+    ectopic_rate: tuple = (0.05, 0.2)
+    pvc_share: float = 0.5
 
 
 ORIGINAL_RANGES = RandomRanges()
@@ -479,9 +569,13 @@ def random_config(rng: np.random.Generator, condition: str | None = None, ranges
         p_axis_deg=None if r.p_axis_deg is None else _draw_if_varied(rng, r.p_axis_deg),
         shape_jitter=_draw_if_varied(rng, r.shape_jitter), u_scale=_draw_if_varied(rng, r.u_scale),
         ta_scale=_draw_if_varied(rng, r.ta_scale), st_mv=_draw_if_varied(rng, r.st_mv),
+        lead_vector_jitter=_draw_if_varied(rng, r.lead_vector_jitter),
     )
     if r.t_inverted_share > 0 and rng.random() < r.t_inverted_share:
         cfg = replace(cfg, t_rotation_deg=cfg.t_rotation_deg + 180.0)
+    if r.ectopic_share > 0 and rng.random() < r.ectopic_share:
+        rate = float(rng.uniform(*r.ectopic_rate))
+        cfg = replace(cfg, **({"pvc_rate": rate} if rng.random() < r.pvc_share else {"pac_rate": rate}))
     return replace(cfg, **overrides)
 
 

@@ -51,7 +51,8 @@ def mitdb_directory(data: BeatGenData) -> Path:
 
 
 def synthetic_beats(window: BeatWindowConfig, n_records: int, seed: int):
-    """(beats (n, L), labels (n,), record index (n,)) cut around the R peaks of lead II of synthetic 10 s records."""
+    """(beats (n, L), labels (n,), record index (n,)) cut around the R peaks of lead II of synthetic 10 s records
+    (conducted beats only: a premature beat does not show the record's condition)."""
     from ecgtf.data.mitdb_beats import _normalise
     from ecgtf.data.synthetic import CONDITIONS, generate_record, random_config
 
@@ -62,8 +63,8 @@ def synthetic_beats(window: BeatWindowConfig, n_records: int, seed: int):
         cond = CONDITIONS[i % len(CONDITIONS)]
         rec = generate_record(random_config(rng, cond, fs=window.fs), seed=int(rng.integers(2 ** 31)))
         x = rec.signal[1].astype(np.float64)
-        for r in rec.r_peaks:
-            if r - window.before >= 0 and r + window.after <= x.size:
+        for r, symbol in zip(rec.r_peaks, rec.beat_symbols):
+            if symbol == "N" and r - window.before >= 0 and r + window.after <= x.size:   # the condition's beats
                 beats.append(x[r - window.before:r + window.after])
                 labels.append(CONDITIONS.index(cond) % n_classes)
                 records.append(i)
