@@ -71,6 +71,12 @@ def test_waves_beyond_the_dipole_basics_do_what_they_say():
     for axis in (20.0, 70.0):
         p_i, p_avf = beat(lead_i, -0.2, -0.12, p_axis_deg=axis).sum(), beat(avf, -0.2, -0.12, p_axis_deg=axis).sum()
         assert abs(np.degrees(np.arctan2(p_avf, p_i)) - axis) < 8
+    # a QRS notch changes the QRS only (in every lead, as one dipole) and keeps the axis
+    notched = generate_record(SyntheticConfig(qrs_notch=0.4, **quiet), seed=2)
+    p = int(base.r_peaks[2])
+    assert np.abs(notched.signal[:, p - 25:p + 25] - base.signal[:, p - 25:p + 25]).max() > 0.05
+    np.testing.assert_allclose(notched.signal[:, p + 60:p + 250], base.signal[:, p + 60:p + 250], atol=1e-5)
+    assert -30 < _qrs_axis(notched) < 90
     # shape jitter changes the morphology but not the axis the labels promise, and keeps Einthoven's law
     for condition, check in (("LAD", lambda a: a < -30), ("RAD", lambda a: a > 90), ("NORM", lambda a: -30 < a < 90)):
         for seed in range(5):

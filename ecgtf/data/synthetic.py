@@ -114,6 +114,10 @@ class SyntheticConfig:
     activity: notches and slurs that a 3-D dipole cannot make), fixed per record."""
     beat_amplitude_cv: float = 0.0
     """Respiratory beat-to-beat modulation of all wave amplitudes (relative, sinusoidal at the breathing rate)."""
+    qrs_notch: float = 0.0
+    """Amplitude, relative to the R wave, of one extra narrow QRS wave of this record (σ 4–8 ms, within
+    ±35 ms of the R peak, a random direction): the notches and slurs of real QRS complexes, seen by all
+    leads as one dipole (0.0: none)."""
     pvc_rate: float = 0.0
     """Probability that a beat is a premature ventricular complex (wide QRS of one ectopic focus per record,
     discordant T, no P wave, at a fixed coupling of 50–70 % of the RR and followed by a compensatory pause)."""
@@ -121,10 +125,11 @@ class SyntheticConfig:
     """Probability that a beat is a premature atrial complex (a P wave of another direction, 65–85 % of the RR
     early, a normal QRS; none in atrial fibrillation). Ectopic beats are never consecutive."""
     lead_vector_jitter: float = 0.0
-    """Per-record change of the six chest leads' lead vectors (the Dower rows V1–V6): a shared random 3-D
-    rotation (angle σ = this many radians) and an independent Gaussian turn of each row (σ = this × the row's
-    length). Chest electrodes sit a little differently on every torso, and torsos differ; the limb leads keep
-    their vectors, so Einthoven's law and the frontal axis are untouched (0.0: the Dower matrix as published)."""
+    """Per-record change of the six chest leads' lead vectors (the Dower rows V1–V6): all six slide together
+    along the row by N(0, (2·this)²) electrode spacings (electrodes placed a little medial or lateral) and
+    turn together by a random 3-D rotation of this × N(0, 1) radians (torsos and hearts sit differently).
+    The limb leads keep their vectors, so Einthoven's law and the frontal axis are untouched (0.0: the
+    Dower matrix as published)."""
 
     def __post_init__(self) -> None:
         if self.condition not in CONDITIONS:
@@ -138,7 +143,7 @@ class SyntheticConfig:
         for name in ("hrv", "af_rr_cv", "amplitude", "baseline_wander_mv", "emg_mv", "powerline_mv", "p_scale",
                      "s_scale", "t_scale", "t_axis_follow", "t_width_scale", "q_scale", "p_terminal", "u_scale",
                      "ta_scale", "shape_jitter", "pr_scale", "qt_scale", "beat_amplitude_cv",
-                     "electrode_noise_spread", "non_dipolar_mv", "lead_vector_jitter", "pvc_rate", "pac_rate"):
+                     "electrode_noise_spread", "non_dipolar_mv", "lead_vector_jitter", "pvc_rate", "pac_rate", "qrs_notch"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must be >= 0, got {getattr(self, name)}")
 
@@ -243,6 +248,10 @@ def _wave_table(cfg: SyntheticConfig, rng: np.random.Generator) -> list[_Wave]:
             waves.append(_Wave(p_at + 0.035, 0.018, cfg.p_terminal * p_amp, _unit(0.5, 0.2, 0.85), "atrial"))
         if cfg.ta_scale > 0:     # atrial repolarisation through the PR segment
             waves.append(_Wave(p_at + 0.09, 0.04, cfg.ta_scale * p_amp, -p_dir, "atrial"))
+    if cfg.qrs_notch > 0:
+        r_amp = 1.3 * cfg.qrs_scale
+        waves.append(_Wave(rng.uniform(-0.035, 0.035), rng.uniform(0.004, 0.008), cfg.qrs_notch * r_amp,
+                           _unit(*rng.standard_normal(3)), "qrs"))
     if cfg.shape_jitter > 0:   # this record's own directions and widths: every heart is a little different
         js = cfg.shape_jitter
         waves = [w._replace(sigma=w.sigma * np.exp(0.5 * js * rng.standard_normal()),
@@ -258,7 +267,9 @@ def _steer_r_wave(waves, axis_deg: float, r_depth: float):
     """The R wave turned so that the *net* QRS area (Q, R and S together) points at ``axis_deg`` in the
     frontal plane — the axis a reader measures — with the R wave's area magnitude unchanged."""
     area = lambda w: w.amplitude * w.sigma * np.sqrt(2 * np.pi) * (_FRONTAL_ROWS @ w.direction)   # noqa: E731
-    qrs = [w for w in waves if w.part == "qrs"]   # Q, R, S (and a bundle branch block's waves)
+    # what a reader's QRS window (±80 ms) sees: the QRS waves, and the atrial repolarisation or terminal P
+    # of a short PR where they overlap it (the P wave itself starts ≥ 96 ms before the R peak)
+    qrs = [w for w in waves if w.part != "repol" and abs(w.offset) < 0.07]
     r_index = next(i for i, w in enumerate(qrs) if w.offset == 0.0)
     others = sum(area(w) for i, w in enumerate(qrs) if i != r_index)
     r = qrs[r_index]
@@ -376,17 +387,22 @@ def _electrodes_to_leads(el: np.ndarray) -> np.ndarray:
 
 
 def _lead_vectors(jitter: float, rng: np.random.Generator) -> np.ndarray:
-    """This record's (8, 3) Frank XYZ → (I, II, V1..V6) matrix: the Dower matrix with the chest rows turned
+    """This record's (8, 3) Frank XYZ → (I, II, V1..V6) matrix: the Dower matrix with the chest rows moved
     (see ``SyntheticConfig.lead_vector_jitter``); no random draw when ``jitter`` is 0."""
     if jitter <= 0:
         return DOWER_MATRIX
+    chest = DOWER_MATRIX[2:]
+    # all six electrodes slide together along the row (a shift of s electrode spacings, s ~ N(0, 2·jitter²))
+    shift = 2.0 * jitter * rng.standard_normal()
+    ahead = np.concatenate([chest[1:], 2 * chest[-1:] - chest[-2:-1]]) - chest
+    behind = chest - np.concatenate([2 * chest[:1] - chest[1:2], chest[:-1]])
+    chest = chest + (ahead if shift > 0 else behind) * shift
+    # and the torso turns them together (a rotation of jitter·N(0, 1) radians about a random axis)
     axis = rng.standard_normal(3)
-    angle = jitter * rng.standard_normal()
     k = np.array([[0, -axis[2], axis[1]], [axis[2], 0, -axis[0]], [-axis[1], axis[0], 0]]) / np.linalg.norm(axis)
+    angle = jitter * rng.standard_normal()
     rotation = np.eye(3) + np.sin(angle) * k + (1 - np.cos(angle)) * k @ k      # Rodrigues
-    chest = DOWER_MATRIX[2:] @ rotation.T
-    chest = chest + jitter * np.linalg.norm(chest, axis=1, keepdims=True) * rng.standard_normal(chest.shape)
-    return np.concatenate([DOWER_MATRIX[:2], chest])
+    return np.concatenate([DOWER_MATRIX[:2], chest @ rotation.T])
 
 
 def _fibrillatory_waves(rng: np.random.Generator, t: np.ndarray, amplitude: float) -> np.ndarray:
@@ -506,6 +522,7 @@ class RandomRanges:
     electrode_noise_spread: tuple = (0.0, 0.0)
     non_dipolar_mv: tuple = (0.0, 0.0)
     lead_vector_jitter: tuple = (0.0, 0.0)
+    qrs_notch: tuple = (0.0, 0.0)
     ectopic_share: float = 0.0
     """Share of records with premature beats (a probability); such a record draws its per-beat rate from
     ``ectopic_rate`` and is a PVC record with probability ``pvc_share``, else a PAC record."""
@@ -569,7 +586,7 @@ def random_config(rng: np.random.Generator, condition: str | None = None, ranges
         p_axis_deg=None if r.p_axis_deg is None else _draw_if_varied(rng, r.p_axis_deg),
         shape_jitter=_draw_if_varied(rng, r.shape_jitter), u_scale=_draw_if_varied(rng, r.u_scale),
         ta_scale=_draw_if_varied(rng, r.ta_scale), st_mv=_draw_if_varied(rng, r.st_mv),
-        lead_vector_jitter=_draw_if_varied(rng, r.lead_vector_jitter),
+        lead_vector_jitter=_draw_if_varied(rng, r.lead_vector_jitter), qrs_notch=_draw_if_varied(rng, r.qrs_notch),
     )
     if r.t_inverted_share > 0 and rng.random() < r.t_inverted_share:
         cfg = replace(cfg, t_rotation_deg=cfg.t_rotation_deg + 180.0)
