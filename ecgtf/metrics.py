@@ -93,21 +93,35 @@ def mmd(x, y, sigma: float | None = None) -> float:
                  - 2.0 * kxy.mean())
 
 
-def _antidiagonal_dp(cost: np.ndarray, start: float, combine) -> float:
+def _antidiagonal_dp(cost: np.ndarray, start: float, combine) -> np.ndarray | float:
     """Fill ``acc[i, j] = combine(cost[i-1, j-1], min(acc[i-1, j], acc[i, j-1], acc[i-1, j-1]))``.
 
     ``acc`` is padded with ``inf`` on the top row / left column and ``acc[0, 0] = start``; cells
-    on one anti-diagonal are independent, so each diagonal is one vectorised step.
+    on one anti-diagonal are independent, so each diagonal is one vectorised step. ``cost`` is (n, m)
+    → a float, or a stack (B, n, m) → (B,) values, all pairs in the same steps.
     """
-    n, m = cost.shape
-    acc = np.full((n + 1, m + 1), np.inf)
-    acc[0, 0] = start
+    batch = cost.ndim == 3
+    cost = cost if batch else cost[None]
+    b, n, m = cost.shape
+    acc = np.full((b, n + 1, m + 1), np.inf)
+    acc[:, 0, 0] = start
     for k in range(2, n + m + 1):
         i = np.arange(max(1, k - m), min(n, k - 1) + 1)
         j = k - i
-        best = np.minimum(np.minimum(acc[i - 1, j], acc[i, j - 1]), acc[i - 1, j - 1])
-        acc[i, j] = combine(cost[i - 1, j - 1], best)
-    return float(acc[n, m])
+        best = np.minimum(np.minimum(acc[:, i - 1, j], acc[:, i, j - 1]), acc[:, i - 1, j - 1])
+        acc[:, i, j] = combine(cost[:, i - 1, j - 1], best)
+    return acc[:, n, m] if batch else float(acc[0, n, m])
+
+
+def _pair_costs(p: np.ndarray, q: np.ndarray, window: int | None = None) -> np.ndarray:
+    """|p_i − q_j| for rows of ``p`` (B, n) against rows of ``q`` (B, m): (B, n, m); outside a Sakoe–Chiba
+    ``window`` (|i − j| > max(window, |n − m|)) the cost is inf."""
+    cost = np.abs(p[:, :, None] - q[:, None, :])
+    if window is not None:
+        w = max(int(window), abs(p.shape[1] - q.shape[1]))
+        ii, jj = np.indices(cost.shape[1:])
+        cost[:, np.abs(ii - jj) > w] = np.inf
+    return cost
 
 
 def frechet_distance(p, q) -> float:
@@ -127,14 +141,9 @@ def dtw_distance(p, q, window: int | None = None) -> float:
     ``D(i, j) = |p_i − q_j| + min(D(i−1, j), D(i, j−1), D(i−1, j−1))``; ``window`` is an optional
     Sakoe–Chiba band (|i − j| ≤ window).
     """
-    p = np.asarray(p, dtype=np.float64).ravel()
-    q = np.asarray(q, dtype=np.float64).ravel()
-    cost = np.abs(p[:, None] - q[None, :])
-    if window is not None:
-        w = max(int(window), abs(p.size - q.size))
-        ii, jj = np.indices(cost.shape)
-        cost[np.abs(ii - jj) > w] = np.inf
-    return _antidiagonal_dp(cost, 0.0, np.add)
+    p = np.asarray(p, dtype=np.float64).reshape(1, -1)
+    q = np.asarray(q, dtype=np.float64).reshape(1, -1)
+    return float(_antidiagonal_dp(_pair_costs(p, q, window), 0.0, np.add)[0])
 
 
 def nearest_neighbour_distances(generated, real, metric: str = "dtw", window: int | None = None) -> np.ndarray:
@@ -143,12 +152,18 @@ def nearest_neighbour_distances(generated, real, metric: str = "dtw", window: in
     real = np.asarray(real, dtype=np.float64).reshape(len(real), -1)
     if metric == "euclidean":
         return np.sqrt(_sq_dists(generated, real).min(axis=1))
-    fn = {"dtw": lambda a, b: dtw_distance(a, b, window), "frechet": frechet_distance}.get(metric)
-    if fn is None:
+    if metric not in ("dtw", "frechet"):
         raise ValueError(f"unknown metric {metric!r}; expected 'dtw', 'frechet' or 'euclidean'")
     # Pre-select candidates by Euclidean distance (exact search over all pairs is quadratic in length too).
     cand = np.argsort(_sq_dists(generated, real), axis=1)[:, :min(8, len(real))]
-    return np.array([min(fn(g, real[j]) for j in c) for g, c in zip(generated, cand)])
+    g_rows, r_rows = np.repeat(np.arange(len(generated)), cand.shape[1]), cand.ravel()
+    chunk = max(1, 2 ** 24 // (generated.shape[1] * real.shape[1]))     # ≤ 128 MB of float64 costs at a time
+    values = np.concatenate([
+        _antidiagonal_dp(_pair_costs(generated[g_rows[a:a + chunk]], real[r_rows[a:a + chunk]],
+                                     window if metric == "dtw" else None),
+                         *((0.0, np.add) if metric == "dtw" else (-np.inf, np.maximum)))
+        for a in range(0, len(g_rows), chunk)])
+    return values.reshape(cand.shape).min(axis=1)
 
 
 def one_nn_accuracy(real, generated, real_groups=None, generated_groups=None) -> float:
