@@ -144,11 +144,12 @@ def test_wavenet_fast_sampler_matches_the_network():
 def test_generators_export_to_tflite_with_builtin_ops(tiny_runs):
     """A class-conditional GAN (noise + one-hot → beat) and WaveNet's one-step signature convert,
     validate in LiteRT and carry their metadata."""
+    from export.__main__ import main as export
+
     for variant, name, shape_in, shape_out in (("lstm_fcn", "conditional_beat_gan", [1, 256 * 4 + 5], [1, 256]),
                                                ("wavenet", "wavenet_gan", [1, 1024 + 3], [1, 256])):
         out = tiny_runs / variant
-        r = _run("export", out, "--formats", "float32", "--n-validate", "4", "--n-calibration", "4")
-        assert r.returncode == 0, r.stderr[-3000:] + r.stdout[-2000:]
+        assert export([str(out), "--formats", "float32", "--n-validate", "4", "--n-calibration", "4"]) == 0
         meta = json.loads((out / "export" / f"{name}_float32.json").read_text())
         assert meta["validation"]["rel_rms_vs_keras"] < 1e-3
         assert meta["model"] == name and meta["output_spec"]["sampling_rate_hz"] == 360.0

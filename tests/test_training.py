@@ -16,7 +16,7 @@ TINY = ["--n-synthetic", "24", "--width", "0.0625", "--batch-size", "4", "--verb
 
 def _in_process(capsys, module, *args):
     """``module.main(args)`` in this process (no TensorFlow import per call): (exit code, stdout, stderr).
-    For runs that must stop before training starts: bad arguments, missing data, refused resumes."""
+    For bad arguments, missing data, refused resumes, and short runs whose process boundary is not the point."""
     from importlib import import_module
 
     capsys.readouterr()
@@ -51,8 +51,8 @@ def test_help(module, monkeypatch, capsys):
 
 def test_ekgan_run_dir_contents_and_overwrite_protection(tmp_path, capsys):
     out = tmp_path / "run"
-    r = _run("training.ekgan", *TINY, "--epochs", "2", "--out", out)
-    assert r.returncode == 0, r.stderr[-2000:]
+    rc, _, err = _in_process(capsys, "training.ekgan", *TINY, "--epochs", "2", "--out", out)
+    assert rc == 0, err[-2000:]
     for name in ("config.json", "history.json", "metrics.json", "final/inference_generator.weights.h5",
                  "plots/epoch_002_val0.png", "final/best_inference_generator.weights.h5"):
         assert (out / name).exists(), name
@@ -65,20 +65,20 @@ def test_ekgan_run_dir_contents_and_overwrite_protection(tmp_path, capsys):
     assert rc == 2 and "--resume" in err and "--overwrite" in err
 
     # evaluation CLI with the ridge baseline on the same run
-    ev = _run("training.evaluate", out, "--ridge", "--plots", "1")
-    assert ev.returncode == 0, ev.stderr[-2000:]
-    assert "ridge (per_lead)" in ev.stdout and (out / "evaluation" / "evaluation_test.json").exists()
+    rc, stdout, err = _in_process(capsys, "training.evaluate", out, "--ridge", "--plots", "1")
+    assert rc == 0, err[-2000:]
+    assert "ridge (per_lead)" in stdout and (out / "evaluation" / "evaluation_test.json").exists()
     best = json.loads((out / "final" / "best_inference_generator.weights.json").read_text())
     assert best["val_l1"] == pytest.approx(min(hist["val_l1"])) and best["epoch"] in (1, 2)
-    ev = _run("training.evaluate", out, "--weights", "best", "--plots", "0")
-    assert ev.returncode == 0 and " best" in ev.stdout
+    rc, stdout, _ = _in_process(capsys, "training.evaluate", out, "--weights", "best", "--plots", "0")
+    assert rc == 0 and " best" in stdout
 
     # a checkpoint from another width is refused with a clear message
     cfg = json.loads((out / "config.json").read_text())
     cfg["architecture"]["width"] = 0.125
     (out / "config.json").write_text(json.dumps(cfg))
-    bad = _run("training.ekgan", "--out", out, "--resume", "--epochs", "3", "--verbose", "0")
-    assert bad.returncode == 2 and "does not fit this model" in bad.stderr
+    rc, _, err = _in_process(capsys, "training.ekgan", "--out", out, "--resume", "--epochs", "3", "--verbose", "0")
+    assert rc == 2 and "does not fit this model" in err
 
 
 def test_kill_9_then_resume_loses_at_most_one_epoch(tmp_path):
@@ -126,26 +126,27 @@ def test_bad_inputs(tmp_path, capsys):
     assert rc == 2 and "--normalization fixed" in err
 
 
-def test_lstm_gan_trains_and_resumes(tmp_path):
+def test_lstm_gan_trains_and_resumes(tmp_path, capsys):
+    # in this process (every `python -m` entry point is run by test_help)
     out = tmp_path / "lstm"
     args = ["--n-synthetic", "12", "--batch-size", "32", "--verbose", "0"]
-    r = _run("training.lstm_gan", *args, "--epochs", "1", "--out", out)
-    assert r.returncode == 0, r.stderr[-2000:]
+    rc, _, err = _in_process(capsys, "training.lstm_gan", *args, "--epochs", "1", "--out", out)
+    assert rc == 0, err[-2000:]
     assert (out / "final" / "generator.weights.h5").exists() and (out / "plots" / "epoch_001.png").exists()
-    r = _run("training.lstm_gan", "--out", out, "--resume", "--epochs", "2", "--verbose", "0")
-    assert r.returncode == 0, r.stderr[-2000:]
+    rc, _, err = _in_process(capsys, "training.lstm_gan", "--out", out, "--resume", "--epochs", "2", "--verbose", "0")
+    assert rc == 0, err[-2000:]
     assert len(json.loads((out / "history.json").read_text())["g_loss"]) == 2
-    ev = _run("training.evaluate_lstm_gan", out, "--n", "40")
-    assert ev.returncode == 0, ev.stderr[-2000:]
-    assert "one_nn_accuracy" in ev.stdout and (out / "evaluation" / "evaluation.json").exists()
+    rc, stdout, err = _in_process(capsys, "training.evaluate_lstm_gan", out, "--n", "40")
+    assert rc == 0, err[-2000:]
+    assert "one_nn_accuracy" in stdout and (out / "evaluation" / "evaluation.json").exists()
 
 
 def test_nothing_lost_overwrite_typo_resume_empty_and_truncated(tmp_path, capsys):
     """--overwrite with a bad argument keeps the finished run; --resume refuses an empty checkpoints/
     folder and falls back from a truncated newest checkpoint to the previous one."""
     out = tmp_path / "run"
-    r = _run("training.ekgan", *TINY, "--epochs", "2", "--out", out, "--verbose", "0")
-    assert r.returncode == 0, r.stderr[-2000:]
+    rc, _, err = _in_process(capsys, "training.ekgan", *TINY, "--epochs", "2", "--out", out, "--verbose", "0")
+    assert rc == 0, err[-2000:]
     weights = (out / "final" / "inference_generator.weights.h5").read_bytes()
     for bad in (["--data", "ptbxll"], ["--width", "0"], ["--batch-size", "0"], ["--epochs", "-1"], ["--lr", "nan"]):
         rc, _, _ = _in_process(capsys, "training.ekgan", *TINY, *bad, "--out", out, "--overwrite", "--verbose", "0")
@@ -155,9 +156,9 @@ def test_nothing_lost_overwrite_typo_resume_empty_and_truncated(tmp_path, capsys
     # truncated newest checkpoint: resume from the previous one, saying so
     data = sorted((out / "checkpoints").glob("ckpt-2.data-*"))[0]
     data.write_bytes(data.read_bytes()[:100])
-    r = _run("training.ekgan", "--out", out, "--resume", "--epochs", "3", "--verbose", "0")
-    assert r.returncode == 0, r.stderr[-2000:]
-    assert "unreadable" in r.stderr and "resuming after epoch 1" in r.stdout
+    rc, stdout, err = _in_process(capsys, "training.ekgan", "--out", out, "--resume", "--epochs", "3", "--verbose", "0")
+    assert rc == 0, err[-2000:]
+    assert "unreadable" in err and "resuming after epoch 1" in stdout
     # empty checkpoints/: refused, the final weights stay
     weights = (out / "final" / "inference_generator.weights.h5").read_bytes()
     for f in (out / "checkpoints").iterdir():
