@@ -125,3 +125,31 @@ def test_evaluate_synthesis_command(tmp_path):
     assert rows["real"]["repeats"] == 1 and rows["dipole"]["repeats"] == 2 and rows["dipole"]["nnc_sd"] >= 0
     table = (tmp_path / "table.md").read_text()
     assert "| real" in table and "(2 sets)" in table and (tmp_path / "examples.png").stat().st_size > 10_000
+
+
+def test_fit_search_moves_stay_inside_limits_and_ranges_round_trip(tmp_path, capsys):
+    from training.fit_synthetic import KNOBS, _save, main, perturb, ranges_from_json
+
+    from ecgtf.data.synthetic import REALISTIC_RANGES
+
+    rng = np.random.default_rng(0)
+    ranges = REALISTIC_RANGES
+    for _ in range(200):
+        ranges = perturb(ranges, rng, n_knobs=3)
+    for knob, (lo, hi, _) in KNOBS.items():
+        value = getattr(ranges, knob)
+        values = [value] if isinstance(value, float) else list(value)
+        assert all(lo <= v <= hi for v in values), (knob, value)
+        assert isinstance(value, float) == isinstance(getattr(REALISTIC_RANGES, knob), float), knob
+        if not isinstance(value, float):
+            assert value[0] <= value[1], knob
+    generate_dataset(3, seed=0, mix="ptb-xl", ranges=ranges)     # every moved range still makes records
+    _save(ranges, tmp_path / "best.json")
+    assert ranges_from_json(tmp_path / "best.json") == ranges
+    (tmp_path / "bad.json").write_text('{"hrv": [0, 1], "not_a_knob": 3}')
+    for bad in (["--start", str(tmp_path / "bad.json")], ["--start", str(tmp_path / "missing.json")],
+                ["--out", str(tmp_path / "no" / "dir.json")]):
+        with pytest.raises(SystemExit) as exc:
+            main(bad)
+        assert exc.value.code == 2
+    assert "not_a_knob" in capsys.readouterr().err

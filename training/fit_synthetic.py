@@ -18,13 +18,18 @@ honest test. Objective (``--objective``):
   those records (1NNC 0.60 on them, 0.62 on the reference). Measured: the two FD objectives lower their
   FD but not the 1NNC (a Gaussian fit does not see which records are each other's nearest neighbours).
 
-Prints the best ranges as Python, to be pasted into ``REALISTIC_RANGES``.
+Prints the best ranges as Python, to be pasted into ``REALISTIC_RANGES``; with ``--out FILE`` they are also
+written (JSON) after every accepted move, so a stopped search loses nothing, and ``--start FILE`` starts a
+search (or continues one) from such a file.
 """
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sys
-from dataclasses import replace
+from dataclasses import asdict, fields, replace
+from pathlib import Path
 
 import numpy as np
 
@@ -117,6 +122,31 @@ def fd_objective(args, ptbxl_views: np.ndarray):
     return score
 
 
+def ranges_to_json(ranges) -> dict:
+    return asdict(ranges)
+
+
+def ranges_from_json(path: Path):
+    """A :class:`RandomRanges` from a ``--out`` file (lists back to tuples); a clear error for anything else."""
+    from ecgtf.data.synthetic import RandomRanges
+
+    try:
+        data = json.loads(Path(path).read_text())
+    except (OSError, ValueError) as exc:
+        raise ValueError(f"cannot read ranges from {path}: {exc}") from exc
+    known = {f.name for f in fields(RandomRanges)}
+    if not isinstance(data, dict) or set(data) - known:
+        raise ValueError(f"{path} is not a ranges file of this ecgtf (unknown keys: {sorted(set(data) - known)}; "
+                         f"expected a subset of the fields of RandomRanges)")
+    return RandomRanges(**{k: tuple(v) if isinstance(v, list) else v for k, v in data.items()})
+
+
+def _save(ranges, path: Path) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(ranges_to_json(ranges), indent=1))
+    os.replace(tmp, path)     # never a half-written file
+
+
 def main(argv=None) -> int:
     from ecgtf import synthesis_quality as sq
     from ecgtf.data.synthetic import REALISTIC_RANGES
@@ -135,7 +165,17 @@ def main(argv=None) -> int:
     p.add_argument("--reseed-every", type=int, default=0, metavar="K",
                    help="every K steps, draw new synthetic seeds and score the best ranges again, so that a "
                         "move that only suited the seeds does not stay best for ever (default 0: never)")
+    p.add_argument("--start", type=Path, default=None, help="ranges (JSON, as --out writes) to start from "
+                   "(default: REALISTIC_RANGES)")
+    p.add_argument("--out", type=Path, default=None,
+                   help="write the best ranges (JSON) here after every accepted move")
     args = p.parse_args(argv)
+    try:
+        start = ranges_from_json(args.start) if args.start else REALISTIC_RANGES
+    except ValueError as exc:
+        p.error(str(exc))
+    if args.out and not args.out.parent.is_dir():
+        p.error(f"--out: folder {args.out.parent} does not exist")
     if args.repeats < 1 or args.steps < 0 or args.n < 3 or args.reseed_every < 0:
         p.error("--repeats must be ≥ 1, --steps ≥ 0, --n ≥ 3 and --reseed-every ≥ 0")
     train_half, _ = sq.ptbxl_halves(args.data_dir)
@@ -143,9 +183,11 @@ def main(argv=None) -> int:
     score = nnc_objective(args, ptbxl_views) if args.objective == "1nnc" else fd_objective(args, ptbxl_views)
 
     rng = np.random.default_rng(args.seed)
-    best = REALISTIC_RANGES
+    best = start
     best_score = score(best)
-    print(f"start (REALISTIC_RANGES): {best_score:.3f}", flush=True)
+    print(f"start ({args.start or 'REALISTIC_RANGES'}): {best_score:.3f}", flush=True)
+    if args.out:
+        _save(best, args.out)
     offset = 0
     for step in range(args.steps):
         if args.reseed_every and step and step % args.reseed_every == 0:
@@ -158,6 +200,8 @@ def main(argv=None) -> int:
             moved = {k: getattr(trial, k) for k in KNOBS if getattr(trial, k) != getattr(best, k)}
             best, best_score = trial, value
             print(f"step {step + 1}: {moved} → {value:.3f}", flush=True)
+            if args.out:
+                _save(best, args.out)
     print(f"best objective {best_score:.3f} on the fitting set:\n{best!r}")
     return 0
 
