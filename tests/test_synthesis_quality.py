@@ -128,9 +128,8 @@ def test_evaluate_synthesis_command(tmp_path):
 
 
 def test_fit_search_moves_stay_inside_limits_and_ranges_round_trip(tmp_path, capsys):
-    from training.fit_synthetic import KNOBS, _save, main, perturb, ranges_from_json
-
     from ecgtf.data.synthetic import REALISTIC_RANGES
+    from training.fit_synthetic import KNOBS, _save, main, perturb, ranges_from_json
 
     rng = np.random.default_rng(0)
     ranges = REALISTIC_RANGES
