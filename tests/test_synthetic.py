@@ -120,6 +120,18 @@ def test_premature_beats_come_early_with_their_own_shape():
     assert set(af.beat_symbols) == {"N"}
 
 
+def test_af_waves_and_fascicular_patterns_keep_the_labels():
+    quiet = dict(baseline_wander_mv=0.0, emg_mv=0.0, powerline_mv=0.0)
+    def v1(mv):
+        return generate_record(SyntheticConfig(condition="AFIB", f_wave_mv=mv, shape_jitter=0.3, **quiet), seed=1).signal[6]
+    f_waves = v1(0.2) - v1(0.0)          # the same heart without f waves: what is left are the f waves
+    assert 0.02 < np.std(f_waves) < 0.2 and np.std(v1(0.1) - v1(0.0)) == pytest.approx(np.std(f_waves) / 2, rel=1e-3)
+    for condition, check in (("LAD", lambda a: a < -30), ("RAD", lambda a: a > 90), ("NORM", lambda a: -30 < a < 90)):
+        for follow in (0.0, 0.5):
+            rec = generate_record(SyntheticConfig(condition=condition, qs_axis_follow=follow, **quiet), seed=4)
+            assert check(_qrs_axis(rec)), (condition, follow, _qrs_axis(rec))
+
+
 def test_lead_vector_jitter_moves_the_chest_leads_only():
     quiet = dict(baseline_wander_mv=0.0, emg_mv=0.0, powerline_mv=0.0)
     base = generate_record(SyntheticConfig(**quiet), seed=5).signal
