@@ -124,15 +124,19 @@ def _pair_costs(p: np.ndarray, q: np.ndarray, window: int | None = None) -> np.n
     return cost
 
 
+_DP_RULES = {"dtw": (0.0, np.add), "frechet": (-np.inf, np.maximum)}
+"""(start, combine) of :func:`_antidiagonal_dp` per distance: DTW sums the costs, Fréchet keeps their max."""
+
+
 def frechet_distance(p, q) -> float:
     """Discrete Fréchet distance between two 1-D curves (Eiter & Mannila 1994).
 
     The smallest, over monotone couplings of the two sample sequences, of the largest |p_i − q_j|
     along the coupling: ``F(i, j) = max(|p_i − q_j|, min(F(i−1, j), F(i, j−1), F(i−1, j−1)))``.
     """
-    p = np.asarray(p, dtype=np.float64).ravel()
-    q = np.asarray(q, dtype=np.float64).ravel()
-    return _antidiagonal_dp(np.abs(p[:, None] - q[None, :]), -np.inf, np.maximum)
+    p = np.asarray(p, dtype=np.float64).reshape(1, -1)
+    q = np.asarray(q, dtype=np.float64).reshape(1, -1)
+    return float(_antidiagonal_dp(_pair_costs(p, q), *_DP_RULES["frechet"])[0])
 
 
 def dtw_distance(p, q, window: int | None = None) -> float:
@@ -143,7 +147,7 @@ def dtw_distance(p, q, window: int | None = None) -> float:
     """
     p = np.asarray(p, dtype=np.float64).reshape(1, -1)
     q = np.asarray(q, dtype=np.float64).reshape(1, -1)
-    return float(_antidiagonal_dp(_pair_costs(p, q, window), 0.0, np.add)[0])
+    return float(_antidiagonal_dp(_pair_costs(p, q, window), *_DP_RULES["dtw"])[0])
 
 
 def nearest_neighbour_distances(generated, real, metric: str = "dtw", window: int | None = None) -> np.ndarray:
@@ -152,7 +156,7 @@ def nearest_neighbour_distances(generated, real, metric: str = "dtw", window: in
     real = np.asarray(real, dtype=np.float64).reshape(len(real), -1)
     if metric == "euclidean":
         return np.sqrt(_sq_dists(generated, real).min(axis=1))
-    if metric not in ("dtw", "frechet"):
+    if metric not in _DP_RULES:
         raise ValueError(f"unknown metric {metric!r}; expected 'dtw', 'frechet' or 'euclidean'")
     # Pre-select candidates by Euclidean distance (exact search over all pairs is quadratic in length too).
     cand = np.argsort(_sq_dists(generated, real), axis=1)[:, :min(8, len(real))]
@@ -160,8 +164,7 @@ def nearest_neighbour_distances(generated, real, metric: str = "dtw", window: in
     chunk = max(1, 2 ** 24 // (generated.shape[1] * real.shape[1]))     # ≤ 128 MB of float64 costs at a time
     values = np.concatenate([
         _antidiagonal_dp(_pair_costs(generated[g_rows[a:a + chunk]], real[r_rows[a:a + chunk]],
-                                     window if metric == "dtw" else None),
-                         *((0.0, np.add) if metric == "dtw" else (-np.inf, np.maximum)))
+                                     window if metric == "dtw" else None), *_DP_RULES[metric])
         for a in range(0, len(g_rows), chunk)])
     return values.reshape(cand.shape).min(axis=1)
 

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from dataclasses import asdict, fields, replace
 from pathlib import Path
@@ -125,10 +124,6 @@ def fd_objective(args, ptbxl_views: np.ndarray):
     return score
 
 
-def ranges_to_json(ranges) -> dict:
-    return asdict(ranges)
-
-
 def ranges_from_json(path: Path):
     """A :class:`RandomRanges` from a ``--out`` file (lists back to tuples); a clear error for anything else."""
     from ecgtf.data.synthetic import RandomRanges
@@ -138,16 +133,18 @@ def ranges_from_json(path: Path):
     except (OSError, ValueError) as exc:
         raise ValueError(f"cannot read ranges from {path}: {exc}") from exc
     known = {f.name for f in fields(RandomRanges)}
-    if not isinstance(data, dict) or set(data) - known:
+    if not isinstance(data, dict):
+        raise ValueError(f"{path} is not a ranges file: expected a JSON object of RandomRanges fields")
+    if set(data) - known:
         raise ValueError(f"{path} is not a ranges file of this ecgtf (unknown keys: {sorted(set(data) - known)}; "
                          f"expected a subset of the fields of RandomRanges)")
     return RandomRanges(**{k: tuple(v) if isinstance(v, list) else v for k, v in data.items()})
 
 
 def _save(ranges, path: Path) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(ranges_to_json(ranges), indent=1))
-    os.replace(tmp, path)     # never a half-written file
+    from ecgtf.runs import atomic_write_json
+
+    atomic_write_json(path, asdict(ranges))     # never a half-written file
 
 
 def main(argv=None) -> int:

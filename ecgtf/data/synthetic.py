@@ -255,9 +255,8 @@ def _wave_table(cfg: SyntheticConfig, rng: np.random.Generator) -> list[_Wave]:
             waves.append(_Wave(p_at + 0.035, 0.018, cfg.p_terminal * p_amp, _unit(0.5, 0.2, 0.85), "atrial"))
         if cfg.ta_scale > 0:     # atrial repolarisation through the PR segment
             waves.append(_Wave(p_at + 0.09, 0.04, cfg.ta_scale * p_amp, -p_dir, "atrial"))
-    if cfg.qrs_notch > 0:
-        r_amp = 1.3 * cfg.qrs_scale
-        waves.append(_Wave(rng.uniform(-0.035, 0.035), rng.uniform(0.004, 0.008), cfg.qrs_notch * r_amp,
+    if cfg.qrs_notch > 0:     # relative to the R wave's 1.3 mV (qrs_scale scales widths, not amplitudes)
+        waves.append(_Wave(rng.uniform(-0.035, 0.035), rng.uniform(0.004, 0.008), cfg.qrs_notch * 1.3,
                            _unit(*rng.standard_normal(3)), "qrs"))
     if cfg.shape_jitter > 0:   # this record's own directions and widths: every heart is a little different
         js = cfg.shape_jitter
@@ -401,9 +400,8 @@ def _lead_vectors(jitter: float, rng: np.random.Generator) -> np.ndarray:
     chest = DOWER_MATRIX[2:]
     # all six electrodes slide together along the row (a shift of s electrode spacings, s ~ N(0, 2·jitter²))
     shift = 2.0 * jitter * rng.standard_normal()
-    ahead = np.concatenate([chest[1:], 2 * chest[-1:] - chest[-2:-1]]) - chest
-    behind = chest - np.concatenate([2 * chest[:1] - chest[1:2], chest[:-1]])
-    chest = chest + (ahead if shift > 0 else behind) * shift
+    padded = np.concatenate([2 * chest[:1] - chest[1:2], chest, 2 * chest[-1:] - chest[-2:-1]])  # extrapolated ends
+    chest = chest + (padded[2:] - chest if shift > 0 else chest - padded[:-2]) * shift
     # and the torso turns them together (a rotation of jitter·N(0, 1) radians about a random axis)
     axis = rng.standard_normal(3)
     k = np.array([[0, -axis[2], axis[1]], [axis[2], 0, -axis[0]], [-axis[1], axis[0], 0]]) / np.linalg.norm(axis)
@@ -580,12 +578,12 @@ def random_config(rng: np.random.Generator, condition: str | None = None, ranges
     u = lambda lo_hi: float(rng.uniform(*lo_hi))  # noqa: E731
     condition = condition or CONDITIONS[rng.integers(len(CONDITIONS))]
     axis_centre = _DEFAULT_AXIS[condition]
+    deviated = {"LAD": r.lad_axis_deg, "RAD": r.rad_axis_deg}
     cfg = SyntheticConfig(
         condition=condition,
         heart_rate_bpm=_heart_rate(rng, r, condition),
         hrv=u(r.hrv),
-        axis_deg=float(rng.uniform(*{"LAD": r.lad_axis_deg, "RAD": r.rad_axis_deg}[condition])
-                       if condition in _DEVIATED_AXIS_DEG
+        axis_deg=float(rng.uniform(*deviated[condition]) if condition in deviated
                        else np.clip(axis_centre + u(r.axis_offset_deg), *_NORMAL_AXIS_DEG)),
         amplitude=u(r.amplitude),
         baseline_wander_mv=u(r.baseline_wander_mv),
