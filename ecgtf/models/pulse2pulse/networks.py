@@ -50,6 +50,8 @@ class Pulse2PulseConfig:
     disc_model_size: int = 50
     disc_strides: tuple[int, ...] = (2, 2, 2, 2, 4, 4, 4)
     disc_channels: tuple[int, ...] = (1, 2, 5, 10, 20, 25, 100)
+    critic_pool: int = 1
+    """The critic sees the output average-pooled by this factor (5: a 500 Hz output judged at 100 Hz)."""
     shift_factor: int = 2
     leaky_generator: float = 0.01
     leaky_critic: float = 0.2
@@ -67,6 +69,8 @@ class Pulse2PulseConfig:
         if self.length % total:
             raise ValueError(f"length {self.length} must be a multiple of the generator's total stride {total} "
                              f"(strides {self.encoder_strides})")
+        if self.critic_pool < 1 or self.length % self.critic_pool:
+            raise ValueError(f"critic_pool {self.critic_pool} must be ≥ 1 and divide the length {self.length}")
         if min(self.channels) < 1:
             raise ValueError(f"model_size {self.model_size} gives an empty encoder layer ({self.channels})")
 
@@ -79,9 +83,13 @@ VARIANTS = {
     "paper": {},
     "cpu": dict(length=1000, fs=100.0, encoder_strides=(2, 5, 2, 5, 5), encoder_channels=(0.2, 0.5, 1.0, 3.0, 5.0),
                 disc_model_size=16, disc_strides=(2, 2, 2, 2, 4, 4), disc_channels=(1, 2, 5, 10, 20, 25)),
+    "finetune": dict(critic_pool=5, disc_model_size=16, disc_strides=(2, 2, 2, 2, 4, 4),
+                     disc_channels=(1, 2, 5, 10, 20, 25)),
 }
 """``paper``: the published sizes. ``cpu``: 100 Hz × 1,000 samples (what the synthesis protocol looks at),
-the paper's generator width, a 4.9 M-parameter critic."""
+the paper's generator width, a 4.9 M-parameter critic. ``finetune``: the paper's generator (500 Hz × 5,000,
+so that it can start from the published weights, ``--init-generator``) with the ``cpu`` critic judging
+its output average-pooled to 100 Hz: trainable on two CPU cores."""
 
 
 def _conv(filters: int, kernel: int, stride: int, pad: int, name: str):
@@ -132,9 +140,9 @@ class PhaseShuffle(L.Layer):
 
 
 def discriminator(cfg: Pulse2PulseConfig) -> keras.Model:
-    """leads (N, length, 8) → critic score (N, 1)."""
+    """leads (N, length, 8) → critic score (N, 1) (of the leads average-pooled by ``critic_pool``)."""
     x_in = keras.Input((cfg.length, N_INDEPENDENT), name="leads")
-    x = x_in
+    x = L.AveragePooling1D(cfg.critic_pool, name="d_pool")(x_in) if cfg.critic_pool > 1 else x_in
     last = len(cfg.disc_strides)
     for i, (mult, s) in enumerate(zip(cfg.disc_channels, cfg.disc_strides), start=1):
         x = L.LeakyReLU(cfg.leaky_critic, name=f"d{i}_act")(

@@ -3,6 +3,9 @@
 ``--variant paper`` is the published model (500 Hz × 5,000, a ~204 M-parameter critic: for GPUs);
 ``--variant cpu`` (100 Hz × 1,000, 4.9 M critic) trains on two CPU cores. Records come from the millivolt
 sets below the data root (``--sources``), never from the synthesis protocol's reference half of PTB-XL.
+``--variant finetune --init-generator RUN`` continues the paper-sized generator of another run (e.g. the
+published weights, ``python -m ecgtf.models.pulse2pulse.published``) against a new ``cpu``-sized critic that
+judges the output at 100 Hz; ``--critic-warmup`` first trains that critic alone.
 ``--minutes`` stops at the first epoch end past a wall-clock budget; ``--resume`` continues a run.
 """
 from __future__ import annotations
@@ -42,6 +45,34 @@ class Pulse2PulseTraining:
     minutes: float | None = None
     mixed_precision: bool = False
     strategy: str = "default"
+    init_generator: str | None = None
+    """A run whose generator weights start this one (same generator architecture); None: random."""
+    generator_lr: float | None = None
+    """The generator's learning rate (None: ``lr``)."""
+    critic_warmup: int = 0
+    """Generator steps at the start with the generator's learning rate at 0 (the critic learns alone)."""
+
+
+GENERATOR_FIELDS = ("length", "fs", "model_size", "kernel", "encoder_strides", "encoder_channels", "leaky_generator")
+"""The architecture fields a generator's weights depend on."""
+
+
+def init_run(path: str, arch):
+    """The run named by ``--init-generator``, checked against the new run's architecture ``arch``."""
+    from ecgtf.runs import Run
+
+    try:
+        run = Run(path)
+    except (FileNotFoundError, ValueError) as exc:
+        raise ValueError(f"--init-generator {path}: {exc}") from None
+    if run.model != "pulse2pulse":
+        raise ValueError(f"--init-generator {path}: a {run.model} run, expected a pulse2pulse run")
+    diff = {f: (getattr(run.architecture, f), getattr(arch, f)) for f in GENERATOR_FIELDS
+            if tuple(np.atleast_1d(getattr(run.architecture, f))) != tuple(np.atleast_1d(getattr(arch, f)))}
+    if diff:
+        raise ValueError(f"--init-generator {path}: its generator differs from --variant {arch.variant}'s "
+                         f"(field: theirs, this run's): {diff}")
+    return run
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -61,13 +92,21 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"comma-separated millivolt 12-lead datasets below the data root (default {','.join(d.sources)}), "
                         "or 'synthetic' (the dipole generator; smoke tests)")
     p.add_argument("--n-synthetic", type=positive_int, default=d.n_synthetic, help="records for --sources synthetic")
-    p.add_argument("--scale-mv", type=positive_float, default=d.scale_mv,
-                   help=f"millivolts per model unit (default {d.scale_mv:g}; outputs are clipped to ±1 unit)")
+    p.add_argument("--scale-mv", type=positive_float, default=None,
+                   help=f"millivolts per model unit (default {d.scale_mv:g}, or the --init-generator run's; "
+                        "outputs are clipped to ±1 unit)")
     add_common_arguments(p, default_epochs=t.epochs, default_batch=t.batch_size)
     p.add_argument("--lr", type=positive_float, default=t.lr, help=f"learning rate (default {t.lr:g})")
     p.add_argument("--steps-per-epoch", type=positive_int, default=None,
                    help="generator steps per epoch (default: one pass over the records)")
     p.add_argument("--minutes", type=positive_float, default=None, help="wall-clock budget in minutes")
+    p.add_argument("--init-generator", default=None, metavar="RUN",
+                   help="start the generator from this pulse2pulse run's final weights (same generator "
+                        "architecture; e.g. the published weights written by `python -m ecgtf.models.pulse2pulse.published`)")
+    p.add_argument("--generator-lr", type=positive_float, default=None,
+                   help="the generator's learning rate (default: --lr)")
+    p.add_argument("--critic-warmup", type=int, default=t.critic_warmup,
+                   help="generator steps at the start with the generator frozen (default 0)")
     p.add_argument("--plot-every", type=positive_int, default=5, help="plot generated records every N epochs")
     return p
 
@@ -99,11 +138,22 @@ def main(argv=None) -> int:
         arch = Pulse2PulseConfig(**{"variant": args.variant, **VARIANTS[args.variant]})
         sizes = {k: v for k, v in (("model_size", args.model_size), ("disc_model_size", args.critic_size)) if v}
         arch = replace(arch, **sizes)
+        if args.critic_warmup < 0:
+            raise ValueError(f"--critic-warmup {args.critic_warmup}: expected a number of steps ≥ 0")
+        scale_mv = args.scale_mv or Pulse2PulseData().scale_mv
+        if args.init_generator:
+            start = init_run(args.init_generator, arch)
+            if args.scale_mv and args.scale_mv != start.data.scale_mv:
+                raise ValueError(f"--scale-mv {args.scale_mv:g}: the generator of {args.init_generator} writes "
+                                 f"{start.data.scale_mv:g} mV per unit")
+            scale_mv = start.data.scale_mv
         training = Pulse2PulseTraining(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
                                        steps_per_epoch=args.steps_per_epoch, minutes=args.minutes,
-                                       mixed_precision=args.mixed_precision, strategy=args.strategy)
+                                       mixed_precision=args.mixed_precision, strategy=args.strategy,
+                                       init_generator=args.init_generator, generator_lr=args.generator_lr,
+                                       critic_warmup=args.critic_warmup)
         data = Pulse2PulseData(sources=sources, data_dir=str(args.data_dir) if args.data_dir else None,
-                               scale_mv=args.scale_mv, n_synthetic=args.n_synthetic, seed=args.seed)
+                               scale_mv=scale_mv, n_synthetic=args.n_synthetic, seed=args.seed)
         build_model(arch)  # fails here, before anything on disk changes, if the sizes do not fit
         return {"format_version": CONFIG_FORMAT, "model": "pulse2pulse", "variant": args.variant,
                 "created": datetime.now().isoformat(timespec="seconds"), "architecture": config_to_dict(arch),
@@ -124,12 +174,19 @@ def main(argv=None) -> int:
 
     print(f"Pulse2Pulse ({arch.variant}) on {describe_devices()}: {len(leads)} training records "
           f"{splits['train']['counts']} of {arch.length} samples at {arch.fs:g} Hz; run dir {run.path}")
+    g_lr = t.generator_lr or t.lr
+    if t.critic_warmup:   # Adam with a learning rate of 0 leaves the generator as it is
+        g_lr = keras.optimizers.schedules.PiecewiseConstantDecay([t.critic_warmup], [0.0, g_lr])
     with strategy.scope():
         model = build_model(arch)
-        model.compile(g_optimizer=make_optimizer(t.lr, t.beta1, t.beta2, t.mixed_precision),
+        model.compile(g_optimizer=make_optimizer(g_lr, t.beta1, t.beta2, t.mixed_precision),
                       d_optimizer=make_optimizer(t.lr, t.beta1, t.beta2, t.mixed_precision))
     try:
         ckpt, initial_epoch = open_checkpoint(run, model, args.resume)
+        if t.init_generator and initial_epoch == 0:
+            start = init_run(t.init_generator, arch)
+            model.generator.set_weights(load_generator_for_run(start).get_weights())
+            print(f"generator starts from {t.init_generator} (final weights)")
     except (ValueError, FileNotFoundError) as exc:
         return fail(str(exc))
     monitor_noise = np.random.default_rng(1234).uniform(-1, 1, (2, arch.length, 8)).astype(np.float32)
