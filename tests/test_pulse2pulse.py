@@ -112,6 +112,45 @@ def test_tiny_training_resume_sampling_and_tflite(tmp_path):
     np.testing.assert_allclose(ecg[:, 5], ecg[:, 1] - ecg[:, 0] / 2, atol=1e-5)    # aVF = II − I/2
 
 
+def test_finetune_critic_is_the_cpu_critic_on_the_pooled_output():
+    fine = Pulse2PulseConfig(**{"variant": "finetune", **VARIANTS["finetune"]})
+    cpu = Pulse2PulseConfig(**{"variant": "cpu", **VARIANTS["cpu"]})
+    assert (fine.length, fine.fs, fine.channels) == (5000, 500.0, Pulse2PulseConfig().channels)  # the paper generator
+    critic = discriminator(fine)
+    assert critic.get_layer("d_pool").output_shape == (None, 1000, 8)      # judged at 100 Hz
+    assert critic.count_params() == discriminator(cpu).count_params()
+    with pytest.raises(ValueError, match="critic_pool"):
+        Pulse2PulseConfig(critic_pool=3)
+
+
+def test_init_generator_with_critic_warmup(tmp_path):
+    """--init-generator copies another run's generator; during --critic-warmup only the critic learns."""
+    from ecgtf.models.pulse2pulse.trainer import main
+    from ecgtf.runs import Run
+
+    tiny = ["--variant", "cpu", "--model-size", "5", "--critic-size", "2", "--sources", "synthetic",
+            "--n-synthetic", "8", "--batch-size", "4", "--steps-per-epoch", "1", "--verbose", "0"]
+    tf.config.run_functions_eagerly(True)
+    try:
+        assert main(tiny + ["--epochs", "1", "--out", str(tmp_path / "a")]) == 0
+        assert main(tiny + ["--epochs", "1", "--out", str(tmp_path / "b"), "--init-generator", str(tmp_path / "a"),
+                            "--critic-warmup", "1"]) == 0
+        assert main(tiny + ["--epochs", "1", "--out", str(tmp_path / "c"), "--init-generator", str(tmp_path / "a"),
+                            "--generator-lr", "1e-3"]) == 0
+    finally:
+        tf.config.run_functions_eagerly(False)
+    a, b, c = (Run(tmp_path / n) for n in "abc")
+    for w_a, w_b in zip(a.generator().get_weights(), b.generator().get_weights()):
+        np.testing.assert_array_equal(w_a, w_b)                # frozen through the warm-up step
+    assert any(np.abs(w_a - w_c).max() > 0 for w_a, w_c in zip(a.generator().get_weights(), c.generator().get_weights()))
+    assert b.training.init_generator == str(tmp_path / "a") and c.training.generator_lr == 1e-3
+    # a different generator, another unit scale, or no run at all: refused before a run directory exists
+    assert main(tiny + ["--model-size", "6", "--out", str(tmp_path / "d"), "--init-generator", str(tmp_path / "a")]) == 2
+    assert main(tiny + ["--scale-mv", "6", "--out", str(tmp_path / "d"), "--init-generator", str(tmp_path / "a")]) == 2
+    assert main(tiny + ["--out", str(tmp_path / "d"), "--init-generator", str(tmp_path / "none")]) == 2
+    assert not (tmp_path / "d").exists()
+
+
 def test_bad_sources_are_refused_before_a_run_exists(tmp_path, capsys):
     from ecgtf.models.pulse2pulse.trainer import main
 
