@@ -143,6 +143,36 @@ def test_lead_vector_jitter_moves_the_chest_leads_only():
         assert limb_lead_law_error(moved)["max"] < 1e-5
 
 
+def test_atrial_chest_gain_scales_the_chest_p_waves_only():
+    quiet = dict(baseline_wander_mv=0.0, emg_mv=0.0, powerline_mv=0.0, hrv=0.0, heart_rate_bpm=60.0, p_axis_deg=50.0)
+    base = generate_record(SyntheticConfig(**quiet), seed=3)
+    half = generate_record(SyntheticConfig(atrial_chest_gain=0.5, **quiet), seed=3).signal
+    np.testing.assert_allclose(half[:6], base.signal[:6], atol=1e-6)          # limb leads: untouched
+    r = base.r_peaks[2]
+    p_wave = slice(r - 110, r - 50)           # 220–100 ms before the R peak (P at −160 ms, σ 22 ms)
+    qrs_to_t = slice(r - 30, r + 250)
+    np.testing.assert_allclose(half[6:, qrs_to_t], base.signal[6:, qrs_to_t], atol=2e-3)
+    p_base = np.abs(base.signal[6:, p_wave]).max(1)
+    np.testing.assert_allclose(np.abs(half[6:, p_wave]).max(1), 0.5 * p_base, rtol=0.02, atol=1e-3)
+    assert limb_lead_law_error(half)["max"] < 1e-5
+    af = generate_record(SyntheticConfig(condition="AFIB", atrial_chest_gain=0.0, **quiet), seed=3).signal
+    assert limb_lead_law_error(af)["max"] < 1e-5
+
+
+def test_r_posterior_delay_keeps_the_frontal_qrs_area_and_makes_v1_nadir_late():
+    quiet = dict(baseline_wander_mv=0.0, emg_mv=0.0, powerline_mv=0.0, hrv=0.0, heart_rate_bpm=60.0,
+                 r_depth=0.6, axis_deg=40.0)
+    base = generate_record(SyntheticConfig(**quiet), seed=4)
+    late = generate_record(SyntheticConfig(r_posterior_delay_s=0.015, **quiet), seed=4)
+    r = base.r_peaks[2]
+    win = slice(r - 40, r + 41)               # ±80 ms at 500 Hz
+    for lead in (0, 5):                       # I and aVF: the net QRS area that gives the axis
+        assert abs(late.signal[lead, win].sum() - base.signal[lead, win].sum()) < 1e-3 * np.abs(base.signal[lead, win]).sum()
+    v1 = 6
+    assert np.argmin(late.signal[v1, win]) - np.argmin(base.signal[v1, win]) >= 4    # the nadir ≥ 8 ms later
+    assert limb_lead_law_error(late.signal)["max"] < 1e-5
+
+
 def test_axis_deviation_labels_match_measured_axis():
     quiet = dict(baseline_wander_mv=0, emg_mv=0, powerline_mv=0)
     assert _qrs_axis(generate_record(SyntheticConfig(condition="LAD", **quiet), 0)) < -30

@@ -131,6 +131,17 @@ class SyntheticConfig:
     pac_rate: float = 0.0
     """Probability that a beat is a premature atrial complex (a P wave of another direction, 65–85 % of the RR
     early, a normal QRS; none in atrial fibrillation). Ectopic beats are never consecutive."""
+    atrial_chest_gain: float = 1.0
+    """How strongly the six chest leads see the atrial waves (P, terminal P, Ta, AF's f waves) relative to the
+    Dower rows: the atria lie higher and further back than the ventricles the Dower matrix was fitted to,
+    so real chest leads show smaller P waves than it predicts (1.0: the Dower rows). Limb leads unchanged."""
+    p_depth: float = -0.15
+    """Z (Frank, posterior +) component of the P-wave direction before normalisation, when ``p_axis_deg`` is set."""
+    r_posterior_delay_s: float = 0.0
+    """Delay (s) of the R wave's posterior (Frank Z) part after its frontal part: the QRS loop turns back
+    after pointing left, so V1–V2 reach their S nadir after the R peak of the lateral leads (0.0: one
+    direction). The frontal QRS area, and with it the axis, is unchanged."""
+    """Z (Frank, posterior +) component of the P-wave direction before normalisation, when ``p_axis_deg`` is set."""
     lead_vector_jitter: float = 0.0
     """Per-record change of the six chest leads' lead vectors (the Dower rows V1–V6): all six slide together
     along the row by N(0, (2·this)²) electrode spacings (electrodes placed a little medial or lateral) and
@@ -150,7 +161,8 @@ class SyntheticConfig:
         for name in ("hrv", "af_rr_cv", "amplitude", "baseline_wander_mv", "emg_mv", "powerline_mv", "p_scale",
                      "s_scale", "t_scale", "t_axis_follow", "t_width_scale", "q_scale", "p_terminal", "u_scale",
                      "ta_scale", "shape_jitter", "pr_scale", "qt_scale", "beat_amplitude_cv",
-                     "electrode_noise_spread", "non_dipolar_mv", "lead_vector_jitter", "pvc_rate", "pac_rate", "qrs_notch", "f_wave_mv", "qs_axis_follow"):
+                     "electrode_noise_spread", "non_dipolar_mv", "lead_vector_jitter", "pvc_rate", "pac_rate", "qrs_notch", "f_wave_mv", "qs_axis_follow",
+                     "atrial_chest_gain", "r_posterior_delay_s"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must be >= 0, got {getattr(self, name)}")
 
@@ -222,7 +234,8 @@ def _wave_table(cfg: SyntheticConfig, rng: np.random.Generator) -> list[_Wave]:
     waves = []
     if cfg.condition != "AFIB":
         p_at, p_amp = -0.16 * cfg.pr_scale, 0.14 * cfg.p_scale * jitter(0.15)
-        p_dir = _unit(0.55, 0.8, -0.15) if cfg.p_axis_deg is None else _unit(*_frontal_direction(cfg.p_axis_deg, -0.15))
+        p_dir = (_unit(0.55, 0.8, -0.15) if cfg.p_axis_deg is None
+                 else _unit(*_frontal_direction(cfg.p_axis_deg, cfg.p_depth)))
         waves.append(_Wave(p_at, 0.022, p_amp, p_dir, "atrial"))  # P
     t_amp = cfg.t_scale
     if cfg.condition == "CLBBB":
@@ -266,6 +279,13 @@ def _wave_table(cfg: SyntheticConfig, rng: np.random.Generator) -> list[_Wave]:
     if cfg.condition not in ("CLBBB", "CRBBB"):   # the measured (net QRS) axis is the requested one
         r_pos = next(i for i, w in enumerate(waves) if w.offset == 0.0 and w.part == "qrs")
         waves[r_pos] = _steer_r_wave(waves, axis, cfg.r_depth)
+    if cfg.r_posterior_delay_s > 0 and cfg.condition not in ("CLBBB", "CRBBB"):
+        r_pos = next(i for i, w in enumerate(waves) if w.offset == 0.0 and w.part == "qrs")
+        r = waves[r_pos]
+        vec = r.amplitude * r.direction          # split into a frontal part and a later posterior part
+        waves[r_pos] = r._replace(amplitude=float(np.linalg.norm(vec[:2])), direction=_unit(vec[0], vec[1], 0.0))
+        waves.append(r._replace(offset=cfg.r_posterior_delay_s, amplitude=float(abs(vec[2])),
+                                direction=np.array([0.0, 0.0, float(np.sign(vec[2]) or 1.0)])))
     return waves
 
 
@@ -445,11 +465,12 @@ def generate_record(config: SyntheticConfig | None = None, seed: int = 0) -> Syn
         beat_gain += cfg.beat_amplitude_cv * np.sin(2 * np.pi * rng.uniform(0.2, 0.35) * r_times + rng.uniform(0, 2 * np.pi))
     # Wave centres for every beat; the T wave (scales_with_qt) follows Bazett with the preceding RR.
     rr_prev = np.concatenate([[rr[0]], rr[:-1]])
-    centres, sigmas, vecs = [], [], []
+    centres, sigmas, vecs, atrial = [], [], [], []
     for symbol, waves in tables.items():
         beats = symbols == symbol
         for offset, sigma, amp, direction, part in waves:
             scale = np.sqrt(rr_prev[beats]) if part == "repol" else np.ones(beats.sum())
+            atrial.append(np.full(beats.sum(), part == "atrial"))
             centres.append(r_times[beats] + offset * scale)
             sigmas.append(sigma * scale)
             vecs.append(cfg.amplitude * amp * direction[None, :] * beat_gain[beats, None])
@@ -462,11 +483,17 @@ def generate_record(config: SyntheticConfig | None = None, seed: int = 0) -> Syn
 
     lead_vectors = _lead_vectors(cfg.lead_vector_jitter, rng)
     independent = lead_vectors @ dipole                              # (8, n): I, II, V1..V6
+    # the chest leads see the atrial waves with their own gain: add (gain − 1) × what the Dower rows gave them
+    chest_extra = np.concatenate([np.zeros(2), np.full(6, cfg.atrial_chest_gain - 1.0)])[:, None] * lead_vectors
+    atrial = np.concatenate(atrial)[keep]
+    if cfg.atrial_chest_gain != 1.0 and atrial.any():
+        independent += chest_extra @ (vecs[keep][atrial].T @ gauss[atrial])
     if cfg.condition == "AFIB":
         f_dir = _unit(0.1, 0.5, -0.8)
         if cfg.shape_jitter > 0:
             f_dir = _unit(*(f_dir + cfg.shape_jitter * rng.standard_normal(3)))
-        independent += (lead_vectors @ f_dir)[:, None] * _fibrillatory_waves(rng, t, cfg.f_wave_mv * cfg.amplitude)[None, :]
+        independent += ((lead_vectors + chest_extra) @ f_dir)[:, None] * \
+            _fibrillatory_waves(rng, t, cfg.f_wave_mv * cfg.amplitude)[None, :]
     electrodes = _electrode_noise(cfg, rng, t)
     if cfg.non_dipolar_mv > 0:
         electrodes += _non_dipolar(cfg, rng, t, r_times, beat_gain)
@@ -500,6 +527,9 @@ class RandomRanges:
     rad_axis_deg: tuple = _DEVIATED_AXIS_DEG["RAD"]
     """Requested frontal axes of LAD and RAD records (their net QRS axis is steered there exactly)."""
     hrv: tuple = (0.01, 0.06)
+    hrv_lognormal: tuple | None = None
+    """(median, σ of log): sinus RR variability from a log-normal instead (clipped to ``hrv``); real resting
+    ECGs have a long tail of sinus arrhythmia."""
     axis_offset_deg: tuple = (-25.0, 20.0)
     """Around the condition's typical axis, clipped to :data:`_NORMAL_AXIS_DEG` (LAD and RAD draw from
     :data:`_DEVIATED_AXIS_DEG` instead)."""
@@ -541,6 +571,9 @@ class RandomRanges:
     pvc_share: float = 0.5
     f_wave_mv: tuple = (0.06, 0.06)
     qs_axis_follow: tuple = (1.0, 1.0)
+    atrial_chest_gain: tuple = (1.0, 1.0)
+    p_depth: tuple = (-0.15, -0.15)
+    r_posterior_delay_s: tuple = (0.0, 0.0)
 
 
 ORIGINAL_RANGES = RandomRanges()
@@ -582,7 +615,8 @@ def random_config(rng: np.random.Generator, condition: str | None = None, ranges
     cfg = SyntheticConfig(
         condition=condition,
         heart_rate_bpm=_heart_rate(rng, r, condition),
-        hrv=u(r.hrv),
+        hrv=u(r.hrv) if r.hrv_lognormal is None else float(np.clip(
+            r.hrv_lognormal[0] * np.exp(r.hrv_lognormal[1] * rng.standard_normal()), *r.hrv)),
         axis_deg=float(rng.uniform(*deviated[condition]) if condition in deviated
                        else np.clip(axis_centre + u(r.axis_offset_deg), *_NORMAL_AXIS_DEG)),
         amplitude=u(r.amplitude),
@@ -603,6 +637,8 @@ def random_config(rng: np.random.Generator, condition: str | None = None, ranges
         ta_scale=_draw_if_varied(rng, r.ta_scale), st_mv=_draw_if_varied(rng, r.st_mv),
         lead_vector_jitter=_draw_if_varied(rng, r.lead_vector_jitter), qrs_notch=_draw_if_varied(rng, r.qrs_notch),
         f_wave_mv=_draw_if_varied(rng, r.f_wave_mv), qs_axis_follow=_draw_if_varied(rng, r.qs_axis_follow),
+        atrial_chest_gain=_draw_if_varied(rng, r.atrial_chest_gain), p_depth=_draw_if_varied(rng, r.p_depth),
+        r_posterior_delay_s=_draw_if_varied(rng, r.r_posterior_delay_s),
     )
     if r.t_inverted_share > 0 and rng.random() < r.t_inverted_share:
         cfg = replace(cfg, t_rotation_deg=cfg.t_rotation_deg + 180.0)
