@@ -582,13 +582,13 @@ ORIGINAL_RANGES = RandomRanges()
 REALISTIC_RANGES = RandomRanges(
     hr_sinus_bpm=(40.0, 150.0), hr_sinus_lognormal=(70.0, 0.18), hr_afib_bpm=(86.59, 119.4), hrv=(0.0089, 0.0447),
     axis_offset_deg=(-62.63, 25.34), amplitude=(0.4027, 1.4967), baseline_wander_mv=(0.0217, 0.0984),
-    emg_mv=(0.0069, 0.0485), qrs_scale=(0.6702, 1.2187), r_depth=(0.018, 0.6465), p_scale=(0.5727, 0.9642),
+    emg_mv=(0.0025, 0.017), qrs_scale=(0.6702, 1.2187), r_depth=(0.018, 0.6465), p_scale=(0.5727, 0.9642),
     s_scale=(0.7282, 1.7803), t_scale=(0.3511, 1.4335), t_rotation_deg=(-55.0, 5.0), t_axis_follow=(0.0, 0.331),
     t_depth=(-0.7738, -0.2974), p_terminal=(0.1563, 0.197), p_axis_deg=(40.0, 75.0), t_width_scale=(0.8628, 0.9607),
     shape_jitter=(0.1, 0.3), t_inverted_share=0.1, u_scale=(0.1215, 0.3873), ta_scale=(0.1025, 0.5447),
     st_mv=(0.0, 0.1), q_scale=(0.5299, 1.6145), pr_scale=(0.7842, 1.2126), qt_scale=(0.8, 0.92),
     beat_amplitude_cv=(0.0476, 0.1413), electrode_noise_spread=(0.2083, 0.7704), non_dipolar_mv=(0.0862, 0.1759),
-    ectopic_share=0.05, pvc_share=0.75)
+    ectopic_share=0.05, pvc_share=0.75, atrial_chest_gain=(0.5, 0.5))
 
 
 def _heart_rate(rng: np.random.Generator, r: RandomRanges, condition: str) -> float:
