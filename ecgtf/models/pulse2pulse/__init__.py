@@ -1,6 +1,7 @@
 """Pulse2Pulse: a WGAN-GP U-Net generator of 10 s, 8 independent leads (Thambawita et al., Sci. Rep. 2021).
 
     ecgtf train pulse2pulse --variant cpu --minutes 60      # python -m training.pulse2pulse
+    ecgtf train pulse2pulse --variant finetune --init-generator runs/pulse2pulse-published   # continue published weights
     python -m training.evaluate_synthesis --sources real,dipole,runs/pulse2pulse-cpu
 
 Trained on the millivolt 12-lead sets below the data root (never on the protocol's reference half of
