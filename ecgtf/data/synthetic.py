@@ -141,7 +141,6 @@ class SyntheticConfig:
     """Delay (s) of the R wave's posterior (Frank Z) part after its frontal part: the QRS loop turns back
     after pointing left, so V1–V2 reach their S nadir after the R peak of the lateral leads (0.0: one
     direction). The frontal QRS area, and with it the axis, is unchanged."""
-    """Z (Frank, posterior +) component of the P-wave direction before normalisation, when ``p_axis_deg`` is set."""
     lead_vector_jitter: float = 0.0
     """Per-record change of the six chest leads' lead vectors (the Dower rows V1–V6): all six slide together
     along the row by N(0, (2·this)²) electrode spacings (electrodes placed a little medial or lateral) and
@@ -527,9 +526,6 @@ class RandomRanges:
     rad_axis_deg: tuple = _DEVIATED_AXIS_DEG["RAD"]
     """Requested frontal axes of LAD and RAD records (their net QRS axis is steered there exactly)."""
     hrv: tuple = (0.01, 0.06)
-    hrv_lognormal: tuple | None = None
-    """(median, σ of log): sinus RR variability from a log-normal instead (clipped to ``hrv``); real resting
-    ECGs have a long tail of sinus arrhythmia."""
     axis_offset_deg: tuple = (-25.0, 20.0)
     """Around the condition's typical axis, clipped to :data:`_NORMAL_AXIS_DEG` (LAD and RAD draw from
     :data:`_DEVIATED_AXIS_DEG` instead)."""
@@ -615,8 +611,7 @@ def random_config(rng: np.random.Generator, condition: str | None = None, ranges
     cfg = SyntheticConfig(
         condition=condition,
         heart_rate_bpm=_heart_rate(rng, r, condition),
-        hrv=u(r.hrv) if r.hrv_lognormal is None else float(np.clip(
-            r.hrv_lognormal[0] * np.exp(r.hrv_lognormal[1] * rng.standard_normal()), *r.hrv)),
+        hrv=u(r.hrv),
         axis_deg=float(rng.uniform(*deviated[condition]) if condition in deviated
                        else np.clip(axis_centre + u(r.axis_offset_deg), *_NORMAL_AXIS_DEG)),
         amplitude=u(r.amplitude),
