@@ -44,7 +44,8 @@ KNOBS = {   # knob: (lowest allowed, highest allowed, search step)
     "t_width_scale": (0.6, 1.6, 0.05), "u_scale": (0.0, 0.6, 0.05), "ta_scale": (0.0, 0.8, 0.05),
     "st_mv": (-0.15, 0.25, 0.02), "p_axis_deg": (0.0, 90.0, 5.0), "shape_jitter": (0.0, 1.0, 0.05),
     "lead_vector_jitter": (0.0, 0.6, 0.05), "qrs_notch": (0.0, 0.6, 0.05), "f_wave_mv": (0.0, 0.2, 0.01),
-    "qs_axis_follow": (0.0, 1.0, 0.1),
+    "qs_axis_follow": (0.0, 1.0, 0.1), "atrial_chest_gain": (0.0, 1.5, 0.05), "p_depth": (-1.0, 1.0, 0.1),
+    "r_posterior_delay_s": (0.0, 0.03, 0.002),
     # deviated axes stay 3° beyond the label's bound (the net QRS axis is steered there exactly)
     "lad_axis_deg": (-85.0, -33.0, 3.0), "rad_axis_deg": (93.0, 150.0, 3.0), "ectopic_rate": (0.02, 0.4, 0.03),
     # probabilities (one number, not a range)
