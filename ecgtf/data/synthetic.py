@@ -278,13 +278,12 @@ def _wave_table(cfg: SyntheticConfig, rng: np.random.Generator) -> list[_Wave]:
     if cfg.condition not in ("CLBBB", "CRBBB"):   # the measured (net QRS) axis is the requested one
         r_pos = next(i for i, w in enumerate(waves) if w.offset == 0.0 and w.part == "qrs")
         waves[r_pos] = _steer_r_wave(waves, axis, cfg.r_depth)
-    if cfg.r_posterior_delay_s > 0 and cfg.condition not in ("CLBBB", "CRBBB"):
-        r_pos = next(i for i, w in enumerate(waves) if w.offset == 0.0 and w.part == "qrs")
-        r = waves[r_pos]
-        vec = r.amplitude * r.direction          # split into a frontal part and a later posterior part
-        waves[r_pos] = r._replace(amplitude=float(np.linalg.norm(vec[:2])), direction=_unit(vec[0], vec[1], 0.0))
-        waves.append(r._replace(offset=cfg.r_posterior_delay_s, amplitude=float(abs(vec[2])),
-                                direction=np.array([0.0, 0.0, float(np.sign(vec[2]) or 1.0)])))
+        if cfg.r_posterior_delay_s > 0:          # split into a frontal part and a later posterior part
+            r = waves[r_pos]
+            vec = r.amplitude * r.direction
+            waves[r_pos] = r._replace(amplitude=float(np.linalg.norm(vec[:2])), direction=_unit(vec[0], vec[1], 0.0))
+            waves.append(r._replace(offset=cfg.r_posterior_delay_s, amplitude=float(abs(vec[2])),
+                                    direction=np.array([0.0, 0.0, float(np.sign(vec[2]) or 1.0)])))
     return waves
 
 
@@ -482,16 +481,18 @@ def generate_record(config: SyntheticConfig | None = None, seed: int = 0) -> Syn
 
     lead_vectors = _lead_vectors(cfg.lead_vector_jitter, rng)
     independent = lead_vectors @ dipole                              # (8, n): I, II, V1..V6
-    # the chest leads see the atrial waves with their own gain: add (gain − 1) × what the Dower rows gave them
-    chest_extra = np.concatenate([np.zeros(2), np.full(6, cfg.atrial_chest_gain - 1.0)])[:, None] * lead_vectors
-    atrial = np.concatenate(atrial)[keep]
-    if cfg.atrial_chest_gain != 1.0 and atrial.any():
-        independent += chest_extra @ (vecs[keep][atrial].T @ gauss[atrial])
+    atrial_vectors = lead_vectors                                    # what the leads see of the atrial waves
+    if cfg.atrial_chest_gain != 1.0:   # the chest rows at their own gain: add (gain − 1) × what they gave
+        chest_extra = np.concatenate([np.zeros(2), np.full(6, cfg.atrial_chest_gain - 1.0)])[:, None] * lead_vectors
+        atrial_vectors = lead_vectors + chest_extra
+        atrial = np.concatenate(atrial)[keep]
+        if atrial.any():
+            independent += chest_extra @ (vecs[keep][atrial].T @ gauss[atrial])
     if cfg.condition == "AFIB":
         f_dir = _unit(0.1, 0.5, -0.8)
         if cfg.shape_jitter > 0:
             f_dir = _unit(*(f_dir + cfg.shape_jitter * rng.standard_normal(3)))
-        independent += ((lead_vectors + chest_extra) @ f_dir)[:, None] * \
+        independent += (atrial_vectors @ f_dir)[:, None] * \
             _fibrillatory_waves(rng, t, cfg.f_wave_mv * cfg.amplitude)[None, :]
     electrodes = _electrode_noise(cfg, rng, t)
     if cfg.non_dipolar_mv > 0:
