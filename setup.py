@@ -27,6 +27,6 @@ setup(
     ],
     extras_require={"test": ["pytest>=8", "hypothesis>=6.100", "ruff>=0.6"]},
     include_package_data=True,
-    package_data={"ecgtf": ["data/examples/*.csv", "models/*/presets/*/*", "models/*/presets/*/final/*"]},
+    package_data={"ecgtf": ["data/examples/*.csv", "data/dipole_beats.npz", "data/dipole_beats.md", "models/*/presets/*/*", "models/*/presets/*/final/*"]},
     entry_points={"console_scripts": ["ecgtf=ecgtf.cli:main"]},
 )

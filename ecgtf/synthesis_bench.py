@@ -7,9 +7,9 @@ distance of interpretable features, Einthoven's residual, heart-rate spread, gen
 
     python -m training.evaluate_synthesis --sources real,dipole,neurokit2,deepfake-ecg,runs/pulse2pulse-cpu --out runs/synthesis
 
-Sources: ``real`` (the other half of PTB-XL), ``dipole`` (ecgtf's generator, fitted ranges, PTB-XL-like
-condition mix), ``dipole-balanced`` (the same, conditions evenly: ``--data synthetic``), ``dipole-original``
-(ecgtf ≤ 0.1), ``neurokit2``, ``deepfake-ecg`` (needs PyTorch), or a Pulse2Pulse run directory. A source that cannot run here (a
+Sources: ``real`` (the other half of PTB-XL), ``dipole`` (ecgtf's generator with learned beats, PTB-XL-like
+condition mix), ``dipole-balanced`` (the same, conditions evenly: ``--data synthetic``), ``dipole-waves`` (the
+fitted Gaussian-wave ranges), ``dipole-original`` (ecgtf ≤ 0.1), ``neurokit2``, ``deepfake-ecg`` (needs PyTorch), or a Pulse2Pulse run directory. A source that cannot run here (a
 missing package) is reported and skipped. Writes ``table.md``, ``results.json`` and ``examples.png``.
 """
 from __future__ import annotations
@@ -28,7 +28,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m training.evaluate_synthesis", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--sources", default="real,dipole,neurokit2,deepfake-ecg",
-                   help="comma-separated: real, dipole, neurokit2, deepfake-ecg, or Pulse2Pulse run directories")
+                   help="comma-separated: real, dipole, dipole-balanced, dipole-waves, dipole-original, neurokit2, "
+                        "deepfake-ecg, or Pulse2Pulse run directories")
     p.add_argument("--n", type=int, default=None, help="generated records per source (default: the reference size)")
     p.add_argument("--data-dir", default=None, help="data root holding ptb-xl (default: $ECGTF_DATA, else ~/.cache/ecgtf/data)")
     p.add_argument("--seed", type=int, default=0)

@@ -309,13 +309,15 @@ def load_mv_records(source: str, data_dir=None, progress: bool = False):
 
 # ---------- generated sources ----------------------------------------------------------------------------
 
-def dipole_records(n: int, seed: int = 0, mix: str = "ptb-xl", original: bool = False):
+def dipole_records(n: int, seed: int = 0, mix: str = "ptb-xl", ranges: str = "learned"):
     """ecgtf's dipole generator (:mod:`ecgtf.data.synthetic`): (n, 12, 5000) mV at 500 Hz. ``mix``: the
-    condition mix (``ptb-xl`` shares or ``balanced``, as ``--data synthetic`` trains); ``original``: the
-    hand-set ranges of ecgtf ≤ 0.1 instead of the fitted ones."""
-    from ecgtf.data.synthetic import ORIGINAL_RANGES, generate_dataset
+    condition mix (``ptb-xl`` shares or ``balanced``, as ``--data synthetic`` trains); ``ranges``: ``learned``
+    (the default: beats from the learned beat model), ``waves`` (the fitted Gaussian-wave ranges) or
+    ``original`` (the hand-set ranges of ecgtf ≤ 0.1)."""
+    from ecgtf.data import synthetic as syn
 
-    signals, _, _ = generate_dataset(n, seed=seed, mix=mix, ranges=ORIGINAL_RANGES if original else None)
+    table = {"learned": syn.LEARNED_RANGES, "waves": syn.REALISTIC_RANGES, "original": syn.ORIGINAL_RANGES}
+    signals, _, _ = syn.generate_dataset(n, seed=seed, mix=mix, ranges=table[ranges])
     return signals, 500.0, "mV"
 
 
@@ -374,11 +376,13 @@ def pulse2pulse_records(run: str, n: int, seed: int = 0):
 GENERATED = {
     "dipole": dipole_records,
     "dipole-balanced": lambda n, seed=0: dipole_records(n, seed, mix="balanced"),
-    "dipole-original": lambda n, seed=0: dipole_records(n, seed, mix="balanced", original=True),
+    "dipole-waves": lambda n, seed=0: dipole_records(n, seed, ranges="waves"),
+    "dipole-original": lambda n, seed=0: dipole_records(n, seed, mix="balanced", ranges="original"),
     "neurokit2": neurokit2_records,
     "deepfake-ecg": deepfake_ecg_records,
 }
 """Named generated sources: name → ``(n, seed) → (signals (n, 12, samples), fs, units note)``. ``dipole``:
-fitted ranges, PTB-XL-like condition mix; ``dipole-balanced``: fitted ranges, the six conditions evenly
-(what ``--data synthetic`` trains on); ``dipole-original``: ecgtf ≤ 0.1 (hand-set ranges, balanced). A run
-directory of ``ecgtf train pulse2pulse`` is a source too."""
+learned beats (:data:`ecgtf.data.synthetic.LEARNED_RANGES`), PTB-XL-like condition mix; ``dipole-balanced``:
+the same, the six conditions evenly (what ``--data synthetic`` trains on); ``dipole-waves``: the fitted
+Gaussian-wave ranges (``REALISTIC_RANGES``, ecgtf ≤ 0.3's ``dipole``), PTB-XL-like mix; ``dipole-original``:
+ecgtf ≤ 0.1 (hand-set ranges, balanced). A run directory of ``ecgtf train pulse2pulse`` is a source too."""

@@ -42,6 +42,9 @@ DOWER_MATRIX = np.array([
     [0.831, 0.076, 0.230],    # V6
 ])
 
+BEAT_MODELS = ("waves", "learned")
+"""How a record's normally conducted beats are made (``SyntheticConfig.beat_model``)."""
+
 _DEFAULT_AXIS = {"NORM": 55.0, "CLBBB": 20.0, "CRBBB": 70.0, "AFIB": 55.0, "LAD": -50.0, "RAD": 115.0}
 
 
@@ -141,6 +144,18 @@ class SyntheticConfig:
     """Delay (s) of the R wave's posterior (Frank Z) part after its frontal part: the QRS loop turns back
     after pointing left, so V1–V2 reach their S nadir after the R peak of the lateral leads (0.0: one
     direction). The frontal QRS area, and with it the axis, is unchanged."""
+    beat_model: str = "waves"
+    """How the normally conducted beat is made: ``"waves"`` (Gaussian waves, every knob above) or ``"learned"``
+    (P, QRS and T from the learned beat model of :mod:`ecgtf.data.dipole_beats`: a dipole trajectory plus a
+    chest-lead residual fitted to real median beats; the wave-shape knobs then do nothing, ``amplitude``,
+    ``axis_deg``, ``t_axis_follow``, the rhythm, noise, ectopic beats and lead vectors still act). Not for
+    bundle-branch blocks, which have too few real examples to learn from."""
+    beat_scores: tuple | None = None
+    """The learned beat's principal-component scores (``None``: drawn from the record's seed, conditioned on its
+    heart rate). ``axis_deg`` ``None`` keeps that beat's own frontal axis; a number turns the QRS (and the T
+    wave by ``t_axis_follow``) so the measured axis is that number."""
+    beat_model_path: str | None = None
+    """A beat model file (``None``: the one shipped with ecgtf)."""
     lead_vector_jitter: float = 0.0
     """Per-record change of the six chest leads' lead vectors (the Dower rows V1–V6): all six slide together
     along the row by N(0, (2·this)²) electrode spacings (electrodes placed a little medial or lateral) and
@@ -151,6 +166,11 @@ class SyntheticConfig:
     def __post_init__(self) -> None:
         if self.condition not in CONDITIONS:
             raise ValueError(f"unknown condition {self.condition!r}; expected one of {CONDITIONS}")
+        if self.beat_model not in BEAT_MODELS:
+            raise ValueError(f"unknown beat_model {self.beat_model!r}; expected one of {BEAT_MODELS}")
+        if self.beat_model == "learned" and self.condition in ("CLBBB", "CRBBB"):
+            raise ValueError(f"beat_model='learned' has no {self.condition} beats (too few real examples to learn "
+                             "from); use beat_model='waves' for bundle-branch blocks")
         if not 20.0 <= self.heart_rate_bpm <= 250.0:
             raise ValueError(f"heart_rate_bpm must be in [20, 250], got {self.heart_rate_bpm}")
         if self.qrs_scale <= 0:
@@ -167,7 +187,13 @@ class SyntheticConfig:
 
     @property
     def frontal_axis_deg(self) -> float:
-        return _DEFAULT_AXIS[self.condition] if self.axis_deg is None else float(self.axis_deg)
+        """The frontal QRS axis (degrees) the record's leads show (a learned beat's own when ``axis_deg`` is None)."""
+        if self.axis_deg is not None:
+            return float(self.axis_deg)
+        if self.beat_model == "learned" and self.beat_scores is not None:
+            from ecgtf.data.dipole_beats import load_beat_model
+            return load_beat_model(self.beat_model_path).qrs_axis(self.beat_scores)
+        return _DEFAULT_AXIS[self.condition]
 
 
 @dataclass
@@ -454,7 +480,8 @@ def generate_record(config: SyntheticConfig | None = None, seed: int = 0) -> Syn
         if inside.size >= 2:
             rr[inside[0]:inside[-1]] *= (60.0 / cfg.heart_rate_bpm) / rr[inside[0]:inside[-1]].mean()
     r_times = start + np.concatenate([[0.0], np.cumsum(rr[:-1])])
-    tables = {"N": _wave_table(cfg, rng)}
+    learned = cfg.beat_model == "learned"
+    tables = {"N": [] if learned else _wave_table(cfg, rng)}
     if np.any(symbols != "N"):
         tables.update(_ectopic_tables(tables["N"], rng))
 
@@ -472,20 +499,25 @@ def generate_record(config: SyntheticConfig | None = None, seed: int = 0) -> Syn
             centres.append(r_times[beats] + offset * scale)
             sigmas.append(sigma * scale)
             vecs.append(cfg.amplitude * amp * direction[None, :] * beat_gain[beats, None])
-    centres = np.concatenate(centres)
-    sigmas = np.concatenate(sigmas)
-    vecs = np.concatenate(vecs)
+    centres = np.concatenate(centres or [np.zeros(0)])
+    sigmas = np.concatenate(sigmas or [np.zeros(0)])
+    vecs = np.concatenate(vecs or [np.zeros((0, 3))])
     keep = (centres > -0.5) & (centres < cfg.duration_s + 0.5)
     gauss = np.exp(-0.5 * ((t[None, :] - centres[keep, None]) / sigmas[keep, None]) ** 2)
     dipole = vecs[keep].T @ gauss                                   # (3, n) Frank XYZ, mV
 
+    if learned:   # the learned beat at every conducted (N) and premature atrial (A) beat
+        learned_dipole, chest_residual = _learned_beats(cfg, rng, t, r_times, symbols, beat_gain)
+        dipole += learned_dipole
     lead_vectors = _lead_vectors(cfg.lead_vector_jitter, rng)
     independent = lead_vectors @ dipole                              # (8, n): I, II, V1..V6
+    if learned:
+        independent[2:] += chest_residual
     atrial_vectors = lead_vectors                                    # what the leads see of the atrial waves
     if cfg.atrial_chest_gain != 1.0:   # the chest rows at their own gain: add (gain − 1) × what they gave
         chest_extra = np.concatenate([np.zeros(2), np.full(6, cfg.atrial_chest_gain - 1.0)])[:, None] * lead_vectors
         atrial_vectors = lead_vectors + chest_extra
-        atrial = np.concatenate(atrial)[keep]
+        atrial = np.concatenate(atrial or [np.zeros(0, bool)])[keep]
         if atrial.any():
             independent += chest_extra @ (vecs[keep][atrial].T @ gauss[atrial])
     if cfg.condition == "AFIB":
@@ -503,6 +535,67 @@ def generate_record(config: SyntheticConfig | None = None, seed: int = 0) -> Syn
     inside = (r_times >= 0) & (r_times < cfg.duration_s)
     return SyntheticRecord(signal=signal.astype(np.float32), fs=cfg.fs, r_peaks=np.round(r_times[inside] * cfg.fs).astype(int),
                            labels=[cfg.condition], config=cfg, beat_symbols=symbols[inside])
+
+
+_BEAT_FADE_S = 0.04
+"""Cross-fade (s) between one learned beat and the next."""
+
+
+def _beat_spans(r_times: np.ndarray, pre_s: float, post_s: float) -> tuple[np.ndarray, np.ndarray]:
+    """(start, end) seconds, relative to each R peak, of the part of the signal each beat's template makes.
+
+    Between two beats the hand-over lies midway between the T wave's end (≈ 0.42 s · √RR) and the next P wave's
+    start (≈ 0.25 s before its R peak), kept where both beats' windows reach; when the windows do not meet
+    (RR ≳ 0.97 s) each beat fades out at its window's end and the next fades in at its window's start."""
+    half = _BEAT_FADE_S / 2
+    start = np.full(r_times.size, -pre_s + half)
+    end = np.full(r_times.size, post_s - half)
+    rr = np.diff(r_times)
+    lower, upper = rr - pre_s + half, post_s - half
+    meet = lower <= upper
+    handover = np.clip(0.5 * (0.42 * np.sqrt(rr) + rr - 0.25), lower, upper)
+    end[:-1] = np.where(meet, handover, end[:-1])
+    start[1:] = np.where(meet, handover - rr, start[1:])
+    return start, end
+
+
+def _learned_beats(cfg: SyntheticConfig, rng: np.random.Generator, t: np.ndarray, r_times: np.ndarray,
+                   symbols: np.ndarray, beat_gain: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(dipole (3, n), chest residual (6, n)) mV of the record's learned beats (see ``SyntheticConfig.beat_model``)."""
+    from ecgtf.data import dipole_beats
+
+    model = dipole_beats.load_beat_model(cfg.beat_model_path)
+    scores = model.sample(rng, cfg.heart_rate_bpm) if cfg.beat_scores is None else np.asarray(cfg.beat_scores)
+    if len(scores) != model.n_components:
+        raise ValueError(f"beat_scores has {len(scores)} values; the beat model has {model.n_components} components")
+    dipole, residual = model.beat(scores)
+    tau = (np.arange(model.n_samples) - model.pre) / model.fs             # s from the R peak
+    if cfg.axis_deg is not None:   # turn the QRS to the requested axis; the P wave stays, the T follows partly
+        turn = cfg.axis_deg - model.qrs_axis(scores)
+        w = np.interp(tau, [-0.09, -dipole_beats.QRS_WINDOW_S, dipole_beats.QRS_WINDOW_S, 0.13],
+                      [0.0, 1.0, 1.0, cfg.t_axis_follow])
+        dipole = dipole_beats.turn_frontal(dipole, turn * w)
+    if cfg.condition == "AFIB":    # no P wave: f waves instead
+        atrial_off = np.clip((tau + 0.10) / 0.04, 0.0, 1.0)
+        dipole, residual = dipole * atrial_off, residual * atrial_off
+    template = cfg.amplitude * np.concatenate([dipole, residual])          # (9, T) at the model's rate
+    pre_s, post_s = model.pre / model.fs, (model.n_samples - model.pre) / model.fs
+    if cfg.fs != model.fs:
+        tau_out = np.arange(-int(round(pre_s * cfg.fs)), int(round(post_s * cfg.fs))) / cfg.fs
+        template = np.stack([np.interp(tau_out, tau, row) for row in template])
+        tau = tau_out
+    start, end = _beat_spans(r_times, pre_s, post_s)
+    out = np.zeros((9, t.size))
+    first = int(round(tau[0] * cfg.fs))
+    for k in np.flatnonzero((symbols == "N") | (symbols == "A")):
+        c = int(round(r_times[k] * cfg.fs)) + first
+        lo, hi = max(0, c), min(t.size, c + tau.size)
+        if lo >= hi:
+            continue
+        tk = tau[lo - c:hi - c]
+        w = np.clip((tk - start[k]) / _BEAT_FADE_S + 0.5, 0, 1) * np.clip((end[k] - tk) / _BEAT_FADE_S + 0.5, 0, 1)
+        out[:, lo:hi] += (beat_gain[k] * w) * template[:, lo - c:hi - c]
+    return out[:3], out[3:]
 
 
 _DEVIATED_AXIS_DEG = {"LAD": (-70.0, -40.0), "RAD": (105.0, 135.0)}
@@ -571,6 +664,9 @@ class RandomRanges:
     atrial_chest_gain: tuple = (1.0, 1.0)
     p_depth: tuple = (-0.15, -0.15)
     r_posterior_delay_s: tuple = (0.0, 0.0)
+    beat_model: str = "waves"
+    """``"learned"``: records of every condition but the bundle-branch blocks get a beat sampled from the learned
+    beat model at their heart rate, within their condition's axis class (:data:`ecgtf.data.dipole_beats.AXIS_CLASSES`)."""
 
 
 ORIGINAL_RANGES = RandomRanges()
@@ -586,6 +682,13 @@ REALISTIC_RANGES = RandomRanges(
     st_mv=(0.0, 0.1), q_scale=(0.5299, 1.6145), pr_scale=(0.7842, 1.2126), qt_scale=(0.8, 0.92),
     beat_amplitude_cv=(0.0476, 0.1413), electrode_noise_spread=(0.2083, 0.7704), non_dipolar_mv=(0.0862, 0.1759),
     ectopic_share=0.05, pvc_share=0.75, atrial_chest_gain=(0.5, 0.5))
+
+
+LEARNED_RANGES = replace(REALISTIC_RANGES, beat_model="learned", amplitude=(1.0, 1.0), non_dipolar_mv=(0.0, 0.0),
+                         t_inverted_share=0.0)
+"""The default: :data:`REALISTIC_RANGES`' rhythm, noise and condition ranges with beats from the learned beat
+model (:mod:`ecgtf.data.dipole_beats`, which has real amplitudes, non-dipolar content and T waves of its own);
+bundle-branch-block records keep the Gaussian waves of :data:`REALISTIC_RANGES`."""
 
 
 def _heart_rate(rng: np.random.Generator, r: RandomRanges, condition: str) -> float:
@@ -604,7 +707,7 @@ def _draw_if_varied(rng: np.random.Generator, lo_hi: tuple) -> float:
 def random_config(rng: np.random.Generator, condition: str | None = None, ranges: RandomRanges | None = None,
                   **overrides) -> SyntheticConfig:
     """A plausible random configuration for one record (heart rate, axis, amplitude, morphology, noise)."""
-    r = ranges or REALISTIC_RANGES
+    r = ranges or LEARNED_RANGES
     u = lambda lo_hi: float(rng.uniform(*lo_hi))  # noqa: E731
     condition = condition or CONDITIONS[rng.integers(len(CONDITIONS))]
     axis_centre = _DEFAULT_AXIS[condition]
@@ -636,6 +739,10 @@ def random_config(rng: np.random.Generator, condition: str | None = None, ranges
         atrial_chest_gain=_draw_if_varied(rng, r.atrial_chest_gain), p_depth=_draw_if_varied(rng, r.p_depth),
         r_posterior_delay_s=_draw_if_varied(rng, r.r_posterior_delay_s),
     )
+    if r.beat_model == "learned" and condition not in ("CLBBB", "CRBBB"):
+        from ecgtf.data.dipole_beats import load_beat_model
+        scores, axis = load_beat_model().sample_for(rng, cfg.heart_rate_bpm, condition)
+        cfg = replace(cfg, beat_model="learned", beat_scores=tuple(float(x) for x in scores), axis_deg=axis)
     if r.t_inverted_share > 0 and rng.random() < r.t_inverted_share:
         cfg = replace(cfg, t_rotation_deg=cfg.t_rotation_deg + 180.0)
     if r.ectopic_share > 0 and rng.random() < r.ectopic_share:
@@ -658,7 +765,7 @@ def generate_dataset(n_records: int, seed: int = 0, conditions: tuple[str, ...] 
 
     ``mix="balanced"`` cycles ``conditions`` evenly (training sets); ``mix="ptb-xl"`` draws them with
     :data:`PTBXL_MIX` shares (a population like PTB-XL's, for judging realism). ``ranges``: the
-    :class:`RandomRanges` to draw from (default :data:`REALISTIC_RANGES`).
+    :class:`RandomRanges` to draw from (default :data:`LEARNED_RANGES`).
     Returns ``(signals (N, 12, n) float32 mV, labels list[str], configs list[SyntheticConfig])``.
     Record ``i`` depends only on ``(seed, i)``, so datasets of different sizes share a prefix.
     """
