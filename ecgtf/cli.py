@@ -34,12 +34,18 @@ def _data_info(args) -> int:
 
 
 def _data_synth(args) -> int:
-    from ecgtf.data.synthetic import CONDITIONS, generate_dataset
+    from ecgtf.data.synthetic import CONDITIONS, LEARNED_RANGES, REALISTIC_RANGES, generate_dataset
     from ecgtf.leads import LEADS
     from ecgtf.plots import plot_12lead
 
     conditions = tuple(args.conditions.split(",")) if args.conditions else CONDITIONS
-    signals, labels, configs = generate_dataset(args.n, seed=args.seed, conditions=conditions, progress=True)
+    unknown = sorted(set(conditions) - set(CONDITIONS))
+    if unknown:
+        print(f"error: --conditions: unknown {unknown}; expected a subset of {','.join(CONDITIONS)}", file=sys.stderr)
+        return 2
+    ranges = {"learned": LEARNED_RANGES, "waves": REALISTIC_RANGES}[args.beats]
+    signals, labels, configs = generate_dataset(args.n, seed=args.seed, conditions=conditions, progress=True,
+                                                ranges=ranges)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     from ecgtf.runs import atomic_write
@@ -277,6 +283,9 @@ def build_parser() -> argparse.ArgumentParser:
     synth.add_argument("--n", type=int, default=12, help="number of 10 s records (default 12)")
     synth.add_argument("--seed", type=int, default=0)
     synth.add_argument("--conditions", default="", help="comma-separated subset of NORM,CLBBB,CRBBB,AFIB,LAD,RAD")
+    synth.add_argument("--beats", choices=["learned", "waves"], default="learned",
+                       help="learned: beats from the learned beat model (default; bundle-branch blocks keep Gaussian "
+                            "waves); waves: Gaussian-wave beats for every condition (one style across labels)")
     synth.add_argument("--out", default="synthetic.npz", help="output .npz (signals (N,12,5000) mV, labels, fs)")
     synth.add_argument("--plot", action="store_true", help="also plot the first record as a 12-lead PNG")
     synth.set_defaults(func=_data_synth)

@@ -55,6 +55,13 @@ def test_synth_and_plot_roundtrip(tmp_path, capsys):
         assert z["signals"].shape == (3, 12, 5000) and list(z["labels"]) == ["NORM", "CLBBB", "CRBBB"]
     assert main(["plot", str(out), "--index", "2", "--out", str(tmp_path / "p.png")]) == 0
     assert (tmp_path / "p.png").exists()
+    # learned beats by default; --beats waves makes every record from Gaussian waves (other records, same labels)
+    waves = tmp_path / "w.npz"
+    assert main(["data", "synth", "--n", "3", "--beats", "waves", "--out", str(waves)]) == 0
+    with np.load(out) as a, np.load(waves) as b:
+        assert list(a["labels"]) == list(b["labels"]) and not np.allclose(a["signals"][0], b["signals"][0])
+    assert main(["data", "synth", "--n", "3", "--conditions", "NORM,LBBB", "--out", str(tmp_path / "x.npz")]) == 2
+    assert "unknown ['LBBB']" in capsys.readouterr().err and not (tmp_path / "x.npz").exists()
 
 
 def test_cli_bad_input_is_a_message_not_a_traceback(tmp_path, capsys):

@@ -54,14 +54,15 @@ def synthetic_beats(window: BeatWindowConfig, n_records: int, seed: int):
     """(beats (n, L), labels (n,), record index (n,)) cut around the R peaks of lead II of synthetic 10 s records
     (conducted beats only: a premature beat does not show the record's condition)."""
     from ecgtf.data.mitdb_beats import _normalise
-    from ecgtf.data.synthetic import CONDITIONS, generate_record, random_config
+    from ecgtf.data.synthetic import CONDITIONS, REALISTIC_RANGES, generate_record, random_config
 
     n_classes = len(class_names(window))
     beats, labels, records = [], [], []
     for i in range(n_records):
         rng = np.random.default_rng([seed, i])
         cond = CONDITIONS[i % len(CONDITIONS)]
-        rec = generate_record(random_config(rng, cond, fs=window.fs), seed=int(rng.integers(2 ** 31)))
+        # Gaussian waves for every class (learned beats have no bundle-branch blocks: one style across labels)
+        rec = generate_record(random_config(rng, cond, REALISTIC_RANGES, fs=window.fs), seed=int(rng.integers(2 ** 31)))
         x = rec.signal[1].astype(np.float64)
         for r, symbol in zip(rec.r_peaks, rec.beat_symbols):
             if symbol == "N" and r - window.before >= 0 and r + window.after <= x.size:   # the condition's beats

@@ -168,10 +168,12 @@ def _records_of(ds):
 
 def _synthetic_records(data: MeganData):
     from ecgtf.data.records import EcgRecord
-    from ecgtf.data.synthetic import generate_dataset
+    from ecgtf.data.synthetic import REALISTIC_RANGES, generate_dataset
     from ecgtf.leads import LEADS
 
-    signals, labels, _ = generate_dataset(data.n_synthetic, seed=data.seed, conditions=("NORM", "LAD", "RAD", "CRBBB"))
+    # one beat style for every label (learned beats have no CRBBB): the conditional generator learns conduction
+    signals, labels, _ = generate_dataset(data.n_synthetic, seed=data.seed, conditions=("NORM", "LAD", "RAD", "CRBBB"),
+                                          ranges=REALISTIC_RANGES)
     for i, (sig, lab) in enumerate(zip(signals, labels)):
         yield EcgRecord(sig, 500.0, LEADS, f"syn-{i}", f"syn-{i}", (lab,), {"source": "synthetic"})
 
