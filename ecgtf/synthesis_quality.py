@@ -384,5 +384,5 @@ GENERATED = {
 """Named generated sources: name → ``(n, seed) → (signals (n, 12, samples), fs, units note)``. ``dipole``:
 learned beats (:data:`ecgtf.data.synthetic.LEARNED_RANGES`), PTB-XL-like condition mix; ``dipole-balanced``:
 the same, the six conditions evenly (what ``--data synthetic`` trains on); ``dipole-waves``: the fitted
-Gaussian-wave ranges (``REALISTIC_RANGES``, ecgtf ≤ 0.3's ``dipole``), PTB-XL-like mix; ``dipole-original``:
+Gaussian-wave ranges (``REALISTIC_RANGES``: ``dipole`` up to session 11), PTB-XL-like mix; ``dipole-original``:
 ecgtf ≤ 0.1 (hand-set ranges, balanced). A run directory of ``ecgtf train pulse2pulse`` is a source too."""
