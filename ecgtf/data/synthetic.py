@@ -133,7 +133,8 @@ class SyntheticConfig:
     discordant T, no P wave, at a fixed coupling of 50–70 % of the RR and followed by a compensatory pause)."""
     pac_rate: float = 0.0
     """Probability that a beat is a premature atrial complex (a P wave of another direction, 65–85 % of the RR
-    early, a normal QRS; none in atrial fibrillation). Ectopic beats are never consecutive."""
+    early, a normal QRS; none in atrial fibrillation; with ``beat_model="learned"`` the record's own beat, P wave
+    included, comes early). Ectopic beats are never consecutive."""
     atrial_chest_gain: float = 1.0
     """How strongly the six chest leads see the atrial waves (P, terminal P, Ta, AF's f waves) relative to the
     Dower rows: the atria lie higher and further back than the ventricles the Dower matrix was fitted to,
