@@ -67,6 +67,8 @@ def test_fit_sample_save_load(small_model, tmp_path):
     np.savez(tmp_path / "other.npz", a=np.zeros(3))
     with pytest.raises(ValueError, match="lacks"):
         db.BeatModel.load(tmp_path / "other.npz")
+    with pytest.raises(ValueError, match="not a beat model"):
+        db.BeatModel.load(tmp_path / "bad.npz")
     with pytest.raises(FileNotFoundError, match="fit_dipole_beats"):
         db.BeatModel.load(tmp_path / "missing.npz")
     with pytest.raises(ValueError, match="usable records"):

@@ -155,7 +155,13 @@ class BeatModel:
         path = Path(path)
         if not path.exists():
             raise FileNotFoundError(f"beat model {path} not found (fit one with `python -m training.fit_dipole_beats`)")
-        with np.load(path) as z:
+        try:
+            z = np.load(path)
+        except (ValueError, OSError) as exc:
+            raise ValueError(f"{path} is not a beat model (.npz written by BeatModel.save): {exc}") from exc
+        if not isinstance(z, np.lib.npyio.NpzFile):
+            raise ValueError(f"{path} is not a beat model (.npz written by BeatModel.save): it holds one array")
+        with z:
             missing = {"mean", "components", "score_mean", "score_cov", "fs", "pre"} - set(z.files)
             if missing:
                 raise ValueError(f"{path} is not a beat model: it lacks {sorted(missing)}")
