@@ -137,6 +137,32 @@ def plot_beats_grid(beats: np.ndarray, path: str | Path | None = None, title: st
     return _save(fig, path, dpi)
 
 
+def plot_lead_beats(real: np.ndarray, generated: np.ndarray, fs: float, path: str | Path | None = None,
+                    title: str = "", r_peak_s: float = 0.0, dpi: int = 100):
+    """Beats of the 12 leads, real (M, 12, n) in grey and generated (N, 12, n) in blue: each set's mean (thick)
+    and 10–90 % band per sample, one panel per lead; time in ms from ``r_peak_s`` into the window."""
+    real, generated = np.asarray(real, np.float64), np.asarray(generated, np.float64)
+    for name, x in (("real", real), ("generated", generated)):
+        if x.ndim != 3 or x.shape[1] != 12:
+            raise ValueError(f"expected {name} beats of shape (N, 12, n_samples), got {x.shape}")
+    fig, axes = plt.subplots(3, 4, figsize=(13, 7.5), sharex=True)
+    t = 1000.0 * (np.arange(real.shape[-1]) / fs - r_peak_s)
+    for lead, ax in enumerate(axes.T.ravel()):
+        for x, color, name, ls in ((real, "0.3", "real", "-"), (generated, "tab:blue", "generated", "--")):
+            lo, hi = np.percentile(x[:, lead], [10, 90], axis=0)
+            ax.fill_between(t, lo, hi, color=color, alpha=0.18, lw=0)
+            ax.plot(t, x[:, lead].mean(0), color=color, lw=1.4, ls=ls, label=f"{name} ({len(x)}): mean, 10–90 %")
+        ax.set_title(LEADS[lead], fontsize=9, loc="left")
+        ax.grid(alpha=0.3)
+    axes[0, 0].legend(fontsize=7, loc="upper left")
+    for ax in axes[-1]:
+        ax.set_xlabel("ms from the R peak" if r_peak_s else "ms")
+    fig.supylabel("mV")
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    return _save(fig, path, dpi)
+
+
 def plot_beat_bench(results: list[dict], path: str | Path | None = None, cols: int = 4, dpi: int = 100):
     """One row per bench result: ``cols`` of its generated example beats (``result["examples"]``),
     titled with the model, variant and 1NNC."""

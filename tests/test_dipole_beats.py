@@ -75,6 +75,18 @@ def test_fit_sample_save_load(small_model, tmp_path):
         db.fit_beat_model(np.zeros((3, 12, 5000)), 500.0, n_components=4)
 
 
+def test_model_beats_on_twelve_leads_and_their_plot(small_model, tmp_path):
+    from ecgtf.plots import plot_lead_beats
+
+    model, _ = small_model
+    beats = np.stack([model.leads(model.sample(np.random.default_rng(k), 70.0)) for k in range(6)])
+    assert beats.shape == (6, 12, 500) and limb_lead_law_error(beats[0])["max"] < 1e-9
+    plot_lead_beats(beats, beats[::-1], 500.0, tmp_path / "b.png", r_peak_s=0.35)
+    assert (tmp_path / "b.png").stat().st_size > 20_000
+    with pytest.raises(ValueError, match="real beats"):
+        plot_lead_beats(beats[:, :8], beats, 500.0)
+
+
 def test_shipped_model_and_its_card():
     model = db.load_beat_model()
     assert model.n_components == 20 and model.mean.shape == (9, 500) and model.fs == 500.0
@@ -154,3 +166,4 @@ def test_fit_command_on_the_ptbxl_fitting_half(tmp_path):
     assert main(["--components", "5", "--out", str(tmp_path / "m.npz")]) == 0
     model = db.BeatModel.load(tmp_path / "m.npz")
     assert model.n_components == 5 and "PTB-XL fitting half" in model.source
+    assert (tmp_path / "m.png").stat().st_size > 20_000          # real vs sampled beats, 12 leads

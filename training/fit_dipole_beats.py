@@ -84,11 +84,12 @@ def main(argv=None) -> int:
     if args.components < 1:
         print(f"error: --components must be ≥ 1, got {args.components}", file=sys.stderr)
         return 2
-    from ecgtf.data.dipole_beats import BeatModel, fit_beat_model
+    from ecgtf.data.dipole_beats import BeatModel, fit_beat_model_to_beats, median_beats
 
     try:
         signals, note = load_records(sources, args.data_dir)
-        model = fit_beat_model(signals, 500.0, args.components, source=note)
+        beats, rrs, _ = median_beats(signals, 500.0)
+        model = fit_beat_model_to_beats(beats, rrs, args.components, source=note)
     except (FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -97,7 +98,23 @@ def main(argv=None) -> int:
     BeatModel.load(tmp)                       # written and readable before it replaces anything
     tmp.replace(args.out)
     print(f"fitted on {note}: {args.components} components; wrote {args.out} ({args.out.stat().st_size / 1e3:.0f} kB)")
+    png = plot_fit(model, beats, rrs, args.out.with_suffix(".png"))
+    print(f"plotted {len(beats)} real median beats and as many sampled ones to {png}")
     return 0
+
+
+def plot_fit(model, beats: np.ndarray, rrs: np.ndarray, path: Path) -> Path:
+    """Real median beats vs as many beats sampled at the same heart rates (seed 0), all 12 leads."""
+    from ecgtf.leads import complete_from_independent
+    from ecgtf.plots import plot_lead_beats
+
+    rng = np.random.default_rng(0)
+    sampled = np.stack([model.leads(model.sample(rng, 60.0 / rr)) for rr in rrs])
+    real = complete_from_independent(beats)
+    plot_lead_beats(real, sampled, model.fs, path, r_peak_s=model.pre / model.fs,
+                    title=f"median beats of {model.source} (grey) vs beats sampled from the "
+                          f"{model.n_components}-component model at the same heart rates (blue)")
+    return path
 
 
 if __name__ == "__main__":

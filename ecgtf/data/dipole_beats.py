@@ -124,6 +124,15 @@ class BeatModel:
         x = self.mean + np.tensordot(np.asarray(scores, np.float64), self.components, axes=1)
         return x[:3], x[3:]
 
+    def leads(self, scores) -> np.ndarray:
+        """The beat of the given scores on the 12 leads (12, T) mV, through the Dower rows (no lead-vector jitter)."""
+        from ecgtf.leads import complete_from_independent
+
+        dipole, residual = self.beat(scores)
+        independent = _dower() @ dipole
+        independent[2:] += residual
+        return complete_from_independent(independent)
+
     def qrs_axis(self, scores) -> float:
         """Frontal QRS axis (degrees) of the beat: net area in I and aVF within ±80 ms of the R peak."""
         dipole, _ = self.beat(scores)
@@ -217,6 +226,12 @@ def median_beats(signals: np.ndarray, fs: float) -> tuple[np.ndarray, np.ndarray
 def fit_beat_model(signals: np.ndarray, fs: float, n_components: int = 20, source: str = "") -> BeatModel:
     """A :class:`BeatModel` from 12-lead mV records (N, 12, samples) at ``fs`` Hz (see the module docstring)."""
     beats, rrs, _ = median_beats(signals, fs)
+    return fit_beat_model_to_beats(beats, rrs, n_components, source)
+
+
+def fit_beat_model_to_beats(beats: np.ndarray, rrs: np.ndarray, n_components: int = 20,
+                            source: str = "") -> BeatModel:
+    """A :class:`BeatModel` from median beats (M, 8, T) at 500 Hz and their records' median RR (M,) s."""
     if len(beats) <= n_components + 1:
         raise ValueError(f"{len(beats)} usable records for {n_components} components: need more than "
                          f"{n_components + 1}")
