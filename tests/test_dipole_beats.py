@@ -19,8 +19,8 @@ from ecgtf.leads import limb_lead_law_error
 
 
 def _axis(dipole, half):
-    lead_i, avf = db._frontal_rows() @ dipole[:, 175 - half:175 + half]
-    return np.degrees(np.arctan2(avf.sum(), lead_i.sum()))
+    assert half == round(db.QRS_WINDOW_S * 500)
+    return db.qrs_axis(dipole, 175)
 
 
 @settings(max_examples=25, deadline=None)

@@ -28,6 +28,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ecgtf.data.synthetic import _FRONTAL_ROWS, DOWER_MATRIX
+
 FS = 500.0
 PRE_S, POST_S = 0.35, 0.65
 """The beat window around the R peak (s)."""
@@ -44,24 +46,17 @@ AXIS_CLASSES = {"NORM": (-25.0, 85.0), "AFIB": (-25.0, 85.0), "LAD": (-85.0, -35
 labels' −30° and 90° bounds with a 5° margin for what noise adds (and 5° inside −90° and 180°, the extreme axis)."""
 
 
-def _dower():
-    from ecgtf.data.synthetic import DOWER_MATRIX
-    return DOWER_MATRIX
-
-
 def split_dipole(beats8: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(…, 8, T) beats in I, II, V1–V6 (mV) → ``(dipole (…, 3, T), chest residual (…, 6, T))``.
 
     The dipole reproduces I and II exactly (two equations fix X and Y for any Z); Z is the least-squares fit of
     the chest leads given that. ``Dower · dipole + [0, 0, residual]`` gives the beats back exactly.
     """
-    dower = _dower()
-    limb, chest = dower[:2], dower[2:]
-    a_inv = np.linalg.inv(limb[:, :2])
-    x_from_limb = a_inv                       # XY = A⁻¹ (limb − Z · b)
+    limb, chest = DOWER_MATRIX[:2], DOWER_MATRIX[2:]
+    a_inv = np.linalg.inv(limb[:, :2])        # XY = A⁻¹ (limb − Z · b)
     b = limb[:, 2]
     g = chest[:, 2] - chest[:, :2] @ a_inv @ b                  # chest's response to Z at fixed limb leads
-    limb_part = chest[:, :2] @ x_from_limb                     # chest's response to the limb leads
+    limb_part = chest[:, :2] @ a_inv                           # chest's response to the limb leads
     lim, ch = beats8[..., :2, :], beats8[..., 2:, :]
     free = ch - np.einsum("cl,...lt->...ct", limb_part, lim)
     z = np.einsum("c,...ct->...t", g, free) / (g @ g)
@@ -71,15 +66,18 @@ def split_dipole(beats8: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return dipole, residual
 
 
-def _frontal_rows() -> np.ndarray:
-    dower = _dower()
-    return np.stack([dower[0], dower[1] - dower[0] / 2.0])   # XYZ → (I, aVF)
+def qrs_axis(dipole: np.ndarray, pre: int, fs: float = FS) -> float:
+    """Frontal QRS axis (degrees) of a beat's dipole (3, T) whose R peak is sample ``pre``: the net area of I and
+    aVF within ±:data:`QRS_WINDOW_S` of it."""
+    half = int(round(QRS_WINDOW_S * fs))
+    lead_i, avf = _FRONTAL_ROWS @ dipole[:, pre - half:pre + half]
+    return float(np.degrees(np.arctan2(avf.sum(), lead_i.sum())))
 
 
 def turn_frontal(dipole: np.ndarray, degrees) -> np.ndarray:
     """The dipole (3, T) with what leads I and aVF see of each sample turned by ``degrees`` (a number or (T,),
     toward +aVF) and Z kept: a QRS axis read from I and aVF where the angle is constant moves by exactly it."""
-    f = _frontal_rows()
+    f = _FRONTAL_ROWS
     a = np.deg2rad(np.broadcast_to(np.asarray(degrees, np.float64), dipole.shape[-1:]))
     u, v = f @ dipole
     u2, v2 = np.cos(a) * u - np.sin(a) * v, np.sin(a) * u + np.cos(a) * v
@@ -129,16 +127,13 @@ class BeatModel:
         from ecgtf.leads import complete_from_independent
 
         dipole, residual = self.beat(scores)
-        independent = _dower() @ dipole
+        independent = DOWER_MATRIX @ dipole
         independent[2:] += residual
         return complete_from_independent(independent)
 
     def qrs_axis(self, scores) -> float:
-        """Frontal QRS axis (degrees) of the beat: net area in I and aVF within ±80 ms of the R peak."""
-        dipole, _ = self.beat(scores)
-        half = int(round(QRS_WINDOW_S * self.fs))
-        lead_i, avf = _frontal_rows() @ dipole[:, self.pre - half:self.pre + half]
-        return float(np.degrees(np.arctan2(avf.sum(), lead_i.sum())))
+        """Frontal QRS axis (degrees) of the beat of these scores (:func:`qrs_axis`)."""
+        return qrs_axis(self.beat(scores)[0], self.pre, self.fs)
 
     def sample_for(self, rng: np.random.Generator, heart_rate_bpm: float, condition: str,
                    tries: int = 100) -> tuple[np.ndarray, float | None]:

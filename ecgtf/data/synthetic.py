@@ -572,7 +572,7 @@ def _learned_beats(cfg: SyntheticConfig, rng: np.random.Generator, t: np.ndarray
     dipole, residual = model.beat(scores)
     tau = (np.arange(model.n_samples) - model.pre) / model.fs             # s from the R peak
     if cfg.axis_deg is not None:   # turn the QRS to the requested axis; the P wave stays, the T follows partly
-        turn = cfg.axis_deg - model.qrs_axis(scores)
+        turn = cfg.axis_deg - dipole_beats.qrs_axis(dipole, model.pre, model.fs)
         w = np.interp(tau, [-0.09, -dipole_beats.QRS_WINDOW_S, dipole_beats.QRS_WINDOW_S, 0.13],
                       [0.0, 1.0, 1.0, cfg.t_axis_follow])
         dipole = dipole_beats.turn_frontal(dipole, turn * w)
