@@ -87,7 +87,7 @@ def java_core_time(seconds: float = 600.0):
 
 def main(argv=None) -> int:
     import ecgtf
-    from ecgtf.models.common import multiply_adds
+    from ecgtf.kits.network_io import multiply_adds
     from ecgtf.presets import list_presets
     from ecgtf.reconstruction_eval import evaluate_all
     from ecgtf.runs import atomic_write_json, atomic_write_text

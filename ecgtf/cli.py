@@ -1,14 +1,27 @@
-"""The ``ecgtf`` command line (also ``python -m ecgtf``)."""
+"""The ``ecgtf`` command line (also ``python -m ecgtf``).
+
+Every model-specific choice (which trainer, which evaluation, which export formats) comes from the model
+registry (:mod:`ecgtf.registry`): this file names no model. TensorFlow's start-up logs are hidden unless
+``--verbose`` is given or ``ECGTF_DEBUG=1`` is set.
+"""
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+from importlib import import_module
 from pathlib import Path
 
 import numpy as np
 
-from ecgtf.models.beatgen import BEAT_MODELS
+from ecgtf import registry
+from ecgtf.denoising import DEFAULT_DENOISE
+from ecgtf.reconstructor import Reconstructor
+from ecgtf.runs import Run
+
+TASK_EVALUATIONS = {"reconstruction": "ecgtf.reconstruction_eval"}
+"""The evaluation of a task's models when a run's model names none (and ``--protocol``'s for reconstruction)."""
 
 
 def _data_info(args) -> int:
@@ -95,60 +108,39 @@ def _plot(args) -> int:
     return 0
 
 
-TRAINERS = {"ekgan": "ecgtf.models.ekgan.trainer", "pix2pix": "ecgtf.models.ekgan.trainer",
-            "lstm-gan": "ecgtf.models.lstm_gan.trainer", "unet1d": "ecgtf.models.unet1d.trainer",
-            **{name.replace("_", "-"): f"ecgtf.models.{name}.trainer" for name in BEAT_MODELS},
-            "denoiser": "ecgtf.models.denoiser.trainer", "me-gan": "ecgtf.models.me_gan.trainer",
-            "classifier": "ecgtf.models.classifier.trainer", "pulse2pulse": "ecgtf.models.pulse2pulse.trainer"}
+def _train(model: str, rest: list[str]) -> int:
+    """``ecgtf train NAME …``: the model's trainer with the remaining arguments (and those NAME stands for)."""
+    commands = registry.train_commands()
+    if model not in commands:
+        raise ValueError(f"ecgtf train: unknown model {model!r}; expected one of {', '.join(sorted(commands))}")
+    spec, implied = commands[model]
+    if implied and implied[0] not in rest:
+        rest = [*implied, *rest]
+    return import_module(spec.trainer).main(rest)
 
 
-def _train(args, rest: list[str]) -> int:
-    """``ecgtf train NAME …``: the model's trainer with the remaining arguments."""
-    from importlib import import_module
-
-    module = import_module(TRAINERS[args.model])
-    if args.model == "pix2pix" and "--variant" not in rest:
-        rest = ["--variant", "pix2pix", *rest]
-    return module.main(rest)
+def _train_help() -> str:
+    lines = []
+    for name, (spec, implied) in sorted(registry.train_commands().items()):
+        what = f"= {spec.cli_name} {' '.join(implied)}" if implied else spec.description
+        variants = f" [--variant {','.join(spec.variants)}]" if spec.variants and not implied else ""
+        lines.append(f"  {name:<22}{what}{variants}")
+    return "models (ecgtf train NAME --help for NAME's options):\n" + "\n".join(lines)
 
 
 def _evaluate(args, rest: list[str]) -> int:
-    from ecgtf.runs import Run
-
-    if "--diagnostic" in rest:
-        from ecgtf.models.classifier.diagnostic import main as diagnostic_main
-
-        return diagnostic_main([a for a in rest if a != "--diagnostic"])
-    paths = [a for a in rest if not a.startswith("-")]
-    model = None
-    for p in paths:
-        if (Path(p) / "config.json").exists():
-            model = Run(p).model
-            break
-    if model in BEAT_MODELS:
-        from ecgtf.models.beatgen.bench import main as run_main
-    elif model == "denoiser":
-        from ecgtf.models.denoiser.bench import main as run_main
-    elif model == "me_gan":
-        from ecgtf.models.me_gan.bench import main as run_main
-    elif model == "classifier":
-        raise ValueError("a classifier run is evaluated with --diagnostic: ecgtf evaluate --diagnostic "
-                         "--classifier RUN [reconstructors] (see ecgtf evaluate --diagnostic --help)")
-    elif model == "pulse2pulse":   # the synthesis protocol, with the real-vs-real and dipole rows beside the runs
-        from ecgtf.synthesis_bench import main as synthesis_main
-
-        runs = [p for p in paths if (Path(p) / "config.json").exists()]
-        options = [a for a in rest if a not in runs]
-        return synthesis_main(["--sources", ",".join(["real", "dipole", *runs]), *options])
-    elif model == "lstm_gan" or "--original" in rest:
-        from ecgtf.models.lstm_gan.evaluate import main as run_main
-    elif model == "ekgan" and "--protocol" not in rest:
-        from ecgtf.models.ekgan.evaluate import main as run_main
-    else:
-        from ecgtf.reconstruction_eval import main as run_main
-
-        rest = [a for a in rest if a != "--protocol"]
-    return run_main(rest)
+    """``ecgtf evaluate RUN …``: the evaluation the run's model names (``ModelSpec.evaluate``)."""
+    for spec in registry.specs():
+        if any(flag in rest for flag in spec.evaluate_flags) and spec.evaluate:
+            return import_module(spec.evaluate).main(rest)
+    runs = [a for a in rest if not a.startswith("-") and (Path(a) / "config.json").exists()]
+    spec = Run(runs[0]).spec if runs else None
+    if "--protocol" in rest or spec is None or spec.evaluate is None:
+        task = spec.task if spec is not None else "reconstruction"
+        if task not in TASK_EVALUATIONS:
+            raise ValueError(f"{runs[0]}: no evaluation is registered for {spec.name} ({task}) models")
+        return import_module(TASK_EVALUATIONS[task]).main([a for a in rest if a != "--protocol"])
+    return import_module(spec.evaluate).main(rest)
 
 
 def _export(args, rest: list[str]) -> int:
@@ -163,29 +155,11 @@ def _benchmark(args, rest: list[str]) -> int:
     return bench_main(rest)
 
 
-def _resolve_model(model: str | None, denoise=None):
-    from ecgtf.reconstructor import Reconstructor
-
-    if model is None:
-        from ecgtf.presets import list_presets
-
-        names = list(list_presets())
-        if not names:
-            raise ValueError("no preset is installed; pass --model RUN_DIR or FILE.tflite")
-        model = names[0]
-    p = Path(model)
-    if p.suffix == ".tflite":
-        return Reconstructor.from_tflite(p, denoise=denoise)
-    if (p / "config.json").exists():
-        return Reconstructor.from_run(p, denoise=denoise)
-    return Reconstructor.from_preset(model, denoise=denoise)
-
-
 def _reconstruct(args) -> int:
     from ecgtf.io import read_lead
 
     signal, fs = read_lead(args.input, args.fs, args.lead)
-    rec = _resolve_model(args.model, denoise=args.denoise)
+    rec = Reconstructor.load(args.model, denoise=args.denoise)
     native = getattr(rec.pipeline, "native_fs", None)
     if native and not np.isclose(fs, native) and not args.resample:
         raise ValueError(f"{args.input} is sampled at {fs:g} Hz but {rec.name} was trained on {native:g} Hz "
@@ -234,17 +208,20 @@ def _reconstruct(args) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(train_help: bool = True) -> argparse.ArgumentParser:
+    """The parser; ``train_help=False`` skips listing the models (which loads every model folder)."""
     parser = argparse.ArgumentParser(prog="ecgtf", description="ecgtf: generative ECG models for phones — "
                                      "train, evaluate, export to TFLite, benchmark, and reconstruct 12 leads "
-                                     "from Lead I. `ecgtf COMMAND --help` for each command.")
+                                     "from Lead I. `ecgtf COMMAND --help` for each command; `ecgtf --verbose COMMAND` (or "
+                                     "ECGTF_DEBUG=1) shows TensorFlow's logs and tracebacks.")
     sub = parser.add_subparsers(dest="command", required=True)
 
     train = sub.add_parser("train", help="train a model (ecgtf train NAME --help for its options)",
-                           description="Train a model: " + ", ".join(sorted(TRAINERS)) +
-                           ". `ecgtf train NAME --help` lists NAME's options.")
-    train.add_argument("model", choices=sorted(TRAINERS), help="model to train")
-    train.set_defaults(func=_train, passthrough=True)
+                           description="Train a model. `ecgtf train NAME --help` lists NAME's options.",
+                           epilog=_train_help() if train_help else None,
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+    train.add_argument("model", metavar="NAME", help="model to train (ecgtf train --help lists them)")
+    train.set_defaults(func=lambda a, rest: _train(a.model, rest), passthrough=True)
 
     rec = sub.add_parser("reconstruct", help="12 leads (PNG + CSV/NPZ/WFDB in mV) from a Lead I recording")
     rec.add_argument("input", help="Lead I recording: .csv, .npy, .edf or a WFDB record (.hea)")
@@ -259,8 +236,6 @@ def build_parser() -> argparse.ArgumentParser:
                      help="reconstruct even when no 10 s segment of Lead I passes the signal-quality gate")
     rec.add_argument("--resample", action="store_true",
                      help="accept a rate other than the model's training rate (EKGAN: 500 Hz) and resample")
-    from ecgtf.denoising import DEFAULT_DENOISE
-
     rec.add_argument("--denoise", default=DEFAULT_DENOISE,
                      help="denoise Lead I first: none, bandpass, wavelet, a denoiser run directory or .tflite "
                      f"(default {DEFAULT_DENOISE}: see the README's denoising section for why)")
@@ -306,20 +281,36 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if len(argv) >= 2 and argv[0] == "train" and argv[1] in TRAINERS:  # the trainer parses (and documents) the rest
-        return _run(lambda: _train(argparse.Namespace(model=argv[1]), argv[2:]))
-    args, rest = build_parser().parse_known_args(argv)
+    if argv[:1] == ["--verbose"] or os.environ.get("ECGTF_DEBUG") == "1":
+        argv = argv[1:] if argv[:1] == ["--verbose"] else argv
+        os.environ["TF_CPP_MIN_LOG_LEVEL"] = "0"
+    else:
+        quiet_tensorflow()
+    if len(argv) >= 2 and argv[0] == "train" and argv[1] in registry.train_commands():  # the trainer parses the rest
+        return _run(lambda: _train(argv[1], argv[2:]))
+    parser = build_parser(train_help=argv[:1] == ["train"])
+    args, rest = parser.parse_known_args(argv)
     if rest and not getattr(args, "passthrough", False):
-        build_parser().parse_args(argv)  # reports the unknown arguments and exits
+        parser.parse_args(argv)  # reports the unknown arguments and exits
     if getattr(args, "passthrough", False):
         return _run(lambda: args.func(args, rest))
     return _run(lambda: args.func(args))
 
 
+def quiet_tensorflow() -> None:
+    """Hide TensorFlow's and absl's start-up logs (oneDNN notice, CUDA probing) for this process."""
+    os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
+    os.environ.setdefault("GRPC_VERBOSITY", "ERROR")
+    try:
+        import absl.logging
+
+        absl.logging.set_verbosity(absl.logging.ERROR)
+    except ImportError:
+        pass
+
+
 def _run(call) -> int:
     """Run a command; expected failures print one line (``ECGTF_DEBUG=1`` shows the traceback)."""
-    import os
-
     try:
         return call()
     except (ValueError, FileNotFoundError, OSError) as exc:

@@ -7,7 +7,7 @@
 
 A network denoiser works on windows of its training rate and length (MIT-BIH: 360 Hz, 1,024
 samples): the recording is resampled to that rate, cut into windows every ``hop`` samples, each
-window denoised, and the outputs stitched by the weighted overlap-add of :mod:`ecgtf.streaming`,
+window denoised, and the outputs stitched by the weighted overlap-add of :mod:`ecgtf.windows`,
 then resampled back. Recordings shorter than one window are padded by reflection.
 """
 from __future__ import annotations
@@ -16,6 +16,12 @@ from pathlib import Path
 from typing import Callable
 
 import numpy as np
+
+from ecgtf.lite import open_tflite
+from ecgtf.preprocessing.denoise import bandpass_denoise, wavelet_denoise
+from ecgtf.preprocessing.signal import one_lead, resample, validate_signal
+from ecgtf.runs import Run, config_from_dict
+from ecgtf.windows import batched, check_fs, overlap_add
 
 CLASSICAL = ("bandpass", "wavelet")
 DEFAULT_DENOISE = "none"
@@ -39,10 +45,7 @@ class Denoiser:
 
     def denoise(self, x, fs: float) -> np.ndarray:
         """``x`` (n,) mV at ``fs`` Hz → (n,) float32 mV. ``ValueError`` saying what was expected on bad input."""
-        from ecgtf.preprocessing.signal import one_lead, validate_signal
-        from ecgtf.reconstructor import _check_fs
-
-        fs = _check_fs(fs)
+        fs = check_fs(fs)
         x = validate_signal(one_lead(x, "signal to denoise"), name="signal to denoise", min_samples=16, fs=fs)
         return np.asarray(self.fn(np.asarray(x, np.float64), fs), np.float32)
 
@@ -50,8 +53,6 @@ class Denoiser:
     @classmethod
     def classical(cls, name: str, **kw) -> "Denoiser":
         """``"bandpass"`` (0.5–40 Hz Butterworth) or ``"wavelet"`` (sym8 soft universal threshold)."""
-        from ecgtf.models.denoiser.classical import bandpass_denoise, wavelet_denoise
-
         fns = {"bandpass": bandpass_denoise, "wavelet": wavelet_denoise}
         if name not in fns:
             raise ValueError(f"unknown classical denoiser {name!r}; expected one of {sorted(fns)}")
@@ -60,53 +61,26 @@ class Denoiser:
     @classmethod
     def from_run(cls, run, weights: str = "final") -> "Denoiser":
         """A trained denoiser run (``ecgtf train denoiser``)."""
-        from ecgtf.runs import Run
-
         run = run if isinstance(run, Run) else Run(run)
         if run.spec.task != "denoising":
             raise ValueError(f"{run.path} is a {run.model} run ({run.spec.task}), not a denoiser")
         gen = run.generator(weights)
         from ecgtf.backend import tf
-        from ecgtf.reconstructor import _batched
 
         graph = tf.function(lambda x: gen(x, training=False), reduce_retracing=True)  # eager LSTMs are ~10× slower
 
         def run_windows(w):
-            return _batched(graph, w)
+            return batched(graph, w)
         return cls(windowed(run_windows, run.preprocessing), f"{run.variant} ({run.path.name})", f"run {run.path}",
                    run=run)
 
     @classmethod
     def from_tflite(cls, path: str | Path, threads: int = 1) -> "Denoiser":
         """An exported denoiser ``.tflite`` with its metadata ``.json`` beside it (LiteRT interpreter)."""
-        from ai_edge_litert.interpreter import Interpreter
-
-        from ecgtf.models.denoiser.data import DenoiseWindow
-        from ecgtf.reconstructor import read_tflite_metadata
-        from ecgtf.runs import config_from_dict
-
         path = Path(path)
-        if not path.exists():
-            raise FileNotFoundError(f"{path} not found")
-        if not path.with_suffix(".json").exists():
-            raise FileNotFoundError(f"{path.with_suffix('.json')} not found: ecgtf needs the metadata written next "
-                                    "to the .tflite by `ecgtf export`")
-        meta = read_tflite_metadata(path)
-        if meta.get("model") != "denoiser":
-            raise ValueError(f"{path}: model {meta.get('model')!r} is not a denoiser")
-        window = config_from_dict(DenoiseWindow, meta["preprocessing_config"], str(path.with_suffix(".json")))
-        interp = Interpreter(model_path=str(path), num_threads=threads)
-        interp.allocate_tensors()
-        runner = interp.get_signature_runner()
-        iname, oname = meta["inputs"][0]["name"], meta["outputs"][0]["name"]
-
-        def run_windows(w):
-            out = []
-            for x in w:
-                interp.reset_all_variables()   # a TFLite LSTM keeps its state between invocations otherwise
-                out.append(runner(**{iname: x[None].astype(np.float32)})[oname][0])
-            return np.stack(out)
-        return cls(windowed(run_windows, window), f"denoiser {meta.get('format', '')} ({path.name})", f"file {path}",
+        spec, meta, run_windows = open_tflite(path, "denoising", threads)
+        window = config_from_dict(spec.preprocessing, meta.get("preprocessing_config"), str(path.with_suffix(".json")))
+        return cls(windowed(run_windows, window), f"{spec.name} {meta.get('format', '')} ({path.name})", f"file {path}",
                    tflite=path)
 
     @classmethod
@@ -134,9 +108,6 @@ class Denoiser:
 
 def windowed(run_windows: Callable[[np.ndarray], np.ndarray], window) -> Callable[[np.ndarray, float], np.ndarray]:
     """``(x (n,), fs) → (n,)`` from a window model ``(B, length) → (B, length)`` at ``window.fs``."""
-    from ecgtf.preprocessing.signal import resample
-    from ecgtf.reconstructor import _overlap_add
-
     def fn(x: np.ndarray, fs: float) -> np.ndarray:
         n = x.size
         xm = resample(x, fs, window.fs)             # a no-op at the window's rate
@@ -146,7 +117,7 @@ def windowed(run_windows: Callable[[np.ndarray], np.ndarray], window) -> Callabl
         starts = sorted({*range(0, xm.size - window.length + 1, window.hop), xm.size - window.length})
         windows = np.stack([xm[s:s + window.length] for s in starts]).astype(np.float32)
         outputs = np.asarray(run_windows(windows), np.float64)[:, None, :]
-        y = _overlap_add(outputs, starts, xm.size)[0, :m]
+        y = overlap_add(outputs, starts, xm.size)[0, :m]
         y = resample(y, window.fs, fs)
         return y[:n] if y.size >= n else np.pad(y, (0, n - y.size), mode="edge")
     return fn

@@ -99,3 +99,18 @@ def complete_from_independent(independent: np.ndarray) -> np.ndarray:
     d = derive_limb_leads(i, ii)
     limb = [i, ii, d["III"], d["aVR"], d["aVL"], d["aVF"]]
     return np.concatenate([np.stack(limb, axis=-2), independent[..., 2:, :]], axis=-2)
+
+
+# Dower et al. (1980/1988): Frank X, Y, Z (mV) -> I, II, V1..V6 (mV).
+DOWER_MATRIX = np.array([
+    [0.632, -0.235, 0.059],   # I
+    [0.235, 1.066, -0.132],   # II
+    [-0.515, 0.157, -0.917],  # V1
+    [0.044, 0.164, -1.387],   # V2
+    [0.882, 0.098, -1.277],   # V3
+    [1.213, 0.127, -0.601],   # V4
+    [1.125, 0.127, -0.086],   # V5
+    [0.831, 0.076, 0.230],    # V6
+])
+FRONTAL_ROWS = np.stack([DOWER_MATRIX[0], DOWER_MATRIX[1] - DOWER_MATRIX[0] / 2.0])
+"""Frank XYZ → (I, aVF): the two leads the frontal axis is read from (aVF = II − I/2)."""

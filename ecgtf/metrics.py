@@ -228,3 +228,13 @@ def heart_rate_mae(real, estimate, fs: float) -> float:
     diffs = [abs(heart_rate_bpm(a, fs) - heart_rate_bpm(b, fs)) for a, b in zip(real, estimate)]
     diffs = np.asarray(diffs)
     return float(np.nanmean(diffs)) if np.any(np.isfinite(diffs)) else float("nan")
+
+
+def gaussian_frechet(a: np.ndarray, b: np.ndarray) -> float:
+    """Fréchet distance between Gaussian fits of feature sets a (n, d) and b (m, d) (Heusel et al. 2017)."""
+    from scipy import linalg
+
+    mu1, mu2 = a.mean(0), b.mean(0)
+    s1, s2 = np.cov(a, rowvar=False), np.cov(b, rowvar=False)
+    covmean = np.real(linalg.sqrtm(s1 @ s2))
+    return float(np.sum((mu1 - mu2) ** 2) + np.trace(s1) + np.trace(s2) - 2 * np.trace(covmean))

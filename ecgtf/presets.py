@@ -5,17 +5,19 @@
 """
 from __future__ import annotations
 
+from importlib import import_module
 from pathlib import Path
 
-_FOLDERS = ("ecgtf.models.unet1d.presets",)
+from ecgtf import registry
 
 
 def _all() -> dict:
-    from importlib import import_module
-
+    """Every preset of every registered model (``ModelSpec.presets``): name → {description, folder, path, …}."""
     out = {}
-    for mod in _FOLDERS:
-        m = import_module(mod)
+    for spec in registry.specs():
+        if spec.presets is None:
+            continue
+        m = import_module(spec.presets)
         for name, p in m.PRESETS.items():
             out[name] = {**p, "path": m.PRESET_ROOT / p["folder"]}
     return out

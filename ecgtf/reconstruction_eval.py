@@ -161,7 +161,7 @@ class RidgeBaseline:
     name = "ridge (mV, 33 taps)"
 
     def __init__(self, windows_mv: np.ndarray):
-        from ecgtf.models.ridge import RidgeLeadRegressor
+        from ecgtf.kits.ridge import RidgeLeadRegressor
 
         self.model = RidgeLeadRegressor(half_window=16, alpha=1.0).fit(windows_mv[:, 0], windows_mv)
 

@@ -18,14 +18,26 @@ windows, reconstructed window by window, stitched with the weighted overlap-add 
 """
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
+from ecgtf.data.synthetic import SyntheticConfig, generate_record
+from ecgtf.denoising import Denoiser
+from ecgtf.files import atomic_write
 from ecgtf.leads import LEADS
+from ecgtf.lite import open_tflite
+from ecgtf.plots import plot_12lead
+from ecgtf.preprocessing.signal import check_millivolts, one_lead, resample, validate_signal
+from ecgtf.presets import list_presets, preset_dir
+from ecgtf.runs import Run, config_from_dict
+from ecgtf.streaming import ReconstructionStream
+from ecgtf.windows import WindowPipeline, batched, check_fs, overlap_add
 
 
 @dataclass
@@ -45,8 +57,6 @@ class Reconstruction:
 
     def plot(self, path: str | Path | None = None, title: str | None = None):
         """Standard 12-lead paper layout (3×4 + lead-II rhythm strip); returns the figure."""
-        from ecgtf.plots import plot_12lead
-
         title = title or f"12 leads reconstructed from Lead I by {self.model} ({self.units})"
         return plot_12lead(self.leads, self.fs, path, title=title)
 
@@ -55,8 +65,6 @@ class Reconstruction:
         path = Path(path)
         t = np.arange(self.leads.shape[1]) / self.fs
         header = "time_s," + ",".join(f"{n}_{self.units}" for n in self.lead_names)
-        from ecgtf.runs import atomic_write
-
         atomic_write(path, lambda fh: np.savetxt(fh, np.column_stack([t, self.leads.T]), delimiter=",",
                                                  header=header, comments="", fmt="%.6g"))
         return path
@@ -64,8 +72,6 @@ class Reconstruction:
     def to_npz(self, path: str | Path) -> Path:
         """NPZ with leads, fs, units, lead names and the input (written atomically)."""
         path = Path(path)
-        from ecgtf.runs import atomic_write
-
         atomic_write(path, lambda fh: np.savez_compressed(
             fh, leads=self.leads.astype(np.float32), fs=self.fs, units=self.units,
             lead_names=np.array(self.lead_names), lead_i=self.lead_i.astype(np.float32)), mode="wb")
@@ -77,10 +83,6 @@ class Reconstruction:
 
         path = Path(path).with_suffix("")
         path.parent.mkdir(parents=True, exist_ok=True)
-        import os
-        import shutil
-        import tempfile
-
         units = "mV" if self.units == "mV" else "NU"
         tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}."))
         try:  # written into a temporary folder, then both files renamed into place
@@ -92,48 +94,6 @@ class Reconstruction:
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
         return path.with_suffix(".hea")
-
-
-@dataclass(frozen=True)
-class WindowPipeline:
-    """How a model sees a recording: rate, window and hop at the model's input and output rates."""
-
-    fs_in: float
-    """Rate at which Lead I is cut into windows (Hz)."""
-    window_in: int
-    hop_in: int
-    fs_out: float
-    window_out: int
-    units: str
-    prepare: Callable[[np.ndarray, float], np.ndarray]
-    """(lead I (n,), fs) → lead I at ``fs_in`` (filtered as in training)."""
-    run_windows: Callable[[np.ndarray], np.ndarray]
-    """(B, window_in) raw windows → (B, 12, window_out) in ``units``."""
-    native_fs: float | None = None
-    """The rate the model's training records had, if the model needs it (the CLI asks for --resample otherwise)."""
-
-    @property
-    def min_seconds(self) -> float:
-        return self.window_in / self.fs_in
-
-
-def _overlap_add(outputs: np.ndarray, starts_out: list[int], n_out: int) -> np.ndarray:
-    from ecgtf.streaming import overlap_weights
-
-    w = overlap_weights(outputs.shape[-1])
-    acc = np.zeros((outputs.shape[1], n_out))
-    wsum = np.zeros(n_out)
-    for y, s in zip(outputs, starts_out):
-        end = min(n_out, s + y.shape[-1])
-        acc[:, s:end] += w[:end - s] * y[:, :end - s]
-        wsum[s:end] += w[:end - s]
-    covered = wsum > 0
-    acc[:, covered] /= wsum[covered]
-    if not covered.all():  # edges not reached by any window: hold the nearest covered value
-        idx = np.flatnonzero(covered)
-        fill = np.interp(np.arange(n_out), idx, np.arange(idx.size)).round().astype(int)
-        acc = acc[:, idx[fill]]
-    return acc
 
 
 class Reconstructor:
@@ -155,8 +115,6 @@ class Reconstructor:
 
     @denoiser.setter
     def denoiser(self, spec) -> None:
-        from ecgtf.denoising import Denoiser
-
         self._denoiser = Denoiser.get(spec)
 
     @property
@@ -165,47 +123,29 @@ class Reconstructor:
         base, den = self.base_pipeline, self._denoiser
         if den is None:
             return base
-        from dataclasses import replace
-
         return replace(base, prepare=lambda x, fs: base.prepare(den.fn(np.asarray(x, np.float64), fs), fs))
 
     # -- constructors ---------------------------------------------------------------------------------
     @classmethod
     def from_run(cls, run, weights: str = "best", denoise=None) -> "Reconstructor":
         """From a run directory (or :class:`ecgtf.runs.Run`); ``weights="best"`` falls back to final."""
-        from ecgtf.runs import Run
-
         run = run if isinstance(run, Run) else Run(run)
-        if run.spec.task != "reconstruction":
-            raise ValueError(f"{run.path} is a {run.model} run ({run.spec.task}), not a Lead I → 12-lead model")
+        spec = run.spec
+        if spec.task != "reconstruction":
+            raise ValueError(f"{run.path} is a {run.model} run ({spec.task}), not a Lead I → 12-lead model")
         try:
             gen = run.generator(weights)
         except FileNotFoundError:
             if weights != "best":
                 raise
             gen = run.generator("final")
-
-        if run.model == "ekgan":
-            from ecgtf.models.ekgan.preprocessing import leads_from_model, model_input
-            from ecgtf.models.ekgan.trainer import predict
-
-            def keras_fn(x):
-                return leads_from_model(predict(gen, model_input(x, run.preprocessing)), run.preprocessing)
-        else:
-            from ecgtf.backend import tf
-
-            graph = tf.function(lambda w: gen(w, training=False)["leads"], reduce_retracing=True)
-
-            def keras_fn(x):
-                return _batched(graph, x)
-        return cls(_pipeline(run.model, run.preprocessing, keras_fn), f"{run.model} ({run.path.name})",
+        run_windows = (spec.keras_windows or _keras_leads)(run, gen)
+        return cls(spec.window_pipeline(run.preprocessing, run_windows), f"{run.model} ({run.path.name})",
                    f"run {run.path}", run=run, denoise=denoise)
 
     @classmethod
     def from_preset(cls, name: str, weights: str = "best", denoise=None) -> "Reconstructor":
         """A trained model shipped with ecgtf (see :func:`ecgtf.presets.list_presets`)."""
-        from ecgtf.presets import preset_dir
-
         rec = cls.from_run(preset_dir(name), weights=weights, denoise=denoise)
         rec.name, rec.source = name, f"preset {name}"
         return rec
@@ -213,33 +153,26 @@ class Reconstructor:
     @classmethod
     def from_tflite(cls, path: str | Path, threads: int = 1, denoise=None) -> "Reconstructor":
         """From an exported ``.tflite`` with its metadata ``.json`` beside it (LiteRT interpreter)."""
-        from ai_edge_litert.interpreter import Interpreter
-
-        from ecgtf.runs import config_from_dict
-
         path = Path(path)
-        meta_path = path.with_suffix(".json")
-        if not path.exists():
-            raise FileNotFoundError(f"{path} not found")
-        if not meta_path.exists():
-            raise FileNotFoundError(f"{meta_path} not found: ecgtf needs the metadata written next to the .tflite "
-                                    "by `ecgtf export` (preprocessing, rates, units)")
-        meta = read_tflite_metadata(path)
-        model = meta.get("model")
-        if model not in ("ekgan", "unet1d"):
-            raise ValueError(f"{path}: model {model!r} is not a Lead I → 12-lead reconstructor")
-        from ecgtf.models import get_model_spec
-
-        pre = config_from_dict(get_model_spec(model).preprocessing, meta["preprocessing_config"], str(meta_path))
-        interp = Interpreter(model_path=str(path), num_threads=threads)
-        interp.allocate_tensors()
-        runner = interp.get_signature_runner()
-        iname, oname = meta["inputs"][0]["name"], meta["outputs"][0]["name"]
-
-        def tflite_fn(x):
-            return np.stack([runner(**{iname: w[None].astype(np.float32)})[oname][0] for w in x])
-        return cls(_pipeline(model, pre, tflite_fn), f"{model} {meta.get('format', '')} ({path.name})",
+        spec, meta, run_windows = open_tflite(path, "reconstruction", threads)
+        pre = config_from_dict(spec.preprocessing, meta.get("preprocessing_config"), str(path.with_suffix(".json")))
+        return cls(spec.window_pipeline(pre, run_windows), f"{spec.name} {meta.get('format', '')} ({path.name})",
                    f"file {path}", tflite=path, denoise=denoise)
+
+    @classmethod
+    def load(cls, model: str | Path | None = None, denoise=None) -> "Reconstructor":
+        """A preset name, a run directory or a ``.tflite`` file; ``None``: the first installed preset."""
+        if model is None:
+            names = list(list_presets())
+            if not names:
+                raise ValueError("no preset is installed; pass a run directory or a .tflite file")
+            model = names[0]
+        p = Path(model)
+        if p.suffix == ".tflite":
+            return cls.from_tflite(p, denoise=denoise)
+        if (p / "config.json").exists():
+            return cls.from_run(p, denoise=denoise)
+        return cls.from_preset(str(model), denoise=denoise)
 
     # -- use ------------------------------------------------------------------------------------------
     @property
@@ -259,9 +192,7 @@ class Reconstructor:
         and ``info["confidence"]`` = exp(−uncertainty / std of the lead) in (0, 1]; the leads are then
         the mean of both grids. Twice the compute.
         """
-        from ecgtf.preprocessing.signal import check_millivolts, one_lead, resample, validate_signal
-
-        fs = _check_fs(fs)
+        fs = check_fs(fs)
         x = one_lead(lead_i)
         p = self.pipeline
         x = validate_signal(x, name="Lead I", min_samples=int(np.ceil(p.min_seconds * fs)), fs=fs)
@@ -279,7 +210,7 @@ class Reconstructor:
             starts = sorted({0, *range(offset, n - p.window_in + 1, p.hop_in), ((n - p.window_in) // ratio) * ratio})
             windows = np.stack([xm[s:s + p.window_in] for s in starts])
             outputs = np.asarray(p.run_windows(windows), np.float64)
-            stitched.append(_overlap_add(outputs, [s // ratio for s in starts], n_out))
+            stitched.append(overlap_add(outputs, [s // ratio for s in starts], n_out))
             count += len(starts)
         info = {}
         if confidence:
@@ -296,8 +227,6 @@ class Reconstructor:
 
     def stream(self, fs: float, **kw):
         """A live :class:`ecgtf.streaming.ReconstructionStream` for Lead I arriving at ``fs`` Hz."""
-        from ecgtf.streaming import ReconstructionStream
-
         return ReconstructionStream(self, fs, **kw)
 
     def plot(self, lead_i, fs: float, path: str | Path | None = None, title: str | None = None):
@@ -306,25 +235,13 @@ class Reconstructor:
         out.plot(path, title)
         return out
 
-    def export(self, formats=("float32", "int8"), out: str | Path | None = None, **kw) -> list[dict]:
-        """Export the underlying run to validated TFLite files (see :func:`export.engine.export_run`)."""
-        if self.run is None:
-            raise ValueError("only a Reconstructor from a run or preset can be exported (this one is a .tflite)")
-        from export.engine import export_run
-
-        return export_run(self.run, formats, out, **kw)
-
     def benchmark(self, lead_i=None, fs: float = 500.0, seconds: float = 60.0, repeats: int = 5) -> dict:
         """Wall time of :meth:`reconstruct` on a recording (default: 60 s of synthetic Lead I).
 
         Returns seconds per call (median), the real-time factor (recording seconds per compute
         second) and windows per call. Timings drift on shared machines: compare side by side.
         """
-        import time
-
         if lead_i is None:
-            from ecgtf.data.synthetic import SyntheticConfig, generate_record
-
             rec = generate_record(SyntheticConfig(duration_s=seconds), seed=0)
             lead_i, fs = rec.signal[0], rec.fs
         self.reconstruct(lead_i, fs)  # warm-up
@@ -338,73 +255,9 @@ class Reconstructor:
                 "real_time_factor": len(lead_i) / fs / sec, "windows": out.windows}
 
 
-def _batched(graph, x: np.ndarray, batch: int = 64) -> np.ndarray:
-    """``graph`` (a ``tf.function``) over ``x`` in batches padded to a power of two (≤ ``batch``), so it
-    is traced a few times only (eager Keras calls are several times slower on small windows)."""
-    out = []
-    for i in range(0, len(x), batch):
-        chunk = np.asarray(x[i:i + batch], np.float32)
-        pad = min(batch, 1 << (len(chunk) - 1).bit_length()) - len(chunk)
-        y = graph(np.pad(chunk, ((0, pad),) + ((0, 0),) * (chunk.ndim - 1))).numpy()
-        out.append(y[:len(chunk)])
-    return np.concatenate(out)
+def _keras_leads(run, generator):
+    """The default Keras window function: the generator's ``"leads"`` output, in batches through one graph."""
+    from ecgtf.backend import tf
 
-
-def read_tflite_metadata(path: str | Path) -> dict:
-    """The metadata ``.json`` beside an exported ``.tflite``, after checking the file is the one it
-    describes (SHA-256): a ``.tflite`` of another export or a corrupt copy is refused with a message."""
-    import hashlib
-
-    path = Path(path)
-    meta_path = path.with_suffix(".json")
-    try:
-        meta = json.loads(meta_path.read_text())
-    except (OSError, ValueError) as exc:
-        raise ValueError(f"{meta_path}: unreadable metadata ({exc}); re-export with `ecgtf export`") from None
-    if not isinstance(meta, dict):
-        raise ValueError(f"{meta_path}: expected a JSON object written by `ecgtf export`")
-    want = meta.get("sha256")
-    if want:
-        got = hashlib.sha256(path.read_bytes()).hexdigest()
-        if got != want:
-            raise ValueError(f"{path}: SHA-256 {got[:12]}… does not match its metadata {meta_path.name} "
-                             f"({want[:12]}…): the file is corrupt or from another export")
-    return meta
-
-
-def _check_fs(fs) -> float:
-    if isinstance(fs, bool) or not isinstance(fs, (int, float, np.integer, np.floating)):
-        raise ValueError(f"sampling rate: expected a number in Hz, got {fs!r} ({type(fs).__name__})")
-    fs = float(fs)
-    if not np.isfinite(fs) or fs < 50 or fs > 20000:
-        raise ValueError(f"sampling rate: expected 50–20000 Hz, got {fs:g}")
-    return fs
-
-
-def _pipeline(model: str, pre, run_model: Callable[[np.ndarray], np.ndarray]) -> WindowPipeline:
-    from ecgtf.preprocessing.signal import resample
-
-    if model == "unet1d":
-        from ecgtf.models.unet1d.preprocessing import prepare_lead
-
-        return WindowPipeline(pre.fs, pre.window, pre.hop, pre.fs, pre.window, "mV",
-                              lambda x, fs: prepare_lead(x, fs, pre), run_model)
-    if model == "ekgan":
-        from ecgtf.models.ekgan.preprocessing import preprocess_window
-
-        units = "mV" if pre.normalization == "fixed" else "lead-I-scaled"
-
-        def run_windows(windows):
-            xs, scales, offsets = [], [], []
-            for w in windows:
-                x, sc, off = preprocess_window(w[None], pre)
-                xs.append(x[0])
-                scales.append(sc[0])
-                offsets.append(off[0])
-            y = run_model(np.stack(xs))
-            # fixed: scale is the known constant (mV); per-lead: every lead gets Lead I's scale (the true
-            # per-lead amplitudes are unknown on a device that records only Lead I)
-            return y * np.asarray(scales)[:, None, None]
-        return WindowPipeline(pre.fs, pre.n_keep, pre.n_keep // 2, pre.fs_out, pre.n_out, units,
-                              lambda x, fs: resample(x, fs, pre.fs), run_windows, native_fs=pre.fs)
-    raise ValueError(f"no reconstruction pipeline for model {model!r}")
+    graph = tf.function(lambda w: generator(w, training=False)["leads"], reduce_retracing=True)
+    return lambda windows: batched(graph, windows)

@@ -15,7 +15,7 @@ A run directory holds::
     run = Run("runs/ekgan-ptbxl")
     run.architecture, run.preprocessing, run.training, run.data      # dataclasses
     gen = run.generator(weights="best")                              # a keras.Model
-    rec = run.reconstructor()                                        # ecgtf.Reconstructor
+    rec = ecgtf.Reconstructor.from_run(run)                          # reconstruction models
 
 The trainer writes it (:class:`RunDir`), the exporter, the evaluator and :class:`ecgtf.Reconstructor`
 read it (:class:`Run`).
@@ -24,53 +24,15 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import shutil
-import tempfile
 import typing
 from pathlib import Path
 
+from ecgtf import registry
+from ecgtf.files import _json_default, atomic_write, atomic_write_json, atomic_write_text  # noqa: F401 (re-exported)
+
 CONFIG_FORMAT = 2
 """Version of config.json's layout. Version 1 (ecgtf 0.1 runs) is converted on reading."""
-
-
-def atomic_write_json(path: str | Path, obj) -> None:
-    """Write JSON to a temporary file in the same folder, then rename it over ``path``."""
-    atomic_write(path, lambda fh: json.dump(obj, fh, indent=2, default=_json_default))
-
-
-def atomic_write_text(path: str | Path, text: str) -> None:
-    """Write text atomically (temporary file in the same folder, then renamed over ``path``)."""
-    atomic_write(path, lambda fh: fh.write(text))
-
-
-def atomic_write(path: str | Path, write, mode: str = "w") -> None:
-    """Call ``write(file)`` on a temporary file beside ``path`` and rename it over ``path`` only if it
-    succeeds; a crash or an exception leaves the old file (or none) and no temporary file."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}", suffix=".tmp")
-    try:
-        with os.fdopen(fd, mode) as fh:
-            write(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp creates 0600; results are meant to be shared
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
-def _json_default(o):
-    if dataclasses.is_dataclass(o):
-        return dataclasses.asdict(o)
-    if hasattr(o, "tolist"):
-        return o.tolist()
-    if hasattr(o, "item"):
-        return o.item()
-    if isinstance(o, Path):
-        return str(o)
-    return str(o)
 
 
 def config_to_dict(cfg) -> dict:
@@ -183,25 +145,11 @@ def upgrade_config(cfg: dict, source: str = "config.json") -> dict:
         raise ValueError(f"{source}: config format {version} is newer than this ecgtf understands "
                          f"({CONFIG_FORMAT}); upgrade ecgtf")
     model = cfg.get("model")
-    out = {"format_version": CONFIG_FORMAT, "model": model, "variant": cfg.get("variant", model),
-           "created": cfg.get("created"), "converted_from_format": 1}
-    t = dict(cfg.get("training", {}))
-    d = dict(cfg.get("data", {}))
-    if model == "ekgan":
-        out["architecture"] = dict(cfg.get("architecture", {}))
-        out["preprocessing"] = dict(cfg.get("preprocessing", {}))
-        out["training"] = {k: v for k, v in t.items() if k != "seed"}
-        out["data"] = {"source": d.get("source", "synthetic"), "data_dir": d.get("data_dir"),
-                       "n_synthetic": d.get("n_synthetic", 600), "max_train": d.get("max_train"),
-                       "augment_crops": d.get("augment_crops", 1), "seed": t.get("seed", 0)}
-    elif model == "lstm_gan":
-        out["architecture"] = {}
-        out["preprocessing"] = {}
-        out["training"] = {k: v for k, v in t.items() if k != "seed"}
-        out["data"] = {"source": d.get("source", "ludb"), "data_dir": d.get("data_dir"),
-                       "lead": d.get("lead", "I"), "seed": t.get("seed", 0)}
-    else:
+    spec = registry.get(model, source=source)
+    if spec.upgrade_v1 is None:
         raise ValueError(f"{source}: cannot convert a format-1 config of model {model!r}; retrain the run")
+    out = {"format_version": CONFIG_FORMAT, "model": spec.name, "variant": cfg.get("variant", model),
+           "created": cfg.get("created"), "converted_from_format": 1, **spec.upgrade_v1(cfg)}
     return out
 
 
@@ -214,8 +162,6 @@ class Run:
     """
 
     def __init__(self, path: str | Path):
-        from ecgtf.models import get_model_spec
-
         self.path = Path(path)
         cfg_path = self.path / "config.json"
         if not cfg_path.exists():
@@ -225,7 +171,7 @@ class Run:
         except json.JSONDecodeError as exc:
             raise ValueError(f"{cfg_path}: not valid JSON ({exc})") from exc
         self.raw = upgrade_config(raw, str(cfg_path))
-        self.spec = get_model_spec(self.raw.get("model"), source=str(cfg_path))
+        self.spec = registry.get(self.raw.get("model"), source=str(cfg_path))
         self.model = self.spec.name
         self.variant = self.raw.get("variant", self.model)
         src = str(cfg_path)
@@ -262,9 +208,3 @@ class Run:
     def metrics(self) -> dict:
         p = self.path / "metrics.json"
         return json.loads(p.read_text()) if p.exists() else {}
-
-    def reconstructor(self, weights: str = "best"):
-        """An :class:`ecgtf.Reconstructor` around this run's generator (reconstruction models only)."""
-        from ecgtf.reconstructor import Reconstructor
-
-        return Reconstructor.from_run(self, weights=weights)

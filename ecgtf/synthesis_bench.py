@@ -27,9 +27,13 @@ import numpy as np
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m training.evaluate_synthesis", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--sources", default="real,dipole,neurokit2,deepfake-ecg",
+    p.add_argument("runs", nargs="*", type=Path,
+                   help="generator run directories to score beside real and dipole (ecgtf evaluate RUN); "
+                        "with --sources they are added to those")
+    p.add_argument("--sources", default=None,
                    help="comma-separated: real, dipole, dipole-balanced, dipole-waves, dipole-original, neurokit2, "
-                        "deepfake-ecg, or Pulse2Pulse run directories")
+                        "deepfake-ecg, or generator run directories (default: real,dipole,neurokit2,deepfake-ecg; "
+                        "real,dipole when runs are given)")
     p.add_argument("--n", type=int, default=None, help="generated records per source (default: the reference size)")
     p.add_argument("--data-dir", default=None, help="data root holding ptb-xl (default: $ECGTF_DATA, else ~/.cache/ecgtf/data)")
     p.add_argument("--seed", type=int, default=0)
@@ -50,9 +54,9 @@ def generate(source: str, n: int, seed: int, real_half):
     if source in sq.GENERATED:
         signals, fs, note = sq.GENERATED[source](n, seed)
     elif Path(source).is_dir() and (Path(source) / "config.json").exists():
-        signals, fs, note = sq.pulse2pulse_records(source, n, seed)
+        signals, fs, note = sq.run_records(source, n, seed)
     else:
-        raise ValueError(f"unknown source {source!r}: expected real, {', '.join(sq.GENERATED)} or a Pulse2Pulse run "
+        raise ValueError(f"unknown source {source!r}: expected real, {', '.join(sq.GENERATED)} or a generator run "
                          "directory (with config.json)")
     return signals, fs, note, 1000.0 * (time.perf_counter() - start) / n
 
@@ -82,7 +86,8 @@ def main(argv=None) -> int:
     from ecgtf import synthesis_quality as sq
 
     args = build_parser().parse_args(argv)
-    sources = [s.strip() for s in args.sources.split(",") if s.strip()]
+    default = "real,dipole" if args.runs else "real,dipole,neurokit2,deepfake-ecg"
+    sources = [s.strip() for s in (args.sources or default).split(",") if s.strip()] + [str(r) for r in args.runs]
     if args.repeats < 1:
         print(f"error: --repeats must be ≥ 1, got {args.repeats}", file=sys.stderr)
         return 2

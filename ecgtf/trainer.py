@@ -12,8 +12,9 @@ import sys
 import time
 from pathlib import Path
 
+from ecgtf import registry
 from ecgtf.backend import keras, tf
-from ecgtf.runs import RunDir, atomic_write_json, upgrade_config
+from ecgtf.runs import Run, RunDir, atomic_write_json, upgrade_config
 
 __all__ = ["EpochCheckpoint", "EpochLrDecay", "RecalibratedValidation", "RunDir", "Timer", "add_common_arguments",
            "atomic_write_json", "describe_devices", "fail", "make_optimizer", "make_strategy", "open_run", "start_run",
@@ -100,7 +101,7 @@ class EpochLrDecay(keras.callbacks.Callback):
 
 class RecalibratedValidation(keras.callbacks.Callback):
     """After each epoch: re-estimate the generator's BatchNorm statistics on the training inputs
-    (:func:`ecgtf.models.base.recalibrate_batchnorm`), then evaluate on the validation set and add
+    (:func:`ecgtf.kits.gan.recalibrate_batchnorm`), then evaluate on the validation set and add
     ``val_*`` entries to the logs. Put it before the checkpoint callback."""
 
     def __init__(self, model, generator, x_train, val_ds, batch_size: int = 64, best_path: Path | None = None,
@@ -117,7 +118,6 @@ class RecalibratedValidation(keras.callbacks.Callback):
             self.best = float(json.loads(info.read_text()).get(f"val_{monitor}", self.best))
 
     def on_epoch_end(self, epoch, logs=None):
-        from ecgtf.models.base import recalibrate_batchnorm
 
         recalibrate_batchnorm(self.generator, self.x_train, self.batch_size)
         results = self._model.evaluate(self.val_ds, verbose=0, return_dict=True)
@@ -216,6 +216,7 @@ def open_run(args, argv, default_name: str, make_config):
     ``FileExistsError``/``FileNotFoundError``/``ValueError``.
     """
     out = args.out or Path("runs") / f"{default_name}-{time.strftime('%Y%m%d-%H%M%S')}"
+    registry.register_sources()   # --data PREFIX:RUN of every model
     cfg = None if args.resume else make_config()
     run = RunDir(out, resume=args.resume, overwrite=args.overwrite)
     if args.resume:
@@ -239,8 +240,6 @@ def start_run(args, argv, default_name: str, make_config, load_data):
 
     Returns ``(run_dir, run, strategy, data)``, or an exit code (2) after printing the error.
     """
-    from ecgtf.runs import Run
-
     try:
         run_dir, _, strategy = open_run(args, argv, default_name, make_config)
     except (FileExistsError, FileNotFoundError, ValueError) as exc:
@@ -319,3 +318,28 @@ def describe_devices() -> str:
 def fail(message: str) -> int:
     print(f"error: {message}", file=sys.stderr)
     return 2
+
+
+def recalibrate_batchnorm(model: keras.Model, x, batch_size: int = 64) -> int:
+    """Re-estimate every BatchNormalization layer's moving mean/variance over ``x``.
+
+    Runs ``model(x, training=True)`` batch by batch (eagerly) with the momentum of batch ``k`` set
+    to k/(k+1), so the moving statistics become the equal-weight average of the per-batch
+    statistics: the population statistics of the *current* weights. A GAN generator's weights
+    change too fast for the default exponential average (momentum 0.99) to keep up; without this,
+    inference-mode outputs can be no better than zeros. Returns the number of layers updated.
+    Weights other than the BN statistics are untouched.
+    """
+    bns = [layer for layer in model.submodules if isinstance(layer, keras.layers.BatchNormalization)]
+    if not bns:
+        return 0
+    saved = [layer.momentum for layer in bns]
+    try:
+        for k, start in enumerate(range(0, len(x), batch_size)):
+            for layer in bns:
+                layer.momentum = k / (k + 1.0)
+            model(x[start:start + batch_size], training=True)
+    finally:
+        for layer, m in zip(bns, saved):
+            layer.momentum = m
+    return len(bns)

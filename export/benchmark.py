@@ -147,7 +147,7 @@ def main(argv=None) -> int:
     except ValueError:
         return fail(f"--threads must be positive integers (e.g. 1,2,4), --runs ≥ 1 and --warmup ≥ 0; got "
                     f"--threads {args.threads} --runs {args.runs} --warmup {args.warmup}")
-    from ecgtf.reconstructor import read_tflite_metadata
+    from ecgtf.lite import read_tflite_metadata
 
     metas = []
     for f in args.files:

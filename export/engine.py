@@ -24,15 +24,21 @@ import os
 import sys
 import time
 from datetime import datetime
-from importlib import import_module
 from pathlib import Path
 
 import numpy as np
 
+import ecgtf
+from ecgtf import registry
+from ecgtf.data.sources import DATASETS, canonical_name
+from ecgtf.lite import run_tflite
+from ecgtf.runs import Run
+from ecgtf.trainer import fail
+from export.formats import FORMATS, default_formats, export_formats_table, formats_for
+from export.tflite import FlexOpError, convert, io_details, strip_tensor_names, tensor_types
+
 
 def build_parser(prog: str = "python -m export") -> argparse.ArgumentParser:
-    from export.formats import FORMATS
-
     p = argparse.ArgumentParser(prog=prog, description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("run", type=Path, nargs="?", help="run directory written by `ecgtf train`")
     p.add_argument("--formats", default=None,
@@ -52,22 +58,6 @@ def build_parser(prog: str = "python -m export") -> argparse.ArgumentParser:
     return p
 
 
-def run_tflite(content_or_path, inputs: np.ndarray, input_name: str, output_name: str, threads: int = 1) -> np.ndarray:
-    """Run a TFLite model on each input (batch 1), resetting state (LSTM) before every inference."""
-    from ai_edge_litert.interpreter import Interpreter
-
-    kw = {"model_content": content_or_path} if isinstance(content_or_path, (bytes, bytearray)) else \
-        {"model_path": str(content_or_path)}
-    interp = Interpreter(num_threads=threads, **kw)
-    interp.allocate_tensors()  # reset_all_variables needs allocated tensors
-    runner = interp.get_signature_runner()
-    outs = []
-    for x in inputs:
-        interp.reset_all_variables()
-        outs.append(runner(**{input_name: x[None].astype(np.float32)})[output_name][0])
-    return np.stack(outs)
-
-
 def compare(pred: np.ndarray, keras_out: np.ndarray, truth: np.ndarray | None) -> dict:
     err = pred - keras_out
     out = {"rel_rms_vs_keras": float(np.sqrt(np.mean(err ** 2)) / (np.std(keras_out) + 1e-12)),
@@ -82,15 +72,13 @@ class ExportJob:
     """A run prepared for export: its generator, mobile module, held-out and calibration data."""
 
     def __init__(self, run, n_validate: int = 64, n_calibration: int = 128, weights: str = "final"):
-        from ecgtf.models.mobile import mobile_module
-        from ecgtf.runs import Run
-
         self.run = run if isinstance(run, Run) else Run(run)
+        self.spec = self.run.spec
         self.kind = self.run.model
         self.weights = weights
-        self.hooks = import_module(f"ecgtf.models.{self.kind}.mobile")
+        self.hooks = registry.mobile_hooks(self.spec)
         self.generator = self.run.generator(weights)
-        self.module = mobile_module(self.run, self.generator)
+        self.module = self.hooks.mobile_module(self.run, self.generator)
         data = self.hooks.export_data(self.run, self.generator, n_validate, n_calibration)
         self.data = data
         self.inputs, self.truth, self.calibration = data["inputs"], data["truth"], data["calibration"]
@@ -110,8 +98,6 @@ class ExportJob:
             yield [x[None].astype(np.float32)]
 
     def metadata(self) -> dict:
-        import ecgtf
-
         source = getattr(self.run.data, "source", None) or ",".join(getattr(self.run.data, "sources", ()))
         names = [s.split(":")[0] for s in source.split(",")]
         return {"model": self.kind, "ecgtf_version": ecgtf.__version__,
@@ -124,8 +110,6 @@ class ExportJob:
 
 def _licence(source: str) -> str:
     """Provenance and licence of a training source, from the dataset table (:data:`ecgtf.data.sources.DATASETS`)."""
-    from ecgtf.data.sources import DATASETS, canonical_name
-
     if source == "synthetic":
         return "ecgtf synthetic generator (no third-party data)"
     if source == "deepfake-ecg":
@@ -140,11 +124,8 @@ def _licence(source: str) -> str:
 def export_format(job: ExportJob, fmt: str, out_dir: Path, budget: float | None = None, keep_names: bool = False,
                   qat_steps: int = 200, qat_lr: float = 1e-5) -> dict:
     """Convert, validate and (only if it passes) write one format. Returns its record."""
-    from export.formats import FORMATS
-    from export.tflite import convert, io_details, strip_tensor_names, tensor_types
-
     spec = FORMATS[fmt]
-    if job.kind not in spec.models:
+    if fmt not in formats_for(job.spec):
         raise ValueError(f"format {fmt!r} is not offered for {job.kind} (see --list-formats)")
     t0 = time.perf_counter()
     module, info = job.hooks.module_for_format(job.run, job.generator, fmt, job.data, qat_steps=qat_steps,
@@ -165,7 +146,7 @@ def export_format(job: ExportJob, fmt: str, out_dir: Path, budget: float | None 
         if "qat" in info:
             float_out = job.keras_outputs()
             errors["rel_rms_vs_float_keras"] = float(np.sqrt(np.mean((pred - float_out) ** 2)) / np.std(float_out))
-        limit = 1e-3 if fmt == "float32" else (spec.budget_for(job.kind) if budget is None else budget)
+        limit = 1e-3 if fmt == "float32" else (job.spec.budget_for(fmt, spec.budget) if budget is None else budget)
         record = {"format": fmt, "file": final.name, "size_bytes": len(content), "size_before_name_strip": raw_size,
                   "validation": {**errors, "budget_rel_rms": limit, "n_windows": int(len(job.inputs)),
                                  "windows": job.data.get("windows", "")},
@@ -198,22 +179,18 @@ def export_run(run, formats=None, out: Path | None = None, budget: float | None 
                n_calibration: int = 128, weights: str = "final", keep_names: bool = False, qat_steps: int = 200,
                qat_lr: float = 1e-5, verbose: bool = True) -> list[dict]:
     """Export ``run`` to ``formats`` (default: the model's defaults) in ``out`` (default ``<run>/export``)."""
-    from export.formats import default_formats, formats_for
-
     job = ExportJob(run, n_validate, n_calibration, weights)
-    formats = list(formats) if formats else default_formats(job.kind)
-    bad = [f for f in formats if f not in formats_for(job.kind)]
+    formats = list(formats) if formats else default_formats(job.spec)
+    bad = [f for f in formats if f not in formats_for(job.spec)]
     if bad:
         raise ValueError(f"unknown or unsupported format(s) {bad} for {job.kind}; expected a subset of "
-                         f"{','.join(formats_for(job.kind))}")
+                         f"{','.join(formats_for(job.spec))}")
     out = Path(out) if out else job.run.path / "export"
     out.mkdir(parents=True, exist_ok=True)
     tmp = out / ".heldout.npz.tmp.npz"
     np.savez_compressed(tmp, inputs=job.inputs, keras=job.keras_outputs(),
                         truth=job.truth if job.truth is not None else np.zeros(0), run=str(job.run.path))
     os.replace(tmp, out / "heldout.npz")
-    from export.tflite import FlexOpError
-
     records = []
     for fmt in formats:
         if verbose:
@@ -240,12 +217,8 @@ def format_records(records: list[dict]) -> str:
 
 
 def main(argv=None, prog: str = "python -m export") -> int:
-    from ecgtf.trainer import fail
-
     args = build_parser(prog).parse_args(argv)
     if args.list_formats:
-        from export.formats import export_formats_table
-
         print(export_formats_table())
         return 0
     if args.run is None:

@@ -1,14 +1,15 @@
 """The one table of export formats: it drives conversion, validation budgets and the CLI choices.
 
     python -m export --list-formats       # prints this table
+
+Which formats a model exports (and their per-model budgets) is its registry entry's business
+(``ModelSpec.export_formats``, ``ModelSpec.format_budgets``): the table lists them from the registry.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ecgtf.models.beatgen import BEAT_MODELS
-
-ALL_MODELS = ("ekgan", "lstm_gan", "unet1d", *BEAT_MODELS, "denoiser", "me_gan", "pulse2pulse")
+from ecgtf import registry
 
 
 @dataclass(frozen=True)
@@ -24,14 +25,6 @@ class ExportFormat:
     """Needs representative (calibration) windows."""
     budget: float = 0.10
     """Default validation budget: RMS error vs Keras / std of the Keras output."""
-    models: tuple[str, ...] = ALL_MODELS
-    default_for: tuple[str, ...] = ALL_MODELS
-    """Models that export this format when no ``--formats`` is given."""
-    model_budgets: tuple[tuple[str, float], ...] = ()
-    """Per-model budgets that replace ``budget`` (each justified where it is set)."""
-
-    def budget_for(self, model: str) -> float:
-        return dict(self.model_budgets).get(model, self.budget)
 
 
 FORMATS: dict[str, ExportFormat] = {f.name: f for f in (
@@ -39,31 +32,36 @@ FORMATS: dict[str, ExportFormat] = {f.name: f for f in (
     ExportFormat("float16", "float16 weights, float32 compute (half the size)", optimize=True, float16_weights=True,
                  budget=0.01),
     ExportFormat("dynamic", "int8 weights, float activations (dynamic range)", optimize=True, budget=0.05),
-    # unet1d int8: selective (normalisation, amplitude head, output and first block in float; see
-    # ecgtf.models.unet1d.mobile.Unet1dMobile.float_tensors): 1.8 % (ensemble preset) and 2.0 % (Lite) of the
-    # output's std vs Keras on PTB-XL test windows, measured; the budget 0.03 leaves room for calibration noise.
     ExportFormat("int8", "int8 weights and activations, float32 I/O (calibrated)", optimize=True,
-                 int8_activations=True, calibration=True, budget=0.10, models=("ekgan", "unet1d"),
-                 model_budgets=(("unet1d", 0.03),)),
-    ExportFormat("qat", "int8 after quantization-aware fine-tuning (tfmot)", optimize=True, budget=0.12,
-                 models=("ekgan",)),
+                 int8_activations=True, calibration=True, budget=0.10),
+    ExportFormat("qat", "int8 after quantization-aware fine-tuning (tfmot)", optimize=True, budget=0.12),
 )}
-"""Format name → :class:`ExportFormat`. LSTM-GAN gets no int8 (the BiLSTM's full-int8 error is ≈100 %)."""
+"""Format name → :class:`ExportFormat`. Recurrent generators get no int8 (a BiLSTM's full-int8 error is ≈100 %)."""
 
 
-def formats_for(model: str) -> list[str]:
-    return [f.name for f in FORMATS.values() if model in f.models]
+def formats_for(spec: registry.ModelSpec) -> list[str]:
+    """The formats ``spec``'s model offers, in table order (none without a mobile signature)."""
+    return [name for name in FORMATS if name in spec.export_formats] if spec.mobile else []
 
 
-def default_formats(model: str) -> list[str]:
-    return [f.name for f in FORMATS.values() if model in f.default_for and model in f.models]
+def default_formats(spec: registry.ModelSpec) -> list[str]:
+    """What ``ecgtf export RUN`` writes without ``--formats``: every format the model offers."""
+    return formats_for(spec)
+
+
+def models_for(fmt: str) -> list[str]:
+    """Registry names of the models that offer ``fmt``."""
+    return [s.name for s in registry.specs() if fmt in formats_for(s)]
 
 
 def export_formats_table() -> str:
     """The table as text (``python -m export --list-formats``)."""
-    head = f"{'format':<9}{'calibration':>12}{'budget':>9}  {'models':<24}description"
+    head = f"{'format':<9}{'calibration':>12}{'budget':>9}  {'models':<44}description"
     rows = [head, "-" * len(head)]
     for f in FORMATS.values():
-        rows.append(f"{f.name:<9}{'yes' if f.calibration else 'no':>12}{f.budget:>9g}  {','.join(f.models):<24}"
-                    f"{f.description}")
+        models = ",".join(models_for(f.name)) if len(models_for(f.name)) < len(registry.names()) - 1 else "all"
+        rows.append(f"{f.name:<9}{'yes' if f.calibration else 'no':>12}{f.budget:>9g}  {models:<44}{f.description}")
+    budgets = [f"{s.name} {fmt} {b:g}" for s in registry.specs() for fmt, b in s.format_budgets.items()]
+    if budgets:
+        rows.append("per-model budgets: " + ", ".join(budgets))
     return "\n".join(rows)

@@ -50,12 +50,12 @@ def _step(name: str):
 
 def write_report(out: Path, run: Path, export_dir: Path, bench: dict, timings: dict) -> Path:
     """report.md with the benchmark table, the validation numbers and a 12-lead int8 reconstruction plot."""
+    from ecgtf.lite import run_tflite
     from ecgtf.models.ekgan.preprocessing import leads_from_model, to_millivolts
     from ecgtf.models.ekgan.trainer import load_split_data
     from ecgtf.plots import plot_12lead, plot_overlay
     from ecgtf.runs import Run
     from export.benchmark import format_table
-    from export.engine import run_tflite
 
     r = Run(run)
     pre = r.preprocessing

@@ -5,7 +5,7 @@ model folder's ``mobile.py`` (e.g. :class:`ecgtf.models.ekgan.mobile.EkganMobile
 
 Formats: ``float32``; ``float16`` (weights); ``dynamic`` (int8 weights, float activations);
 ``int8`` (full-integer weights and activations, calibrated on training windows; float32 I/O);
-``qat`` (int8 after quantization-aware fine-tuning, see :mod:`export.qat`).
+``qat`` (int8 after quantization-aware fine-tuning, see :mod:`ecgtf.models.ekgan.quantization`).
 """
 from __future__ import annotations
 
@@ -13,7 +13,10 @@ from typing import Callable, Iterable
 
 import numpy as np
 
+from ecgtf import registry
 from ecgtf.backend import tf
+from ecgtf.runs import Run
+from export.formats import FORMATS
 
 
 class FlexOpError(RuntimeError):
@@ -22,11 +25,8 @@ class FlexOpError(RuntimeError):
 
 def load_mobile_module(run_dir, weights: str = "final"):
     """The mobile module (batch-1 signature around the trained generator) of a run directory."""
-    from ecgtf.models.mobile import mobile_module
-    from ecgtf.runs import Run
-
     run = Run(run_dir)
-    return mobile_module(run, run.generator(weights))
+    return registry.mobile_module(run, run.generator(weights))
 
 
 def convert(module, fmt: str, representative: Callable[[], Iterable] | None = None) -> bytes:
@@ -36,8 +36,6 @@ def convert(module, fmt: str, representative: Callable[[], Iterable] | None = No
     ``representative`` yields lists of calibration inputs (required by formats that need calibration).
     Raises :class:`FlexOpError` if any op would need Flex/SELECT_TF_OPS.
     """
-    from export.formats import FORMATS
-
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {tuple(FORMATS)}")
     spec = FORMATS[fmt]

@@ -41,10 +41,10 @@ def _nondefault(cfg):
 
 @pytest.mark.parametrize("model", ["ekgan", "lstm_gan", "unet1d"])
 def test_config_round_trip_every_field(model):
-    from ecgtf.models import get_model_spec
+    from ecgtf import registry
     from ecgtf.runs import config_from_dict, config_to_dict
 
-    spec = get_model_spec(model)
+    spec = registry.get(model)
     for cls in (spec.architecture, spec.preprocessing, spec.training, spec.data):
         cfg, _ = _nondefault(cls())
         back = config_from_dict(cls, json.loads(json.dumps(config_to_dict(cfg))))
@@ -149,8 +149,10 @@ def _cli(*args, cwd=None):
 
 
 def test_cli_help_lists_every_subcommand(capsys):
-    """``ecgtf --help`` and ``ecgtf train NAME --help`` for every trainer (in-process: one TensorFlow import)."""
-    from ecgtf.cli import TRAINERS, main
+    """``ecgtf --help``, ``ecgtf train --help`` (every registered model, variants and shortcuts listed, generated
+    from the registry) and ``ecgtf train NAME --help`` for every name (in-process: one TensorFlow import)."""
+    from ecgtf import registry
+    from ecgtf.cli import main
 
     with pytest.raises(SystemExit) as exc:
         main(["--help"])
@@ -158,7 +160,18 @@ def test_cli_help_lists_every_subcommand(capsys):
     assert exc.value.code == 0
     for cmd in ("train", "reconstruct", "evaluate", "export", "benchmark", "data", "plot"):
         assert cmd in out
-    for model in sorted(TRAINERS):
+    with pytest.raises(SystemExit) as exc:
+        main(["train", "--help"])
+    listing = capsys.readouterr().out
+    assert exc.value.code == 0
+    for spec in registry.specs():
+        assert spec.cli_name in listing, spec.name
+        for variant in spec.variants:
+            assert variant in listing, (spec.name, variant)
+        for shortcut in spec.shortcuts:
+            assert shortcut in listing, (spec.name, shortcut)
+    assert {"cyclegan", "cardiogan", "pix2pix"} <= set(registry.train_commands())   # baselines by name
+    for model in sorted(registry.train_commands()):
         with pytest.raises(SystemExit) as exc:
             main(["train", model, "--help"])
         assert exc.value.code == 0 and "usage:" in capsys.readouterr().out, model

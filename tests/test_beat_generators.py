@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ecgtf.models.beatgen import BEAT_MODELS
-from ecgtf.models.beatgen.trainer import networks_module
+from ecgtf.kits.beatgen import beat_models
+from ecgtf.kits.beatgen.trainer import networks_module
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY = ["--data", "synthetic", "--n-synthetic", "8", "--epochs", "1", "--steps-per-epoch", "2", "--batch-size", "8",
@@ -34,16 +34,16 @@ EXPECTED_PARAMS = {
 
 
 def _full_model(name, variant):
-    from ecgtf.models.beatgen.trainer import config_for, window_for
+    from ecgtf.kits.beatgen.trainer import config_for, window_for
 
     window = window_for(name, variant)
     cfg = config_for(name, variant, window)
     return networks_module(name).build_model(cfg), window, cfg
 
 
-@pytest.mark.parametrize("name,variant", [(n, v) for n in BEAT_MODELS for v in sorted(networks_module(n).VARIANTS)])
+@pytest.mark.parametrize("name,variant", [(n, v) for n in beat_models() for v in sorted(networks_module(n).VARIANTS)])
 def test_full_size_models_shapes_and_parameters(name, variant):
-    from ecgtf.models.beatgen.sampling import generator_inputs
+    from ecgtf.kits.beatgen.sampling import generator_inputs
 
     model, window, cfg = _full_model(name, variant)
     g = model.generator
@@ -93,7 +93,7 @@ def tiny_runs(tmp_path_factory):
 
 @pytest.mark.parametrize("variant", sorted(TINY_RUNS))
 def test_tiny_training_and_sampling(tiny_runs, variant):
-    from ecgtf.models.beatgen.sampling import sample_beats
+    from ecgtf.kits.beatgen.sampling import sample_beats
     from ecgtf.runs import Run
 
     out = tiny_runs / variant
@@ -160,7 +160,7 @@ def test_generators_export_to_tflite_with_builtin_ops(tiny_runs):
 
 def test_bench_metrics_separate_real_from_collapsed():
     """Real→real is near its floor and 1NNC ≈ 0.5; a mode-collapsed generator is far and 1NNC ≈ 1."""
-    from ecgtf.models.beatgen.bench import fidelity
+    from ecgtf.kits.beatgen.bench import fidelity
 
     rng = np.random.default_rng(0)
     t = np.linspace(0, 1, 128)

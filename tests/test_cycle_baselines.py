@@ -4,8 +4,8 @@ import pytest
 
 import ecgtf  # noqa: F401
 from ecgtf.backend import keras
-from ecgtf.models.cardiogan.networks import CardioGAN, CardioganConfig, build_attention_unet
-from ecgtf.models.cyclegan.model import CycleGAN, build_single_patch_discriminator
+from ecgtf.models.ekgan.baselines.cardiogan import CardioGAN, CardioganConfig, build_attention_unet
+from ecgtf.models.ekgan.baselines.cyclegan import CycleGAN, build_single_patch_discriminator
 from ecgtf.models.ekgan.networks import EkganConfig, build_inference_generator
 
 

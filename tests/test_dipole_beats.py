@@ -9,13 +9,12 @@ from hypothesis import strategies as st
 
 from ecgtf.data import dipole_beats as db
 from ecgtf.data.synthetic import (
-    DOWER_MATRIX,
     REALISTIC_RANGES,
     SyntheticConfig,
     generate_dataset,
     generate_record,
 )
-from ecgtf.leads import limb_lead_law_error
+from ecgtf.leads import DOWER_MATRIX, limb_lead_law_error
 
 
 def _axis(dipole, half):

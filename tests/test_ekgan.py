@@ -2,9 +2,9 @@ import numpy as np
 import pytest
 
 from ecgtf.backend import keras
+from ecgtf.kits.ridge import RidgeLeadRegressor
 from ecgtf.models.ekgan import EKGAN, EkganConfig, build_discriminator, build_inference_generator, build_label_generator
-from ecgtf.models.pix2pix import Pix2Pix, build_patchgan_discriminator
-from ecgtf.models.ridge import RidgeLeadRegressor
+from ecgtf.models.ekgan.baselines.pix2pix import Pix2Pix, build_patchgan_discriminator
 
 
 def _counts(model):

@@ -94,9 +94,9 @@ def test_flex_ops_are_refused():
 
 
 def test_strip_names_keeps_function(ekgan_run):
+    from ecgtf.lite import run_tflite
+    from ecgtf.models.ekgan.inference import load_generator
     from ecgtf.models.ekgan.mobile import EkganMobile
-    from ecgtf.models.ekgan.trainer import load_generator
-    from export.engine import run_tflite
     from export.tflite import convert, strip_tensor_names
 
     gen, *_ = load_generator(ekgan_run)
@@ -153,7 +153,7 @@ def test_main_job_on_the_preset(tmp_path, monkeypatch):
 def test_qat_range_initialisation_keeps_small_activations():
     """Without initialised ranges tfmot's ±6 defaults quantize small activations to zero."""
     from ecgtf.models.ekgan import EkganConfig, build_inference_generator
-    from export.qat import _quantize, init_quantization_ranges
+    from ecgtf.models.ekgan.quantization import _quantize, init_quantization_ranges
 
     gen = build_inference_generator(EkganConfig(width=0.125))
     x = np.zeros((8, 16, 512, 1), np.float32)

@@ -171,7 +171,7 @@ def test_quality_gate_reasons():
 
 def test_multiply_adds_and_matmul_microbenchmark():
     from ecgtf.backend import keras
-    from ecgtf.models.common import multiply_adds
+    from ecgtf.kits.network_io import multiply_adds
     from export.microbench import matmul_throughput
 
     x = keras.Input((16, 2))

@@ -32,7 +32,8 @@ def _run(*args, module="training.me_gan"):
 @pytest.mark.parametrize("overrides,generator_params", [({"variant": "bilstm_cnn"}, 418_316),
     ({}, 3_343_685), ({"normalization": "self_modulation"}, 3_595_841), ({"variant": "cdcgan"}, 1_486_092)])
 def test_full_size_shapes_and_parameter_counts(overrides, generator_params):
-    from ecgtf.models.me_gan.networks import MeganConfig, build_model
+    from ecgtf.models.me_gan.engine import build_model
+    from ecgtf.models.me_gan.networks import MeganConfig
 
     model = build_model(MeganConfig(**overrides))
     assert model.generator.count_params() == generator_params
@@ -167,7 +168,8 @@ def test_real_ludb_beats_and_labels():
 # -- bench metrics ------------------------------------------------------------------------------------------
 
 def test_bench_metrics():
-    from ecgtf.models.me_gan.bench import average_precision, bootstrap_ap, gaussian_frechet, view_distances
+    from ecgtf.metrics import gaussian_frechet
+    from ecgtf.models.me_gan.bench import average_precision, bootstrap_ap, view_distances
 
     rng = np.random.default_rng(0)
     a = rng.normal(size=(4000, 3))

@@ -3,7 +3,8 @@ import pytest
 
 from ecgtf.data.synthetic import SyntheticConfig, generate_record
 from ecgtf.models.ekgan.preprocessing import EkganPreprocessing, preprocess_window
-from ecgtf.streaming import StreamingReconstructor, overlap_weights
+from ecgtf.models.ekgan.streaming import StreamingReconstructor
+from ecgtf.windows import overlap_weights
 
 CFG = EkganPreprocessing(normalization="fixed")
 GAINS = np.linspace(0.5, 1.5, 12)[:, None]

@@ -201,7 +201,7 @@ def test_kill_9_during_export_leaves_no_partial_file(tiny_dir, tmp_path):
     import sys
     import time
 
-    from ecgtf.reconstructor import read_tflite_metadata
+    from ecgtf.lite import read_tflite_metadata
 
     out = tmp_path / "exp"
     cmd = [sys.executable, "-m", "export", str(tiny_dir), "--formats", "float32,float16,dynamic", "--out", str(out),

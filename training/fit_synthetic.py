@@ -99,7 +99,7 @@ def fd_objective(args, ptbxl_views: np.ndarray):
     """ranges → feature FD (+ median-beat FD) against PTB-XL half + LUDB, each in real-vs-real units."""
     from ecgtf import synthesis_quality as sq
     from ecgtf.data.synthetic import generate_dataset
-    from ecgtf.models.me_gan.bench import gaussian_frechet
+    from ecgtf.metrics import gaussian_frechet
 
     ludb = sq.load_mv_records("ludb", args.data_dir)
     fit_views = np.concatenate([ptbxl_views, sq.protocol_view(ludb.signals, ludb.fs)])

@@ -28,7 +28,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ecgtf.data.synthetic import _FRONTAL_ROWS, DOWER_MATRIX
+from ecgtf import synthesis_metrics as sm
+from ecgtf.leads import DOWER_MATRIX, FRONTAL_ROWS
 
 FS = 500.0
 PRE_S, POST_S = 0.35, 0.65
@@ -70,14 +71,14 @@ def qrs_axis(dipole: np.ndarray, pre: int, fs: float = FS) -> float:
     """Frontal QRS axis (degrees) of a beat's dipole (3, T) whose R peak is sample ``pre``: the net area of I and
     aVF within ±:data:`QRS_WINDOW_S` of it."""
     half = int(round(QRS_WINDOW_S * fs))
-    lead_i, avf = _FRONTAL_ROWS @ dipole[:, pre - half:pre + half]
+    lead_i, avf = FRONTAL_ROWS @ dipole[:, pre - half:pre + half]
     return float(np.degrees(np.arctan2(avf.sum(), lead_i.sum())))
 
 
 def turn_frontal(dipole: np.ndarray, degrees) -> np.ndarray:
     """The dipole (3, T) with what leads I and aVF see of each sample turned by ``degrees`` (a number or (T,),
     toward +aVF) and Z kept: a QRS axis read from I and aVF where the angle is constant moves by exactly it."""
-    f = _FRONTAL_ROWS
+    f = FRONTAL_ROWS
     a = np.deg2rad(np.broadcast_to(np.asarray(degrees, np.float64), dipole.shape[-1:]))
     u, v = f @ dipole
     u2, v2 = np.cos(a) * u - np.sin(a) * v, np.sin(a) * u + np.cos(a) * v
@@ -187,7 +188,6 @@ def median_beats(signals: np.ndarray, fs: float) -> tuple[np.ndarray, np.ndarray
     from scipy import ndimage
     from scipy import signal as sps
 
-    from ecgtf import synthesis_quality as sq
     from ecgtf.leads import INDEPENDENT_LEADS, LEADS
 
     x = np.asarray(signals, np.float64)
@@ -196,13 +196,13 @@ def median_beats(signals: np.ndarray, fs: float) -> tuple[np.ndarray, np.ndarray
     if fs != FS:
         x = sps.resample_poly(x, int(FS), int(fs), axis=-1)
     x = sps.sosfiltfilt(sps.butter(2, 0.5, "highpass", fs=FS, output="sos"), x, axis=-1)
-    views = sq.protocol_view(x, FS)
+    views = sm.protocol_view(x, FS)
     ind = [LEADS.index(name) for name in INDEPENDENT_LEADS]
     pre, post = int(PRE_S * FS), int(POST_S * FS)
-    step = int(FS / sq.PROTOCOL_FS)
+    step = int(FS / sm.PROTOCOL_FS)
     beats, rrs, index = [], [], []
     for i, (rec, view) in enumerate(zip(x, views)):
-        peaks, _ = sq._beats(view)
+        peaks, _ = sm.beat_peaks(view)
         if peaks.size < 3:
             continue
         env = ndimage.uniform_filter1d(np.sum(np.diff(rec[ind], axis=-1) ** 2, axis=0), int(0.01 * FS))
@@ -213,7 +213,7 @@ def median_beats(signals: np.ndarray, fs: float) -> tuple[np.ndarray, np.ndarray
         if at.size < 2:
             continue
         beats.append(np.median(np.stack([rec[ind, k - pre:k + post] for k in at]), axis=0))
-        rrs.append(np.median(np.diff(peaks)) / sq.PROTOCOL_FS)
+        rrs.append(np.median(np.diff(peaks)) / sm.PROTOCOL_FS)
         index.append(i)
     return np.array(beats), np.array(rrs), np.array(index, dtype=int)
 

@@ -5,14 +5,15 @@ the ``ECGTF_DATA`` environment variable, else ``~/.cache/ecgtf/data`` (``$XDG_CA
 when that is set). ``ecgtf data download NAME`` puts a database there. Names are spelled the same
 everywhere (download, training, evaluation): see :data:`DATASETS`.
 
-Sources: ``synthetic`` (the embedded dipole generator, the default), ``pulse2pulse:RUN`` (records drawn
-from a trained Pulse2Pulse run, the learned generator), a dataset name, or a directory path (PTB-XL or
+Sources: ``synthetic`` (the embedded dipole generator, the default), ``PREFIX:RUN`` (records drawn
+from a trained generator run whose model registered the prefix, see :data:`SOURCE_PREFIXES`), a dataset name, or a directory path (PTB-XL or
 LUDB layout, detected, or any folder of 12-lead WFDB records).
 """
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
@@ -102,8 +103,14 @@ def load_source(source: str, data_dir: str | Path | None = None, n_synthetic: in
         ds = EcgDataset(signals, 500.0, LEADS, ids, ids, [(lab,) for lab in labels],
                         [{"config": c} for c in configs])
         return ds
-    if source.startswith(LEARNED_PREFIX):
-        return learned_source(source[len(LEARNED_PREFIX):], n_synthetic, seed)
+    prefixed = split_prefix(source)
+    if prefixed is not None:
+        prefix, arg = prefixed
+        if prefix not in SOURCE_PREFIXES:
+            raise ValueError(f"data source {source!r}: unknown source prefix {prefix + ':'!r}; registered: "
+                             f"{sorted(SOURCE_PREFIXES) or 'none'} (model sources are registered by "
+                             "ecgtf.registry.register_sources())")
+        return SOURCE_PREFIXES[prefix](arg, n_synthetic, seed)
     if source.lower() in DATASETS or source.lower() in _ALIASES:
         path = dataset_dir(source, data_dir)
     else:
@@ -132,22 +139,23 @@ def load_source(source: str, data_dir: str | Path | None = None, n_synthetic: in
     return ds
 
 
-LEARNED_PREFIX = "pulse2pulse:"
+SOURCE_PREFIXES: dict[str, Callable] = {}
+"""Source prefix → loader ``(argument, n, seed) → EcgDataset`` for sources drawn from trained models
+(``PREFIX:RUN``). Model folders declare theirs (``ModelSpec.data_sources``); :mod:`ecgtf.registry` registers
+them here when it is first used (``ecgtf.registry.register_sources()``)."""
 
 
-def learned_source(run: str, n: int, seed: int = 0) -> EcgDataset:
-    """``n`` records of a trained Pulse2Pulse run (``pulse2pulse:RUN``), resampled to 500 Hz, mV, unlabelled."""
-    from ecgtf.models.pulse2pulse.sampling import sample_records
-    from ecgtf.preprocessing.signal import resample
+def register_source_prefix(prefix: str, loader: Callable) -> None:
+    """Make ``PREFIX:ARG`` a data source: ``loader(ARG, n, seed)`` returns an :class:`EcgDataset` in mV."""
+    SOURCE_PREFIXES[prefix] = loader
 
-    if not (Path(run) / "config.json").exists():
-        raise FileNotFoundError(f"data source {LEARNED_PREFIX}{run}: {run} is not a training run (no config.json); "
-                                "expected the run directory of `ecgtf train pulse2pulse`")
-    signals, fs = sample_records(run, n, seed=seed)
-    if fs != 500.0:
-        signals = resample(signals, fs, 500.0).astype(np.float32)
-    ids = [f"pulse2pulse-{seed}-{i}" for i in range(n)]
-    return EcgDataset(signals, 500.0, LEADS, ids, ids, [() for _ in ids], [{"generator": str(run)} for _ in ids])
+
+def split_prefix(source: str) -> tuple[str, str] | None:
+    """``(prefix, argument)`` of a ``PREFIX:ARG`` model source, ``None`` for a dataset name or a path."""
+    prefix, sep, arg = source.partition(":")
+    if not sep or len(prefix) < 2 or "/" in prefix or "\\" in prefix:   # not a Windows drive letter or a path
+        return None
+    return prefix, arg
 
 
 def split_source(ds: EcgDataset, seed: int = 0, fractions=(0.8, 0.1, 0.1)) -> list[np.ndarray]:

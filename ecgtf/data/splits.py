@@ -39,3 +39,19 @@ def assert_patient_disjoint(patient_ids: Sequence[str], *splits: np.ndarray) -> 
             both = sets[i] & sets[j]
             if both:
                 raise ValueError(f"splits {i} and {j} share {len(both)} patients, e.g. {sorted(both)[:3]}")
+
+
+def stratified_patient_split(patients, strata, fractions, seed: int) -> list[np.ndarray]:
+    """Record indices per fraction: patients split within each stratum (a patient's stratum is the
+    highest of its records'), so rare conditions reach every split and no patient straddles two."""
+    patients, strata = np.asarray([str(p) for p in patients]), np.asarray(strata)
+    patient_stratum = {}
+    for p, s in zip(patients, strata):
+        patient_stratum[p] = max(patient_stratum.get(p, 0), int(s))
+    per_record = np.array([patient_stratum[p] for p in patients])
+    out = [[] for _ in fractions]
+    for s in np.unique(per_record):
+        idx = np.flatnonzero(per_record == s)
+        for k, part in enumerate(split_by_patient(patients[idx], fractions, seed=seed + int(s))):
+            out[k].append(idx[part])
+    return [np.sort(np.concatenate(parts)) if parts else np.zeros(0, int) for parts in out]

@@ -24,23 +24,12 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ecgtf.leads import LEADS, complete_from_independent
+from ecgtf.data import dipole_beats
+from ecgtf.leads import DOWER_MATRIX, FRONTAL_ROWS, LEADS, complete_from_independent
 
 CONDITIONS = ("NORM", "CLBBB", "CRBBB", "AFIB", "LAD", "RAD")
 """Labelled conditions (PTB-XL SCP-code names): normal sinus rhythm, complete left / right
 bundle-branch block, atrial fibrillation, left / right axis deviation."""
-
-# Dower et al. (1980/1988): Frank X, Y, Z (mV) -> I, II, V1..V6 (mV).
-DOWER_MATRIX = np.array([
-    [0.632, -0.235, 0.059],   # I
-    [0.235, 1.066, -0.132],   # II
-    [-0.515, 0.157, -0.917],  # V1
-    [0.044, 0.164, -1.387],   # V2
-    [0.882, 0.098, -1.277],   # V3
-    [1.213, 0.127, -0.601],   # V4
-    [1.125, 0.127, -0.086],   # V5
-    [0.831, 0.076, 0.230],    # V6
-])
 
 BEAT_MODELS = ("waves", "learned")
 """How a record's normally conducted beats are made (``SyntheticConfig.beat_model``)."""
@@ -192,8 +181,7 @@ class SyntheticConfig:
         if self.axis_deg is not None:
             return float(self.axis_deg)
         if self.beat_model == "learned" and self.beat_scores is not None:
-            from ecgtf.data.dipole_beats import load_beat_model
-            return load_beat_model(self.beat_model_path).qrs_axis(self.beat_scores)
+            return dipole_beats.load_beat_model(self.beat_model_path).qrs_axis(self.beat_scores)
         return _DEFAULT_AXIS[self.condition]
 
 
@@ -224,18 +212,14 @@ def _rotate_frontal(u: np.ndarray, degrees: float) -> np.ndarray:
     return np.array([c * u[0] - s * u[1], s * u[0] + c * u[1], u[2]])
 
 
-_FRONTAL_ROWS = np.stack([DOWER_MATRIX[0], DOWER_MATRIX[1] - DOWER_MATRIX[0] / 2.0])
-"""Frank XYZ → (I, aVF): the two leads the frontal axis is read from (aVF = II − I/2)."""
-
-
 def _frontal_direction(axis_deg: float, z: float) -> np.ndarray:
     """Dipole direction whose projection on leads I and aVF has frontal angle ``axis_deg``.
 
     Solves the 2×2 system (I, aVF) = (cos α, sin α) for X, Y given Z, using the Dower rows
     (aVF = II − I/2), so the axis measured from the generated leads equals the requested one.
     """
-    rhs = np.array([np.cos(np.deg2rad(axis_deg)), np.sin(np.deg2rad(axis_deg))]) - z * _FRONTAL_ROWS[:, 2]
-    x, y = np.linalg.solve(_FRONTAL_ROWS[:, :2], rhs)
+    rhs = np.array([np.cos(np.deg2rad(axis_deg)), np.sin(np.deg2rad(axis_deg))]) - z * FRONTAL_ROWS[:, 2]
+    x, y = np.linalg.solve(FRONTAL_ROWS[:, :2], rhs)
     return np.array([x, y, z])
 
 
@@ -317,7 +301,7 @@ def _wave_table(cfg: SyntheticConfig, rng: np.random.Generator) -> list[_Wave]:
 def _steer_r_wave(waves, axis_deg: float, r_depth: float):
     """The R wave turned so that the *net* QRS area (Q, R and S together) points at ``axis_deg`` in the
     frontal plane — the axis a reader measures — with the R wave's area magnitude unchanged."""
-    area = lambda w: w.amplitude * w.sigma * np.sqrt(2 * np.pi) * (_FRONTAL_ROWS @ w.direction)   # noqa: E731
+    area = lambda w: w.amplitude * w.sigma * np.sqrt(2 * np.pi) * (FRONTAL_ROWS @ w.direction)   # noqa: E731
     # what a reader's QRS window (±80 ms) sees: the QRS waves, and the atrial repolarisation or terminal P
     # of a short PR where they overlap it (the P wave itself starts ≥ 96 ms before the R peak)
     qrs = [w for w in waves if w.part != "repol" and abs(w.offset) < 0.07]
@@ -563,8 +547,6 @@ def _beat_spans(r_times: np.ndarray, pre_s: float, post_s: float) -> tuple[np.nd
 def _learned_beats(cfg: SyntheticConfig, rng: np.random.Generator, t: np.ndarray, r_times: np.ndarray,
                    symbols: np.ndarray, beat_gain: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(dipole (3, n), chest residual (6, n)) mV of the record's learned beats (see ``SyntheticConfig.beat_model``)."""
-    from ecgtf.data import dipole_beats
-
     model = dipole_beats.load_beat_model(cfg.beat_model_path)
     scores = model.sample(rng, cfg.heart_rate_bpm) if cfg.beat_scores is None else np.asarray(cfg.beat_scores)
     if len(scores) != model.n_components:
@@ -741,8 +723,7 @@ def random_config(rng: np.random.Generator, condition: str | None = None, ranges
         r_posterior_delay_s=_draw_if_varied(rng, r.r_posterior_delay_s),
     )
     if r.beat_model == "learned" and condition not in ("CLBBB", "CRBBB"):
-        from ecgtf.data.dipole_beats import load_beat_model
-        scores, axis = load_beat_model().sample_for(rng, cfg.heart_rate_bpm, condition)
+        scores, axis = dipole_beats.load_beat_model().sample_for(rng, cfg.heart_rate_bpm, condition)
         cfg = replace(cfg, beat_model="learned", beat_scores=tuple(float(x) for x in scores), axis_deg=axis)
     if r.t_inverted_share > 0 and rng.random() < r.t_inverted_share:
         cfg = replace(cfg, t_rotation_deg=cfg.t_rotation_deg + 180.0)

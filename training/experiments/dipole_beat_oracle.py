@@ -39,7 +39,7 @@ def median_beat_bank(signals: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     ind = [LEADS.index(name) for name in INDEPENDENT_LEADS]
     beats, rrs = [], []
     for x, v in zip(np.asarray(signals, np.float64), views):
-        peaks, _ = sq._beats(v)
+        peaks, _ = sq.beat_peaks(v)
         if peaks.size < 3:
             continue
         at = peaks * int(FS / sq.PROTOCOL_FS)

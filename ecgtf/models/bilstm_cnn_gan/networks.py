@@ -17,9 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ecgtf.data.mitdb_beats import BeatWindowConfig
-from ecgtf.models.beatgen import blocks
-from ecgtf.models.beatgen.engine import BeatAutoencoder, BeatGAN
-from ecgtf.models.beatgen.trainer import BeatGenTraining
+from ecgtf.kits.beatgen import blocks
+from ecgtf.kits.beatgen.engine import BeatAutoencoder, BeatGAN
+from ecgtf.kits.beatgen.trainer import BeatGenTraining
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,7 @@ def build_model(cfg: BiLstmCnnGanConfig):
 def _ecggan(cfg: BiLstmCnnGanConfig) -> BeatGAN:
     """The LSTM-GAN's networks with beats as (N, L): generator noise (N, L/4, 12) → (N, L)."""
     from ecgtf.backend import keras
-    from ecgtf.models.lstm_gan.networks import LstmGanConfig, build_discriminator, build_generator
+    from ecgtf.kits.ecggan import LstmGanConfig, build_discriminator, build_generator
 
     lg = LstmGanConfig(noise_steps=cfg.length // 4, beat_length=cfg.length)
     g0, d0 = build_generator(lg), build_discriminator(lg)

@@ -1,7 +1,7 @@
 """``ecgtf train bilstm-cnn-gan`` (= ``python -m training.bilstm_cnn_gan``): the shared beat-generator trainer."""
 import sys
 
-from ecgtf.models.beatgen.trainer import main_for
+from ecgtf.kits.beatgen.trainer import main_for
 
 main = main_for("bilstm_cnn_gan")
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 
 def model_spec():
-    from ecgtf.models import ModelSpec
+    from ecgtf.registry import ModelSpec
 
     from .data import ClassifierData, ClassifierPreprocessing, load_splits
     from .networks import ResNetConfig
@@ -21,4 +21,6 @@ def model_spec():
 
     return ModelSpec(name="classifier", architecture=ResNetConfig, preprocessing=ClassifierPreprocessing,
                      training=ClassifierTraining, data=ClassifierData, load_generator=load_generator_for_run,
-                     load_splits=load_splits, trainer=f"{__name__}.trainer", task="classification")
+                     load_splits=load_splits, trainer=f"{__name__}.trainer", task="classification",
+                     evaluate=f"{__name__}.diagnostic", evaluate_flags=("--diagnostic",),
+                     smoke_args=("--sources", "synthetic", "--synthetic", "48", "--fs", "100", "--n-samples", "1024", "--width", "0.125", "--epochs", "1", "--batch-size", "16", "--verbose", "0"))

@@ -29,6 +29,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ecgtf.data.labelled import labelled_records
+
 CLASSES = ("NORM", "CLBBB", "CRBBB", "AFIB", "LAD", "RAD")
 """Class order of the label vectors and the network's outputs."""
 
@@ -120,9 +122,7 @@ def load_records(data: ClassifierData, progress: bool = False) -> list[dict]:
     sources = tuple(data.sources)
     real = tuple(s for s in sources if s != "synthetic")
     if real:
-        from ecgtf.models.me_gan.data import MeganData, labelled_records
-
-        for rec in labelled_records(MeganData(sources=real, data_dir=data.data_dir), progress=progress):
+        for rec in labelled_records(real, data.data_dir, progress=progress):
             src = rec.meta["source"]
             y, known = label_vectors(rec.labels, src)
             out.append({"signal": rec.signal, "fs": rec.fs, "lead_names": tuple(rec.lead_names),
@@ -152,7 +152,7 @@ def split_records(records: list[dict], data: ClassifierData) -> dict[str, np.nda
     """``{"train", "val", "test"}`` → record indices (patient-disjoint; see the module docstring).
 
     With only synthetic records, the test split is a patient-disjoint 20 % of them."""
-    from ecgtf.models.me_gan.data import stratified_patient_split
+    from ecgtf.data.splits import stratified_patient_split
 
     src = np.array([r["source"] for r in records])
     is_test = np.array([(s == "ptb-xl" and r["fold"] in data.test_folds) or s == "ludb"

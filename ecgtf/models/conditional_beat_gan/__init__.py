@@ -6,8 +6,8 @@ from __future__ import annotations
 
 
 def model_spec():
-    from ecgtf.models.beatgen import beat_model_spec
+    from ecgtf.kits.beatgen import beat_model_spec
 
     from .networks import ConditionalBeatGanConfig
 
-    return beat_model_spec("conditional_beat_gan", __name__, ConditionalBeatGanConfig)
+    return beat_model_spec("conditional_beat_gan", __name__, ConditionalBeatGanConfig, paper="cond. GAN (Sensors 2022)")

@@ -1,7 +1,7 @@
 """``ecgtf train conditional-beat-gan`` (= ``python -m training.conditional_beat_gan``): the shared beat-generator trainer."""
 import sys
 
-from ecgtf.models.beatgen.trainer import main_for
+from ecgtf.kits.beatgen.trainer import main_for
 
 main = main_for("conditional_beat_gan")
 

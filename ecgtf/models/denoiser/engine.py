@@ -8,8 +8,8 @@ discriminator: BCE on logits, clean vs denoised, both given the noisy input when
 from __future__ import annotations
 
 from ecgtf.backend import keras, tf
-from ecgtf.models.beatgen.engine import TwoNetworkGAN
-from ecgtf.models.layers import apply_gradients, training_loss
+from ecgtf.kits.beatgen.engine import TwoNetworkGAN
+from ecgtf.kits.layers import apply_gradients, training_loss
 
 _bce = keras.losses.BinaryCrossentropy(from_logits=True)
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ecgtf.backend import keras, tf
-from ecgtf.models.layers import float32_output
+from ecgtf.kits.layers import float32_output
 
 from .data import DenoiseWindow
 

@@ -125,7 +125,7 @@ def main(argv=None) -> int:
     p.add_argument("--max-records", type=int, default=None, help="at most this many records per set (evenly spread)")
     p.add_argument("--no-classical", action="store_true", help="leave out the band-pass and wavelet rows")
     args = p.parse_args(argv)
-    from ecgtf.cli import _resolve_model
+    from ecgtf.reconstructor import Reconstructor
     from ecgtf.runs import atomic_write_json, atomic_write_text
 
     from .bench import load_denoisers
@@ -136,7 +136,7 @@ def main(argv=None) -> int:
             if not Path(d).exists():
                 raise FileNotFoundError(f"{d}: no such denoiser run directory or .tflite file")
         denoisers = load_denoisers(args.denoisers, classical=not args.no_classical)
-        rec = _resolve_model(args.model)
+        rec = Reconstructor.load(args.model)
     except (FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

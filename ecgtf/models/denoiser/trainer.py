@@ -82,7 +82,7 @@ def pair_stream(sources: dict, window, data, batch: int, seed: int):
 
 
 def load_generator_for_run(run, weights: str = "final"):
-    from ecgtf.models.common import load_network
+    from ecgtf.kits.network_io import load_network
 
     from .networks import build_generator
 

@@ -39,9 +39,10 @@ def _name(run) -> str:
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
-    from ecgtf.evaluation import evaluate_predictions, format_per_lead, format_table, plot_examples
-    from ecgtf.models.ekgan.trainer import load_split_data, predict
+    from ecgtf.models.ekgan.inference import evaluate_predictions, plot_examples, predict
+    from ecgtf.models.ekgan.trainer import load_split_data
     from ecgtf.runs import Run, atomic_write_json
+    from ecgtf.scores import format_per_lead, format_table
     from ecgtf.trainer import fail
 
     try:
@@ -89,8 +90,8 @@ def main(argv=None) -> int:
         plot_examples(pred, y, sc, off, out, run.path.name, n=args.plots, pre=pre, record_ids=ids)
 
     if args.ridge:
+        from ecgtf.kits.ridge import RidgeLeadRegressor
         from ecgtf.models.ekgan.preprocessing import leads_from_model, pad_rows
-        from ecgtf.models.ridge import RidgeLeadRegressor
 
         # one ridge per preprocessing in use, so every model has a baseline on the same footing
         seen = {}

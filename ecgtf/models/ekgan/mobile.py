@@ -54,14 +54,14 @@ def module_for_format(run, generator, fmt: str, data: dict, qat_steps: int = 200
     """int8: skip-range equalisation first (same float function); qat: quantization-aware fine-tuning."""
     pre = run.preprocessing
     if fmt == "int8":
-        from export.equalize import equalize_skip_ranges
+        from .quantization import equalize_skip_ranges
 
         eq_gen, scales = equalize_skip_ranges(generator, run.architecture,
                                               data["train_pairs"][0][:len(data["calibration"])])
         return EkganMobile(eq_gen, pre.pad_rows), {"equalization": {
-            "skip_scales": scales, "note": "skip-range equalisation (export/equalize.py); same float function"}}
+            "skip_scales": scales, "note": "skip-range equalisation (ecgtf/models/ekgan/quantization.py); same float function"}}
     if fmt == "qat":
-        from export.qat import qat_finetune
+        from .quantization import qat_finetune
 
         disc = None
         path = run.path / "final" / "discriminator.weights.h5"
@@ -108,3 +108,7 @@ def export_metadata(run, module=None) -> dict:
                       "min-max training targets)") if p.normalization == "per_lead"
             else f"multiply by {p.fixed_scale_mv} to get mV"},
     }
+
+
+def mobile_module(run, generator) -> EkganMobile:
+    return EkganMobile(generator, run.preprocessing.pad_rows)

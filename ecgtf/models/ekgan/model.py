@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 from ecgtf.backend import keras, tf
-from ecgtf.models.base import ReconstructionGAN
+from ecgtf.kits.gan import ReconstructionGAN
+from ecgtf.kits.layers import apply_gradients, training_loss
 from ecgtf.models.ekgan.networks import (
     EkganConfig,
     build_discriminator,
     build_inference_generator,
     build_label_generator,
 )
-from ecgtf.models.layers import apply_gradients, training_loss
 
 _bce = keras.losses.BinaryCrossentropy(from_logits=True, reduction="none")
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from ecgtf.backend import keras, tf
-from ecgtf.models.layers import float32_output, normal_init, scaled
+from ecgtf.kits.layers import float32_output, normal_init, scaled
 
 
 @dataclass(frozen=True)
@@ -165,7 +165,7 @@ def build_inference_generator(cfg: EkganConfig = EkganConfig(), skip_scales=None
     """IG: (N, 16, 512, 1) → [(N, 16, 512, 1), latent (N, 1, 16, 1024·width)].
 
     ``skip_scales`` (4 floats, deepest concatenation first) inserts weight-free multiplications on
-    the skip connections; only :func:`export.equalize.equalize_skip_ranges` uses it.
+    the skip connections; only :func:`ecgtf.models.ekgan.quantization.equalize_skip_ranges` uses it.
     """
     return _generator(cfg, "ig", use_skips=True, name="inference_generator", skip_scales=skip_scales)
 

@@ -36,6 +36,8 @@ from ecgtf.trainer import (
     start_run,
 )
 
+from .inference import _as_run, predict
+
 VARIANTS = ("ekgan", "no-label-generator", "no-discriminator", "pix2pix", "cyclegan", "cardiogan")
 CYCLE_VARIANTS = {"cyclegan": 10.0, "cardiogan": 30.0}
 """Unpaired baselines and their default cycle-consistency weight (``--lambda-l1`` sets it)."""
@@ -141,17 +143,6 @@ def run_config(args) -> dict:
             "training": config_to_dict(training), "data": config_to_dict(data)}
 
 
-def _as_run(run_or_cfg):
-    """A :class:`ecgtf.runs.Run` from a Run or a run directory."""
-    from ecgtf.runs import Run
-
-    if isinstance(run_or_cfg, Run):
-        return run_or_cfg
-    if isinstance(run_or_cfg, (str, Path)):
-        return Run(run_or_cfg)
-    raise TypeError(f"expected a Run or a run directory, got {type(run_or_cfg).__name__}")
-
-
 def configs_from_run(run):
     """(EkganConfig, EkganPreprocessing) of a run."""
     run = _as_run(run)
@@ -200,15 +191,15 @@ def load_splits(run, progress: bool = False) -> dict:
 
 def build_model(run):
     """The training model for the run's variant, compiled with its optimizers."""
+    from ecgtf.models.ekgan.baselines.pix2pix import Pix2Pix
     from ecgtf.models.ekgan.model import EKGAN
-    from ecgtf.models.pix2pix import Pix2Pix
 
     run = _as_run(run)
     arch, t = run.architecture, run.training
     opt = lambda: make_optimizer(t.lr, t.beta1, t.beta2, t.mixed_precision)  # noqa: E731
     if run.variant in CYCLE_VARIANTS:
-        from ecgtf.models.cardiogan.networks import CardioGAN
-        from ecgtf.models.cyclegan.model import CycleGAN
+        from ecgtf.models.ekgan.baselines.cardiogan import CardioGAN
+        from ecgtf.models.ekgan.baselines.cyclegan import CycleGAN
 
         model = (CycleGAN if run.variant == "cyclegan" else CardioGAN)(arch)
         model.compile(g_optimizer=opt(), d_optimizer=opt(), lambda_cycle=t.lambda_l1)
@@ -231,34 +222,14 @@ def build_model(run):
     return model, pairs
 
 
-def load_generator_for_run(run, weights: str = "final"):
-    """The run's trained inference generator (see :meth:`ecgtf.runs.Run.generator`)."""
-    from ecgtf.models.common import load_network
-    from ecgtf.models.ekgan.networks import build_inference_generator
-
-    run = _as_run(run)
-    if run.variant == "cardiogan":
-        from ecgtf.models.cardiogan.networks import CardioganConfig, build_attention_unet
-
-        return load_network(run, "inference_generator",
-                            lambda: build_attention_unet(CardioganConfig.from_ekgan(run.architecture), "generator_xy"),
-                            weights)
-    return load_network(run, "inference_generator", lambda: build_inference_generator(run.architecture), weights)
-
-
-def load_generator(run_dir: str | Path, weights: str = "final"):
-    """``(generator, run, architecture, preprocessing)`` of a run directory."""
-    run = _as_run(run_dir)
-    return load_generator_for_run(run, weights), run, run.architecture, run.preprocessing
-
-
 class ValidationPlot:
     """Keras callback factory: overlay of one validation record (mV) every ``every`` epochs."""
 
     @staticmethod
     def make(run: RunDir, generator, x, y, scale, offset, pre, every: int):
         from ecgtf.backend import keras
-        from ecgtf.evaluation import plot_examples
+
+        from .inference import plot_examples
 
         class _Cb(keras.callbacks.Callback):
             def on_epoch_end(self, epoch, logs=None):
@@ -267,11 +238,6 @@ class ValidationPlot:
                     plot_examples(pred, y[:1], scale[:1], offset[:1], run / "plots", f"epoch_{epoch + 1:03d}",
                                   n=1, pre=pre, record_ids=["val0"])
         return _Cb()
-
-
-def predict(generator, x: np.ndarray, batch_size: int = 32) -> np.ndarray:
-    return np.concatenate([generator(x[i:i + batch_size], training=False)[0].numpy()
-                           for i in range(0, len(x), batch_size)])
 
 
 def main(argv=None) -> int:
@@ -285,7 +251,9 @@ def main(argv=None) -> int:
 
     from ecgtf.backend import keras
     from ecgtf.data.tfdata import make_dataset
-    from ecgtf.evaluation import evaluate_predictions, format_per_lead, plot_examples
+    from ecgtf.scores import format_per_lead
+
+    from .inference import evaluate_predictions, plot_examples
 
     x_tr, y_tr, *_ = data["train"]
     x_va, y_va, sc_va, off_va, _ = data["val"]
@@ -320,7 +288,7 @@ def main(argv=None) -> int:
         model.fit(train_ds, epochs=t.epochs, initial_epoch=initial_epoch, callbacks=callbacks,
                   verbose=args.verbose)
     else:  # nothing left to train: make sure the BatchNorm statistics fit the restored weights
-        from ecgtf.models.base import recalibrate_batchnorm
+        from ecgtf.trainer import recalibrate_batchnorm
         recalibrate_batchnorm(model.inference_generator, x_tr)
     train_seconds = time.perf_counter() - start
 

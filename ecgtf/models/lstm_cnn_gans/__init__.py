@@ -6,8 +6,8 @@ from __future__ import annotations
 
 
 def model_spec():
-    from ecgtf.models.beatgen import beat_model_spec
+    from ecgtf.kits.beatgen import beat_model_spec
 
     from .networks import LstmCnnGansConfig
 
-    return beat_model_spec("lstm_cnn_gans", __name__, LstmCnnGansConfig)
+    return beat_model_spec("lstm_cnn_gans", __name__, LstmCnnGansConfig, paper="Delaney 2019")

@@ -1,7 +1,7 @@
 """``ecgtf train lstm-cnn-gans`` (= ``python -m training.lstm_cnn_gans``): the shared beat-generator trainer."""
 import sys
 
-from ecgtf.models.beatgen.trainer import main_for
+from ecgtf.kits.beatgen.trainer import main_for
 
 main = main_for("lstm_cnn_gans")
 

@@ -9,7 +9,7 @@
 """
 from __future__ import annotations
 
-from ecgtf.models import lazy_exports
+from ecgtf.lazy import lazy_exports
 
 _EXPORTS = {
     "LstmGanConfig": "networks", "build_generator": "networks", "build_discriminator": "networks",
@@ -22,8 +22,16 @@ _EXPORTS = {
 __getattr__ = lazy_exports(__name__, _EXPORTS)
 
 
+def _upgrade_v1(cfg: dict) -> dict:
+    """An ecgtf 0.1 (format 1) LSTM-GAN config's sections in the current layout."""
+    t, d = dict(cfg.get("training", {})), dict(cfg.get("data", {}))
+    return {"architecture": {}, "preprocessing": {}, "training": {k: v for k, v in t.items() if k != "seed"},
+            "data": {"source": d.get("source", "ludb"), "data_dir": d.get("data_dir"), "lead": d.get("lead", "I"),
+                     "seed": t.get("seed", 0)}}
+
+
 def model_spec():
-    from ecgtf.models import ModelSpec
+    from ecgtf.registry import ModelSpec
 
     from .networks import LstmGanConfig
     from .preprocessing import BeatWindowing
@@ -31,4 +39,7 @@ def model_spec():
 
     return ModelSpec(name="lstm_gan", architecture=LstmGanConfig, preprocessing=BeatWindowing,
                      training=LstmGanTraining, data=LstmGanData, load_generator=load_generator_for_run,
-                     load_splits=load_splits, trainer="ecgtf.models.lstm_gan.trainer", task="generation")
+                     load_splits=load_splits, trainer=f"{__name__}.trainer", task="generation",
+                     aliases=("lstm-gan",), evaluate=f"{__name__}.evaluate", evaluate_flags=("--original",),
+                     mobile=f"{__name__}.mobile", upgrade_v1=_upgrade_v1,
+                     smoke_args=("--n-synthetic", "12", "--batch-size", "32", "--epochs", "1", "--verbose", "0"))

@@ -28,10 +28,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
-    from ecgtf.evaluation import ecggan_protocol, set_level_beats
     from ecgtf.models.lstm_gan import WeightsFileError, generate_beats, load_original_generator
     from ecgtf.models.lstm_gan.trainer import load_beats
     from ecgtf.plots import plot_beats_grid
+    from ecgtf.scores import ecggan_protocol, set_level_beats
     from ecgtf.trainer import atomic_write_json, fail
 
     if args.run is None and args.original is None:

@@ -50,3 +50,7 @@ def export_metadata(run, module=None) -> dict:
                            "note": "the TFLite LSTM keeps state between calls: reset variables before each beat"},
             "output_spec": {"name": "beat", "shape": [1, 400], "sampling_rate_hz": p.fs,
                             "units": f"raw LUDB units / {p.scale:g} (≈ mV / {p.scale / 1000:g})"}}
+
+
+def mobile_module(run, generator) -> LstmGanMobile:
+    return LstmGanMobile(generator)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ecgtf.backend import keras, tf
-from ecgtf.models.layers import apply_gradients, training_loss
+from ecgtf.kits.layers import apply_gradients, training_loss
 from ecgtf.models.lstm_gan.networks import LstmGanConfig, build_discriminator, build_generator
 
 _bce = keras.losses.BinaryCrossentropy(from_logits=True)

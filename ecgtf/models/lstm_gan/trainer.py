@@ -72,7 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def load_generator_for_run(run, weights: str = "final"):
-    from ecgtf.models.common import load_network
+    from ecgtf.kits.network_io import load_network
     from ecgtf.models.lstm_gan.networks import build_generator
 
     if weights == "best":

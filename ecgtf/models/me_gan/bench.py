@@ -34,6 +34,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ecgtf.metrics import gaussian_frechet
+
 from .data import CONDITIONS
 
 FEATURE_MIN_RECORDS = 30
@@ -42,16 +44,6 @@ METRICS_VERSION = 2
 
 
 # ---------- metrics ----------------------------------------------------------------------------------
-
-def gaussian_frechet(a: np.ndarray, b: np.ndarray) -> float:
-    """Fréchet distance between Gaussian fits of feature sets a (n, d) and b (m, d) (Heusel et al. 2017)."""
-    from scipy import linalg
-
-    mu1, mu2 = a.mean(0), b.mean(0)
-    s1, s2 = np.cov(a, rowvar=False), np.cov(b, rowvar=False)
-    covmean = np.real(linalg.sqrtm(s1 @ s2))
-    return float(np.sum((mu1 - mu2) ** 2) + np.trace(s1) + np.trace(s2) - 2 * np.trace(covmean))
-
 
 def view_distances(beats: np.ndarray) -> np.ndarray:
     """(N, V, L) → (N, V, V) Euclidean distance between every pair of views of each beat."""

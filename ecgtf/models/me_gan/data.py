@@ -27,6 +27,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ecgtf.data import labelled
+from ecgtf.data.splits import stratified_patient_split  # noqa: F401 (used below, tested here)
+
 CONDITIONS = ("LAD", "RAD", "RBBB")
 """The paper's diseases, in the order of the condition vector."""
 
@@ -121,61 +124,12 @@ def segment_beats(signal: np.ndarray, fs: float, config: BeatConfig = BeatConfig
 
 
 def labelled_records(data: MeganData, progress: bool = False):
-    """Every labelled 12-lead record of ``data.sources`` as :class:`ecgtf.data.records.EcgRecord`
-    (``meta["source"]`` set). Unreadable records are skipped with a warning by the loaders."""
-    from ecgtf.data.sources import dataset_dir
-
-    if tuple(data.sources) == ("synthetic",):
-        yield from _synthetic_records(data)
-        return
-    for name in data.sources:
-        folder = dataset_dir(name, data.data_dir)
-        if name == "ptb-xl":
-            from ecgtf.data.ptbxl import PTBXL
-            from ecgtf.data.records import drop_exact_duplicates
-
-            ds, _ = drop_exact_duplicates(PTBXL(folder).load(progress=progress))
-            records = _records_of(ds)
-        elif name == "ptb-xl-zscore":
-            from ecgtf.data.ptbxl import PtbxlZscore
-
-            db = PtbxlZscore(folder)
-            records = (db.load_record(i) for i in db.ids() if i in db.rows)
-        elif name == "ludb":
-            from ecgtf.data.ludb import LUDB
-
-            records = _records_of(LUDB(folder).load(progress=progress))
-        elif name == "cinc2021":
-            from ecgtf.data.cinc import CinC2021
-
-            records = CinC2021(folder).records(progress=progress)
-        else:
-            raise ValueError(f"ME-GAN data source {name!r}: expected some of {SOURCES} or 'synthetic'")
-        for rec in records:
-            if rec.signal.shape[0] != 12:
-                continue
-            rec.meta = {**(rec.meta or {}), "source": name}
-            yield rec
-
-
-def _records_of(ds):
-    from ecgtf.data.records import EcgRecord
-
-    for i in range(len(ds)):
-        yield EcgRecord(ds.signals[i], ds.fs, ds.lead_names, ds.record_ids[i], ds.patient_ids[i], ds.labels[i],
-                        ds.meta[i] if ds.meta else {}, units=ds.units)
-
-
-def _synthetic_records(data: MeganData):
-    from ecgtf.data.records import EcgRecord
-    from ecgtf.data.synthetic import REALISTIC_RANGES, generate_dataset
-    from ecgtf.leads import LEADS
-
-    # one beat style for every label (learned beats have no CRBBB): the conditional generator learns conduction
-    signals, labels, _ = generate_dataset(data.n_synthetic, seed=data.seed, conditions=("NORM", "LAD", "RAD", "CRBBB"),
-                                          ranges=REALISTIC_RANGES)
-    for i, (sig, lab) in enumerate(zip(signals, labels)):
-        yield EcgRecord(sig, 500.0, LEADS, f"syn-{i}", f"syn-{i}", (lab,), {"source": "synthetic"})
+    """Every labelled 12-lead record of ``data.sources`` (:func:`ecgtf.data.labelled.labelled_records`)."""
+    if tuple(data.sources) != ("synthetic",):
+        bad = [s for s in data.sources if s not in SOURCES]
+        if bad:
+            raise ValueError(f"ME-GAN data source {bad[0]!r}: expected some of {SOURCES} or 'synthetic'")
+    return labelled.labelled_records(data.sources, data.data_dir, data.n_synthetic, data.seed, progress)
 
 
 def _stratum(cond: np.ndarray) -> int:
@@ -184,24 +138,6 @@ def _stratum(cond: np.ndarray) -> int:
         if cond[CONDITIONS.index(c)]:
             return rank
     return 0
-
-
-def stratified_patient_split(patients, strata, fractions, seed: int) -> list[np.ndarray]:
-    """Record indices per fraction: patients split within each stratum (a patient's stratum is the
-    highest of its records'), so rare conditions reach every split and no patient straddles two."""
-    from ecgtf.data.splits import split_by_patient
-
-    patients, strata = np.asarray([str(p) for p in patients]), np.asarray(strata)
-    patient_stratum = {}
-    for p, s in zip(patients, strata):
-        patient_stratum[p] = max(patient_stratum.get(p, 0), int(s))
-    per_record = np.array([patient_stratum[p] for p in patients])
-    out = [[] for _ in fractions]
-    for s in np.unique(per_record):
-        idx = np.flatnonzero(per_record == s)
-        for k, part in enumerate(split_by_patient(patients[idx], fractions, seed=seed + int(s))):
-            out[k].append(idx[part])
-    return [np.sort(np.concatenate(parts)) if parts else np.zeros(0, int) for parts in out]
 
 
 def alternating_halves(patients, strata, seed: int) -> tuple[np.ndarray, np.ndarray]:

@@ -20,10 +20,10 @@ from types import SimpleNamespace
 import numpy as np
 
 from ecgtf.backend import keras, tf
-from ecgtf.models.beatgen.engine import TwoNetworkGAN
-from ecgtf.models.layers import apply_gradients, training_loss
+from ecgtf.kits.beatgen.engine import TwoNetworkGAN
+from ecgtf.kits.layers import apply_gradients, training_loss
 
-from .networks import view_targets
+from .networks import MeganConfig, build_discriminator, build_generator, build_view_discriminator, view_targets
 
 _bce = keras.losses.BinaryCrossentropy(from_logits=True)
 
@@ -155,3 +155,7 @@ def generate(run, condition="none", n: int = 1, seed: int = 0) -> np.ndarray:
 
     run = run if isinstance(run, Run) else Run(run)
     return sample(run.generator("final"), condition_matrix(condition, n), seed=seed)
+
+
+def build_model(config: MeganConfig):
+    return MeGAN(build_generator(config), build_discriminator(config), build_view_discriminator(config), config)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from ecgtf.backend import tf
-from ecgtf.models.beatgen.mobile import BeatGeneratorMobile, export_data, module_for_format  # noqa: F401
+from ecgtf.kits.beatgen.mobile import BeatGeneratorMobile, export_data, module_for_format  # noqa: F401
 
 
 class MeganMobile(BeatGeneratorMobile):

@@ -367,9 +367,3 @@ def build_view_discriminator(config: MeganConfig, pe_dims: int = 8) -> keras.Mod
     h = L.Dense(64, activation=tf.nn.leaky_relu, name="vhead")(L.Concatenate()([emb, context]))
     out = L.Dense(2, activation="tanh", dtype="float32", name="angles")(h)
     return keras.Model([views, positions], out, name="me_gan_view_discriminator")
-
-
-def build_model(config: MeganConfig):
-    from .engine import MeGAN
-
-    return MeGAN(build_generator(config), build_discriminator(config), build_view_discriminator(config), config)

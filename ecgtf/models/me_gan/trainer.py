@@ -78,7 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def load_generator_for_run(run, weights: str = "final"):
-    from ecgtf.models.common import load_network
+    from ecgtf.kits.network_io import load_network
 
     from .networks import build_generator
 
@@ -93,7 +93,8 @@ def run_name(variant: str, ablation: str | None) -> str:
 
 def main(argv=None) -> int:
     from .data import SOURCES, BeatConfig, MeganData, load_splits
-    from .networks import ABLATIONS, VARIANTS, MeganConfig, build_model, widths
+    from .engine import build_model
+    from .networks import ABLATIONS, VARIANTS, MeganConfig, widths
 
     args = build_parser().parse_args(argv)
 

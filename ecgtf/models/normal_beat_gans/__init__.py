@@ -6,8 +6,8 @@ from __future__ import annotations
 
 
 def model_spec():
-    from ecgtf.models.beatgen import beat_model_spec
+    from ecgtf.kits.beatgen import beat_model_spec
 
     from .networks import NormalBeatGansConfig
 
-    return beat_model_spec("normal_beat_gans", __name__, NormalBeatGansConfig)
+    return beat_model_spec("normal_beat_gans", __name__, NormalBeatGansConfig, paper="Adib 2021")

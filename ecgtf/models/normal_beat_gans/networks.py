@@ -20,10 +20,10 @@ from dataclasses import dataclass
 
 from ecgtf.backend import keras
 from ecgtf.data.mitdb_beats import BeatWindowConfig
-from ecgtf.models.beatgen import blocks
-from ecgtf.models.beatgen.engine import BeatAutoencoder, BeatGAN
-from ecgtf.models.beatgen.trainer import BeatGenTraining
-from ecgtf.models.layers import float32_output
+from ecgtf.kits.beatgen import blocks
+from ecgtf.kits.beatgen.engine import BeatAutoencoder, BeatGAN
+from ecgtf.kits.beatgen.trainer import BeatGenTraining
+from ecgtf.kits.layers import float32_output
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """``ecgtf train normal-beat-gans`` (= ``python -m training.normal_beat_gans``): the shared beat-generator trainer."""
 import sys
 
-from ecgtf.models.beatgen.trainer import main_for
+from ecgtf.kits.beatgen.trainer import main_for
 
 main = main_for("normal_beat_gans")
 

@@ -10,7 +10,7 @@ PTB-XL); III, aVR, aVL, aVF are derived, so Einthoven's law holds exactly. As a 
 """
 from __future__ import annotations
 
-from ecgtf.models import lazy_exports
+from ecgtf.lazy import lazy_exports
 
 __getattr__ = lazy_exports(__name__, {"Pulse2PulseConfig": "networks", "generator": "networks",
                                       "discriminator": "networks", "build_model": "networks",
@@ -18,12 +18,16 @@ __getattr__ = lazy_exports(__name__, {"Pulse2PulseConfig": "networks", "generato
 
 
 def model_spec():
-    from ecgtf.models import ModelSpec
+    from ecgtf.registry import ModelSpec
 
     from .data import Pulse2PulseData, load_splits
-    from .networks import Pulse2PulseConfig
+    from .networks import VARIANTS, Pulse2PulseConfig
+    from .sampling import learned_source
     from .trainer import Pulse2PulseTraining, load_generator_for_run
 
     return ModelSpec(name="pulse2pulse", architecture=Pulse2PulseConfig, preprocessing=Pulse2PulseData,
                      training=Pulse2PulseTraining, data=Pulse2PulseData, load_generator=load_generator_for_run,
-                     load_splits=load_splits, trainer="ecgtf.models.pulse2pulse.trainer", task="generation")
+                     load_splits=load_splits, trainer=f"{__name__}.trainer", task="generation",
+                     variants=tuple(VARIANTS), evaluate="ecgtf.synthesis_bench", mobile=f"{__name__}.mobile",
+                     data_sources={"pulse2pulse": learned_source},
+                     smoke_args=("--variant", "cpu", "--model-size", "10", "--critic-size", "2", "--sources", "synthetic", "--n-synthetic", "8", "--batch-size", "4", "--epochs", "1", "--steps-per-epoch", "1", "--verbose", "0"))

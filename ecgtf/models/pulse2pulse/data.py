@@ -1,7 +1,7 @@
 """Training records for Pulse2Pulse: the millivolt 12-lead sets below the data root, 8 independent leads.
 
 PTB-XL (only the half of its patients that is *not* the synthesis protocol's reference,
-:func:`ecgtf.synthesis_quality.ptbxl_halves`), LUDB, CinC 2011 (acceptable records without saturated or
+:func:`ecgtf.data.reference.ptbxl_halves`), LUDB, CinC 2011 (acceptable records without saturated or
 flat leads) and CinC 2021; or ``synthetic`` (ecgtf's dipole generator; smoke tests). Each record is
 band-passed (zero phase, ``band_hz``), resampled to the model's rate, cut to its length, and its leads
 I, II, V1–V6 are divided by ``scale_mv`` and clipped to ±1 (the generator's tanh range).
@@ -49,7 +49,7 @@ def to_millivolts(leads: np.ndarray, data: Pulse2PulseData) -> np.ndarray:
 
 def load_training(data: Pulse2PulseData, length: int, fs: float, progress: bool = False) -> dict:
     """``{"leads": (N, length, 8) float32, "counts": {source: records}}``."""
-    from ecgtf.synthesis_quality import MV_SOURCES, load_mv_records, ptbxl_halves
+    from ecgtf.data.reference import MV_SOURCES, load_mv_records, ptbxl_halves
 
     parts, counts = [], {}
     for source in data.sources:

@@ -112,7 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def load_generator_for_run(run, weights: str = "final"):
-    from ecgtf.models.common import load_network
+    from ecgtf.kits.network_io import load_network
 
     from .networks import generator
 
@@ -128,7 +128,7 @@ def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
 
     def new_config():
-        from ecgtf.synthesis_quality import MV_SOURCES
+        from ecgtf.data.reference import MV_SOURCES
 
         sources = tuple(s.strip() for s in args.sources.split(",") if s.strip())
         bad = [s for s in sources if s not in MV_SOURCES + ("synthetic",)]

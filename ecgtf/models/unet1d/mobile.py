@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ecgtf.backend import tf
+from ecgtf.backend import keras, tf
+from ecgtf.kits.quantization import branch_max
+
+from .networks import build_reconstructor
 
 
 class Unet1dMobile(tf.Module):
@@ -68,10 +71,8 @@ def synthetic_windows(pre, n: int, seed: int = 0) -> np.ndarray:
 
 
 def module_for_format(run, generator, fmt: str, data: dict, **_):
-    """int8: skip-range equalisation first (:func:`export.equalize.equalize_unet1d_skips`, same float function)."""
+    """int8: skip-range equalisation first (:func:`equalize_unet1d_skips`, same float function)."""
     if fmt == "int8" and run.architecture.members == 1:
-        from export.equalize import equalize_unet1d_skips
-
         eq, scales = equalize_unet1d_skips(generator, run.architecture, data["calibration"])
         return Unet1dMobile(eq), {"equalization": {"skip_scales": scales,
                                                    "note": "skip-range equalisation; same float function"}}
@@ -100,3 +101,30 @@ def export_metadata(run, module=None) -> dict:
         "output_spec": {"name": "leads", "shape": [1, 12, p.window], "lead_order": list(LEADS),
                         "sampling_rate_hz": p.fs, "units": "mV (amplitude predicted by the model, no oracle)"},
     }
+
+
+def equalize_unet1d_skips(network: keras.Model, cfg, lead_i_calibration: np.ndarray) -> tuple[keras.Model, list[float]]:
+    """Skip-range equalisation (as EKGAN's, :func:`ecgtf.models.ekgan.quantization.equalize_skip_ranges`) for the
+    1-D U-Net reconstructor: skip ``enc{l}`` meets the transposed convolution ``up{l}``
+    in ``skip{l}``; the first convolution of ``dec{l}`` reads the skip as its last input channels."""
+    levels = len(cfg.filters) - 1
+    up = [f"up{level}" for level in range(levels)]
+    skip = [f"enc{level}_relu{cfg.convs_per_block - 1}" for level in range(levels)]
+    up_max = branch_max(network, up, lead_i_calibration)
+    skip_max = branch_max(network, skip, lead_i_calibration)
+    scales = [float(u / s) if s > 0 else 1.0 for u, s in zip(up_max, skip_max)]
+    eq = build_reconstructor(cfg, skip_scales=scales)
+    for layer in network.layers:
+        if layer.weights:
+            eq.get_layer(layer.name).set_weights(layer.get_weights())
+    for level, s in enumerate(scales):
+        skip_channels = int(network.get_layer(f"skip{level}").input[1].shape[-1])
+        kernel = eq.get_layer(f"dec{level}_conv0").kernel  # Conv1D: (k, in, out); skip = last input channels
+        k = kernel.numpy()
+        k[:, -skip_channels:, :] /= s
+        kernel.assign(k)
+    return eq, scales
+
+
+def mobile_module(run, generator) -> Unet1dMobile:
+    return Unet1dMobile(generator)

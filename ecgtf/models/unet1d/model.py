@@ -14,7 +14,7 @@ would otherwise smooth away).
 from __future__ import annotations
 
 from ecgtf.backend import keras, tf
-from ecgtf.models.layers import apply_gradients, training_loss
+from ecgtf.kits.layers import apply_gradients, training_loss
 
 
 def window_targets_tf(x, min_std: float):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from ecgtf.backend import keras, tf
-from ecgtf.models.layers import scaled
+from ecgtf.kits.layers import scaled
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ def _block(x, filters: int, cfg: Unet1dConfig, name: str):
 def build_reconstructor(cfg: Unet1dConfig = Unet1dConfig(), skip_scales=None) -> keras.Model:
     """``lead_i`` (N, L) mV → {``leads`` (N, 12, L) mV, ``shape`` (N, L, 12), ``log_gain`` (N, 12)}.
 
-    ``skip_scales`` (one per decoder level, for int8 export only, see :mod:`export.equalize`)
+    ``skip_scales`` (one per decoder level, for int8 export only, see :func:`ecgtf.models.unet1d.mobile.equalize_unet1d_skips`)
     multiplies each skip tensor by a constant before its concatenation. With ``cfg.members > 1`` the
     model holds that many networks (sub-models ``member0`` …) and averages their three outputs.
     """

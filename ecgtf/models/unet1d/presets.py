@@ -5,7 +5,14 @@ validated int8 ``.tflite`` with its metadata and a ``MODEL_CARD.md``.
 """
 from __future__ import annotations
 
+import dataclasses
+import json
+import shutil
 from pathlib import Path
+
+from ecgtf.runs import Run, atomic_write_json, config_to_dict
+
+from .networks import build_reconstructor
 
 PRESET_ROOT = Path(__file__).with_name("presets")
 
@@ -25,28 +32,18 @@ PRESETS = {
 }
 
 
-def build_preset(run_dirs, name: str, evaluation: str | Path | None = None, formats=("dynamic", "int8"),
-                 weights: str = "best") -> Path:
-    """Turn finished unet1d run(s) into a shipped preset folder (``presets/<name>/``).
+def assemble_preset(run_dirs, name: str, weights: str = "best") -> tuple[Path, list]:
+    """Write preset ``name``'s run folder (``presets/<name>/``: config + weights) from finished unet1d run(s).
 
     One run: its config and ``weights``. Several runs of the same architecture: an ensemble
     (``architecture.members`` = their number; the outputs are averaged). The config keeps no data
-    paths (users have their own data folders). Exports and validates ``formats`` into the folder
-    (formats that fail are left out and named in the model card) and writes ``MODEL_CARD.md`` with
-    the evaluation table from ``evaluation``'s ``results.md``. Returns the folder.
+    paths (users have their own data folders). Returns (folder, runs). Exporting and the model card are
+    :func:`export.presets.build_preset`'s job.
     """
-    import dataclasses
-    import json
-    import shutil
-
-    from ecgtf.models.unet1d.networks import build_reconstructor
-    from ecgtf.runs import Run, atomic_write_json, config_to_dict
-    from export.engine import export_run, format_records
-
     runs = [Run(r) for r in ([run_dirs] if isinstance(run_dirs, (str, Path)) else run_dirs)]
     for r in runs:
-        if r.model != "unet1d":
-            raise ValueError(f"{r.path} is a {r.model} run; presets here are unet1d runs")
+        if r.spec.presets != __name__:
+            raise ValueError(f"{r.path} is a {r.model} run; presets here are {__package__.rsplit('.', 1)[-1]} runs")
         if dataclasses.replace(r.architecture, members=1) != dataclasses.replace(runs[0].architecture, members=1):
             raise ValueError(f"{r.path} has another architecture than {runs[0].path}; an ensemble needs one")
     out = PRESET_ROOT / name
@@ -69,19 +66,14 @@ def build_preset(run_dirs, name: str, evaluation: str | Path | None = None, form
         for m, r in enumerate(runs):
             net.get_layer(f"member{m}").set_weights(r.generator(weights).get_weights())
         net.save_weights(str(target))
-    records = export_run(out, list(formats), out, weights="best")
-    print(format_records(records))
-    if not any(r["passed"] for r in records):
-        raise ValueError(f"preset {name}: no format passed validation")
-    for f in ("heldout.npz", "export_report.json"):
-        (out / f).unlink(missing_ok=True)
-    table = Path(evaluation, "results.md").read_text() if evaluation else "(not evaluated)"
-    (out / "MODEL_CARD.md").write_text(model_card(name, runs, records, table))
-    (out / "final" / "MODEL_CARD.md").write_text(
-        f"# `best_reconstructor.weights.h5` — weights of the preset `{name}`\n\nKeras 2 (tf_keras) weights "
-        f"({len(runs)} network(s)), built from `../config.json`. Data, licences, evaluation, intended use (not a "
-        "medical device) and limitations: [`../MODEL_CARD.md`](../MODEL_CARD.md).\n")
-    return out
+    return out, runs
+
+
+def weights_card(name: str, runs) -> str:
+    """The short card beside the preset's weights file."""
+    return (f"# `best_reconstructor.weights.h5` — weights of the preset `{name}`\n\nKeras 2 (tf_keras) weights "
+            f"({len(runs)} network(s)), built from `../config.json`. Data, licences, evaluation, intended use (not a "
+            "medical device) and limitations: [`../MODEL_CARD.md`](../MODEL_CARD.md).\n")
 
 
 def model_card(name: str, runs, records, table: str) -> str:

@@ -321,16 +321,18 @@ class BestWeights:
 
 
 def load_teacher(name_or_dir: str):
-    """The frozen teacher network: a preset name (:func:`ecgtf.presets.list_presets`) or a unet1d run directory."""
-    from ecgtf.presets import list_presets, preset_dir
+    """The frozen teacher network: a preset of this model (:data:`.presets.PRESETS`) or a unet1d run directory."""
     from ecgtf.runs import Run
+
+    from .presets import PRESET_ROOT, PRESETS
 
     path = Path(name_or_dir).expanduser()
     if not (path / "config.json").exists():
-        if name_or_dir not in list_presets():
+        installed = sorted(n for n, p in PRESETS.items() if (PRESET_ROOT / p["folder"] / "config.json").exists())
+        if name_or_dir not in installed:
             raise ValueError(f"--teacher {name_or_dir!r} is neither a run directory (no config.json there) nor a "
-                             f"preset; installed presets: {sorted(list_presets())}")
-        path = preset_dir(name_or_dir)
+                             f"preset; installed presets: {installed}")
+        path = PRESET_ROOT / PRESETS[name_or_dir]["folder"]
     run = Run(path)
     if run.model != "unet1d":
         raise ValueError(f"--teacher {path} is a {run.model} run; the teacher must be a unet1d reconstructor")

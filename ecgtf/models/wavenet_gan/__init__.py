@@ -7,8 +7,9 @@ from __future__ import annotations
 
 
 def model_spec():
-    from ecgtf.models.beatgen import beat_model_spec
+    from ecgtf.kits.beatgen import beat_model_spec
 
     from .networks import WavenetGanConfig
 
-    return beat_model_spec("wavenet_gan", __name__, WavenetGanConfig)
+    return beat_model_spec("wavenet_gan", __name__, WavenetGanConfig, paper="Neurocomputing 2020",
+                           smoke_extra=("--before", "50", "--after", "50"))

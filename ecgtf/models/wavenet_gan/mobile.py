@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from ecgtf.backend import tf
-from ecgtf.models.beatgen import mobile as shared
+from ecgtf.kits.beatgen import mobile as shared
 
 
 class WavenetStepMobile(tf.Module):

@@ -22,10 +22,10 @@ import numpy as np
 
 from ecgtf.backend import keras, tf
 from ecgtf.data.mitdb_beats import BeatWindowConfig
-from ecgtf.models.beatgen import blocks
-from ecgtf.models.beatgen.engine import BeatGAN, _split, _Tracked
-from ecgtf.models.beatgen.trainer import BeatGenTraining
-from ecgtf.models.layers import apply_gradients, float32_output, training_loss
+from ecgtf.kits.beatgen import blocks
+from ecgtf.kits.beatgen.engine import BeatGAN, _split, _Tracked
+from ecgtf.kits.beatgen.trainer import BeatGenTraining
+from ecgtf.kits.layers import apply_gradients, float32_output, training_loss
 
 L = keras.layers
 
@@ -197,7 +197,7 @@ class _Stepper:
 
 def sample(generator, cfg: WavenetGanConfig, n: int, labels=None, seed: int = 0) -> np.ndarray:
     """``n`` beats (n, L) in [0, 1]: WaveNet sampled autoregressively; the GAN in one pass."""
-    from ecgtf.models.beatgen.sampling import generator_inputs
+    from ecgtf.kits.beatgen.sampling import generator_inputs
 
     if cfg.variant == "gan":
         inputs = generator_inputs(generator, n, labels, seed)
