@@ -4,10 +4,33 @@ Use ``from ecgtf.backend import tf, keras`` in model, training and export code.
 """
 from __future__ import annotations
 
-import tensorflow as tf
-import tf_keras as keras
+import os
+import sys
 
 import ecgtf  # noqa: F401  (sets TF_USE_LEGACY_KERAS before TensorFlow loads)
+
+
+def _import_tensorflow():
+    """``import tensorflow``; with ``ECGTF_QUIET_TF=1`` (the CLI without ``--verbose``) the C++ start-up lines it
+    writes straight to the process's stderr (oneDNN notice, CUDA probing; ``TF_CPP_MIN_LOG_LEVEL`` does not hide
+    them) are dropped. Python errors are not: the descriptor is restored before any exception propagates."""
+    if os.environ.get("ECGTF_QUIET_TF") != "1" or "tensorflow" in sys.modules:
+        import tensorflow
+        return tensorflow
+    sys.stderr.flush()
+    saved, devnull = os.dup(2), os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    try:
+        import tensorflow
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+    return tensorflow
+
+
+tf = _import_tensorflow()
+import tf_keras as keras  # noqa: E402
 
 if not keras.__version__.startswith("2."):
     raise ImportError(f"ecgtf needs tf_keras 2.x, found {keras.__version__}")

@@ -3,10 +3,13 @@
 Every model-specific choice (which trainer, which evaluation, which export formats) comes from the model
 registry (:mod:`ecgtf.registry`): this file names no model. TensorFlow's start-up logs are hidden unless
 ``--verbose`` is given or ``ECGTF_DEBUG=1`` is set.
+
+One file, over 300 lines on purpose: the whole command line (its parsers and their small handlers) reads best in one place.
 """
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import os
 import sys
@@ -19,6 +22,7 @@ from ecgtf import registry
 from ecgtf.denoising import DEFAULT_DENOISE
 from ecgtf.reconstructor import Reconstructor
 from ecgtf.runs import Run
+from ecgtf.user_api import API
 
 TASK_EVALUATIONS = {"reconstruction": "ecgtf.reconstruction_eval"}
 """The evaluation of a task's models when a run's model names none (and ``--protocol``'s for reconstruction)."""
@@ -128,19 +132,27 @@ def _train_help() -> str:
     return "models (ecgtf train NAME --help for NAME's options):\n" + "\n".join(lines)
 
 
+def _run_evaluation(module: str, argv: list[str]) -> int:
+    """``module.main(argv)``, handing down the user API to evaluations that take it (``main(argv, api)``)."""
+    main = import_module(module).main
+    if "api" in inspect.signature(main).parameters:
+        return main(argv, api=API)
+    return main(argv)
+
+
 def _evaluate(args, rest: list[str]) -> int:
     """``ecgtf evaluate RUN …``: the evaluation the run's model names (``ModelSpec.evaluate``)."""
     for spec in registry.specs():
         if any(flag in rest for flag in spec.evaluate_flags) and spec.evaluate:
-            return import_module(spec.evaluate).main(rest)
+            return _run_evaluation(spec.evaluate, rest)
     runs = [a for a in rest if not a.startswith("-") and (Path(a) / "config.json").exists()]
     spec = Run(runs[0]).spec if runs else None
     if "--protocol" in rest or spec is None or spec.evaluate is None:
         task = spec.task if spec is not None else "reconstruction"
         if task not in TASK_EVALUATIONS:
             raise ValueError(f"{runs[0]}: no evaluation is registered for {spec.name} ({task}) models")
-        return import_module(TASK_EVALUATIONS[task]).main([a for a in rest if a != "--protocol"])
-    return import_module(spec.evaluate).main(rest)
+        return _run_evaluation(TASK_EVALUATIONS[task], [a for a in rest if a != "--protocol"])
+    return _run_evaluation(spec.evaluate, rest)
 
 
 def _export(args, rest: list[str]) -> int:
@@ -284,6 +296,7 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["--verbose"] or os.environ.get("ECGTF_DEBUG") == "1":
         argv = argv[1:] if argv[:1] == ["--verbose"] else argv
         os.environ["TF_CPP_MIN_LOG_LEVEL"] = "0"
+        os.environ["ECGTF_QUIET_TF"] = "0"
     else:
         quiet_tensorflow()
     if len(argv) >= 2 and argv[0] == "train" and argv[1] in registry.train_commands():  # the trainer parses the rest
@@ -300,6 +313,7 @@ def main(argv: list[str] | None = None) -> int:
 def quiet_tensorflow() -> None:
     """Hide TensorFlow's and absl's start-up logs (oneDNN notice, CUDA probing) for this process."""
     os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
+    os.environ["ECGTF_QUIET_TF"] = "1"          # ecgtf.backend drops the C++ start-up lines of `import tensorflow`
     os.environ.setdefault("GRPC_VERBOSITY", "ERROR")
     try:
         import absl.logging

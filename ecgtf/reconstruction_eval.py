@@ -24,208 +24,25 @@ from __future__ import annotations
 
 import argparse
 import sys
-import warnings
 from pathlib import Path
 
 import numpy as np
 
-from ecgtf.leads import LEADS
-
-EVAL_FS = 100.0
-BAND = (0.5, 40.0)
-RECONSTRUCTED = LEADS[1:]
-INDEPENDENT = ("II", "V1", "V2", "V3", "V4", "V5", "V6")
-CHEST = ("V1", "V2", "V3", "V4", "V5", "V6")
-
-
-def to_eval_space(signal: np.ndarray, fs: float) -> np.ndarray:
-    """(12, n) mV at ``fs`` → band-passed (12, m) at 100 Hz."""
-    from ecgtf.preprocessing.signal import bandpass_resample
-
-    return bandpass_resample(signal, fs, BAND, EVAL_FS, order=4)
-
-
-def pearson(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Pearson r along the last axis (NaN where either side is constant)."""
-    a = a - a.mean(-1, keepdims=True)
-    b = b - b.mean(-1, keepdims=True)
-    den = np.sqrt((a ** 2).sum(-1) * (b ** 2).sum(-1))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(den > 0, (a * b).sum(-1) / den, np.nan)
-
-
-def bootstrap_ci(values: np.ndarray, n: int = 1000, seed: int = 0) -> tuple[float, float]:
-    """95 % percentile bootstrap interval of the mean over records (NaNs ignored)."""
-    v = np.asarray(values, np.float64)
-    v = v[np.isfinite(v)]
-    if v.size < 2:
-        return (float("nan"), float("nan"))
-    rng = np.random.default_rng(seed)
-    means = v[rng.integers(0, v.size, size=(n, v.size))].mean(1)
-    return float(np.percentile(means, 2.5)), float(np.percentile(means, 97.5))
-
-
-def beats_found(eval_signals: np.ndarray) -> np.ndarray:
-    """(N, 11) bool: at least two R peaks detected (XQRS at the eval rate) in each reconstructed lead."""
-    from ecgtf import metrics as M
-
-    ks = [LEADS.index(nm) for nm in RECONSTRUCTED]
-    return np.array([[np.isfinite(M.heart_rate_bpm(x[k], EVAL_FS)) for k in ks] for x in eval_signals], bool)
-
-
-def score(true_eval: np.ndarray, pred_eval: np.ndarray, true_raw: np.ndarray, pred_raw: np.ndarray,
-          fs_raw: float, true_beats: np.ndarray | None = None) -> dict:
-    """All metrics for records (N, 12, T) in eval space plus the raw (N, 12, n) for heart rate.
-
-    ``true_beats``: :func:`beats_found` of ``true_eval`` (computed when not given)."""
-    from ecgtf import metrics as M
-    from ecgtf.leads import limb_lead_residuals
-    from ecgtf.preprocessing.signal import resample
-
-    n = len(true_eval)
-    r = pearson(true_eval, pred_eval)                                            # (N, 12)
-    err = pred_eval - true_eval
-    rmse = np.sqrt((err ** 2).mean(-1))
-    mae = np.abs(err).mean(-1)
-    s_true = true_eval.std(-1, keepdims=True)
-    s_pred = pred_eval.std(-1, keepdims=True)
-    oracle = (pred_eval - pred_eval.mean(-1, keepdims=True)) * np.where(s_pred > 0, s_true / np.maximum(s_pred, 1e-9), 0)
-    rmse_oracle = np.sqrt(((oracle - (true_eval - true_eval.mean(-1, keepdims=True))) ** 2).mean(-1))
-    idx = {name: LEADS.index(name) for name in LEADS}
-    per_lead = {name: {"r": float(np.nanmean(r[:, k])), "rmse_mv": float(rmse[:, k].mean()),
-                       "mae_mv": float(mae[:, k].mean()), "rmse_oracle_mv": float(rmse_oracle[:, k].mean())}
-                for name, k in idx.items()}
-    summary = {}
-    for group, names in (("11", RECONSTRUCTED), ("7", INDEPENDENT)):
-        ks = [idx[nm] for nm in names]
-        for metric, arr in (("r", r), ("rmse_mv", rmse), ("mae_mv", mae), ("rmse_oracle_mv", rmse_oracle)):
-            with np.errstate(all="ignore"), warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)  # a flat predicted lead has no r
-                per_record = np.nanmean(arr[:, ks], axis=1)
-            summary[f"{metric}_{group}"] = float(np.nanmean(per_record))
-            summary[f"{metric}_{group}_ci"] = bootstrap_ci(per_record)
-    # heart rate on lead II at 500 Hz
-    hr_t = np.array([M.heart_rate_bpm(resample(x[1], fs_raw, 500.0), 500.0) for x in true_raw])
-    hr_p = np.array([M.heart_rate_bpm(resample(x[1], fs_raw, 500.0), 500.0) for x in pred_raw])
-    ok = np.isfinite(hr_t) & np.isfinite(hr_p)
-    summary["hr_mae_bpm"] = float(np.mean(np.abs(hr_t[ok] - hr_p[ok]))) if ok.any() else float("nan")
-    summary["hr_fail_pct"] = float(100 * np.mean(~np.isfinite(hr_p[np.isfinite(hr_t)]))) if np.isfinite(hr_t).any() \
-        else float("nan")
-    # beats detectable in every reconstructed lead (XQRS in eval space), where the true lead has them
-    if true_beats is None:
-        true_beats = beats_found(true_eval)
-    found_p = beats_found(pred_eval)
-    summary["beats_all_leads_pct"] = float(100 * found_p[true_beats].mean()) if true_beats.any() else float("nan")
-    ii = RECONSTRUCTED.index("II")
-    summary["beats_lead_ii_pct"] = float(100 * found_p[:, ii][true_beats[:, ii]].mean()) \
-        if true_beats[:, ii].any() else float("nan")
-    summary["limb_law_rms_mv"] = float(np.sqrt(np.mean(limb_lead_residuals(pred_eval) ** 2)))
-    amp_t = np.percentile(true_eval, 99, -1) - np.percentile(true_eval, 1, -1)
-    amp_p = np.percentile(pred_eval, 99, -1) - np.percentile(pred_eval, 1, -1)
-    slopes = {}
-    for name in CHEST:
-        k = idx[name]
-        x, y = amp_t[:, k], amp_p[:, k]
-        slopes[name] = float(np.polyfit(x, y, 1)[0]) if np.ptp(x) > 0 else float("nan")
-    summary["qrs_slope_chest"] = float(np.mean(list(slopes.values())))
-    return {"n_records": n, "summary": summary, "per_lead": per_lead, "qrs_slope": slopes}
-
-
-def load_eval_set(name: str, data_dir=None) -> tuple[np.ndarray, float, list[str]]:
-    """(records (N, 12, 5000) mV, 500.0, ids) of ``ptb-xl-test`` (fold 10), ``ptb-xl-val`` (fold 9; duplicates
-    removed) or ``ludb``."""
-    from ecgtf.data.records import drop_exact_duplicates
-    from ecgtf.data.sources import dataset_dir
-
-    if name in ("ptb-xl-test", "ptb-xl-val"):
-        from ecgtf.data.ptbxl import PTBXL
-
-        db = PTBXL(dataset_dir("ptb-xl", data_dir))
-        ds, _ = drop_exact_duplicates(db.load(progress=False))
-        fold = 10 if name == "ptb-xl-test" else 9
-        keep = [i for i, m in enumerate(ds.meta) if m["strat_fold"] == fold]
-        ds = ds.subset(keep)
-    elif name == "ludb":
-        from ecgtf.data.ludb import LUDB
-
-        ds = LUDB(dataset_dir("ludb", data_dir)).load(progress=False)
-    else:
-        raise ValueError(f"unknown evaluation set {name!r}; expected ptb-xl-test, ptb-xl-val (fold 9, for model "
-                         "selection) or ludb")
-    return ds.signals.astype(np.float64), ds.fs, ds.record_ids
-
-
-class RidgeBaseline:
-    """33-tap ridge of Lead I → 12 leads at 100 Hz in mV (no oracle), fitted on millivolt training windows."""
-
-    name = "ridge (mV, 33 taps)"
-
-    def __init__(self, windows_mv: np.ndarray):
-        from ecgtf.kits.ridge import RidgeLeadRegressor
-
-        self.model = RidgeLeadRegressor(half_window=16, alpha=1.0).fit(windows_mv[:, 0], windows_mv)
-
-    def predict_eval(self, lead_i_eval: np.ndarray) -> np.ndarray:
-        return self.model.predict(lead_i_eval[None])[0]
-
-
-class MeanBeatBaseline:
-    """Each lead's population mean beat (mV, 100 Hz), placed at the R peaks detected in Lead I."""
-
-    name = "population mean beat"
-    before, after = 25, 45      # samples at 100 Hz: 250 ms before and 450 ms after the R peak
-
-    def __init__(self, segments_mv: np.ndarray):
-        beats = []
-        for seg in segments_mv:
-            for r in self._peaks(seg[0]):
-                if r - self.before >= 0 and r + self.after <= seg.shape[1]:
-                    beats.append(seg[:, r - self.before:r + self.after])
-        if not beats:
-            raise ValueError("no beats found in the training segments for the mean-beat baseline")
-        self.template = np.mean(beats, axis=0)
-
-    @staticmethod
-    def _peaks(lead_i_100: np.ndarray) -> np.ndarray:
-        from ecgtf.metrics import detect_r_peaks
-        from ecgtf.preprocessing.signal import resample
-
-        peaks = detect_r_peaks(resample(lead_i_100, EVAL_FS, 500.0), 500.0)
-        return np.round(np.asarray(peaks) / 5.0).astype(int)
-
-    def predict_eval(self, lead_i_eval: np.ndarray) -> np.ndarray:
-        out = np.zeros((12, lead_i_eval.shape[0]))
-        cnt = np.zeros(lead_i_eval.shape[0])
-        for r in self._peaks(lead_i_eval):
-            a, b = max(0, r - self.before), min(out.shape[1], r + self.after)
-            out[:, a:b] += self.template[:, a - (r - self.before):b - (r - self.before)]
-            cnt[a:b] += 1
-        return out / np.maximum(cnt, 1)
-
-
-def baseline_training_data(data_dir=None, max_segments: int = 2000, seed: int = 0) -> np.ndarray:
-    """Millivolt training segments (N, 12, 1000) at 100 Hz, band-passed: PTB-XL folds 1–8, CinC 2011, CinC 2021."""
-    from ecgtf.models.unet1d.preprocessing import Unet1dPreprocessing
-    from ecgtf.models.unet1d.trainer import Unet1dData, source_cache, split_indices
-
-    data = Unet1dData(data_dir=str(data_dir) if data_dir else None, seed=seed)
-    pre = Unet1dPreprocessing()
-    segs = []
-    for name in ("ptb-xl", "cinc2011", "cinc2021"):
-        try:
-            cache = source_cache(name, data, pre, progress=False)
-        except FileNotFoundError:
-            continue
-        idx = split_indices(name, cache, data)["train"]
-        segs.append(cache.segments(idx))
-    if not segs:
-        from ecgtf.data.sources import data_root
-
-        raise FileNotFoundError(f"the ridge and mean-beat baselines need millivolt training records (ptb-xl, cinc2011 "
-                                f"or cinc2021) below the data root {data_dir or data_root()}; none was found")
-    x = np.concatenate(segs)
-    rng = np.random.default_rng(seed)
-    return x[rng.permutation(len(x))[:max_segments]]
+from ecgtf.data.eval_sets import load_eval_set  # noqa: F401 (the protocol's API)
+from ecgtf.kits.ridge import MeanBeatBaseline, RidgeBaseline, baseline_training_data  # noqa: F401 (the protocol's API)
+from ecgtf.leads import LEADS  # noqa: F401
+from ecgtf.scores import (  # noqa: F401 (the protocol's API)
+    BAND,
+    CHEST,
+    EVAL_FS,
+    INDEPENDENT,
+    RECONSTRUCTED,
+    beats_found,
+    bootstrap_ci,
+    pearson,
+    score,
+    to_eval_space,
+)
 
 
 def evaluate_all(candidates: dict, sets=("ptb-xl-test", "ludb"), data_dir=None, baselines: bool = True,

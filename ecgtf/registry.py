@@ -79,6 +79,9 @@ class ModelSpec:
     smoke_args: tuple[str, ...] = ()
     """Trainer arguments for a tiny run on synthetic data (a few steps, seconds on a CPU): the contract test trains
     every registered model with them, and a user can smoke-test a machine the same way."""
+    quickstart: tuple[str, ...] = ()
+    """Trainer arguments of ``python -m export.pipeline --from-scratch``: a model worth exporting, trained on the
+    embedded synthetic data in about ten minutes on a 2-core CPU."""
     golden: Callable | None = None
     """``(out_dir) → list of files``: golden vectors for the Android Java core (``python -m export.golden``)."""
 

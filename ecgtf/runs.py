@@ -26,6 +26,7 @@ import dataclasses
 import json
 import shutil
 import typing
+from datetime import datetime
 from pathlib import Path
 
 from ecgtf import registry
@@ -33,6 +34,15 @@ from ecgtf.files import _json_default, atomic_write, atomic_write_json, atomic_w
 
 CONFIG_FORMAT = 2
 """Version of config.json's layout. Version 1 (ecgtf 0.1 runs) is converted on reading."""
+
+
+def new_run_config(model: str, variant: str, architecture, preprocessing, training, data, **extra) -> dict:
+    """The ``config.json`` of a new run: the layout version, model and variant, the creation time, the four config
+    dataclasses as plain data (and ``extra`` top-level fields). Read back by :class:`Run`."""
+    return {"format_version": CONFIG_FORMAT, "model": model, "variant": variant, **extra,
+            "created": datetime.now().isoformat(timespec="seconds"),
+            "architecture": config_to_dict(architecture), "preprocessing": config_to_dict(preprocessing),
+            "training": config_to_dict(training), "data": config_to_dict(data)}
 
 
 def config_to_dict(cfg) -> dict:

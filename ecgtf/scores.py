@@ -5,11 +5,13 @@ model-layout outputs back to millivolts first. Also the ecgGAN beat protocol and
 """
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from ecgtf import metrics as M
 from ecgtf.leads import LEADS, limb_lead_residuals
-from ecgtf.preprocessing.signal import resample
+from ecgtf.preprocessing.signal import bandpass_resample, resample
 
 _COLUMNS = ("rmse_mv", "mae_mv", "prd_pct", "mmd", "hr_mae_bpm", "hr_fail_pct")
 
@@ -113,3 +115,97 @@ def set_level_beats(real_heldout: np.ndarray, generated: np.ndarray, n: int = 30
         "nn_frechet_real_floor": float(M.nearest_neighbour_distances(real[:half][:100], real[half:], "frechet").mean()),
         "one_nn_accuracy": M.one_nn_accuracy(real, gen),
     }
+
+
+# ---------- the reconstruction protocol (ecgtf.reconstruction_eval): one space, one set of scores -----------
+
+EVAL_FS = 100.0
+BAND = (0.5, 40.0)
+RECONSTRUCTED = LEADS[1:]
+INDEPENDENT = ("II", "V1", "V2", "V3", "V4", "V5", "V6")
+CHEST = ("V1", "V2", "V3", "V4", "V5", "V6")
+
+
+def to_eval_space(signal: np.ndarray, fs: float) -> np.ndarray:
+    """(12, n) mV at ``fs`` → band-passed (12, m) at 100 Hz."""
+    return bandpass_resample(signal, fs, BAND, EVAL_FS, order=4)
+
+
+def pearson(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Pearson r along the last axis (NaN where either side is constant)."""
+    a = a - a.mean(-1, keepdims=True)
+    b = b - b.mean(-1, keepdims=True)
+    den = np.sqrt((a ** 2).sum(-1) * (b ** 2).sum(-1))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(den > 0, (a * b).sum(-1) / den, np.nan)
+
+
+def bootstrap_ci(values: np.ndarray, n: int = 1000, seed: int = 0) -> tuple[float, float]:
+    """95 % percentile bootstrap interval of the mean over records (NaNs ignored)."""
+    v = np.asarray(values, np.float64)
+    v = v[np.isfinite(v)]
+    if v.size < 2:
+        return (float("nan"), float("nan"))
+    rng = np.random.default_rng(seed)
+    means = v[rng.integers(0, v.size, size=(n, v.size))].mean(1)
+    return float(np.percentile(means, 2.5)), float(np.percentile(means, 97.5))
+
+
+def beats_found(eval_signals: np.ndarray) -> np.ndarray:
+    """(N, 11) bool: at least two R peaks detected (XQRS at the eval rate) in each reconstructed lead."""
+    ks = [LEADS.index(nm) for nm in RECONSTRUCTED]
+    return np.array([[np.isfinite(M.heart_rate_bpm(x[k], EVAL_FS)) for k in ks] for x in eval_signals], bool)
+
+
+def score(true_eval: np.ndarray, pred_eval: np.ndarray, true_raw: np.ndarray, pred_raw: np.ndarray,
+          fs_raw: float, true_beats: np.ndarray | None = None) -> dict:
+    """All metrics for records (N, 12, T) in eval space plus the raw (N, 12, n) for heart rate.
+
+    ``true_beats``: :func:`beats_found` of ``true_eval`` (computed when not given)."""
+    n = len(true_eval)
+    r = pearson(true_eval, pred_eval)                                            # (N, 12)
+    err = pred_eval - true_eval
+    rmse = np.sqrt((err ** 2).mean(-1))
+    mae = np.abs(err).mean(-1)
+    s_true = true_eval.std(-1, keepdims=True)
+    s_pred = pred_eval.std(-1, keepdims=True)
+    oracle = (pred_eval - pred_eval.mean(-1, keepdims=True)) * np.where(s_pred > 0, s_true / np.maximum(s_pred, 1e-9), 0)
+    rmse_oracle = np.sqrt(((oracle - (true_eval - true_eval.mean(-1, keepdims=True))) ** 2).mean(-1))
+    idx = {name: LEADS.index(name) for name in LEADS}
+    per_lead = {name: {"r": float(np.nanmean(r[:, k])), "rmse_mv": float(rmse[:, k].mean()),
+                       "mae_mv": float(mae[:, k].mean()), "rmse_oracle_mv": float(rmse_oracle[:, k].mean())}
+                for name, k in idx.items()}
+    summary = {}
+    for group, names in (("11", RECONSTRUCTED), ("7", INDEPENDENT)):
+        ks = [idx[nm] for nm in names]
+        for metric, arr in (("r", r), ("rmse_mv", rmse), ("mae_mv", mae), ("rmse_oracle_mv", rmse_oracle)):
+            with np.errstate(all="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # a flat predicted lead has no r
+                per_record = np.nanmean(arr[:, ks], axis=1)
+            summary[f"{metric}_{group}"] = float(np.nanmean(per_record))
+            summary[f"{metric}_{group}_ci"] = bootstrap_ci(per_record)
+    # heart rate on lead II at 500 Hz
+    hr_t = np.array([M.heart_rate_bpm(resample(x[1], fs_raw, 500.0), 500.0) for x in true_raw])
+    hr_p = np.array([M.heart_rate_bpm(resample(x[1], fs_raw, 500.0), 500.0) for x in pred_raw])
+    ok = np.isfinite(hr_t) & np.isfinite(hr_p)
+    summary["hr_mae_bpm"] = float(np.mean(np.abs(hr_t[ok] - hr_p[ok]))) if ok.any() else float("nan")
+    summary["hr_fail_pct"] = float(100 * np.mean(~np.isfinite(hr_p[np.isfinite(hr_t)]))) if np.isfinite(hr_t).any() \
+        else float("nan")
+    # beats detectable in every reconstructed lead (XQRS in eval space), where the true lead has them
+    if true_beats is None:
+        true_beats = beats_found(true_eval)
+    found_p = beats_found(pred_eval)
+    summary["beats_all_leads_pct"] = float(100 * found_p[true_beats].mean()) if true_beats.any() else float("nan")
+    ii = RECONSTRUCTED.index("II")
+    summary["beats_lead_ii_pct"] = float(100 * found_p[:, ii][true_beats[:, ii]].mean()) \
+        if true_beats[:, ii].any() else float("nan")
+    summary["limb_law_rms_mv"] = float(np.sqrt(np.mean(limb_lead_residuals(pred_eval) ** 2)))
+    amp_t = np.percentile(true_eval, 99, -1) - np.percentile(true_eval, 1, -1)
+    amp_p = np.percentile(pred_eval, 99, -1) - np.percentile(pred_eval, 1, -1)
+    slopes = {}
+    for name in CHEST:
+        k = idx[name]
+        x, y = amp_t[:, k], amp_p[:, k]
+        slopes[name] = float(np.polyfit(x, y, 1)[0]) if np.ptp(x) > 0 else float("nan")
+    summary["qrs_slope_chest"] = float(np.mean(list(slopes.values())))
+    return {"n_records": n, "summary": summary, "per_lead": per_lead, "qrs_slope": slopes}

@@ -1,24 +1,9 @@
 """One protocol for judging synthetic 10 s 12-lead ECGs, the same for every source.
 
-Every record (real or generated, (12, n) in mV at any rate) goes through :func:`protocol_view`:
-zero-phase Butterworth band-pass 0.5–40 Hz (order 4, as the published z-scored PTB-XL), resampling to
-100 Hz, the first 10 s (1,000 samples), each lead z-scored over its 10 s. On those views:
-
-- **1NNC**: leave-one-out 1-nearest-neighbour two-sample accuracy (Euclidean on the 12 × 1,000 values;
-  0.5 = indistinguishable, 1.0 = separable), equal-sized sets;
-- **MMD²**: unbiased squared maximum mean discrepancy, Gaussian kernel whose bandwidth is the median
-  pairwise distance between the *real* views. Measured limitation: on unaligned 12,000-value views every
-  pairwise distance is about the same, so this kernel is nearly blind — white noise scores *below* a
-  second real set. The table therefore also gives **MMD² of the features** (the same estimator on the
-  standardised features of FD, bandwidth = median real feature distance), which does separate them;
-- **FD**: Fréchet distance between Gaussians fitted to interpretable per-record features
-  (:func:`record_features`: heart rate, RR variability, QRS width and the relative power of each lead in
-  0.5–5, 5–15 and 15–40 Hz), each feature standardised by the real reference's mean and std — so the
-  FD is in units of the real spread and every feature weighs the same; :func:`frechet_terms` says which
-  features contribute most;
-
-plus, on the raw millivolt output, **Einthoven's residual** rms(III − (II − I)) / rms(II) and the
-**heart-rate spread** (std of the per-record heart rates, bpm).
+Every record goes through the protocol's view and metrics (:mod:`ecgtf.synthesis_metrics`: band-pass 0.5–40 Hz,
+100 Hz, per-lead z-score; 1NNC, MMD² of views and of features, the feature Fréchet distance, Einthoven's
+residual, heart-rate spread). This module holds the rest of the protocol: the sources (:data:`GENERATED` and
+generator runs), one row per source (:func:`score_source`) and the table.
 
 The real reference is one half of PTB-XL (patients split in two, :func:`ptbxl_halves`); the other half
 is the "real vs real" row, and generators trained here never see the reference half.

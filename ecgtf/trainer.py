@@ -3,6 +3,8 @@ distribution strategies, mixed precision, per-epoch history and the common CLI a
 
 The run directory layout is described in :mod:`ecgtf.runs`. A killed run (even ``kill -9``)
 resumes from its last finished epoch with ``--resume``.
+
+One file, over 300 lines on purpose: the training template (run start/resume, callbacks, fit, save, metrics) is one cohesive thing.
 """
 from __future__ import annotations
 

@@ -11,19 +11,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from types import SimpleNamespace
 
 import numpy as np
 from scipy import signal as sps
 
 from ecgtf import registry
-from ecgtf.denoising import Denoiser, windowed
 from ecgtf.kits.golden import write_vectors
 from ecgtf.preprocessing.signal import bandpass_sos, resample_poly_filter
-from ecgtf.reconstructor import Reconstructor
-
-API = SimpleNamespace(Reconstructor=Reconstructor, Denoiser=Denoiser, windowed=windowed)
-"""What a model's golden hook may use from the user API."""
+from ecgtf.user_api import API
 
 
 def filter_vectors(out: Path) -> Path:

@@ -1,3 +1,4 @@
+import json
 import os
 import tempfile
 from pathlib import Path
@@ -12,8 +13,10 @@ REFERENCE = SHARED.parent / "reference"
 
 
 def _need(path: Path, what: str):
-    return pytest.mark.skipif(not path.exists(), reason=f"{what} not found at {path} (real data is only on "
+    """A test decorator: marked ``realdata``, skipped with a reason when ``path`` is absent."""
+    skip = pytest.mark.skipif(not path.exists(), reason=f"{what} not found at {path} (real data is only on "
                               "development machines; set ECGTF_SHARED_DATA to point elsewhere)")
+    return lambda test: pytest.mark.realdata(skip(test))
 
 
 # tests read the development copies explicitly (user-facing defaults never point at ../shared)
@@ -25,3 +28,72 @@ needs_ludb = _need(SHARED / "ludb" / "ludb.csv", "LUDB")
 needs_mitdb = _need(SHARED / "mitdb" / "100.hea", "MIT-BIH record 100")
 needs_nstdb = _need(SHARED / "nstdb" / "bw.hea", "MIT-BIH Noise Stress Test noise records")
 needs_ecggan_weights = _need(REFERENCE / "ecggan" / "generator_80e.h5", "original ecgGAN weights")
+
+
+@pytest.fixture(scope="session")
+def tiny_runs(tmp_path_factory):
+    """One factory of tiny runs for the whole session: ``tiny_runs(name)`` → the run directory of registered model
+    ``name`` trained in-process with its ``ModelSpec.smoke_args`` (on synthetic data, a step or two, eagerly),
+    built once and shared by every test that asks; ``tiny_runs.export(name)`` → its float32 export folder."""
+    from ecgtf import registry
+
+    root = tmp_path_factory.mktemp("tiny-runs")
+    runs, exports = {}, {}
+
+    def make(name: str) -> Path:
+        if name not in runs:
+            from ecgtf.backend import tf
+            from ecgtf.cli import main
+
+            spec = registry.get(name)
+            out = root / spec.name
+            tf.config.run_functions_eagerly(True)     # a step or two: running eagerly beats tracing every train_step
+            try:
+                assert main(["train", spec.cli_name, *spec.smoke_args, "--out", str(out)]) == 0, spec.name
+            finally:
+                tf.config.run_functions_eagerly(False)
+            runs[name] = out
+        return runs[name]
+
+    def export(name: str) -> tuple[Path, list]:
+        if name not in exports:
+            from export.engine import export_run
+
+            out = root / f"{name}-export"
+            exports[name] = (out, export_run(make(name), ["float32"], out, n_validate=4, n_calibration=4,
+                                             verbose=False))
+        return exports[name]
+
+    make.export = export
+    return make
+
+
+TRAINED = {"tiny_runs", "tiny_run", "beat_runs", "ekgan_run", "lstm_run", "tiny_classifiers", "tiny_dir", "tiny_export",
+           "tiny_rec", "tiny_reconstructor"}
+"""Fixtures that train or export a model: every test using one is marked ``slow``."""
+
+
+def pytest_collection_modifyitems(config, items):
+    """``slow``: the test trains or exports a tiny model (``pytest -m "not slow"`` is the quick suite);
+    ``realdata`` is set by the ``needs_*`` decorators above."""
+    for item in items:
+        if TRAINED & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
+def make_tiny_unet1d_run(path: Path) -> Path:
+    """A run directory holding an untrained tiny unet1d (as the trainer would write it)."""
+    from ecgtf.models.unet1d.networks import Unet1dConfig, build_reconstructor
+    from ecgtf.models.unet1d.preprocessing import Unet1dPreprocessing
+    from ecgtf.models.unet1d.trainer import Unet1dData, Unet1dTraining
+    from ecgtf.runs import CONFIG_FORMAT, config_to_dict
+
+    arch = Unet1dConfig(filters=(4, 8, 8), kernel=3, amp_hidden=8)
+    path.mkdir(parents=True, exist_ok=True)
+    (path / "final").mkdir(exist_ok=True)
+    (path / "config.json").write_text(json.dumps({
+        "format_version": CONFIG_FORMAT, "model": "unet1d", "variant": "unet1d",
+        "architecture": config_to_dict(arch), "preprocessing": config_to_dict(Unet1dPreprocessing()),
+        "training": config_to_dict(Unet1dTraining()), "data": config_to_dict(Unet1dData())}))
+    build_reconstructor(arch).save_weights(str(path / "final" / "reconstructor.weights.h5"))
+    return path

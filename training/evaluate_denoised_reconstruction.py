@@ -3,6 +3,7 @@ each denoiser (:mod:`ecgtf.models.denoiser.reconstruction`)."""
 import sys
 
 from ecgtf.models.denoiser.reconstruction import main
+from ecgtf.user_api import API
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(api=API))

@@ -2,6 +2,7 @@
 import sys
 
 from ecgtf.models.classifier.diagnostic import main
+from ecgtf.user_api import API
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(api=API))

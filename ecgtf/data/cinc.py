@@ -19,6 +19,7 @@ from typing import Iterable, Iterator
 
 import numpy as np
 
+from ecgtf.data.database import Database
 from ecgtf.data.records import EcgDataset, EcgRecord, RecordError, canonical_12lead, load_many, read_wfdb
 from ecgtf.leads import LEADS
 
@@ -150,13 +151,20 @@ def _challenge_source(name: str) -> str:
     return "unknown"
 
 
-class CinC2021:
+class CinC2021(Database):
     """A folder of CinC 2020/2021 records (``*.hea`` + ``*.mat``, searched recursively).
 
     Records vary in length (CPSC: 6–60 s) and rate (mostly 500 Hz), so :meth:`records` yields them
     one by one; :meth:`load` stacks the first ``seconds`` of every record at least that long,
     resampled to ``fs``. Each record is its own patient (the challenge gives no patient ids).
     """
+
+    name, folders = "cinc2021", ("cinc2021", "cinc2021-extra")
+    about = "PhysioNet/CinC Challenge 2020/2021 .hea + .mat records, SNOMED #Dx; CC BY 4.0"
+
+    @classmethod
+    def detect(cls, path: Path) -> bool:
+        return any(path.glob("*.mat")) or any(path.glob("*/*.mat"))
 
     def __init__(self, root: str | Path):
         self.root = Path(root)
@@ -190,7 +198,7 @@ class CinC2021:
         return load_many(self.ids(), one, "CinC 2021", progress)
 
 
-class CinC2011:
+class CinC2011(Database):
     """PhysioNet/CinC Challenge 2011 set-a: 12-lead phone ECGs with acceptable/unacceptable labels.
 
     Labels: ``("acceptable",)`` or ``("unacceptable",)`` from ``RECORDS-acceptable`` /
@@ -199,6 +207,12 @@ class CinC2011:
     """
 
     RAIL_ADU = 16000
+    name, folders = "cinc2011", ("cinc2011", "cinc2011-seta")
+    about = "PhysioNet/CinC Challenge 2011 set-a, phone ECGs with quality labels; ODC-By 1.0"
+
+    @classmethod
+    def detect(cls, path: Path) -> bool:
+        return (path / "RECORDS-acceptable").exists()
 
     def __init__(self, root: str | Path):
         self.root = Path(root)

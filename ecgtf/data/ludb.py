@@ -16,6 +16,7 @@ import csv
 from pathlib import Path
 from typing import Iterable
 
+from ecgtf.data.database import Database
 from ecgtf.data.records import EcgDataset, EcgRecord, RecordError, canonical_12lead, load_many, read_wfdb
 from ecgtf.leads import LEADS
 
@@ -45,10 +46,16 @@ def ludb_labels(row: dict) -> tuple[str, ...]:
     return tuple(labels)
 
 
-class LUDB:
+class LUDB(Database):
     """Reader for a LUDB directory (``ROOT/data/N.hea`` and ``ROOT/ludb.csv``)."""
 
     fs = 500.0
+    name, folders = "ludb", ("ludb",)
+    about = "LUDB (Kalyakulina et al., IEEE Access 8, 2020), 12-lead, 500 Hz; ODC-By 1.0"
+
+    @classmethod
+    def detect(cls, path: Path) -> bool:
+        return (path / "ludb.csv").exists()
 
     def __init__(self, root: str | Path, gain: float | None = LUDB_COMMON_GAIN):
         self.root = Path(root)

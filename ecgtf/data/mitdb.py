@@ -10,9 +10,26 @@ from pathlib import Path
 
 import numpy as np
 
+from ecgtf.data.database import Database
 from ecgtf.data.records import EcgRecord, RecordError, read_wfdb
 
 NSTDB_NOISE = {"bw": "baseline wander", "em": "electrode motion", "ma": "muscle (EMG) artefact"}
+
+
+class MITDB(Database):
+    """The MIT-BIH Arrhythmia Database: 48 half-hour 2-lead records at 360 Hz with beat annotations
+    (:func:`load_mitdb_record`)."""
+
+    name, folders = "mitdb", ("mitdb",)
+    about = "MIT-BIH Arrhythmia Database (Moody & Mark 2001), 2 leads, 360 Hz; ODC-By 1.0"
+
+
+class NSTDB(Database):
+    """The MIT-BIH Noise Stress Test Database: baseline-wander, electrode-motion and muscle noise records
+    (:func:`load_nstdb_noise`)."""
+
+    name, folders = "nstdb", ("nstdb",)
+    about = "MIT-BIH Noise Stress Test Database (Moody et al. 1984), 360 Hz; ODC-By 1.0"
 
 
 @dataclass

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
+from ecgtf.data.database import Database
 from ecgtf.data.records import EcgDataset, EcgRecord, RecordError, canonical_12lead, load_many, read_wfdb
 from ecgtf.leads import LEADS
 
@@ -38,11 +39,18 @@ class PtbxlRow:
         return tuple(codes)
 
 
-class PTBXL:
+class PTBXL(Database):
     """Reader for a PTB-XL directory (all of it, or a subset such as ``../shared/data/ptb-xl``).
 
     ``fs=500`` reads ``records500/…_hr`` (default), ``fs=100`` the 100 Hz ``records100/…_lr`` files.
     """
+
+    name, folders = "ptb-xl", ("ptb-xl",)
+    about = "PTB-XL (Wagner et al., Sci. Data 7, 154, 2020), 12-lead, 500 Hz, mV; CC BY 4.0"
+
+    @classmethod
+    def detect(cls, path: Path) -> bool:
+        return (path / "ptbxl_database.csv").exists()
 
     def __init__(self, root: str | Path, fs: float = 500.0):
         if fs not in (100.0, 500.0):
@@ -109,7 +117,7 @@ class PTBXL:
 
 
 
-class PtbxlZscore:
+class PtbxlZscore(Database):
     """PTB-XL records published only band-passed (0.5–40 Hz) and z-scored per lead, at 100 Hz.
 
     Layout: ``ROOT/records100/NNNNN/NNNNN_lr.{hea,dat}`` with unit ``z`` in the headers, and
@@ -121,7 +129,12 @@ class PtbxlZscore:
     """
 
     fs = 100.0
-    units = "z"
+    name, folders, units = "ptb-xl-zscore", ("ptb-xl-zscore",), "z"
+    about = "PTB-XL records published band-passed and z-scored per lead, 100 Hz (shape only); CC BY 4.0"
+
+    @classmethod
+    def detect(cls, path: Path) -> bool:
+        return (path / "records100").is_dir() and not (path / "ptbxl_database.csv").exists()
 
     def __init__(self, root: str | Path):
         self.root = Path(root)

@@ -11,35 +11,40 @@ LUDB layout, detected, or any folder of 12-lead WFDB records).
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Callable
 
 import numpy as np
 
+from ecgtf.data.cinc import CinC2011, CinC2021
+from ecgtf.data.database import Database, data_root  # noqa: F401 (data_root: part of this module's API)
+from ecgtf.data.ludb import LUDB
+from ecgtf.data.mitdb import MITDB, NSTDB
+from ecgtf.data.ptbxl import PTBXL, PtbxlZscore
 from ecgtf.data.records import EcgDataset, EcgRecord, canonical_12lead, drop_exact_duplicates, load_many, read_wfdb
 from ecgtf.data.splits import split_by_fold, split_by_patient
 from ecgtf.leads import LEADS
 
-DATASETS = {
-    "ptb-xl": {"folders": ("ptb-xl",), "units": "mV",
-               "about": "PTB-XL (Wagner et al., Sci. Data 7, 154, 2020), 12-lead, 500 Hz, mV; CC BY 4.0"},
-    "ptb-xl-zscore": {"folders": ("ptb-xl-zscore",), "units": "z",
-                      "about": "PTB-XL records published band-passed and z-scored per lead, 100 Hz (shape only); CC BY 4.0"},
-    "ludb": {"folders": ("ludb",), "units": "mV",
-             "about": "LUDB (Kalyakulina et al., IEEE Access 8, 2020), 12-lead, 500 Hz; ODC-By 1.0"},
-    "cinc2011": {"folders": ("cinc2011", "cinc2011-seta"), "units": "mV",
-                 "about": "PhysioNet/CinC Challenge 2011 set-a, phone ECGs with quality labels; ODC-By 1.0"},
-    "cinc2021": {"folders": ("cinc2021", "cinc2021-extra"), "units": "mV",
-                 "about": "PhysioNet/CinC Challenge 2020/2021 .hea + .mat records, SNOMED #Dx; CC BY 4.0"},
-    "mitdb": {"folders": ("mitdb",), "units": "mV",
-              "about": "MIT-BIH Arrhythmia Database (Moody & Mark 2001), 2 leads, 360 Hz; ODC-By 1.0"},
-    "nstdb": {"folders": ("nstdb",), "units": "mV",
-              "about": "MIT-BIH Noise Stress Test Database (Moody et al. 1984), 360 Hz; ODC-By 1.0"},
-}
-"""Every named dataset: folder names accepted below the data root, units, provenance and licence."""
+DATABASES: dict[str, type[Database]] = {db.name: db for db in (PTBXL, PtbxlZscore, LUDB, CinC2011, CinC2021,
+                                                                  MITDB, NSTDB)}
+"""Dataset name → its :class:`ecgtf.data.database.Database` class: the one place a dataset name is resolved."""
+
+DETECTION_ORDER = (CinC2011, CinC2021, PtbxlZscore, PTBXL, LUDB)
+"""Layouts tried, in this order, when ``--data`` is a directory (the first whose ``detect`` matches reads it)."""
+
+DATASETS = {name: {"folders": db.folders, "units": db.units, "about": db.about} for name, db in DATABASES.items()}
+"""Every named dataset: folder names accepted below the data root, units, provenance and licence (from
+:data:`DATABASES`)."""
 
 _ALIASES = {"ptbxl": "ptb-xl", "ptb_xl": "ptb-xl"}
+
+
+def canonical_or_none(name: str) -> str | None:
+    """The canonical dataset name, or ``None`` when ``name`` is not one (a path, say)."""
+    try:
+        return canonical_name(name)
+    except ValueError:
+        return None
 
 
 def canonical_name(name: str) -> str:
@@ -50,26 +55,9 @@ def canonical_name(name: str) -> str:
     return key
 
 
-def data_root(data_dir: str | Path | None = None) -> Path:
-    """``data_dir``, else ``$ECGTF_DATA``, else the per-user cache folder ``~/.cache/ecgtf/data``."""
-    if data_dir:
-        return Path(data_dir).expanduser()
-    if os.environ.get("ECGTF_DATA"):
-        return Path(os.environ["ECGTF_DATA"]).expanduser()
-    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
-    return cache / "ecgtf" / "data"
-
-
 def dataset_dir(name: str, data_dir: str | Path | None = None) -> Path:
     """The folder of dataset ``name`` below the data root; ``FileNotFoundError`` saying where it looked."""
-    name = canonical_name(name)
-    root = data_root(data_dir)
-    for folder in DATASETS[name]["folders"]:
-        if (root / folder).is_dir():
-            return root / folder
-    raise FileNotFoundError(
-        f"dataset {name!r} not found: looked for {' or '.join(str(root / f) for f in DATASETS[name]['folders'])}. "
-        f"Set the data root with --data-dir or ECGTF_DATA, or download it with `ecgtf data download {name}`.")
+    return DATABASES[canonical_name(name)].locate(data_dir)
 
 
 def default_dir(name: str) -> Path:
@@ -118,23 +106,10 @@ def load_source(source: str, data_dir: str | Path | None = None, n_synthetic: in
         if not path.exists():
             raise FileNotFoundError(f"data source {source!r}: expected 'synthetic', a dataset name "
                                     f"({', '.join(sorted(DATASETS))}) or an existing directory of WFDB records")
-    if (path / "RECORDS-acceptable").exists():
-        from ecgtf.data.cinc import CinC2011
-        ds = CinC2011(path).load(progress=progress)
-    elif any(path.glob("*.mat")) or any(path.glob("*/*.mat")):
-        from ecgtf.data.cinc import CinC2021
-        ds = CinC2021(path).load(progress=progress)
-    elif (path / "records100").is_dir() and not (path / "ptbxl_database.csv").exists():
-        from ecgtf.data.ptbxl import PtbxlZscore
-        ds = PtbxlZscore(path).load(progress=progress)
-    elif (path / "ptbxl_database.csv").exists():
-        from ecgtf.data.ptbxl import PTBXL
-        ds = PTBXL(path).load(progress=progress)
-    elif (path / "ludb.csv").exists() or source == "ludb":
-        from ecgtf.data.ludb import LUDB
-        ds = LUDB(path).load(progress=progress)
-    else:
-        ds = load_wfdb_directory(path, progress=progress)
+    database = next((db for db in DETECTION_ORDER if db.detect(path)), None)
+    if database is None and canonical_or_none(source) == LUDB.name:
+        database = LUDB
+    ds = database(path).load(progress=progress) if database is not None else load_wfdb_directory(path, progress)
     ds, _ = drop_exact_duplicates(ds)
     return ds
 

@@ -14,3 +14,15 @@ def branch_max(generator, names, x, batch_size=32):
         outs = sub(x[i:i + batch_size], training=False)
         maxima = np.maximum(maxima, [float(np.max(np.abs(o))) for o in outs])
     return maxima
+
+
+def skip_scales(model, wide: list[str], narrow: list[str], x: np.ndarray) -> list[float]:
+    """Per concatenation: max |wide branch| / max |narrow branch| over ``x`` (1 where the narrow one is silent)."""
+    return [float(w / n) if n > 0 else 1.0 for w, n in zip(branch_max(model, wide, x), branch_max(model, narrow, x))]
+
+
+def copy_weights(source, target) -> None:
+    """Copy every weighted layer of ``source`` into the layer of the same name in ``target``."""
+    for layer in source.layers:
+        if layer.weights:
+            target.get_layer(layer.name).set_weights(layer.get_weights())

@@ -32,15 +32,12 @@ def test_every_folder_is_registered_and_complete():
 
 @pytest.mark.slow
 @pytest.mark.parametrize("spec", SPECS, ids=[s.name for s in SPECS])
-def test_train_reopen_load_export(spec, tmp_path, monkeypatch):
-    from ecgtf.cli import main
+def test_train_reopen_load_export(spec, tiny_runs):
+    from ecgtf.lite import read_tflite_metadata
     from ecgtf.runs import Run
-    from export.engine import export_run
-    from export.tflite import check_builtin_only
+    from export.tflite import check_builtin_only, io_details
 
-    monkeypatch.setenv("ECGTF_CACHE", str(tmp_path / "cache"))
-    out = tmp_path / "run"
-    assert main(["train", spec.cli_name, *spec.smoke_args, "--out", str(out)]) == 0
+    out = tiny_runs(spec.name)
     run = Run(out)
     assert run.spec is spec and run.model == spec.name
     for section, cls in (("architecture", spec.architecture), ("preprocessing", spec.preprocessing),
@@ -50,11 +47,15 @@ def test_train_reopen_load_export(spec, tmp_path, monkeypatch):
     assert generator.count_params() > 0
     if spec.mobile is None:
         return
-    records = export_run(run, ["float32"], tmp_path / "export", n_validate=4, n_calibration=4, verbose=False)
+    folder, records = tiny_runs.export(spec.name)
     assert records[0]["passed"], records
-    tflite = tmp_path / "export" / records[0]["file"]
-    check_builtin_only(tflite.read_bytes())
-    assert records[0]["validation"]["rel_rms_vs_keras"] <= 1e-3
+    tflite = folder / records[0]["file"]
+    content = tflite.read_bytes()
+    check_builtin_only(content)
+    meta = read_tflite_metadata(tflite)                      # SHA-256 checked
+    assert meta["model"] == spec.name and meta["validation"]["rel_rms_vs_keras"] <= 1e-3
+    io = io_details(content)
+    assert [i["name"] for i in meta["inputs"]] == [i["name"] for i in io["inputs"]]
     if spec.task == "reconstruction":
         from ecgtf.reconstructor import Reconstructor
 

@@ -28,7 +28,7 @@ def beat_models() -> tuple[str, ...]:
     return tuple(s.name for s in registry.specs() if s.family == FAMILY)
 
 
-SMOKE_ARGS = ("--data", "synthetic", "--n-synthetic", "8", "--epochs", "1", "--steps-per-epoch", "1", "--batch-size", "8",
+SMOKE_ARGS = ("--data", "synthetic", "--n-synthetic", "8", "--epochs", "1", "--steps-per-epoch", "2", "--batch-size", "8",
               "--verbose", "0")
 """A tiny run of any beat generator (``ModelSpec.smoke_args``)."""
 
@@ -40,7 +40,8 @@ def beat_model_spec(name: str, package: str, architecture: type, task: str = "ge
     from ecgtf.registry import ModelSpec
 
     from .data import BeatGenData, load_splits
-    from .trainer import BeatGenTraining, load_generator_for_run
+    from .inference import load_generator_for_run
+    from .trainer import BeatGenTraining
 
     variants = tuple(import_module(f"{package}.networks").VARIANTS)
     return ModelSpec(name=name, architecture=architecture, preprocessing=BeatWindowConfig, training=BeatGenTraining,

@@ -13,6 +13,8 @@ For one run (any beat generator, in its own window: length, rate and scaling of 
   conditional GAN). Per-class F1 on DS2 (mean of 3 classifier seeds), same class balance for both. Models trained on
   all classes without conditioning cannot stand in for one class: their TSTR is not defined.
 - **cost**: training time (``metrics.json``), parameters, sampling time per beat on this CPU.
+
+One file, over 300 lines on purpose: fidelity, diversity, utility and speed of one bench, and its table.
 """
 from __future__ import annotations
 

@@ -11,6 +11,8 @@ import numpy as np
 from ecgtf import registry
 from ecgtf.backend import tf
 
+from .data import class_names
+
 
 class BeatGeneratorMobile(tf.Module):
     """Flat noise [+ one-hot class] (1, Z + C) → one beat (1, L)."""
@@ -67,7 +69,6 @@ UNITS = {"none": "mV", "minmax": "each beat scaled to [0, 1]", "zscore": "each b
 
 def export_metadata(run, module) -> dict:
     """Input/output spec of ``module`` (the export job's phone module) for the ``.json`` beside the file."""
-    from .data import class_names
 
     w = run.preprocessing
     spec = {"name": module.input_name, "shape": [1, module.input_size], "distribution": "N(0, 1)"}

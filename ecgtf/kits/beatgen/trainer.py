@@ -14,13 +14,15 @@ from __future__ import annotations
 import argparse
 import sys
 from dataclasses import dataclass, replace
-from datetime import datetime
 from importlib import import_module
 from pathlib import Path
 
 import numpy as np
 
-from ecgtf.runs import CONFIG_FORMAT, config_to_dict
+from ecgtf.backend import keras
+from ecgtf.data.tfdata import make_dataset
+from ecgtf.plots import plot_beats_grid, plot_curves
+from ecgtf.runs import new_run_config
 from ecgtf.trainer import (
     add_common_arguments,
     describe_devices,
@@ -33,6 +35,9 @@ from ecgtf.trainer import (
     start_run,
     write_run_metrics,
 )
+
+from .data import BeatGenData, class_names, load_splits
+from .sampling import sample_beats
 
 
 @dataclass(frozen=True)
@@ -66,7 +71,6 @@ def window_for(name: str, variant: str, **given):
 def config_for(name: str, variant: str, window):
     """The architecture config of ``name``/``variant`` sized for ``window`` (its length; its number of
     classes for conditional models, those whose config has ``n_classes`` > 0)."""
-    from .data import class_names
 
     net = networks_module(name)
     cfg = replace(net.CONFIG(), variant=variant, **net.VARIANTS[variant])
@@ -103,22 +107,12 @@ def build_parser(name: str) -> argparse.ArgumentParser:
     return p
 
 
-def load_generator_for_run(run, weights: str = "final"):
-    from ecgtf.kits.network_io import load_network
-
-    if weights == "best":
-        weights = "final"  # generators keep no best-validation weights
-    return load_network(run, "generator", lambda: networks_module(run.model).build_model(run.architecture).generator,
-                        weights)
-
-
 def run_trainer(name: str, argv=None) -> int:
     args = build_parser(name).parse_args(argv)
     net = networks_module(name)
 
     def new_config():
 
-        from .data import BeatGenData
 
         if args.data not in ("mitdb", "synthetic") and not Path(args.data).is_dir():
             raise ValueError(f"--data {args.data!r}: expected 'mitdb', 'synthetic' or a MIT-BIH directory")
@@ -132,12 +126,8 @@ def run_trainer(name: str, argv=None) -> int:
         data = BeatGenData(source=args.data, data_dir=str(args.data_dir) if args.data_dir else None,
                            max_train_beats=args.max_train_beats, n_synthetic=args.n_synthetic, seed=args.seed)
         net.build_model(arch)  # fails here (before anything on disk changes) if the sizes do not fit
-        return {"format_version": CONFIG_FORMAT, "model": name, "variant": args.variant,
-                "created": datetime.now().isoformat(timespec="seconds"), "architecture": config_to_dict(arch),
-                "preprocessing": config_to_dict(window), "training": config_to_dict(training),
-                "data": config_to_dict(data)}
+        return new_run_config(name, args.variant, arch, window, training, data)
 
-    from .data import load_splits
 
     started = start_run(args, argv, f"{name}-{args.variant}", new_config,
                         lambda r: load_splits(r, progress=args.verbose > 0))
@@ -146,11 +136,7 @@ def run_trainer(name: str, argv=None) -> int:
     run, r, strategy, splits = started
     t = r.training
 
-    from ecgtf.backend import keras
-    from ecgtf.data.tfdata import make_dataset
-    from ecgtf.plots import plot_beats_grid, plot_curves
 
-    from .sampling import sample_beats
 
     train_beats, train_labels = splits["train"]
     batch = min(t.batch_size, len(train_beats))

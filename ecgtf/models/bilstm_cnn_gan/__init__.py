@@ -13,4 +13,5 @@ def model_spec():
 
     from .networks import BiLstmCnnGanConfig
 
-    return beat_model_spec("bilstm_cnn_gan", __name__, BiLstmCnnGanConfig, paper="Zhu 2019")
+    return beat_model_spec("bilstm_cnn_gan", __name__, BiLstmCnnGanConfig, paper="Zhu 2019",
+                           smoke_extra=("--variant", "lstm_ae"))

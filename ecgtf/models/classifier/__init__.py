@@ -16,11 +16,12 @@ def model_spec():
     from ecgtf.registry import ModelSpec
 
     from .data import ClassifierData, ClassifierPreprocessing, load_splits
+    from .inference import load_generator_for_run
     from .networks import ResNetConfig
-    from .trainer import ClassifierTraining, load_generator_for_run
+    from .trainer import ClassifierTraining
 
     return ModelSpec(name="classifier", architecture=ResNetConfig, preprocessing=ClassifierPreprocessing,
                      training=ClassifierTraining, data=ClassifierData, load_generator=load_generator_for_run,
                      load_splits=load_splits, trainer=f"{__name__}.trainer", task="classification",
                      evaluate=f"{__name__}.diagnostic", evaluate_flags=("--diagnostic",),
-                     smoke_args=("--sources", "synthetic", "--synthetic", "48", "--fs", "100", "--n-samples", "1024", "--width", "0.125", "--epochs", "1", "--batch-size", "16", "--verbose", "0"))
+                     smoke_args=("--data", "synthetic", "--synthetic", "48", "--fs", "100", "--n-samples", "1024", "--width", "0.125", "--epochs", "1", "--batch-size", "16", "--verbose", "0"))

@@ -11,7 +11,7 @@ mV, none of them trained on by any reconstructor or by the classifier) are class
 - from the **original** 12 leads (the ceiling),
 - from each reconstructor's 12 leads, reconstructed from the record's Lead I (full 10 s, 500 Hz),
 - from **ridge regression**'s 12 leads (33 taps of Lead I, fitted on the reconstructors' mV training
-  windows; :class:`ecgtf.reconstruction_eval.RidgeBaseline`),
+  windows; :class:`ecgtf.kits.ridge.RidgeBaseline`),
 - from **Lead I alone** by a classifier trained on Lead I only (``--lead-i-classifier``): the floor a
   single-lead device already has,
 
@@ -26,6 +26,8 @@ leads): Pearson r; RMSE, MAE, PRD and MMD² after each predicted lead is rescale
 std (the paper's oracle amplitude, so every model is comparable; MMD² per record and lead between the
 distributions of sample values, every 4th sample, then averaged); heart-rate MAE (XQRS, lead II). A
 paper-style figure shows one record per class, original vs the chosen models, in the 12-lead layout.
+
+One file, over 300 lines on purpose: the protocol (records, classifiers, reconstructions, paired bootstrap, table, figure) is one cohesive thing.
 """
 from __future__ import annotations
 
@@ -61,7 +63,8 @@ def _lead_i(rec: dict) -> np.ndarray:
 def classify(run, signals: list[np.ndarray], fs_list: list[float]) -> np.ndarray:
     """Probabilities ``(N, C)`` of the classifier ``run`` (best weights) on 12-lead (or Lead I) records."""
     from .data import preprocess
-    from .trainer import load_generator_for_run, predict_proba
+    from .inference import load_generator_for_run
+    from .trainer import predict_proba
 
     network = load_generator_for_run(run, "best")
     x = np.stack([preprocess(np.atleast_2d(s), fs, run.preprocessing, ("I",) if np.ndim(s) == 1 else None)
@@ -88,7 +91,7 @@ def reconstruction_scores(true: np.ndarray, pred: np.ndarray, fs: float, pred_fs
     from ecgtf import metrics as M
     from ecgtf.leads import LEADS
     from ecgtf.preprocessing.signal import resample
-    from ecgtf.reconstruction_eval import RECONSTRUCTED, score, to_eval_space
+    from ecgtf.scores import RECONSTRUCTED, score, to_eval_space
 
     pred_fs = pred_fs or fs
     true_eval = np.stack([to_eval_space(s, fs) for s in true])
@@ -142,7 +145,8 @@ def evaluate(classifier_run, reconstructors: dict, lead_i_run=None, ridge: bool 
         inputs[name] = (list(preds), [fs0] * len(records))
         recon[name] = {**reconstruction_scores(originals, preds, fs0), "units": rec.units}
     if ridge:
-        from ecgtf.reconstruction_eval import RidgeBaseline, baseline_training_data, to_eval_space
+        from ecgtf.kits.ridge import RidgeBaseline, baseline_training_data
+        from ecgtf.scores import to_eval_space
 
         train = baseline_training_data(data_dir)
         model = RidgeBaseline(np.concatenate([train[:, :, :512], train[:, :, 488:]]))
@@ -264,15 +268,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data-dir", type=Path, default=None, help="data root (default $ECGTF_DATA or ~/.cache/ecgtf/data)")
     p.add_argument("--out", type=Path, default=Path("runs/diagnostic"), help="folder for results.json, table.md, examples.png")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.add_argument("--diagnostic", action="store_true", help=argparse.SUPPRESS)   # `ecgtf evaluate --diagnostic`
     return p
 
 
-def main(argv=None) -> int:
-    from ecgtf.reconstructor import Reconstructor
+def main(argv=None, api=None) -> int:
+    from ecgtf.lazy import require_api
     from ecgtf.runs import Run, atomic_write_json, atomic_write_text
 
     args = build_parser().parse_args(argv)
     try:
+        Reconstructor = require_api(api, "ecgtf evaluate --diagnostic").Reconstructor
         clf = Run(args.classifier)
         lead_i = Run(args.lead_i_classifier) if args.lead_i_classifier else None
         for r, flag in ((clf, "--classifier"), (lead_i, "--lead-i-classifier")):

@@ -19,12 +19,12 @@ from __future__ import annotations
 import argparse
 import sys
 from dataclasses import dataclass
-from datetime import datetime
 
 import numpy as np
 
-from ecgtf.backend import keras
-from ecgtf.runs import CONFIG_FORMAT, atomic_write_json, config_to_dict
+from ecgtf.backend import keras, tf
+from ecgtf.leads import LEADS, normalize_lead_name
+from ecgtf.runs import atomic_write_json, new_run_config
 from ecgtf.trainer import (
     add_common_arguments,
     describe_devices,
@@ -37,6 +37,11 @@ from ecgtf.trainer import (
     start_run,
     write_run_metrics,
 )
+
+from .data import CLASSES, SOURCES, ClassifierData, ClassifierPreprocessing, count_table, load_splits
+from .inference import load_generator_for_run
+from .networks import ResNetConfig, build_classifier
+from .scoring import auroc, best_f1_threshold, score_classes
 
 
 @dataclass(frozen=True)
@@ -54,12 +59,11 @@ class ClassifierTraining:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .data import SOURCES
 
     p = argparse.ArgumentParser(prog="ecgtf train classifier", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     add_common_arguments(p, default_epochs=50, default_batch=64)
-    p.add_argument("--sources", default=",".join(SOURCES),
+    p.add_argument("--data", "--sources", dest="sources", default=",".join(SOURCES),
                    help=f"labelled datasets below the data root (default {','.join(SOURCES)}), or 'synthetic'")
     p.add_argument("--synthetic", type=int, default=0, metavar="N",
                    help="add N synthetic labelled records (ecgtf's dipole generator) to the training pool")
@@ -77,18 +81,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run_config(args) -> dict:
-    from ecgtf.leads import LEADS, normalize_lead_name
 
-    from .data import SOURCES, ClassifierData, ClassifierPreprocessing
-    from .networks import ResNetConfig
 
     sources = tuple(s.strip() for s in args.sources.split(",") if s.strip())
     bad = [s for s in sources if s not in (*SOURCES, "synthetic")]
     if bad:
-        raise ValueError(f"--sources: unknown {bad}; expected some of {list(SOURCES)} or 'synthetic'")
+        raise ValueError(f"--data: unknown {bad}; expected some of {list(SOURCES)} or 'synthetic'")
     leads = tuple(LEADS) if args.leads == "all" else tuple(normalize_lead_name(x) for x in args.leads.split(","))
     arch = ResNetConfig(width=args.width, dropout=args.dropout)
-    from .networks import build_classifier  # validates the length and dropout before a run exists
 
     build_classifier(arch, args.n_samples, len(leads), 1)
     pre = ClassifierPreprocessing(fs=args.fs, n_samples=args.n_samples, leads=leads)
@@ -97,16 +97,12 @@ def run_config(args) -> dict:
                                   mixed_precision=args.mixed_precision, strategy=args.strategy)
     data = ClassifierData(sources=sources, data_dir=str(args.data_dir) if args.data_dir else None,
                           n_synthetic=args.synthetic, seed=args.seed)
-    return {"format_version": CONFIG_FORMAT, "model": "classifier",
-            "variant": "lead_i" if leads == ("I",) else ("12lead" if len(leads) == 12 else "leads"),
-            "created": datetime.now().isoformat(timespec="seconds"),
-            "architecture": config_to_dict(arch), "preprocessing": config_to_dict(pre),
-            "training": config_to_dict(training), "data": config_to_dict(data)}
+    variant = "lead_i" if leads == ("I",) else ("12lead" if len(leads) == 12 else "leads")
+    return new_run_config("classifier", variant, arch, pre, training, data)
 
 
 def masked_bce(pos_weight: np.ndarray):
     """Loss on ``y_true = [labels | known]`` (N, 2C) and logits (N, C): BCE over the stated labels only."""
-    from ecgtf.backend import tf
 
     w = tf.constant(np.asarray(pos_weight, np.float32))
 
@@ -129,7 +125,6 @@ def positive_weights(y: np.ndarray, known: np.ndarray, mode: str) -> np.ndarray:
 
 def build_model(run, n_classes: int, pos_weight: np.ndarray):
     """The compiled training model (:class:`ClassifierModel`)."""
-    from .networks import build_classifier
 
     pre, t = run.preprocessing, run.training
     model = ClassifierModel(build_classifier(run.architecture, pre.n_samples, len(pre.leads), n_classes))
@@ -166,7 +161,6 @@ def predict_proba(network, x: np.ndarray, batch_size: int = 64) -> np.ndarray:
 
 
 def mean_auroc(y, known, prob) -> float:
-    from .scoring import auroc
 
     vals = [auroc(y[known[:, k] > 0, k], prob[known[:, k] > 0, k]) for k in range(y.shape[1])]
     vals = [v for v in vals if np.isfinite(v)]
@@ -199,26 +193,9 @@ def validation_monitor(network, val: dict, loss_fn, best_path):
     return ValidationMonitor()
 
 
-def load_generator_for_run(run, weights: str = "best"):
-    """The run's trained classifier network (logits); ``best`` falls back to ``final``."""
-    from .data import CLASSES
-    from .networks import build_classifier
-
-    pre = run.preprocessing
-    net = build_classifier(run.architecture, pre.n_samples, len(pre.leads), len(CLASSES))
-    path = run.weights_path("classifier", weights)
-    if not path.exists():
-        path = run.weights_path("classifier", "final")
-    if not path.exists():
-        raise FileNotFoundError(f"{run.path}: no trained classifier weights ({path.name}); train the run first")
-    net.load_weights(str(path))
-    return net
-
-
 def load_thresholds(run) -> np.ndarray:
     import json
 
-    from .data import CLASSES
 
     p = run.path / "final" / "thresholds.json"
     if not p.exists():
@@ -229,7 +206,6 @@ def load_thresholds(run) -> np.ndarray:
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
-    from .data import load_splits
 
     started = start_run(args, argv, "classifier", lambda: run_config(args),
                         lambda r: load_splits(r, progress=args.verbose > 0))
@@ -237,10 +213,7 @@ def main(argv=None) -> int:
         return started
     run, r, strategy, splits = started
     t = r.training
-    from ecgtf.backend import tf
 
-    from .data import CLASSES, count_table
-    from .scoring import best_f1_threshold, score_classes
 
     tr, va = splits["train"], splits["val"]
     if not len(tr["x"]) or not len(va["x"]):

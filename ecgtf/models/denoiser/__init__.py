@@ -13,11 +13,12 @@ def model_spec():
     from ecgtf.registry import ModelSpec
 
     from .data import DenoiserData, DenoiseWindow, load_splits
+    from .inference import load_generator_for_run
     from .networks import VARIANTS, DenoiserConfig
-    from .trainer import DenoiserTraining, load_generator_for_run
+    from .trainer import DenoiserTraining
 
     return ModelSpec(name="denoiser", architecture=DenoiserConfig, preprocessing=DenoiseWindow,
                      training=DenoiserTraining, data=DenoiserData, load_generator=load_generator_for_run,
                      load_splits=load_splits, trainer=f"{__name__}.trainer", task="denoising",
                      variants=tuple(VARIANTS), evaluate=f"{__name__}.bench", mobile=f"{__name__}.mobile",
-                     smoke_args=("--data", "synthetic", "--n-synthetic", "4", "--length", "256", "--filters", "8,16", "--epochs", "1", "--steps-per-epoch", "1", "--batch-size", "8", "--verbose", "0"))
+                     smoke_args=("--data", "synthetic", "--n-synthetic", "4", "--length", "256", "--filters", "8,16", "--epochs", "2", "--steps-per-epoch", "3", "--batch-size", "8", "--verbose", "0"))

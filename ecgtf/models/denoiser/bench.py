@@ -21,6 +21,8 @@ means over fragments. Beats: wfdb's XQRS on the whole noisy / denoised recording
 reference annotations within 150 ms (F1 of sensitivity and positive predictivity), and the heart
 rate per 10 s (median RR) against the annotations' (MAE in bpm; a window with < 2 detected beats
 counts as 0 bpm). Denoising that erases beats is worse than none.
+
+One file, over 300 lines on purpose: the denoising bench (recordings, scores, table, figures) is one protocol.
 """
 from __future__ import annotations
 
@@ -31,6 +33,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from ecgtf.lazy import require_api as require
 
 from .data import DenoiserData, NoiseBank, scale_to_snr
 
@@ -277,9 +281,9 @@ def plot_curves_by_snr(summary: list[dict], path: Path) -> None:
     plt.close(fig)
 
 
-def load_denoisers(runs, classical: bool = True) -> dict:
-    from ecgtf.denoising import Denoiser
-
+def load_denoisers(runs, api, classical: bool = True) -> dict:
+    """name → denoiser: none, the classical filters and each run or ``.tflite`` (``api``: :data:`ecgtf.user_api.API`)."""
+    Denoiser = api.Denoiser
     out = {"none": None}
     if classical:
         out["bandpass"] = Denoiser.classical("bandpass")
@@ -306,7 +310,7 @@ def render(summary: list[dict], test_records, minutes: float, nstdb: bool = True
     return text
 
 
-def main(argv=None) -> int:
+def main(argv=None, api=None) -> int:
     p = argparse.ArgumentParser(prog="python -m training.evaluate_denoisers", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("runs", nargs="*", help="denoiser run directories (or .tflite files) to compare")
@@ -337,7 +341,7 @@ def main(argv=None) -> int:
         for r in args.runs:
             if not Path(r).exists():
                 raise FileNotFoundError(f"{r}: no such run directory or .tflite file")
-        denoisers = load_denoisers(args.runs)
+        denoisers = load_denoisers(args.runs, require(api, "the denoising bench"))
         data = DenoiserData(data_dir=str(args.data_dir) if args.data_dir else None)
         recordings = mixture_recordings(data, args.minutes)
         if not args.no_nstdb_records:

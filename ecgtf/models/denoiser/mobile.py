@@ -8,6 +8,8 @@ import numpy as np
 
 from ecgtf.backend import tf
 
+from .data import load_sources, validation_pairs
+
 
 class DenoiserMobile(tf.Module):
     input_name, output_name = "noisy", "denoised"
@@ -35,7 +37,6 @@ def mobile_module(run, generator):
 def export_data(run, generator, n_validate: int, n_calibration: int) -> dict:
     """Held-out validation fragments (noisy inputs, clean truth) and calibration inputs (training noise
     on the validation part of the training records; the bench's test records stay unseen)."""
-    from .data import load_sources, validation_pairs
 
     sources = load_sources(run.preprocessing, run.data)
     noisy, clean = validation_pairs(sources, run.preprocessing, run.data, n=n_validate + n_calibration)

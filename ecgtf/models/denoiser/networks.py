@@ -26,6 +26,7 @@ from ecgtf.backend import keras, tf
 from ecgtf.kits.layers import float32_output
 
 from .data import DenoiseWindow
+from .engine import DenoiserGAN
 
 L = keras.layers
 
@@ -132,6 +133,5 @@ def build_discriminator(cfg: DenoiserConfig) -> keras.Model:
 
 
 def build_model(cfg: DenoiserConfig):
-    from .engine import DenoiserGAN
 
     return DenoiserGAN(build_generator(cfg), build_discriminator(cfg), cfg)

@@ -38,9 +38,10 @@ def noisy_lead_i(signals: np.ndarray, fs: float, kind: str, snr_db: float, bank,
 def evaluate(reconstructor, denoisers: dict, sets=("ptb-xl-test", "ludb"), kinds=("bw", "ma", "mix"),
              snrs=(6.0, 0.0), data_dir=None, seed: int = 0, progress: bool = True,
              max_records: int | None = None) -> list[dict]:
+    from ecgtf.data.eval_sets import load_eval_set
     from ecgtf.data.sources import dataset_dir
     from ecgtf.progress import progress_bar
-    from ecgtf.reconstruction_eval import load_eval_set, to_eval_space
+    from ecgtf.scores import to_eval_space
 
     from .data import DenoiserData, NoiseBank, load_noise
 
@@ -72,7 +73,7 @@ def evaluate(reconstructor, denoisers: dict, sets=("ptb-xl-test", "ludb"), kinds
 def heart_rates(eval_signals: np.ndarray) -> np.ndarray:
     """Heart rate (bpm) of lead II of each record (N, 12, T) in eval space (XQRS; NaN without beats)."""
     from ecgtf.metrics import heart_rate_bpm
-    from ecgtf.reconstruction_eval import EVAL_FS
+    from ecgtf.scores import EVAL_FS
 
     return np.array([heart_rate_bpm(x[1], EVAL_FS) for x in eval_signals])
 
@@ -81,7 +82,7 @@ def light_score(true_eval: np.ndarray, pred_eval: np.ndarray, true_hr: np.ndarra
     """The reconstruction table's headline metrics, in its eval space: mean Pearson r and RMSE (mV) over
     II, V1–V6 and over the 11 reconstructed leads, and the lead-II heart-rate MAE (bpm)."""
     from ecgtf.leads import LEADS
-    from ecgtf.reconstruction_eval import INDEPENDENT, RECONSTRUCTED, pearson
+    from ecgtf.scores import INDEPENDENT, RECONSTRUCTED, pearson
 
     r = pearson(true_eval, pred_eval)
     rmse = np.sqrt(((pred_eval - true_eval) ** 2).mean(-1))
@@ -111,7 +112,7 @@ def table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def main(argv=None) -> int:
+def main(argv=None, api=None) -> int:
     p = argparse.ArgumentParser(prog="python -m training.evaluate_denoised_reconstruction", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("denoisers", nargs="*", help="denoiser run directories or .tflite files (besides none/bandpass/wavelet)")
@@ -125,7 +126,7 @@ def main(argv=None) -> int:
     p.add_argument("--max-records", type=int, default=None, help="at most this many records per set (evenly spread)")
     p.add_argument("--no-classical", action="store_true", help="leave out the band-pass and wavelet rows")
     args = p.parse_args(argv)
-    from ecgtf.reconstructor import Reconstructor
+    from ecgtf.lazy import require_api
     from ecgtf.runs import atomic_write_json, atomic_write_text
 
     from .bench import load_denoisers
@@ -135,8 +136,9 @@ def main(argv=None) -> int:
         for d in args.denoisers:
             if not Path(d).exists():
                 raise FileNotFoundError(f"{d}: no such denoiser run directory or .tflite file")
-        denoisers = load_denoisers(args.denoisers, classical=not args.no_classical)
-        rec = Reconstructor.load(args.model)
+        api = require_api(api, "python -m training.evaluate_denoised_reconstruction")
+        denoisers = load_denoisers(args.denoisers, api, classical=not args.no_classical)
+        rec = api.Reconstructor.load(args.model)
     except (FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -10,12 +10,13 @@ from __future__ import annotations
 import argparse
 import sys
 from dataclasses import dataclass, replace
-from datetime import datetime
 from pathlib import Path
 
 import numpy as np
 
-from ecgtf.runs import CONFIG_FORMAT, config_to_dict
+from ecgtf.backend import keras, tf
+from ecgtf.plots import plot_curves, plot_denoising
+from ecgtf.runs import new_run_config
 from ecgtf.trainer import (
     add_common_arguments,
     describe_devices,
@@ -28,6 +29,10 @@ from ecgtf.trainer import (
     start_run,
     write_run_metrics,
 )
+
+from . import __doc__ as package_doc
+from .data import DenoiserData, DenoiseWindow, NoiseBank, load_splits, random_pairs
+from .networks import CONFIG, VARIANTS, build_model
 
 
 @dataclass(frozen=True)
@@ -46,8 +51,6 @@ class DenoiserTraining:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from . import __doc__ as package_doc
-    from .networks import CONFIG, VARIANTS
 
     t = DenoiserTraining()
     p = argparse.ArgumentParser(prog="ecgtf train denoiser", description=(package_doc or "") + "\n" + (__doc__ or ""),
@@ -72,7 +75,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 def pair_stream(sources: dict, window, data, batch: int, seed: int):
     """Endless batches of fresh (noisy, clean) training pairs (batch, L) float32 in mV."""
-    from .data import NoiseBank, random_pairs
 
     bank = NoiseBank(sources["noise"], "train", data)
     rng = np.random.default_rng([seed, 1])
@@ -81,19 +83,7 @@ def pair_stream(sources: dict, window, data, batch: int, seed: int):
         yield random_pairs(sources["train"], bank, batch, window.length, data.noise_kinds, data.train_snr_db, rng, span)
 
 
-def load_generator_for_run(run, weights: str = "final"):
-    from ecgtf.kits.network_io import load_network
-
-    from .networks import build_generator
-
-    if weights == "best":
-        weights = "final"  # the denoisers keep no best-validation weights (no test data is used to select)
-    return load_network(run, "generator", lambda: build_generator(run.architecture), weights)
-
-
 def main(argv=None) -> int:
-    from .data import DenoiserData, DenoiseWindow, load_splits
-    from .networks import CONFIG, VARIANTS, build_model
 
     args = build_parser().parse_args(argv)
 
@@ -118,10 +108,7 @@ def main(argv=None) -> int:
         data = DenoiserData(source=args.data, data_dir=str(args.data_dir) if args.data_dir else None,
                             n_synthetic=args.n_synthetic, seed=args.seed)
         build_model(arch)  # fails here, before anything on disk changes, if the sizes do not fit
-        return {"format_version": CONFIG_FORMAT, "model": "denoiser", "variant": args.variant,
-                "created": datetime.now().isoformat(timespec="seconds"), "architecture": config_to_dict(arch),
-                "preprocessing": config_to_dict(window), "training": config_to_dict(training),
-                "data": config_to_dict(data)}
+        return new_run_config("denoiser", args.variant, arch, window, training, data)
 
     started = start_run(args, argv, f"denoiser-{args.variant}", new_config, load_splits)
     if isinstance(started, int):
@@ -129,8 +116,6 @@ def main(argv=None) -> int:
     run, r, strategy, splits = started
     t, w = r.training, r.preprocessing
 
-    from ecgtf.backend import keras, tf
-    from ecgtf.plots import plot_curves, plot_denoising
 
     val_noisy, val_clean = splits["validation"]
     print(f"denoiser ({r.variant}) on {describe_devices()}: {len(splits['train'])} train / {len(splits['test'])} "

@@ -58,4 +58,7 @@ def model_spec():
                      export_formats=("float32", "float16", "dynamic", "int8", "qat"),
                      window_pipeline=window_pipeline, keras_windows=keras_windows, upgrade_v1=_upgrade_v1,
                      golden=golden_vectors,
-                     smoke_args=("--n-synthetic", "12", "--width", "0.0625", "--batch-size", "4", "--epochs", "1", "--verbose", "0"))
+                     quickstart=("--width", "0.25", "--epochs", "40", "--n-synthetic", "1200", "--batch-size", "32",
+                                 "--normalization", "fixed", "--seed", "0"),
+                     smoke_args=("--n-synthetic", "24", "--width", "0.0625", "--batch-size", "4", "--epochs", "1",
+                                 "--normalization", "fixed", "--verbose", "0"))

@@ -8,6 +8,10 @@ from __future__ import annotations
 import numpy as np
 
 from ecgtf.backend import tf
+from ecgtf.leads import LEADS
+from ecgtf.models.ekgan.preprocessing import leads_from_model
+from ecgtf.models.ekgan.trainer import load_split_data
+from ecgtf.preprocessing.signal import bandpass_sos, resample_poly_filter
 
 
 class EkganMobile(tf.Module):
@@ -38,8 +42,6 @@ class EkganMobile(tf.Module):
 
 def export_data(run, generator, n_validate: int, n_calibration: int) -> dict:
     """Held-out Lead I windows and truth (test split), calibration windows and training pairs."""
-    from ecgtf.models.ekgan.preprocessing import leads_from_model
-    from ecgtf.models.ekgan.trainer import load_split_data
 
     pre = run.preprocessing
     data = load_split_data(run, progress=False)
@@ -80,8 +82,6 @@ def export_metadata(run, module=None) -> dict:
     """What a phone needs to feed and read the model: the exact preprocessing, rates, units, lead order."""
     import scipy
 
-    from ecgtf.leads import LEADS
-    from ecgtf.preprocessing.signal import bandpass_sos, resample_poly_filter
 
     p = run.preprocessing
     return {

@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from ecgtf.backend import keras, tf
-from ecgtf.kits.quantization import branch_max
+from ecgtf.kits.quantization import copy_weights, skip_scales
 from ecgtf.progress import progress_bar
 from ecgtf.trainer import recalibrate_batchnorm
 
@@ -41,13 +41,9 @@ def equalize_skip_ranges(generator: keras.Model, cfg, x_calibration: np.ndarray)
     consumers = [f"ig_dec{i}_deconv" for i in range(1, n)] + ["ig_out"]
     decoder_side = [f"ig_dec{i - 1}_relu" for i in range(1, n)] + [f"ig_dec{n - 1}_relu"]
     skip_side = [generator.get_layer(c).input[1].node.layer.name for c in concat_layers]
-    dec_max = branch_max(generator, decoder_side, x_calibration)
-    skip_max = branch_max(generator, skip_side, x_calibration)
-    scales = [float(d / s) if s > 0 else 1.0 for d, s in zip(dec_max, skip_max)]
+    scales = skip_scales(generator, decoder_side, skip_side, x_calibration)
     eq = build_inference_generator(cfg, skip_scales=scales)
-    for layer in generator.layers:
-        if layer.weights:
-            eq.get_layer(layer.name).set_weights(layer.get_weights())
+    copy_weights(generator, eq)
     for consumer, concat, s in zip(consumers, concat_layers, scales):
         skip_channels = int(generator.get_layer(concat).input[1].shape[-1])
         kernel = eq.get_layer(consumer).kernel  # Conv2DTranspose: (kh, kw, out, in); skip = last channels

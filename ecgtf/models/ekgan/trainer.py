@@ -9,6 +9,8 @@ Choices the paper and the original code leave open, and what ecgtf uses: Adam β
 (the pix2pix convention the EKGAN code builds on); no label smoothing (option); the label generator
 reconstructs the *input* as in the original code (``--label-input target`` for the paper's wording);
 the learning rate is multiplied by 0.95 per epoch from epoch 6 on (compounding); batch size 32.
+
+One file, over 300 lines on purpose: EKGAN's configs, its variants' training models and the training loop are one cohesive thing.
 """
 from __future__ import annotations
 
@@ -16,12 +18,20 @@ import argparse
 import sys
 import time
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 import numpy as np
 
-from ecgtf.runs import CONFIG_FORMAT, RunDir, atomic_write_json, config_to_dict
+from ecgtf.backend import keras
+from ecgtf.data.records import require_millivolts
+from ecgtf.data.sources import canonical_name, load_source, split_source
+from ecgtf.data.tfdata import make_dataset
+from ecgtf.models.ekgan.baselines.pix2pix import Pix2Pix
+from ecgtf.models.ekgan.model import EKGAN
+from ecgtf.models.ekgan.networks import EkganConfig
+from ecgtf.models.ekgan.preprocessing import EkganPreprocessing, prepare_cropped_pairs, prepare_pairs
+from ecgtf.runs import RunDir, atomic_write_json, new_run_config
+from ecgtf.scores import format_per_lead
 from ecgtf.trainer import (
     EpochCheckpoint,
     EpochLrDecay,
@@ -36,7 +46,7 @@ from ecgtf.trainer import (
     start_run,
 )
 
-from .inference import _as_run, predict
+from .inference import _as_run, evaluate_predictions, plot_examples, predict
 
 VARIANTS = ("ekgan", "no-label-generator", "no-discriminator", "pix2pix", "cyclegan", "cardiogan")
 CYCLE_VARIANTS = {"cyclegan": 10.0, "cardiogan": 30.0}
@@ -111,9 +121,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run_config(args) -> dict:
     """A new run's config.json (format 2: the full dataclasses); validates the arguments first."""
-    from ecgtf.data.sources import canonical_name
-    from ecgtf.models.ekgan.networks import EkganConfig
-    from ecgtf.models.ekgan.preprocessing import EkganPreprocessing
 
     normalization = args.normalization or ("fixed" if args.physics_head else "per_lead")
     if args.physics_head and normalization != "fixed":
@@ -137,10 +144,7 @@ def run_config(args) -> dict:
     data = EkganData(source=source, data_dir=str(args.data_dir) if args.data_dir else None,
                      n_synthetic=args.n_synthetic, max_train=args.max_train, augment_crops=args.augment_crops,
                      resample=args.resample, seed=args.seed)
-    return {"format_version": CONFIG_FORMAT, "model": "ekgan", "variant": args.variant,
-            "created": datetime.now().isoformat(timespec="seconds"),
-            "architecture": config_to_dict(arch), "preprocessing": config_to_dict(pre),
-            "training": config_to_dict(training), "data": config_to_dict(data)}
+    return new_run_config("ekgan", args.variant, arch, pre, training, data)
 
 
 def configs_from_run(run):
@@ -151,13 +155,10 @@ def configs_from_run(run):
 
 def load_split_data(run, progress: bool = True) -> dict:
     """Load, split by patient and preprocess the run's data: {split: (inputs, targets, scale, offset, ids)}."""
-    from ecgtf.data.sources import load_source, split_source
-    from ecgtf.models.ekgan.preprocessing import prepare_cropped_pairs, prepare_pairs
 
     run = _as_run(run)
     d, pre = run.data, run.preprocessing
     ds = load_source(d.source, d.data_dir, n_synthetic=d.n_synthetic, seed=d.seed, progress=progress)
-    from ecgtf.data.records import require_millivolts
 
     if pre.normalization == "fixed":
         require_millivolts(ds.units, f"data source {d.source!r}")
@@ -191,8 +192,6 @@ def load_splits(run, progress: bool = False) -> dict:
 
 def build_model(run):
     """The training model for the run's variant, compiled with its optimizers."""
-    from ecgtf.models.ekgan.baselines.pix2pix import Pix2Pix
-    from ecgtf.models.ekgan.model import EKGAN
 
     run = _as_run(run)
     arch, t = run.architecture, run.training
@@ -227,9 +226,7 @@ class ValidationPlot:
 
     @staticmethod
     def make(run: RunDir, generator, x, y, scale, offset, pre, every: int):
-        from ecgtf.backend import keras
 
-        from .inference import plot_examples
 
         class _Cb(keras.callbacks.Callback):
             def on_epoch_end(self, epoch, logs=None):
@@ -249,11 +246,7 @@ def main(argv=None) -> int:
     run, r, strategy, data = started
     t = r.training
 
-    from ecgtf.backend import keras
-    from ecgtf.data.tfdata import make_dataset
-    from ecgtf.scores import format_per_lead
 
-    from .inference import evaluate_predictions, plot_examples
 
     x_tr, y_tr, *_ = data["train"]
     x_va, y_va, sc_va, off_va, _ = data["val"]

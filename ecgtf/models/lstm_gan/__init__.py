@@ -33,9 +33,10 @@ def _upgrade_v1(cfg: dict) -> dict:
 def model_spec():
     from ecgtf.registry import ModelSpec
 
+    from .inference import load_generator_for_run
     from .networks import LstmGanConfig
     from .preprocessing import BeatWindowing
-    from .trainer import LstmGanData, LstmGanTraining, load_generator_for_run, load_splits
+    from .trainer import LstmGanData, LstmGanTraining, load_splits
 
     return ModelSpec(name="lstm_gan", architecture=LstmGanConfig, preprocessing=BeatWindowing,
                      training=LstmGanTraining, data=LstmGanData, load_generator=load_generator_for_run,

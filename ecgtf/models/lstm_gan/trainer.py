@@ -17,12 +17,22 @@ import argparse
 import sys
 import time
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 import numpy as np
 
-from ecgtf.runs import CONFIG_FORMAT, atomic_write_json, config_to_dict
+from ecgtf.backend import keras
+from ecgtf.data.ludb import LUDB_COMMON_GAIN
+from ecgtf.data.records import require_millivolts
+from ecgtf.data.sources import canonical_name, load_source
+from ecgtf.data.splits import split_by_patient
+from ecgtf.data.tfdata import make_dataset
+from ecgtf.leads import lead_index, normalize_lead_name
+from ecgtf.models.lstm_gan import LSTMGAN, generate_beats
+from ecgtf.models.lstm_gan.networks import LstmGanConfig
+from ecgtf.models.lstm_gan.preprocessing import BeatWindowing, ludb_beat_windows
+from ecgtf.plots import plot_beats_grid, plot_curves
+from ecgtf.runs import atomic_write_json, new_run_config
 from ecgtf.trainer import (
     EpochCheckpoint,
     Timer,
@@ -71,27 +81,12 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def load_generator_for_run(run, weights: str = "final"):
-    from ecgtf.kits.network_io import load_network
-    from ecgtf.models.lstm_gan.networks import build_generator
-
-    if weights == "best":
-        weights = "final"  # GAN training keeps no best-validation weights
-    return load_network(run, "generator", lambda: build_generator(run.architecture), weights)
-
-
 def load_splits(run, progress: bool = False) -> dict:
     return load_beats(run, progress)
 
 
 def load_beats(run, progress: bool = True) -> dict:
     """{"train": (N, 1, 400), "heldout": (M, 1, 400)} split 80/20 by patient."""
-    from ecgtf.data.ludb import LUDB_COMMON_GAIN
-    from ecgtf.data.records import require_millivolts
-    from ecgtf.data.sources import load_source
-    from ecgtf.data.splits import split_by_patient
-    from ecgtf.leads import lead_index
-    from ecgtf.models.lstm_gan.preprocessing import ludb_beat_windows
 
     d = run.data
     ds = load_source(d.source, d.data_dir, n_synthetic=d.n_synthetic, seed=d.seed, progress=progress)
@@ -111,20 +106,13 @@ def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
 
     def new_config():
-        from ecgtf.data.sources import canonical_name
-        from ecgtf.leads import normalize_lead_name
-        from ecgtf.models.lstm_gan.networks import LstmGanConfig
-        from ecgtf.models.lstm_gan.preprocessing import BeatWindowing
 
         source = args.data if Path(args.data).exists() else canonical_name(args.data)
         data = LstmGanData(source=source, data_dir=str(args.data_dir) if args.data_dir else None,
                            lead=normalize_lead_name(args.lead), n_synthetic=args.n_synthetic, seed=args.seed)
         training = LstmGanTraining(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, beta1=args.beta1,
                                    mixed_precision=args.mixed_precision, strategy=args.strategy)
-        return {"format_version": CONFIG_FORMAT, "model": "lstm_gan", "variant": "lstm_gan",
-                "created": datetime.now().isoformat(timespec="seconds"),
-                "architecture": config_to_dict(LstmGanConfig()), "preprocessing": config_to_dict(BeatWindowing()),
-                "training": config_to_dict(training), "data": config_to_dict(data)}
+        return new_run_config("lstm_gan", "lstm_gan", LstmGanConfig(), BeatWindowing(), training, data)
 
     started = start_run(args, argv, "lstm-gan", new_config, lambda r: load_beats(r, progress=args.verbose > 0))
     if isinstance(started, int):
@@ -132,10 +120,6 @@ def main(argv=None) -> int:
     run, r, strategy, beats = started
     t = r.training
 
-    from ecgtf.backend import keras
-    from ecgtf.data.tfdata import make_dataset
-    from ecgtf.models.lstm_gan import LSTMGAN, generate_beats
-    from ecgtf.plots import plot_beats_grid, plot_curves
 
     batch = min(t.batch_size, len(beats["train"]))
     print(f"LSTM-GAN on {describe_devices()}: {len(beats['train'])} train / {len(beats['heldout'])} held-out beats "

@@ -15,11 +15,12 @@ def model_spec():
     from ecgtf.registry import ModelSpec
 
     from .data import BeatConfig, MeganData, load_splits
+    from .inference import load_generator_for_run
     from .networks import VARIANTS, MeganConfig
-    from .trainer import MeganTraining, load_generator_for_run
+    from .trainer import MeganTraining
 
     return ModelSpec(name="me_gan", architecture=MeganConfig, preprocessing=BeatConfig, training=MeganTraining,
                      data=MeganData, load_generator=load_generator_for_run, load_splits=load_splits,
                      trainer=f"{__name__}.trainer", task="generation",
                      variants=tuple(VARIANTS), evaluate=f"{__name__}.bench", mobile=f"{__name__}.mobile",
-                     smoke_args=("--sources", "synthetic", "--n-synthetic", "24", "--width", "16", "--epochs", "1", "--steps-per-epoch", "1", "--batch-size", "4", "--verbose", "0"))
+                     smoke_args=("--data", "synthetic", "--n-synthetic", "24", "--width", "16", "--epochs", "2", "--steps-per-epoch", "2", "--batch-size", "4", "--verbose", "0"))

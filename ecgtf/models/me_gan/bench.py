@@ -25,6 +25,8 @@ test beats' own condition vectors:
   precision (PR-AUC) per condition on the real test beats, mean of ``--seeds`` seeds, 95 % bootstrap
   intervals over test *records*.
 Results are cached per run in ``DIR/<run name>.json``; the table is ``DIR/table.md``.
+
+One file, over 300 lines on purpose: the ME-GAN bench (1NNC, rFID, multi-view consistency, utility) and its table.
 """
 from __future__ import annotations
 

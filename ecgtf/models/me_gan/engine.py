@@ -22,7 +22,9 @@ import numpy as np
 from ecgtf.backend import keras, tf
 from ecgtf.kits.beatgen.engine import TwoNetworkGAN
 from ecgtf.kits.layers import apply_gradients, training_loss
+from ecgtf.runs import Run
 
+from .data import CONDITIONS
 from .networks import MeganConfig, build_discriminator, build_generator, build_view_discriminator, view_targets
 
 _bce = keras.losses.BinaryCrossentropy(from_logits=True)
@@ -132,7 +134,6 @@ def sample(generator, conditions: np.ndarray, seed: int = 0, batch: int = 64) ->
 
 def condition_matrix(condition, n: int) -> np.ndarray:
     """``"RBBB"``, ``"LAD+RBBB"``, ``"none"`` or a (3,) / (n, 3) array → (n, 3) float32 conditions."""
-    from .data import CONDITIONS
 
     if isinstance(condition, str):
         names = [] if condition.lower() in ("", "none") else [c.strip().upper() for c in condition.split("+")]
@@ -151,7 +152,6 @@ def condition_matrix(condition, n: int) -> np.ndarray:
 def generate(run, condition="none", n: int = 1, seed: int = 0) -> np.ndarray:
     """``n`` beats (n, 12, 512) in [0, 1] of a trained run (a :class:`ecgtf.runs.Run` or its path) for
     ``condition`` (see :func:`condition_matrix`), e.g. ``generate("runs/me-gan", "RBBB", 8)``."""
-    from ecgtf.runs import Run
 
     run = run if isinstance(run, Run) else Run(run)
     return sample(run.generator("final"), condition_matrix(condition, n), seed=seed)

@@ -10,6 +10,9 @@ import numpy as np
 
 from ecgtf.backend import tf
 from ecgtf.kits.beatgen.mobile import BeatGeneratorMobile, export_data, module_for_format  # noqa: F401
+from ecgtf.leads import LEADS
+
+from .data import CONDITIONS
 
 
 class MeganMobile(BeatGeneratorMobile):
@@ -36,9 +39,7 @@ def mobile_module(run, generator):
 
 
 def export_metadata(run, module) -> dict:
-    from ecgtf.leads import LEADS
 
-    from .data import CONDITIONS
 
     b = run.preprocessing
     return {"input_spec": {"name": module.input_name, "shape": [1, module.input_size],

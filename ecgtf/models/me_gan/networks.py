@@ -26,6 +26,8 @@ for the whole length instead of MixupNorm), ``view_weight=0`` (no view discrimin
 What the text available here does not give (layer widths, kernel sizes, MLP width, the crop length,
 loss weights) is ours, taken from the authors' Nef-Net code where it exists (decoder widths 128/64,
 representation 256 channels at 1/4 of the length, angle encoding of order 1) and saved with every run.
+
+One file, over 300 lines on purpose: ME-GAN's generator, discriminators and their custom layers are one architecture.
 """
 from __future__ import annotations
 

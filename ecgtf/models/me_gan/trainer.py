@@ -11,11 +11,12 @@ from __future__ import annotations
 import argparse
 import sys
 from dataclasses import dataclass
-from datetime import datetime
 
 import numpy as np
 
-from ecgtf.runs import CONFIG_FORMAT, config_to_dict
+from ecgtf.backend import keras, tf
+from ecgtf.plots import plot_curves
+from ecgtf.runs import new_run_config
 from ecgtf.trainer import (
     add_common_arguments,
     describe_devices,
@@ -28,6 +29,12 @@ from ecgtf.trainer import (
     start_run,
     write_run_metrics,
 )
+
+from . import __doc__ as package_doc
+from .data import SOURCES, BeatConfig, MeganData, count_table, load_splits
+from .engine import build_model
+from .networks import ABLATIONS, VARIANTS, MeganConfig, widths
+from .plots import plot_beats_by_condition
 
 
 @dataclass(frozen=True)
@@ -46,9 +53,6 @@ class MeganTraining:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from . import __doc__ as package_doc
-    from .data import SOURCES
-    from .networks import ABLATIONS, VARIANTS
 
     t = MeganTraining()
     p = argparse.ArgumentParser(prog="ecgtf train me-gan", description=(package_doc or "") + "\n" + (__doc__ or ""),
@@ -64,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="output = sigmoid(x / T) (default 3, as Nef-Net)")
     p.add_argument("--small", action="store_true", help="= --width 128: the CPU-sized model of the bench (1.23 M "
                    "generator parameters instead of 3.34 M, ~2× faster per step)")
-    p.add_argument("--sources", default=",".join(SOURCES),
+    p.add_argument("--data", "--sources", dest="sources", default=",".join(SOURCES),
                    help=f"comma-separated labelled 12-lead datasets below the data root (default {','.join(SOURCES)}), "
                         "or 'synthetic' (ecgtf's labelled generator; smoke tests)")
     p.add_argument("--n-synthetic", type=positive_int, default=60, help="records for --sources synthetic")
@@ -77,24 +81,11 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def load_generator_for_run(run, weights: str = "final"):
-    from ecgtf.kits.network_io import load_network
-
-    from .networks import build_generator
-
-    if weights == "best":
-        weights = "final"  # no test data is used to select epochs
-    return load_network(run, "generator", lambda: build_generator(run.architecture), weights)
-
-
 def run_name(variant: str, ablation: str | None) -> str:
     return "me-gan" if variant == "me_gan" and not ablation else f"me-gan-{ablation or variant}".replace("_", "-")
 
 
 def main(argv=None) -> int:
-    from .data import SOURCES, BeatConfig, MeganData, load_splits
-    from .engine import build_model
-    from .networks import ABLATIONS, VARIANTS, MeganConfig, widths
 
     args = build_parser().parse_args(argv)
 
@@ -102,7 +93,7 @@ def main(argv=None) -> int:
         sources = tuple(s.strip() for s in args.sources.split(",") if s.strip())
         bad = [s for s in sources if s not in SOURCES + ("synthetic",)]
         if bad or not sources or ("synthetic" in sources and len(sources) > 1):
-            raise ValueError(f"--sources {args.sources!r}: expected some of {','.join(SOURCES)}, or 'synthetic' alone")
+            raise ValueError(f"--data {args.sources!r}: expected some of {','.join(SOURCES)}, or 'synthetic' alone")
         if args.ablation and args.variant != "me_gan":
             raise ValueError("--ablation applies to --variant me_gan only")
         width = args.width or (128 if args.small else None)
@@ -116,10 +107,7 @@ def main(argv=None) -> int:
         data = MeganData(sources=sources, data_dir=str(args.data_dir) if args.data_dir else None,
                          n_synthetic=args.n_synthetic, seed=args.seed)
         build_model(arch)  # fails here, before anything on disk changes, if the sizes do not fit
-        return {"format_version": CONFIG_FORMAT, "model": "me_gan", "variant": args.variant,
-                "ablation": args.ablation, "created": datetime.now().isoformat(timespec="seconds"),
-                "architecture": config_to_dict(arch), "preprocessing": config_to_dict(beats),
-                "training": config_to_dict(training), "data": config_to_dict(data)}
+        return new_run_config("me_gan", args.variant, arch, beats, training, data, ablation=args.ablation)
 
     started = start_run(args, argv, run_name(args.variant, args.ablation), new_config,
                         lambda run: load_splits(run, progress=False))
@@ -128,11 +116,7 @@ def main(argv=None) -> int:
     run, r, strategy, splits = started
     t = r.training
 
-    from ecgtf.backend import keras, tf
-    from ecgtf.plots import plot_curves
 
-    from .data import count_table
-    from .plots import plot_beats_by_condition
 
     train, test = splits["train"], splits["test"]
     print(f"ME-GAN ({r.raw.get('ablation') or r.architecture.variant}) on {describe_devices()}: "

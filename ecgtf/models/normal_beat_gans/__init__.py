@@ -10,4 +10,5 @@ def model_spec():
 
     from .networks import NormalBeatGansConfig
 
-    return beat_model_spec("normal_beat_gans", __name__, NormalBeatGansConfig, paper="Adib 2021")
+    return beat_model_spec("normal_beat_gans", __name__, NormalBeatGansConfig, paper="Adib 2021",
+                           smoke_extra=("--variant", "wgan"))

@@ -21,13 +21,14 @@ def model_spec():
     from ecgtf.registry import ModelSpec
 
     from .data import Pulse2PulseData, load_splits
+    from .inference import load_generator_for_run
     from .networks import VARIANTS, Pulse2PulseConfig
     from .sampling import learned_source
-    from .trainer import Pulse2PulseTraining, load_generator_for_run
+    from .trainer import Pulse2PulseTraining
 
     return ModelSpec(name="pulse2pulse", architecture=Pulse2PulseConfig, preprocessing=Pulse2PulseData,
                      training=Pulse2PulseTraining, data=Pulse2PulseData, load_generator=load_generator_for_run,
                      load_splits=load_splits, trainer=f"{__name__}.trainer", task="generation",
                      variants=tuple(VARIANTS), evaluate="ecgtf.synthesis_bench", mobile=f"{__name__}.mobile",
                      data_sources={"pulse2pulse": learned_source},
-                     smoke_args=("--variant", "cpu", "--model-size", "10", "--critic-size", "2", "--sources", "synthetic", "--n-synthetic", "8", "--batch-size", "4", "--epochs", "1", "--steps-per-epoch", "1", "--verbose", "0"))
+                     smoke_args=("--variant", "cpu", "--model-size", "10", "--critic-size", "2", "--data", "synthetic", "--n-synthetic", "8", "--batch-size", "4", "--epochs", "1", "--steps-per-epoch", "1", "--verbose", "0"))

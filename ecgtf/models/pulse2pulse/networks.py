@@ -26,6 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ecgtf.backend import keras, tf
+from ecgtf.kits.beatgen.engine import BeatGAN
 from ecgtf.kits.layers import float32_output
 from ecgtf.leads import INDEPENDENT_LEADS
 
@@ -155,7 +156,6 @@ def discriminator(cfg: Pulse2PulseConfig) -> keras.Model:
 
 def build_model(cfg: Pulse2PulseConfig):
     """The WGAN-GP training model (:class:`ecgtf.kits.beatgen.engine.BeatGAN`) with U(−1, 1) noise."""
-    from ecgtf.kits.beatgen.engine import BeatGAN
 
     return BeatGAN(generator(cfg), discriminator(cfg), (cfg.length, N_INDEPENDENT), loss="wgan-gp",
                    n_critic=cfg.n_critic, gp_weight=cfg.gp_weight, noise="uniform")

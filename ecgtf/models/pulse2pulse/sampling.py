@@ -25,7 +25,7 @@ def sample_leads(generator, n: int, seed: int = 0, batch_size: int = 32) -> np.n
 def sample_records(run, n: int, seed: int = 0, weights: str = "final") -> tuple[np.ndarray, float]:
     """``(signals (n, 12, length) float32 mV, fs)`` from the run's generator (leads III, aVR, aVL, aVF derived)."""
     from .data import to_millivolts
-    from .trainer import load_generator_for_run
+    from .inference import load_generator_for_run
 
     run = run if isinstance(run, Run) else Run(run)
     generator = load_generator_for_run(run, weights)

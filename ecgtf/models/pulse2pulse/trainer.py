@@ -2,7 +2,7 @@
 
 ``--variant paper`` is the published model (500 Hz × 5,000, a ~204 M-parameter critic: for GPUs);
 ``--variant cpu`` (100 Hz × 1,000, 4.9 M critic) trains on two CPU cores. Records come from the millivolt
-sets below the data root (``--sources``), never from the synthesis protocol's reference half of PTB-XL.
+sets below the data root (``--data``), never from the synthesis protocol's reference half of PTB-XL.
 ``--variant finetune --init-generator RUN`` continues the paper-sized generator of another run (e.g. the
 published weights, ``python -m ecgtf.models.pulse2pulse.published``) against a new ``cpu``-sized critic that
 judges the output at 100 Hz; ``--critic-warmup`` first trains that critic alone.
@@ -13,11 +13,13 @@ from __future__ import annotations
 import argparse
 import sys
 from dataclasses import dataclass, replace
-from datetime import datetime
 
 import numpy as np
 
-from ecgtf.runs import CONFIG_FORMAT, config_to_dict
+from ecgtf.backend import keras, tf
+from ecgtf.data.reference import MV_SOURCES
+from ecgtf.plots import plot_12lead, plot_curves
+from ecgtf.runs import Run, new_run_config
 from ecgtf.trainer import (
     add_common_arguments,
     describe_devices,
@@ -30,6 +32,11 @@ from ecgtf.trainer import (
     start_run,
     write_run_metrics,
 )
+
+from . import __doc__ as package_doc
+from .data import Pulse2PulseData, load_splits, to_millivolts
+from .inference import load_generator_for_run
+from .networks import VARIANTS, Pulse2PulseConfig, build_model
 
 
 @dataclass(frozen=True)
@@ -59,7 +66,6 @@ GENERATOR_FIELDS = ("length", "fs", "model_size", "kernel", "encoder_strides", "
 
 def init_run(path: str, arch):
     """The run named by ``--init-generator``, checked against the new run's architecture ``arch``."""
-    from ecgtf.runs import Run
 
     try:
         run = Run(path)
@@ -76,9 +82,6 @@ def init_run(path: str, arch):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from . import __doc__ as package_doc
-    from .data import Pulse2PulseData
-    from .networks import VARIANTS
 
     t, d = Pulse2PulseTraining(), Pulse2PulseData()
     p = argparse.ArgumentParser(prog="ecgtf train pulse2pulse", description=(package_doc or "") + "\n" + (__doc__ or ""),
@@ -88,7 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model-size", type=positive_int, default=None, help="generator width d (default 50)")
     p.add_argument("--critic-size", type=positive_int, default=None,
                    help="critic width (default 50 for paper, 16 for cpu)")
-    p.add_argument("--sources", default=",".join(d.sources),
+    p.add_argument("--data", "--sources", dest="sources", default=",".join(d.sources),
                    help=f"comma-separated millivolt 12-lead datasets below the data root (default {','.join(d.sources)}), "
                         "or 'synthetic' (the dipole generator; smoke tests)")
     p.add_argument("--n-synthetic", type=positive_int, default=d.n_synthetic, help="records for --sources synthetic")
@@ -111,29 +114,16 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def load_generator_for_run(run, weights: str = "final"):
-    from ecgtf.kits.network_io import load_network
-
-    from .networks import generator
-
-    if weights == "best":
-        weights = "final"  # a GAN keeps no best-validation weights
-    return load_network(run, "generator", lambda: generator(run.architecture), weights)
-
-
 def main(argv=None) -> int:
-    from .data import Pulse2PulseData, load_splits, to_millivolts
-    from .networks import VARIANTS, Pulse2PulseConfig, build_model
 
     args = build_parser().parse_args(argv)
 
     def new_config():
-        from ecgtf.data.reference import MV_SOURCES
 
         sources = tuple(s.strip() for s in args.sources.split(",") if s.strip())
         bad = [s for s in sources if s not in MV_SOURCES + ("synthetic",)]
         if bad or not sources or ("synthetic" in sources and len(sources) > 1):
-            raise ValueError(f"--sources {args.sources!r}: expected some of {','.join(MV_SOURCES)}, "
+            raise ValueError(f"--data {args.sources!r}: expected some of {','.join(MV_SOURCES)}, "
                              "or 'synthetic' alone")
         arch = Pulse2PulseConfig(**{"variant": args.variant, **VARIANTS[args.variant]})
         sizes = {k: v for k, v in (("model_size", args.model_size), ("disc_model_size", args.critic_size)) if v}
@@ -155,10 +145,7 @@ def main(argv=None) -> int:
         data = Pulse2PulseData(sources=sources, data_dir=str(args.data_dir) if args.data_dir else None,
                                scale_mv=scale_mv, n_synthetic=args.n_synthetic, seed=args.seed)
         build_model(arch)  # fails here, before anything on disk changes, if the sizes do not fit
-        return {"format_version": CONFIG_FORMAT, "model": "pulse2pulse", "variant": args.variant,
-                "created": datetime.now().isoformat(timespec="seconds"), "architecture": config_to_dict(arch),
-                "preprocessing": config_to_dict(data), "training": config_to_dict(training),
-                "data": config_to_dict(data)}
+        return new_run_config("pulse2pulse", args.variant, arch, data, training, data)
 
     started = start_run(args, argv, f"pulse2pulse-{args.variant}", new_config,
                         lambda run: load_splits(run, progress=args.verbose > 0))
@@ -169,8 +156,6 @@ def main(argv=None) -> int:
     leads = splits["train"]["leads"]
     batch = min(t.batch_size, len(leads))
 
-    from ecgtf.backend import keras, tf
-    from ecgtf.plots import plot_12lead, plot_curves
 
     print(f"Pulse2Pulse ({arch.variant}) on {describe_devices()}: {len(leads)} training records "
           f"{splits['train']['counts']} of {arch.length} samples at {arch.fs:g} Hz; run dir {run.path}")

@@ -30,4 +30,4 @@ def model_spec():
                      evaluate="ecgtf.reconstruction_eval", mobile=f"{__name__}.mobile",
                      export_formats=("float32", "float16", "dynamic", "int8"), format_budgets={"int8": 0.03},
                      window_pipeline=window_pipeline, presets=f"{__name__}.presets", golden=golden_vectors,
-                     smoke_args=("--sources", "synthetic:1", "--n-synthetic", "12", "--epochs", "1", "--steps-per-epoch", "1", "--batch-size", "4", "--filters", "4,8,8", "--kernel", "3", "--verbose", "0"))
+                     smoke_args=("--data", "synthetic:1", "--n-synthetic", "12", "--epochs", "1", "--steps-per-epoch", "1", "--batch-size", "4", "--filters", "4,8,8", "--kernel", "3", "--verbose", "0"))

@@ -8,7 +8,11 @@ from __future__ import annotations
 import numpy as np
 
 from ecgtf.backend import keras, tf
-from ecgtf.kits.quantization import branch_max
+from ecgtf.data.synthetic import generate_dataset
+from ecgtf.kits.quantization import copy_weights, skip_scales
+from ecgtf.leads import LEADS
+from ecgtf.models.unet1d.preprocessing import prepare_lead
+from ecgtf.preprocessing.signal import bandpass_sos
 
 from .networks import build_reconstructor
 
@@ -58,8 +62,6 @@ def export_data(run, generator, n_validate: int, n_calibration: int) -> dict:
 
 def synthetic_windows(pre, n: int, seed: int = 0) -> np.ndarray:
     """``n`` windows (n, 12, window) in mV from ecgtf's synthetic generator, preprocessed like training data."""
-    from ecgtf.data.synthetic import generate_dataset
-    from ecgtf.models.unet1d.preprocessing import prepare_lead
 
     records = int(np.ceil(n / 2))
     signals, _, _ = generate_dataset(records, seed=seed, progress=False)
@@ -82,8 +84,6 @@ def module_for_format(run, generator, fmt: str, data: dict, **_):
 def export_metadata(run, module=None) -> dict:
     import scipy
 
-    from ecgtf.leads import LEADS
-    from ecgtf.preprocessing.signal import bandpass_sos
 
     p = run.preprocessing
     return {
@@ -110,13 +110,9 @@ def equalize_unet1d_skips(network: keras.Model, cfg, lead_i_calibration: np.ndar
     levels = len(cfg.filters) - 1
     up = [f"up{level}" for level in range(levels)]
     skip = [f"enc{level}_relu{cfg.convs_per_block - 1}" for level in range(levels)]
-    up_max = branch_max(network, up, lead_i_calibration)
-    skip_max = branch_max(network, skip, lead_i_calibration)
-    scales = [float(u / s) if s > 0 else 1.0 for u, s in zip(up_max, skip_max)]
+    scales = skip_scales(network, up, skip, lead_i_calibration)
     eq = build_reconstructor(cfg, skip_scales=scales)
-    for layer in network.layers:
-        if layer.weights:
-            eq.get_layer(layer.name).set_weights(layer.get_weights())
+    copy_weights(network, eq)
     for level, s in enumerate(scales):
         skip_channels = int(network.get_layer(f"skip{level}").input[1].shape[-1])
         kernel = eq.get_layer(f"dec{level}_conv0").kernel  # Conv1D: (k, in, out); skip = last input channels

@@ -1,7 +1,7 @@
 """Train the 1-D U-Net Lead I → 12-lead reconstructor on every real source, streamed from a cache.
 
     ecgtf train unet1d --data-dir DATA --out runs/unet1d          # PTB-XL + z-scored PTB-XL + CinC
-    ecgtf train unet1d --sources ptb-xl:1 --epochs 5 --steps-per-epoch 50
+    ecgtf train unet1d --data ptb-xl:1 --epochs 5 --steps-per-epoch 50
     ecgtf train unet1d --out runs/unet1d --resume                 # after a crash / kill -9
 
 Sources are ``NAME:WEIGHT`` (the probability of drawing a window from a source is proportional to
@@ -12,25 +12,26 @@ only; records of validation/test patients are left out where their patient id is
 the external test set. Each source is preprocessed once into an on-disk cache
 (:mod:`ecgtf.data.cache`; ``--cache-dir``, default ``$ECGTF_CACHE`` or ``~/.cache/ecgtf/cache``)
 and streamed from memory-mapped shards, so memory stays bounded for any number of records.
+
+One file, over 300 lines on purpose: the configs, the per-source weighting, distillation and the training loop of one trainer.
 """
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import sys
 import time
-from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from ecgtf.data import segments
+from ecgtf.data.cache import CacheSpec
+from ecgtf.data.segments import SEGMENT_SOURCES as KNOWN_SOURCES
 from ecgtf.models.unet1d.networks import Unet1dConfig
 from ecgtf.models.unet1d.preprocessing import Unet1dPreprocessing
-
-KNOWN_SOURCES = ("ptb-xl", "ptb-xl-zscore", "cinc2011", "cinc2021", "synthetic")
 
 
 @dataclass(frozen=True)
@@ -92,114 +93,20 @@ class Unet1dTraining:
     extra: dict = field(default_factory=dict)
 
 
-def cache_root(cache_dir: str | None) -> Path:
-    if cache_dir:
-        return Path(cache_dir).expanduser()
-    if os.environ.get("ECGTF_CACHE"):
-        return Path(os.environ["ECGTF_CACHE"]).expanduser()
-    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "ecgtf" / "cache"
-
-
-def _record_stream(name: str, data: Unet1dData):
-    """(records iterator, total, units, keep) for a named source."""
-    from ecgtf.data.sources import dataset_dir
-
-    if name == "synthetic":
-        from ecgtf.data.records import EcgRecord
-        from ecgtf.data.synthetic import generate_record, random_config
-        from ecgtf.leads import LEADS
-
-        def gen():
-            rng = np.random.default_rng(data.seed)
-            for i in range(data.n_synthetic):
-                cfg = random_config(rng)
-                rec = generate_record(cfg, seed=int(rng.integers(2 ** 31)))
-                yield EcgRecord(rec.signal, rec.fs, LEADS, f"synthetic-{i}", f"synthetic-{i}", (cfg.condition,))
-        return gen(), data.n_synthetic, "mV", None
-    root = dataset_dir(name, data.data_dir)
-    if name == "ptb-xl":
-        from ecgtf.data.ptbxl import PTBXL
-        from ecgtf.data.records import signal_digest
-
-        db = PTBXL(root)
-        ids = db.ids()
-        seen: set[str] = set()
-
-        def unique(rec):
-            d = signal_digest(rec.signal)
-            if d in seen:
-                return False
-            seen.add(d)
-            return True
-        return (db.load_record(i) for i in ids), len(ids), "mV", unique
-    if name == "ptb-xl-zscore":
-        from ecgtf.data.ptbxl import PtbxlZscore
-
-        db = PtbxlZscore(root)
-        return (db.load_record(i) for i in db.ids()), len(db.ids()), "z", None
-    if name == "cinc2011":
-        from ecgtf.data.cinc import CinC2011
-
-        db = CinC2011(root)
-        ids = db.ids("acceptable")
-        keep = lambda r: r.meta["saturated_leads"] == 0 and r.meta["flat_leads"] == 0  # noqa: E731
-        return (db.load_record(i) for i in ids), len(ids), "mV", keep
-    if name == "cinc2021":
-        from ecgtf.data.cinc import CinC2021
-
-        db = CinC2021(root)
-        return db.records(), len(db.ids()), "mV", None
-    raise ValueError(f"unknown source {name!r}")
+def cache_spec(pre: Unet1dPreprocessing) -> CacheSpec:
+    """The segment cache the model's preprocessing reads from."""
+    return CacheSpec(fs=pre.fs, band_hz=pre.band_hz, filter_order=pre.filter_order)
 
 
 def source_cache(name: str, data: Unet1dData, pre: Unet1dPreprocessing, progress: bool = True):
-    """Build (or reuse) the cache of one source and open it."""
-    from ecgtf.data.cache import CacheSpec, SegmentCache, build_cache
-
-    spec = CacheSpec(fs=pre.fs, band_hz=pre.band_hz, filter_order=pre.filter_order)
-    key = hashlib.sha1(json.dumps([asdict(spec), name, data.n_synthetic if name == "synthetic" else 0,
-                                   data.seed if name == "synthetic" else 0]).encode()).hexdigest()[:10]
-    path = cache_root(data.cache_dir) / f"{name}-{key}"
-    records, total, units, keep = _record_stream(name, data)
-    build_cache(path, records, spec, source=name, units=units, total=total, progress=progress, keep=keep)
-    return SegmentCache(path)
+    """Build (or reuse) the cache of one source and open it (:func:`ecgtf.data.segments.source_cache`)."""
+    return segments.source_cache(name, cache_spec(pre), data.data_dir, data.cache_dir, data.n_synthetic, data.seed,
+                                 progress)
 
 
 def split_indices(name: str, cache, data: Unet1dData) -> dict[str, np.ndarray]:
-    """Segment indices per split for one source (only PTB-XL has validation and test segments)."""
-    n = len(cache)
-    everything = np.arange(n)
-    if name == "ptb-xl":
-        from ecgtf.data.ptbxl import PTBXL
-        from ecgtf.data.sources import dataset_dir
-
-        rows = PTBXL(dataset_dir("ptb-xl", data.data_dir)).rows
-        folds = np.array([rows[int(r)].strat_fold for r in cache.info["record_ids"]])
-        return {"train": np.flatnonzero((folds != data.val_fold) & (folds != data.test_fold)),
-                "val": np.flatnonzero(folds == data.val_fold), "test": np.flatnonzero(folds == data.test_fold)}
-    if name == "ptb-xl-zscore":
-        held_out = _ptbxl_heldout_patients(data)
-        pids = np.array(cache.info["patient_ids"])
-        return {"train": np.flatnonzero(~np.isin(pids, list(held_out)))}
-    return {"train": everything}
-
-
-def _ptbxl_heldout_patients(data: Unet1dData) -> set[str]:
-    from ecgtf.data.ptbxl import PTBXL
-    from ecgtf.data.sources import dataset_dir
-
-    try:
-        rows = PTBXL(dataset_dir("ptb-xl", data.data_dir)).rows
-    except FileNotFoundError:
-        return set()
-    return {r.patient_id for r in rows.values() if r.strat_fold in (data.val_fold, data.test_fold)}
-
-
-def fixed_windows(cache, index: np.ndarray, window: int, per_segment: int = 2) -> np.ndarray:
-    """Deterministic windows (evenly spaced offsets) of the given segments: (len·per_segment, 12, window)."""
-    seg = cache.spec.segment
-    starts = np.linspace(0, seg - window, per_segment).astype(int)
-    return np.stack([cache.segment(int(i))[:, s:s + window] for i in index for s in starts])
+    """Segment indices per split for one source (:func:`ecgtf.data.segments.split_indices`)."""
+    return segments.split_indices(name, cache, data.data_dir, data.val_fold, data.test_fold)
 
 
 def load_splits(run, progress: bool = False) -> dict:
@@ -210,9 +117,9 @@ def load_splits(run, progress: bool = False) -> dict:
     idx = split_indices("ptb-xl", cache, data)
     rng = np.random.default_rng(data.seed)
     train_idx = rng.permutation(idx["train"])[:256]
-    out["train"] = fixed_windows(cache, train_idx, pre.window)
-    out["val"] = fixed_windows(cache, idx["val"], pre.window)
-    out["test"] = fixed_windows(cache, idx["test"], pre.window)
+    out["train"] = segments.fixed_windows(cache, train_idx, pre.window)
+    out["val"] = segments.fixed_windows(cache, idx["val"], pre.window)
+    out["test"] = segments.fixed_windows(cache, idx["test"], pre.window)
     return out
 
 
@@ -222,7 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     d, t = Unet1dData(), Unet1dTraining()
     p = argparse.ArgumentParser(prog="ecgtf train unet1d", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--sources", default=",".join(d.sources),
+    p.add_argument("--data", "--sources", dest="sources", default=",".join(d.sources),
                    help=f"comma-separated NAME:WEIGHT training sources (default {','.join(d.sources)})")
     p.add_argument("--cache-dir", default=None, help="where preprocessed caches go (default $ECGTF_CACHE or "
                    "~/.cache/ecgtf/cache)")
@@ -267,12 +174,9 @@ def run_config(args) -> dict:
                               lambda_grad=args.lambda_grad if args.teacher else 0.0, jit_compile=args.jit_compile, mixed_precision=args.mixed_precision,
                               strategy=args.strategy,
                               extra={"init_from": str(args.init_from)} if args.init_from else {})
-    from ecgtf.runs import CONFIG_FORMAT, config_to_dict
+    from ecgtf.runs import new_run_config
 
-    return {"format_version": CONFIG_FORMAT, "model": "unet1d", "variant": "unet1d",
-            "created": datetime.now().isoformat(timespec="seconds"),
-            "architecture": config_to_dict(arch), "preprocessing": config_to_dict(Unet1dPreprocessing()),
-            "training": config_to_dict(training), "data": config_to_dict(data)}
+    return new_run_config("unet1d", "unet1d", arch, Unet1dPreprocessing(), training, data)
 
 
 class CosineLr:
@@ -382,7 +286,7 @@ def main(argv=None) -> int:
         return started
     run, r, strategy, (sources, val_cache, val_idx) = started
     data, pre, arch, t = r.data, r.preprocessing, r.architecture, r.training
-    x_val = fixed_windows(val_cache, val_idx, pre.window)
+    x_val = segments.fixed_windows(val_cache, val_idx, pre.window)
 
     def batches():
         for x, m in mix_caches(sources, pre.window, t.batch_size, seed=data.seed + 1000 * len(r.history().get("loss", []))):

@@ -10,6 +10,8 @@ import numpy as np
 from ecgtf.backend import tf
 from ecgtf.kits.beatgen import mobile as shared
 
+from .networks import wavenet
+
 
 class WavenetStepMobile(tf.Module):
     input_name, output_name = "context", "next_sample_probs"
@@ -17,7 +19,6 @@ class WavenetStepMobile(tf.Module):
 
     def __init__(self, generator, cfg):
         super().__init__()
-        from .networks import wavenet
 
         self.cfg, self.receptive = cfg, cfg.receptive_field
         self.net = wavenet(cfg, length=self.receptive)

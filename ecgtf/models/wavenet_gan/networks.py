@@ -24,6 +24,7 @@ from ecgtf.backend import keras, tf
 from ecgtf.data.mitdb_beats import BeatWindowConfig
 from ecgtf.kits.beatgen import blocks
 from ecgtf.kits.beatgen.engine import BeatGAN, _split, _Tracked
+from ecgtf.kits.beatgen.sampling import generator_inputs
 from ecgtf.kits.beatgen.trainer import BeatGenTraining
 from ecgtf.kits.layers import apply_gradients, float32_output, training_loss
 
@@ -197,7 +198,6 @@ class _Stepper:
 
 def sample(generator, cfg: WavenetGanConfig, n: int, labels=None, seed: int = 0) -> np.ndarray:
     """``n`` beats (n, L) in [0, 1]: WaveNet sampled autoregressively; the GAN in one pass."""
-    from ecgtf.kits.beatgen.sampling import generator_inputs
 
     if cfg.variant == "gan":
         inputs = generator_inputs(generator, n, labels, seed)

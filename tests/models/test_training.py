@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 TINY = ["--n-synthetic", "24", "--width", "0.0625", "--batch-size", "4", "--verbose", "0"]
 
 

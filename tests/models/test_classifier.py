@@ -3,6 +3,7 @@ import json
 
 import numpy as np
 import pytest
+from conftest import needs_ludb, needs_ptbxl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -18,7 +19,6 @@ from ecgtf.models.classifier.data import (
 )
 from ecgtf.models.classifier.networks import ResNetConfig, build_classifier
 from ecgtf.models.classifier.scoring import auroc, best_f1_threshold, bootstrap, f1
-from tests.conftest import needs_ludb, needs_ptbxl
 
 
 def _expected_params(n_samples, n_leads, n_classes, k=16, stem=64, blocks=(128, 196, 256, 320)):
@@ -190,11 +190,13 @@ def test_bad_arguments_are_refused_before_a_run_exists(tmp_path, capsys):
 
 def test_diagnostic_evaluation_end_to_end(tiny_classifiers, tmp_path):
     """Originals, a shipped reconstructor and Lead I alone on the same held-out records, one table + a figure."""
-    from ecgtf.models.classifier.diagnostic import LEAD_I_ALONE, ORIGINAL, main
+    from ecgtf.cli import main
+    from ecgtf.models.classifier.diagnostic import LEAD_I_ALONE, ORIGINAL
+    from ecgtf.models.classifier.diagnostic import main as diagnostic
 
     twelve, lead_i = tiny_classifiers
     out = tmp_path / "diag"
-    assert main(["--classifier", str(twelve), "--lead-i-classifier", str(lead_i), "--preset", "unet1d_lite",
+    assert main(["evaluate", "--diagnostic", "--classifier", str(twelve), "--lead-i-classifier", str(lead_i), "--preset", "unet1d_lite",
                  "--max-records", "10", "--out", str(out), "--quiet"]) == 0
     res = json.loads((out / "results.json").read_text())
     assert set(res["classification"]) == {ORIGINAL, "preset unet1d_lite", LEAD_I_ALONE}
@@ -203,7 +205,9 @@ def test_diagnostic_evaluation_end_to_end(tiny_classifiers, tmp_path):
     assert -1 <= rec["r"] <= 1 and rec["units"] == "mV" and rec["rmse_oracle_mv"] > 0
     assert "ΔAUROC" in (out / "table.md").read_text() and (out / "examples.png").stat().st_size > 10_000
     # a Lead-I classifier given as the 12-lead one is refused with a message
-    assert main(["--classifier", str(lead_i), "--out", str(out)]) == 2
+    assert main(["evaluate", "--diagnostic", "--classifier", str(lead_i), "--out", str(out)]) == 2
+    # called without the user API (below it, a model folder does not import it): a clear error, not a traceback
+    assert diagnostic(["--classifier", str(twelve), "--out", str(out)]) == 2
 
 
 def test_mixed_precision_logits_stay_float32():

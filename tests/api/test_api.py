@@ -8,8 +8,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import make_tiny_unet1d_run
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _nondefault(cfg):
@@ -72,35 +73,17 @@ def test_run_opens_format1_config(tmp_path):
         Run(tmp_path)
 
 
-def make_tiny_unet1d_run(path: Path) -> Path:
-    """A run directory holding an untrained tiny unet1d (as the trainer would write it)."""
-    from ecgtf.models.unet1d.networks import Unet1dConfig, build_reconstructor
-    from ecgtf.models.unet1d.preprocessing import Unet1dPreprocessing
-    from ecgtf.models.unet1d.trainer import Unet1dData, Unet1dTraining
-    from ecgtf.runs import CONFIG_FORMAT, config_to_dict
-
-    arch = Unet1dConfig(filters=(4, 8, 8), kernel=3, amp_hidden=8)
-    path.mkdir(parents=True, exist_ok=True)
-    (path / "final").mkdir(exist_ok=True)
-    (path / "config.json").write_text(json.dumps({
-        "format_version": CONFIG_FORMAT, "model": "unet1d", "variant": "unet1d",
-        "architecture": config_to_dict(arch), "preprocessing": config_to_dict(Unet1dPreprocessing()),
-        "training": config_to_dict(Unet1dTraining()), "data": config_to_dict(Unet1dData())}))
-    build_reconstructor(arch).save_weights(str(path / "final" / "reconstructor.weights.h5"))
-    return path
-
-
 @pytest.fixture(scope="module")
-def tiny_run(tmp_path_factory):
+def untrained_run(tmp_path_factory):
     return make_tiny_unet1d_run(tmp_path_factory.mktemp("unet1d") / "run")
 
 
 @pytest.mark.parametrize("fs", [250, 360, 500, 1000])
 @pytest.mark.parametrize("seconds", [8.2, 30.0, 300.0])
-def test_reconstructor_any_rate_and_length(tiny_run, fs, seconds):
+def test_reconstructor_any_rate_and_length(untrained_run, fs, seconds):
     import ecgtf
 
-    rec = ecgtf.Reconstructor.from_run(tiny_run)
+    rec = ecgtf.Reconstructor.from_run(untrained_run)
     rng = np.random.default_rng(0)
     t = np.arange(int(seconds * fs)) / fs
     lead_i = 0.8 * np.sin(2 * np.pi * 1.2 * t) ** 15 + 0.02 * rng.standard_normal(t.size)
@@ -112,10 +95,10 @@ def test_reconstructor_any_rate_and_length(tiny_run, fs, seconds):
     assert out.windows >= int((seconds - rec.pipeline.min_seconds) / hop_s)
 
 
-def test_reconstructor_rejects_bad_input(tiny_run):
+def test_reconstructor_rejects_bad_input(untrained_run):
     import ecgtf
 
-    rec = ecgtf.Reconstructor.from_run(tiny_run)
+    rec = ecgtf.Reconstructor.from_run(untrained_run)
     with pytest.raises(ValueError, match="at least"):
         rec.reconstruct(np.random.randn(100), 500)           # shorter than one window
     with pytest.raises(ValueError, match="1-D"):
@@ -178,7 +161,7 @@ def test_cli_help_lists_every_subcommand(capsys):
     assert _cli("--help").returncode == 0      # and once as a real process
 
 
-def test_cli_reconstruct_csv_and_wfdb(tiny_run, tmp_path):
+def test_cli_reconstruct_csv_and_wfdb(untrained_run, tmp_path):
     import wfdb
 
     from ecgtf.data.synthetic import generate_record
@@ -186,7 +169,7 @@ def test_cli_reconstruct_csv_and_wfdb(tiny_run, tmp_path):
     rec = generate_record(seed=3)
     csv = tmp_path / "lead_i.csv"
     np.savetxt(csv, rec.signal[0], header="I", comments="", fmt="%.5f")
-    r = _cli("reconstruct", str(csv), "--fs", "500", "--model", str(tiny_run), "-o", str(tmp_path / "a"),
+    r = _cli("reconstruct", str(csv), "--fs", "500", "--model", str(untrained_run), "-o", str(tmp_path / "a"),
              "--formats", "csv,npz,wfdb")
     assert r.returncode == 0, r.stderr
     for ext in (".png", ".csv", ".npz", ".hea", ".dat"):
@@ -196,15 +179,15 @@ def test_cli_reconstruct_csv_and_wfdb(tiny_run, tmp_path):
     wfdb.wrsamp("rec", fs=250, units=["mV"] * 12, sig_name=["I", "II", "III", "aVR", "aVL", "aVF", "V1", "V2",
                 "V3", "V4", "V5", "V6"], p_signal=rec.signal[:, ::2].T.astype(np.float64), fmt=["16"] * 12,
                 write_dir=str(tmp_path))
-    r = _cli("reconstruct", str(tmp_path / "rec.hea"), "--model", str(tiny_run), "-o", str(tmp_path / "b"))
+    r = _cli("reconstruct", str(tmp_path / "rec.hea"), "--model", str(untrained_run), "-o", str(tmp_path / "b"))
     assert r.returncode == 0, r.stderr
     out = np.loadtxt(tmp_path / "b.csv", delimiter=",", skiprows=1)
     assert out.shape == (2500, 13)
     # bad input: a clear one-line error, no traceback
-    r = _cli("reconstruct", str(csv), "--model", str(tiny_run))
+    r = _cli("reconstruct", str(csv), "--model", str(untrained_run))
     assert r.returncode == 2 and "--fs" in r.stderr and "Traceback" not in r.stderr
     np.savetxt(tmp_path / "uv.csv", rec.signal[0] * 1000)
-    r = _cli("reconstruct", str(tmp_path / "uv.csv"), "--fs", "500", "--model", str(tiny_run))
+    r = _cli("reconstruct", str(tmp_path / "uv.csv"), "--fs", "500", "--model", str(untrained_run))
     assert r.returncode == 2 and "µV" in r.stderr
 
 
@@ -265,3 +248,14 @@ def test_preset_load_reconstruct_and_tflite_parity(name, fmt, params, max_mb):
     total = sum(p.stat().st_size for p in (ROOT / "ecgtf" / "models").rglob("presets/**/*") if p.is_file())
     total += (ROOT / "ecgtf" / "data" / "dipole_beats.npz").stat().st_size      # the dipole's learned beat model
     assert total <= 30e6
+
+
+def test_cli_hides_tensorflow_startup_noise_unless_verbose():
+    """`ecgtf COMMAND` prints its own output only; `ecgtf --verbose COMMAND` shows TensorFlow's start-up lines."""
+    quiet = _cli("export", "--list-formats")
+    assert quiet.returncode == 0 and "float32" in quiet.stdout
+    noise = ("oneDNN", "cuda", "cuInit", "absl::InitializeLog")
+    assert not any(n in quiet.stderr for n in noise), quiet.stderr[-2000:]
+    loud = _cli("--verbose", "export", "--list-formats")
+    assert loud.returncode == 0 and "float32" in loud.stdout
+    assert any(n in loud.stderr for n in noise), "TensorFlow printed nothing at start-up: nothing to hide here"

@@ -6,8 +6,7 @@ import os
 
 import numpy as np
 import pytest
-
-from tests.test_api import make_tiny_unet1d_run
+from conftest import make_tiny_unet1d_run
 
 
 def _tiny(filters=(4, 8, 8)):

@@ -14,7 +14,7 @@ import pytest
 from ecgtf.kits.beatgen import beat_models
 from ecgtf.kits.beatgen.trainer import networks_module
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 TINY = ["--data", "synthetic", "--n-synthetic", "8", "--epochs", "1", "--steps-per-epoch", "2", "--batch-size", "8",
         "--verbose", "0"]
 
@@ -74,29 +74,21 @@ TINY_RUNS = {"wgan": ("normal_beat_gans", []), "lstm_ae": ("bilstm_cnn_gan", [])
 
 
 @pytest.fixture(scope="module")
-def tiny_runs(tmp_path_factory):
-    """One tiny run per training path: GAN with gradient penalty, plain AE, class-conditional GAN, WaveNet."""
-    from importlib import import_module
-
-    from ecgtf.backend import tf
-
+def beat_runs(tiny_runs, tmp_path_factory):
+    """One tiny run per training path (the session's shared runs, see conftest): GAN with gradient penalty (wgan),
+    plain AE (lstm_ae), class-conditional GAN (lstm_fcn), WaveNet; linked under their variant names."""
     root = tmp_path_factory.mktemp("beat_runs")
-    tf.config.run_functions_eagerly(True)   # two tiny steps each: eager beats tracing (the resume test runs the CLI)
-    try:
-        for variant, (name, extra) in TINY_RUNS.items():
-            args = [*TINY, "--variant", variant, "--out", str(root / variant), *extra]
-            assert import_module(f"training.{name}").main(args) == 0
-    finally:
-        tf.config.run_functions_eagerly(False)
+    for variant, (name, _) in TINY_RUNS.items():
+        (root / variant).symlink_to(tiny_runs(name), target_is_directory=True)
     return root
 
 
 @pytest.mark.parametrize("variant", sorted(TINY_RUNS))
-def test_tiny_training_and_sampling(tiny_runs, variant):
+def test_tiny_training_and_sampling(beat_runs, variant):
     from ecgtf.kits.beatgen.sampling import sample_beats
     from ecgtf.runs import Run
 
-    out = tiny_runs / variant
+    out = beat_runs / variant
     assert (out / "final" / "generator.weights.h5").exists() and (out / "plots" / "epoch_001.png").exists()
     run = Run(out)
     assert run.variant == variant and run.model == TINY_RUNS[variant][0]
@@ -111,11 +103,11 @@ def test_tiny_training_and_sampling(tiny_runs, variant):
             sample_beats(run, g, 3, labels=[0, 1, 7])
 
 
-def test_resume_continues_the_run(tiny_runs, tmp_path):
+def test_resume_continues_the_run(beat_runs, tmp_path):
     import shutil
 
     out = tmp_path / "wgan"
-    shutil.copytree(tiny_runs / "wgan", out)
+    shutil.copytree(beat_runs / "wgan", out)
     r = _run("training.normal_beat_gans", "--out", out, "--resume", "--epochs", "2", "--verbose", "0")
     assert r.returncode == 0, r.stderr[-3000:]
     assert "resuming after epoch 1" in r.stdout
@@ -143,18 +135,16 @@ def test_wavenet_fast_sampler_matches_the_network():
 
 def test_generators_export_to_tflite_with_builtin_ops(tiny_runs):
     """A class-conditional GAN (noise + one-hot → beat) and WaveNet's one-step signature convert,
-    validate in LiteRT and carry their metadata."""
-    from export.__main__ import main as export
-
-    for variant, name, shape_in, shape_out in (("lstm_fcn", "conditional_beat_gan", [1, 256 * 4 + 5], [1, 256]),
-                                               ("wavenet", "wavenet_gan", [1, 1024 + 3], [1, 256])):
-        out = tiny_runs / variant
-        assert export([str(out), "--formats", "float32", "--n-validate", "4", "--n-calibration", "4"]) == 0
-        meta = json.loads((out / "export" / f"{name}_float32.json").read_text())
+    validate in LiteRT and carry their metadata (the session's shared float32 exports)."""
+    for name, shape_in, shape_out in (("conditional_beat_gan", [1, 256 * 4 + 5], [1, 256]),
+                                      ("wavenet_gan", [1, 1024 + 3], [1, 256])):
+        folder, records = tiny_runs.export(name)
+        assert records[0]["passed"], records
+        meta = json.loads((folder / f"{name}_float32.json").read_text())
         assert meta["validation"]["rel_rms_vs_keras"] < 1e-3
         assert meta["model"] == name and meta["output_spec"]["sampling_rate_hz"] == 360.0
         assert meta["input_spec"]["shape"] == shape_in and meta["output_spec"]["shape"] == shape_out
-        content = (out / "export" / f"{name}_float32.tflite").read_bytes()
+        content = (folder / f"{name}_float32.tflite").read_bytes()
         assert b"Flex" not in content  # builtin ops only
 
 
@@ -176,8 +166,8 @@ def test_bench_metrics_separate_real_from_collapsed():
     assert good["dtw"] < 1.5 * good["real_dtw"] and good["mmd"] < collapsed["mmd"]
 
 
-def test_bench_cli_on_a_tiny_run_and_bad_input(tiny_runs, tmp_path):
-    r = _run("training.evaluate_beat_generators", tiny_runs / "wgan", "--out", tmp_path / "bench", "--n", "20",
+def test_bench_cli_on_a_tiny_run_and_bad_input(beat_runs, tmp_path):
+    r = _run("training.evaluate_beat_generators", beat_runs / "wgan", "--out", tmp_path / "bench", "--n", "20",
              "--no-utility")
     assert r.returncode == 0, r.stderr[-3000:]
     results = json.loads((tmp_path / "bench" / "results.json").read_text())

@@ -1,14 +1,13 @@
 """The MIT-BIH beat bench: inter-patient split, windows centred on R peaks, rates, classes."""
-import os
-from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import SHARED, needs_mitdb
 
 from ecgtf.data.mitdb_beats import AAMI, DS1, DS2, PACED, BeatWindowConfig, build_beats, record_beats
 
-ROOT = Path(os.environ.get("ECGTF_DATA", "")) / "mitdb"
-needs_data = pytest.mark.skipif(not (ROOT / "100.hea").exists(), reason="MIT-BIH not available (../shared/data/mitdb)")
+ROOT = SHARED / "mitdb"
+needs_data = needs_mitdb
 
 
 def test_inter_patient_split_is_disjoint_and_excludes_paced_records():

@@ -7,11 +7,10 @@ import shutil
 
 import numpy as np
 import pytest
+from conftest import make_tiny_unet1d_run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
-
-from tests.test_api import make_tiny_unet1d_run
 
 PROBE = settings(max_examples=25, deadline=None, derandomize=True,
                  suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])

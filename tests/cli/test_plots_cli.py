@@ -23,12 +23,26 @@ def test_12lead_png_has_paper_proportions(tmp_path):
     assert w > 1200 and 1.6 < w / h < 2.4   # 250 mm × 120 mm of paper plus margins
 
 
+def _ink(path) -> np.ndarray:
+    """Pixels that are not (near) white, as a boolean image."""
+    from matplotlib.image import imread
+
+    img = imread(path)[..., :3]
+    return img.min(axis=-1) < 0.9
+
+
 def test_overlay_and_beats(tmp_path):
     rec = generate_record(seed=0)
-    plot_overlay(rec.signal, rec.signal * 0.9, rec.fs, tmp_path / "o.png")
+    plot_overlay(rec.signal, rec.signal, rec.fs, tmp_path / "same.png")
+    plot_overlay(rec.signal, rec.signal * 0.5, rec.fs, tmp_path / "o.png")
+    same, half = _ink(tmp_path / "same.png"), _ink(tmp_path / "o.png")
+    assert same.shape == half.shape and 0.01 < half.mean() < 0.6       # drawn, not blank, not a solid block
+    assert half.sum() > same.sum()              # a second trace appears where the prediction departs from the truth
+    rows = np.flatnonzero(half.any(axis=1))
+    assert np.ptp(rows) > 0.5 * half.shape[0]   # the traces span the figure (12 panels), not one corner
     plot_beats_grid(np.random.default_rng(0).normal(size=(8, 400)), tmp_path / "b.png",
                     reference=np.zeros((4, 400)))
-    assert (tmp_path / "o.png").stat().st_size > 10_000 and (tmp_path / "b.png").exists()
+    assert 0.01 < _ink(tmp_path / "b.png").mean() < 0.6
 
 
 def test_plot_rejects_bad_input(tmp_path):

@@ -16,8 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-ROOT = Path(__file__).resolve().parents[1]
-TINY = ["--sources", "synthetic", "--n-synthetic", "24", "--width", "16", "--epochs", "2", "--steps-per-epoch", "2",
+ROOT = Path(__file__).resolve().parents[2]
+TINY = ["--data", "synthetic", "--n-synthetic", "24", "--width", "16", "--epochs", "2", "--steps-per-epoch", "2",
         "--batch-size", "4", "--verbose", "0"]
 
 
@@ -194,10 +194,16 @@ def test_bench_metrics():
 # -- training, export, bench (one tiny run) -----------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def tiny_run(tmp_path_factory):
+def tiny_run(tiny_runs, tmp_path_factory):
+    """A copy of the session's shared tiny ME-GAN run (``ModelSpec.smoke_args`` = :data:`TINY`): the tests here
+    resume it."""
+    import shutil
+
+    from ecgtf import registry
+
+    assert tuple(registry.get("me_gan").smoke_args) == tuple(TINY)
     out = tmp_path_factory.mktemp("me_gan") / "run"
-    r = _run(*TINY, "--out", out)
-    assert r.returncode == 0, r.stderr[-3000:]
+    shutil.copytree(tiny_runs("me_gan"), out)
     return out
 
 
@@ -227,19 +233,18 @@ def test_bad_arguments_are_refused_before_a_run_exists(tmp_path, capsys):
     from ecgtf.models.me_gan.trainer import main
 
     assert main(["--sources", "ptb-xl,nowhere", "--out", str(tmp_path / "x")]) == 2
-    assert "--sources" in capsys.readouterr().err and not (tmp_path / "x").exists()
+    assert "--data" in capsys.readouterr().err and not (tmp_path / "x").exists()
     assert main(["--variant", "cdcgan", "--ablation", "self_modulation", "--out", str(tmp_path / "y")]) == 2
     assert "--ablation" in capsys.readouterr().err and not (tmp_path / "y").exists()
 
 
-def test_export_to_tflite_condition_and_noise_to_12x512(tiny_run):
-    from ecgtf.cli import main
-
-    assert main(["export", str(tiny_run), "--formats", "float32", "--n-validate", "4", "--n-calibration", "4"]) == 0
-    meta = json.loads((tiny_run / "export" / "me_gan_float32.json").read_text())
+def test_export_to_tflite_condition_and_noise_to_12x512(tiny_runs):
+    folder, records = tiny_runs.export("me_gan")      # the session's shared float32 export of the tiny run
+    assert records[0]["passed"], records
+    meta = json.loads((folder / "me_gan_float32.json").read_text())
     assert meta["input_spec"]["shape"] == [1, 128 + 3] and meta["output_spec"]["shape"] == [1, 12, 512]
     assert meta["validation"]["rel_rms_vs_keras"] < 1e-3
-    content = (tiny_run / "export" / "me_gan_float32.tflite").read_bytes()
+    content = (folder / "me_gan_float32.tflite").read_bytes()
     assert b"Flex" not in content
 
 

@@ -5,8 +5,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+from conftest import SHARED  # noqa: E402
 
 
 def _need(folder: str) -> Path:
@@ -16,6 +15,7 @@ def _need(folder: str) -> Path:
     return p
 
 
+@pytest.mark.realdata
 def test_cinc2021_all_records_including_georgia_headers():
     from ecgtf.data.cinc import CinC2021, read_challenge_header
 
@@ -48,6 +48,7 @@ def test_cinc2021_bad_files_are_named(tmp_path):
         read_challenge_record(tmp_path / "X2")
 
 
+@pytest.mark.realdata
 def test_cinc2011_quality_labels():
     from ecgtf.data.cinc import CinC2011
 
@@ -58,6 +59,7 @@ def test_cinc2011_quality_labels():
     assert "saturated_leads" in r.meta
 
 
+@pytest.mark.realdata
 def test_ptbxl_zscore_records_are_z_units():
     from ecgtf.data.ptbxl import PtbxlZscore
     from ecgtf.data.records import UnitsError, require_millivolts

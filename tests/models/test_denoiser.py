@@ -26,7 +26,7 @@ from ecgtf.models.denoiser.data import (
     synthetic_sources,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 TINY = ["--data", "synthetic", "--n-synthetic", "4", "--length", "256", "--filters", "8,16", "--epochs", "2",
         "--steps-per-epoch", "3", "--batch-size", "8", "--verbose", "0"]
 
@@ -136,11 +136,12 @@ def test_classical_denoisers_improve_snr_on_synthetic_ecg(method, kind):
 
 # -- training, export, API, CLI ------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def tiny_run(tmp_path_factory):
-    out = tmp_path_factory.mktemp("denoiser") / "run"
-    r = _run(*TINY, "--out", out)
-    assert r.returncode == 0, r.stderr[-3000:]
-    return out
+def tiny_run(tiny_runs):
+    """The session's shared tiny denoiser run (``ModelSpec.smoke_args`` = :data:`TINY`)."""
+    from ecgtf import registry
+
+    assert tuple(registry.get("denoiser").smoke_args) == tuple(TINY)
+    return tiny_runs("denoiser")
 
 
 def test_tiny_training_writes_a_complete_run_and_resumes(tiny_run, tmp_path):
@@ -183,20 +184,19 @@ def test_denoiser_api_any_rate_and_short_input(tiny_run):
     assert ecgtf.Denoiser.get("none") is None
 
 
-def test_tflite_export_validates_and_matches_keras(tiny_run, tmp_path):
+def test_tflite_export_validates_and_matches_keras(tiny_run, tiny_runs, tmp_path):
     import ecgtf
+    from export.engine import export_run
 
-    r = _run(tiny_run, "--formats", "float32,dynamic", "--out", tmp_path / "export", module="export")
-    assert r.returncode == 0, r.stderr[-3000:]
-    report = json.loads((tmp_path / "export" / "export_report.json").read_text())
-    formats = {v["format"]: v for v in report}
-    assert set(formats) == {"float32", "dynamic"} and all(v["passed"] for v in formats.values())
-    meta = json.loads((tmp_path / "export" / "denoiser_float32.json").read_text())
+    folder, records = tiny_runs.export("denoiser")            # the session's shared float32 export
+    dynamic = export_run(tiny_run, ["dynamic"], tmp_path / "export", n_validate=4, n_calibration=4, verbose=False)
+    assert records[0]["passed"] and dynamic[0]["passed"], (records, dynamic)
+    meta = json.loads((folder / "denoiser_float32.json").read_text())
     assert meta["model"] == "denoiser" and meta["input_spec"]["length"] == 256
     assert meta["input_spec"]["sampling_rate_hz"] == 360.0
     x = np.random.default_rng(1).normal(size=1500) * 0.3
     keras_y = ecgtf.Denoiser.get(str(tiny_run))(x, 360.0)
-    lite_y = ecgtf.Denoiser.get(str(tmp_path / "export" / "denoiser_float32.tflite"))(x, 360.0)
+    lite_y = ecgtf.Denoiser.get(str(folder / "denoiser_float32.tflite"))(x, 360.0)
     np.testing.assert_allclose(lite_y, keras_y, atol=1e-3)
 
 

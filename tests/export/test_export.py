@@ -1,7 +1,6 @@
 """Export on tiny models: every format, builtin ops only, validation failure path, metadata, benchmark."""
 import hashlib
 import json
-import os
 
 import numpy as np
 import pytest
@@ -10,23 +9,15 @@ from ecgtf.backend import tf
 
 
 @pytest.fixture(scope="module")
-def ekgan_run(tmp_path_factory):
-    from ecgtf.models.ekgan.trainer import main as train
-
-    out = tmp_path_factory.mktemp("ekgan") / "run"
-    os.environ["ECGTF_NO_PROGRESS"] = "1"
-    assert train(["--n-synthetic", "24", "--width", "0.0625", "--batch-size", "4", "--epochs", "1",
-                  "--normalization", "fixed", "--out", str(out), "--verbose", "0"]) == 0
-    return out
+def ekgan_run(tiny_runs):
+    """The session's shared tiny EKGAN run: width 0.0625, 24 synthetic records, one epoch, fixed normalisation."""
+    return tiny_runs("ekgan")
 
 
 @pytest.fixture(scope="module")
-def lstm_run(tmp_path_factory):
-    from ecgtf.models.lstm_gan.trainer import main as train
-
-    out = tmp_path_factory.mktemp("lstm") / "run"
-    assert train(["--n-synthetic", "12", "--batch-size", "32", "--epochs", "1", "--out", str(out), "--verbose", "0"]) == 0
-    return out
+def lstm_run(tiny_runs):
+    """The session's shared tiny LSTM-GAN run: 12 synthetic records, one epoch."""
+    return tiny_runs("lstm_gan")
 
 
 def test_all_formats_convert_validate_and_carry_metadata(ekgan_run, tmp_path):
@@ -130,8 +121,13 @@ def test_pipeline_end_to_end_tiny(tmp_path):
     assert pipeline(["--from-scratch", "--out", str(out), "--epochs", "1", "--width", "0.0625", "--n-synthetic", "24",
                      "--batch-size", "4", "--bench-runs", "3", "--budget", "10"]) == 0
     report = (out / "report.md").read_text()
-    assert "tflite int8" in report and "keras (float32)" in report
-    assert (out / "int8_reconstruction_12lead.png").exists() and (out / "export" / "ekgan_int8.tflite").exists()
+    assert "tflite int8" in report and "keras (float32)" in report and "trained from scratch" in report
+    assert "Keras model on its test split" in report                  # the trained run's own metrics
+    for f in ("reconstruction_12lead.png", "tflite_reconstruction_12lead.png", "export/ekgan_int8.tflite", "run/config.json"):
+        assert (out / f).exists(), f
+    from ecgtf.runs import Run
+
+    assert Run(out / "run").architecture.width == 0.0625 and Run(out / "run").training.epochs == 1   # passed through
     assert pipeline(["--from-scratch", "--out", str(out), "--formats", "float32"]) == 2
 
 
@@ -145,6 +141,16 @@ def test_main_job_on_the_preset(tmp_path, monkeypatch):
     assert pipeline(["--out", str(out), "--bench-runs", "3"]) == 0
     report = (out / "report.md").read_text()
     assert "tflite dynamic" in report and "keras (float32)" in report and "synthetic" in report
+    # the report's numbers are the export's and the benchmark's, not prose
+    records = {r["format"]: r for r in json.loads((out / "export" / "export_report.json").read_text())}
+    dyn = records["dynamic"]
+    assert f"{dyn['size_bytes'] / 1e6:.2f} MB" in report
+    assert f"{100 * dyn['validation']['rel_rms_vs_keras']:.2f} %" in report
+    bench = json.loads((out / "export" / "benchmark.json").read_text())
+    rows = {r["model"]: r for r in bench["rows"]}
+    assert {"keras (float32)", "tflite dynamic", "tflite float32"} <= set(rows)
+    assert abs(rows["tflite dynamic"]["size_mb"] - dyn["size_bytes"] / 1e6) < 1e-6
+    assert all(v["p50"] > 0 for v in rows["tflite dynamic"]["latency_ms"].values())
     for f in ("reconstruction_12lead.png", "reconstruction.csv", "tflite_reconstruction_12lead.png",
               "export/unet1d_dynamic.tflite", "export/unet1d_float32.tflite"):
         assert (out / f).exists(), f

@@ -1,0 +1,11 @@
+"""Pulse2Pulse for inference: the trained generator of a run."""
+from __future__ import annotations
+
+from ecgtf.kits.network_io import load_network
+
+from .networks import generator
+
+
+def load_generator_for_run(run, weights: str = "final"):
+    """The run's trained generator; ``best`` is ``final`` (a GAN keeps no best-validation weights)."""
+    return load_network(run, "generator", lambda: generator(run.architecture), "final")
