@@ -25,7 +25,7 @@ setup(
         "tqdm>=4.66",
         "tensorboard>=2.20",
     ],
-    extras_require={"test": ["pytest>=8", "hypothesis>=6.100", "ruff>=0.6"],
+    extras_require={"test": ["pytest>=8", "pytest-xdist>=3.5", "hypothesis>=6.100", "ruff>=0.6"],
                     "docs": ["mkdocs>=1.6", "mkdocs-material>=9.5", "mkdocstrings[python]>=0.26"]},
     include_package_data=True,
     package_data={"ecgtf": ["data/examples/*.csv", "data/dipole_beats.npz", "data/dipole_beats.md", "models/*/presets/*/*", "models/*/presets/*/final/*"]},

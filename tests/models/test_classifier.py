@@ -149,14 +149,19 @@ def test_real_splits_are_patient_disjoint_and_hold_out_what_no_reconstructor_saw
 
 
 @pytest.fixture(scope="module")
-def tiny_classifiers(tmp_path_factory):
-    """A 12-lead and a Lead-I classifier trained for one epoch on synthetic records (through the CLI)."""
+def tiny_classifiers(tiny_runs, tmp_path_factory):
+    """A 12-lead (a copy of the session's shared run) and a Lead-I classifier trained for one epoch on synthetic
+    records (through the CLI; ``--sources``, the older spelling of ``--data``, still accepted)."""
+    import shutil
+
+    from ecgtf import registry
     from ecgtf.cli import main
 
     root = tmp_path_factory.mktemp("clf")
     common = ["--sources", "synthetic", "--synthetic", "48", "--fs", "100", "--n-samples", "1024", "--width", "0.125",
               "--epochs", "1", "--batch-size", "16", "--verbose", "0"]
-    assert main(["train", "classifier", *common, "--out", str(root / "twelve")]) == 0
+    assert tuple(registry.get("classifier").smoke_args) == ("--data", *common[1:])
+    shutil.copytree(tiny_runs("classifier"), root / "twelve")
     assert main(["train", "classifier", *common, "--leads", "I", "--out", str(root / "lead_i")]) == 0
     return root / "twelve", root / "lead_i"
 

@@ -58,19 +58,21 @@ def test_phase_shuffle_shifts_within_range_with_reflection():
                 assert np.array_equal(y[b, 0], x.numpy()[b, k])
 
 
-def test_tiny_training_resume_sampling_and_tflite(tmp_path):
+def test_tiny_training_resume_sampling_and_tflite(tiny_runs, tmp_path):
+    import shutil
+
+    from ecgtf import registry
     from ecgtf.models.pulse2pulse.sampling import sample_records
     from ecgtf.models.pulse2pulse.trainer import main
     from export.engine import export_run
     from export.tflite import check_builtin_only, op_names
 
+    smoke = registry.get("pulse2pulse").smoke_args      # the cpu variant, model size 10, one step on synthetic data
+    assert ("--variant", "cpu") == tuple(smoke[:2]) and "--model-size" in smoke
     run = tmp_path / "p2p"
-    args = ["--variant", "cpu", "--model-size", "10", "--critic-size", "2", "--sources", "synthetic",
-            "--n-synthetic", "8", "--batch-size", "4", "--epochs", "1", "--steps-per-epoch", "1", "--verbose", "0",
-            "--out", str(run)]
+    shutil.copytree(tiny_runs("pulse2pulse"), run)     # the session's shared run (one epoch), resumed here
     tf.config.run_functions_eagerly(True)     # tiny steps: eager beats tracing the 5-critic-step train_step
     try:
-        assert main(args) == 0
         assert main(["--resume", "--epochs", "2", "--out", str(run), "--verbose", "0"]) == 0
     finally:
         tf.config.run_functions_eagerly(False)
