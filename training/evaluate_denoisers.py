@@ -1,7 +1,7 @@
-"""``python -m training.evaluate_denoisers RUNS --out DIR``: the denoising bench (:mod:`ecgtf.models.denoiser.bench`)."""
+"""``python -m training.evaluate_denoisers RUNS --out DIR``: the denoising bench (:mod:`ecgtf.models.denoiser.evaluate`)."""
 import sys
 
-from ecgtf.models.denoiser.bench import main
+from ecgtf.models.denoiser.evaluate import main
 from ecgtf.user_api import API
 
 if __name__ == "__main__":

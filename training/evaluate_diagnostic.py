@@ -1,7 +1,7 @@
-"""``python -m training.evaluate_diagnostic`` = ``ecgtf evaluate --diagnostic`` (see :mod:`ecgtf.models.classifier.diagnostic`)."""
+"""``python -m training.evaluate_diagnostic`` = ``ecgtf evaluate --diagnostic`` (see :mod:`ecgtf.models.classifier.evaluate`)."""
 import sys
 
-from ecgtf.models.classifier.diagnostic import main
+from ecgtf.models.classifier.evaluate import main
 from ecgtf.user_api import API
 
 if __name__ == "__main__":

@@ -150,7 +150,7 @@ def test_generators_export_to_tflite_with_builtin_ops(tiny_runs):
 
 def test_bench_metrics_separate_real_from_collapsed():
     """Real→real is near its floor and 1NNC ≈ 0.5; a mode-collapsed generator is far and 1NNC ≈ 1."""
-    from ecgtf.kits.beatgen.bench import fidelity
+    from ecgtf.kits.beatgen.evaluate import fidelity
 
     rng = np.random.default_rng(0)
     t = np.linspace(0, 1, 128)

@@ -196,8 +196,8 @@ def test_bad_arguments_are_refused_before_a_run_exists(tmp_path, capsys):
 def test_diagnostic_evaluation_end_to_end(tiny_classifiers, tmp_path):
     """Originals, a shipped reconstructor and Lead I alone on the same held-out records, one table + a figure."""
     from ecgtf.cli import main
-    from ecgtf.models.classifier.diagnostic import LEAD_I_ALONE, ORIGINAL
-    from ecgtf.models.classifier.diagnostic import main as diagnostic
+    from ecgtf.models.classifier.evaluate import LEAD_I_ALONE, ORIGINAL
+    from ecgtf.models.classifier.evaluate import main as diagnostic
 
     twelve, lead_i = tiny_classifiers
     out = tmp_path / "diag"

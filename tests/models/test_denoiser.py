@@ -237,7 +237,7 @@ def test_cli_reconstruct_with_denoise_flag(tmp_path):
 
 # -- the bench's scoring ------------------------------------------------------------------------------------
 def test_fragment_scores_identity_and_perfect():
-    from ecgtf.models.denoiser.bench import fragment_scores
+    from ecgtf.models.denoiser.evaluate import fragment_scores
 
     rng = np.random.default_rng(0)
     clean = np.sin(np.arange(4096) / 20.0) + 0.5
@@ -252,7 +252,7 @@ def test_fragment_scores_identity_and_perfect():
 
 
 def test_noise_mask_finds_the_noisy_stretches():
-    from ecgtf.models.denoiser.bench import noise_mask
+    from ecgtf.models.denoiser.evaluate import noise_mask
 
     diff = np.full(3600, -5.12)
     diff[1000:2000] += np.random.default_rng(0).normal(size=1000) * 0.1
@@ -262,7 +262,7 @@ def test_noise_mask_finds_the_noisy_stretches():
 
 def test_beat_scores_xqrs_on_clean_and_erased_signal():
     from ecgtf.data.synthetic import SyntheticConfig, generate_record
-    from ecgtf.models.denoiser.bench import Recording, beat_scores
+    from ecgtf.models.denoiser.evaluate import Recording, beat_scores
 
     rec = generate_record(SyntheticConfig(duration_s=30.0, fs=360.0, baseline_wander_mv=0.0, emg_mv=0.0), seed=1)
     x = rec.signal[1].astype(np.float32)

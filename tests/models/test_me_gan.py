@@ -169,7 +169,7 @@ def test_real_ludb_beats_and_labels():
 
 def test_bench_metrics():
     from ecgtf.metrics import gaussian_frechet
-    from ecgtf.models.me_gan.bench import average_precision, bootstrap_ap, view_distances
+    from ecgtf.models.me_gan.evaluate import average_precision, bootstrap_ap, view_distances
 
     rng = np.random.default_rng(0)
     a = rng.normal(size=(4000, 3))

@@ -47,4 +47,4 @@ def beat_model_spec(name: str, package: str, architecture: type, task: str = "ge
     return ModelSpec(name=name, architecture=architecture, preprocessing=BeatWindowConfig, training=BeatGenTraining,
                      data=BeatGenData, load_generator=load_generator_for_run, load_splits=load_splits,
                      trainer=f"{package}.trainer", task=task, family=FAMILY, paper=paper, smoke_args=SMOKE_ARGS + tuple(smoke_extra), variants=variants,
-                     evaluate=f"{__name__}.bench", mobile=f"{package}.mobile")
+                     evaluate=f"{__name__}.evaluate", mobile=f"{package}.mobile")

@@ -6,7 +6,7 @@ EKGAN paper's Table 4 on public data: which diagnoses survive Lead I → 12-lead
   classes with a known-label mask, patient-disjoint splits, the shared preprocessing;
 - :mod:`.trainer`: ``ecgtf train classifier`` (12 leads, or ``--leads I`` for the single-lead floor);
 - :mod:`.scoring`: AUROC, F1, thresholds, bootstrap intervals;
-- :mod:`.diagnostic`: ``ecgtf evaluate --diagnostic``: the same held-out records classified from the
+- :mod:`.evaluate`: ``ecgtf evaluate --diagnostic``: the same held-out records classified from the
   original 12 leads, from each reconstructor's output, and from Lead I alone.
 """
 from __future__ import annotations
@@ -23,5 +23,5 @@ def model_spec():
     return ModelSpec(name="classifier", architecture=ResNetConfig, preprocessing=ClassifierPreprocessing,
                      training=ClassifierTraining, data=ClassifierData, load_generator=load_generator_for_run,
                      load_splits=load_splits, trainer=f"{__name__}.trainer", task="classification",
-                     evaluate=f"{__name__}.diagnostic", evaluate_flags=("--diagnostic",),
+                     evaluate=f"{__name__}.evaluate", evaluate_flags=("--diagnostic",),
                      smoke_args=("--data", "synthetic", "--synthetic", "48", "--fs", "100", "--n-samples", "1024", "--width", "0.125", "--epochs", "1", "--batch-size", "16", "--verbose", "0"))

@@ -231,7 +231,7 @@ Each run is evaluated on the held-out inter-patient records (DS2) in its own win
 scaling of its paper): PRD, RMSE, Fréchet distance, DTW and Euclidean distance to the nearest real
 beat, MMD², 1NNC — each with the real→real floor — and TSTR vs TRTR per-class F1 of a small beat
 classifier, plus parameters, training and sampling time. Writes ``results.json``, ``bench.md``
-(the README table) and ``examples.png`` to ``--out``. Details: :mod:`ecgtf.kits.beatgen.bench`.
+(the README table) and ``examples.png`` to ``--out``. Details: :mod:`ecgtf.kits.beatgen.evaluate`.
 """
 
 

@@ -129,7 +129,7 @@ def main(argv=None, api=None) -> int:
     from ecgtf.lazy import require_api
     from ecgtf.runs import atomic_write_json, atomic_write_text
 
-    from .bench import load_denoisers
+    from .evaluate import load_denoisers
 
     try:
         snrs = tuple(float(s) for s in args.snr.split(","))
