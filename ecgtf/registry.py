@@ -108,7 +108,7 @@ def _specs() -> dict[str, ModelSpec]:
                               "docs, 'Adding a model')")
         spec = package.model_spec()
         if not spec.description:
-            spec = replace(spec, description=(package.__doc__ or "").strip().split("\n")[0])
+            spec = replace(spec, description=_first_sentence(package.__doc__ or ""))
         if spec.name != folder:
             raise ImportError(f"{package.__name__}: model_spec().name is {spec.name!r}, expected the folder name")
         if spec.task not in TASKS:
@@ -116,6 +116,14 @@ def _specs() -> dict[str, ModelSpec]:
         out[folder] = spec
     _register_sources(out.values())
     return out
+
+
+def _first_sentence(doc: str, width: int = 110) -> str:
+    """A docstring's first paragraph on one line, cut at a word before ``width`` characters (``ecgtf train --help``)."""
+    paragraph = " ".join(doc.strip().split("\n\n")[0].split())
+    if len(paragraph) <= width:
+        return paragraph
+    return paragraph[:paragraph.rfind(" ", 0, width)].rstrip(",;:(") + " …"
 
 
 def _aliases() -> dict[str, str]:
