@@ -19,10 +19,8 @@ from pathlib import Path
 import numpy as np
 
 from ecgtf import registry
-from ecgtf.denoising import DEFAULT_DENOISE
-from ecgtf.reconstructor import Reconstructor
+from ecgtf.preprocessing.denoise import DEFAULT_DENOISE
 from ecgtf.runs import Run
-from ecgtf.user_api import API
 
 TASK_EVALUATIONS = {"reconstruction": "ecgtf.reconstruction_eval"}
 """The evaluation of a task's models when a run's model names none (and ``--protocol``'s for reconstruction)."""
@@ -134,6 +132,8 @@ def _train_help() -> str:
 
 def _run_evaluation(module: str, argv: list[str]) -> int:
     """``module.main(argv)``, handing down the user API to evaluations that take it (``main(argv, api)``)."""
+    from ecgtf.user_api import API  # the user API stack (scipy, matplotlib): loaded by the commands that use it
+
     main = import_module(module).main
     if "api" in inspect.signature(main).parameters:
         return main(argv, api=API)
@@ -171,6 +171,8 @@ def _reconstruct(args) -> int:
     from ecgtf.io import read_lead
 
     signal, fs = read_lead(args.input, args.fs, args.lead)
+    from ecgtf.reconstructor import Reconstructor  # scipy, matplotlib: loaded by the commands that use them
+
     rec = Reconstructor.load(args.model, denoise=args.denoise)
     native = getattr(rec.pipeline, "native_fs", None)
     if native and not np.isclose(fs, native) and not args.resample:

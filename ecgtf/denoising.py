@@ -18,16 +18,13 @@ from typing import Callable
 import numpy as np
 
 from ecgtf.lite import open_tflite
-from ecgtf.preprocessing.denoise import bandpass_denoise, wavelet_denoise
+from ecgtf.preprocessing.denoise import DEFAULT_DENOISE, bandpass_denoise, wavelet_denoise  # noqa: F401
 from ecgtf.preprocessing.signal import one_lead, resample, validate_signal
 from ecgtf.runs import Run, config_from_dict
 from ecgtf.windows import batched, check_fs, overlap_add
 
 CLASSICAL = ("bandpass", "wavelet")
-DEFAULT_DENOISE = "none"
-"""What ``ecgtf reconstruct`` does to Lead I by default. Off: measured on PTB-XL and LUDB with NSTDB noise
-at 6 and 0 dB, every denoiser lowers the reconstruction's r except under heavy muscle noise (README,
-"ECG denoising")."""
+
 
 
 class Denoiser:

@@ -24,6 +24,6 @@ def load_eval_set(name: str, data_dir=None) -> tuple[np.ndarray, float, list[str
     elif name == "ludb":
         ds = LUDB(dataset_dir("ludb", data_dir)).load(progress=False)
     else:
-        raise ValueError(f"unknown evaluation set {name!r}; expected ptb-xl-test, ptb-xl-val (fold 9, for model "
-                         "selection) or ludb")
+        raise ValueError(f"unknown evaluation set {name!r}; expected one of {EVAL_SETS} (ptb-xl-val, fold 9, is for "
+                         "model selection)")
     return ds.signals.astype(np.float64), ds.fs, ds.record_ids
