@@ -24,7 +24,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import shutil
+import socket
+import sys
 import typing
 from datetime import datetime
 from pathlib import Path
@@ -92,22 +95,68 @@ def config_from_dict(cls, d: dict, source: str = "config"):
     return cls(**{k: _coerce(v, hints.get(k)) for k, v in d.items()})
 
 
-class RunDir:
-    """A training run's directory as the trainer writes it.
+class RunLockedError(FileExistsError):
+    """Another live process writes this run directory."""
 
-    Refuses to touch an existing run without ``resume``/``overwrite``. With ``overwrite`` the old
-    run is moved aside (``<name>.replaced-<n>``) rather than deleted, and removed only by
-    :meth:`commit_overwrite` once the new run has started successfully.
+
+LOCK_NAME = ".lock"
+"""The run directory's writer lock: ``{"pid": …, "host": …, "started": …}`` of the process writing it."""
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:   # alive, owned by another user
+        return True
+    return True
+
+
+def check_unlocked(path: Path) -> None:
+    """Raise :class:`RunLockedError` if a live process on this host holds ``path``'s lock; a stale lock
+    (its process is gone, e.g. after ``kill -9``) is reported and removed."""
+    lock = Path(path) / LOCK_NAME
+    try:
+        holder = json.loads(lock.read_text())
+        pid, host = int(holder["pid"]), str(holder.get("host", ""))
+    except FileNotFoundError:
+        return
+    except (ValueError, KeyError, TypeError):   # unreadable: a crash while it was written; treat as stale
+        holder, pid, host = {}, -1, socket.gethostname()
+    if host != socket.gethostname():
+        raise RunLockedError(f"{path} is being written by process {pid} on host {host} (lock file {lock}); "
+                             "wait for it, or delete the lock file if that training is gone")
+    if pid != os.getpid() and pid > 0 and _process_alive(pid):
+        raise RunLockedError(f"{path} is being written by process {pid} (started {holder.get('started', '?')}; "
+                             f"lock file {lock}); wait for it to finish or stop it first")
+    if pid != os.getpid():
+        print(f"note: removing the stale lock of process {pid} in {path} (that process is gone)", file=sys.stderr)
+    lock.unlink(missing_ok=True)
+
+
+class RunDir:
+    """A training run's directory as the trainer writes it, locked against a second writer.
+
+    Refuses to touch an existing run without ``resume``/``overwrite``, and any run another live process
+    writes (:class:`RunLockedError`, naming that process). With ``overwrite`` the old run is moved
+    aside (``<name>.replaced-<n>``) rather than deleted: :meth:`commit` deletes it once the new run has
+    saved its first checkpoint, :meth:`abandon` puts it back after a failure before that (and removes
+    a new run directory this call created). Call :meth:`release` at the end to drop the lock.
     """
 
     def __init__(self, path: str | Path, resume: bool = False, overwrite: bool = False):
         self.path = Path(path)
         self.replaced: Path | None = None
+        self.committed = False
         exists = (self.path / "config.json").exists()
+        self.created = not (self.path.exists() and any(self.path.iterdir()))
+        if self.path.exists():
+            check_unlocked(self.path)
         if resume:
             if not exists:
                 raise FileNotFoundError(f"--resume: {self.path} has no config.json (not a run directory)")
-        elif self.path.exists() and any(self.path.iterdir()):
+        elif not self.created:
             if not overwrite:
                 raise FileExistsError(f"{self.path} already exists and is not empty; pass --resume to continue "
                                       "that run or --overwrite to replace it")
@@ -116,21 +165,54 @@ class RunDir:
                 n += 1
             self.path.rename(aside)
             self.replaced = aside
+            self.created = True
+        self.path.mkdir(parents=True, exist_ok=True)
+        self._lock()
         for sub in ("checkpoints", "logs", "plots", "final"):
             (self.path / sub).mkdir(parents=True, exist_ok=True)
 
-    def commit_overwrite(self) -> None:
-        """Delete the run that ``overwrite`` moved aside (call once the new run is under way)."""
+    def _lock(self) -> None:
+        lock = self.path / LOCK_NAME
+        holder = json.dumps({"pid": os.getpid(), "host": socket.gethostname(),
+                             "started": datetime.now().isoformat(timespec="seconds")})
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:   # a writer started between the check and now
+            check_unlocked(self.path)
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(holder)
+        self.locked = True
+
+    def release(self) -> None:
+        """Drop this process's lock (idempotent)."""
+        if getattr(self, "locked", False):
+            (self.path / LOCK_NAME).unlink(missing_ok=True)
+            self.locked = False
+
+    def commit(self) -> None:
+        """The new run is under way (its first checkpoint is saved): delete the run ``overwrite`` moved aside."""
         if self.replaced is not None and self.replaced.exists():
             shutil.rmtree(self.replaced)
-        self.replaced = None
+        self.replaced, self.committed = None, True
 
-    def rollback_overwrite(self) -> None:
-        """Put the moved-aside run back (the new one failed before it started)."""
+    def abandon(self) -> None:
+        """The run failed before :meth:`commit`: put a moved-aside run back, or remove the run directory this
+        call created; a resumed or committed run is left as it is."""
+        if self.committed:
+            return
         if self.replaced is not None and self.replaced.exists():
             shutil.rmtree(self.path, ignore_errors=True)
             self.replaced.rename(self.path)
-        self.replaced = None
+            self.replaced = None
+            self.locked = False   # the lock went with the failed run's files
+        elif self.created:
+            shutil.rmtree(self.path, ignore_errors=True)
+            self.locked = False
+
+    # names of the first template (kept for callers outside the trainers)
+    commit_overwrite = commit
+    rollback_overwrite = abandon
 
     def __truediv__(self, other: str) -> Path:
         return self.path / other

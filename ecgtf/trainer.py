@@ -1,147 +1,141 @@
-"""What every ecgtf trainer shares: crash-safe checkpoints and resume, learning-rate decay,
-distribution strategies, mixed precision, per-epoch history and the common CLI arguments.
+"""The training template: every ``ecgtf train NAME`` is this skeleton plus what is specific to its model.
 
-The run directory layout is described in :mod:`ecgtf.runs`. A killed run (even ``kill -9``)
-resumes from its last finished epoch with ``--resume``.
+A trainer file holds its parser's model options, a ``make_config()`` (the run's dataclasses from the
+arguments), a ``load_data(run)`` and a ``train(session)`` body; :func:`run_trainer` does the rest::
 
-One file, over 300 lines on purpose: the training template (run start/resume, callbacks, fit, save, metrics) is one cohesive thing.
+    def main(argv=None) -> int:
+        args = build_parser().parse_args(argv)      # model options + add_training_arguments(p, MyTraining())
+        return run_trainer(args, argv, "mynet", make_config, load_splits, train)
+
+    def train(session):                             # session.run / .data / .strategy / .training / .args
+        with session.strategy.scope():
+            model = build_model(session.run)         # compiled, with checkpoint_objects() / optimizer_pairs()
+        session.resume(model)                        # restores the newest checkpoint with --resume
+        session.fit(model, make_dataset)             # timer, checkpoint, TensorBoard, budget; final weights
+        session.write_metrics(extra=...)
+
+What the template guarantees: a bad argument never touches disk (``make_config()`` runs first); a run
+directory is locked against a second writer (:class:`ecgtf.runs.RunDir`); ``--overwrite`` moves the old
+run aside and puts it back on *any* failure until the new run's first checkpoint is saved (a new run
+directory that fails before its first checkpoint is removed); ``--resume`` continues from the newest
+readable checkpoint and refuses options that would change what the run's ``config.json`` says; every
+weight and JSON file is written atomically. Distribution (``--strategy``) and mixed precision
+(``--mixed-precision``) are set from the run's config. The run directory layout is in :mod:`ecgtf.runs`.
 """
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import math
 import os
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from ecgtf import registry
 from ecgtf.backend import keras, tf
+from ecgtf.callbacks import (  # noqa: F401 (the template's callbacks, re-exported)
+    EpochCheckpoint,
+    EpochLrDecay,
+    RecalibratedValidation,
+    TimeBudget,
+    Timer,
+    recalibrate_batchnorm,
+    save_weights_atomic,
+)
 from ecgtf.runs import Run, RunDir, atomic_write_json, upgrade_config
 
-__all__ = ["EpochCheckpoint", "EpochLrDecay", "RecalibratedValidation", "RunDir", "Timer", "add_common_arguments",
-           "atomic_write_json", "describe_devices", "fail", "make_optimizer", "make_strategy", "open_run", "start_run",
-           "setup_precision", "positive_int", "positive_float"]
+__all__ = ["EpochCheckpoint", "EpochLrDecay", "RecalibratedValidation", "RunDir", "Timer", "TrainingConfig",
+           "TrainingSession", "add_training_arguments", "atomic_write_json", "describe_devices", "fail",
+           "finite_float", "make_optimizer", "make_strategy", "positive_float", "positive_int", "recalibrate_batchnorm",
+           "run_trainer", "save_weights_atomic", "setup_precision", "training_config"]
 
 
-class EpochCheckpoint(keras.callbacks.Callback):
-    """Append the epoch to ``history.json``, then save networks + optimizers + the epoch counter.
+@dataclass(frozen=True)
+class TrainingConfig:
+    """Settings every trainer has. A model's training config subclasses it, sets its paper's defaults and adds
+    its own fields; :func:`add_training_arguments` turns the defaults into the shared CLI block."""
 
-    The history is written first (atomically) and TensorFlow only points its index at a checkpoint
-    once all of its files are written, so a kill at any moment loses at most the epoch in progress:
-    on resume the history is cut back to the restored epoch (a kill between the two writes leaves the
-    history one epoch ahead, never behind).
-    """
-
-    def __init__(self, run: RunDir, objects: dict, optimizer_pairs=(), keep: int = 2):
-        """``objects``: name → network/optimizer; ``optimizer_pairs``: (optimizer, network) to build before restore."""
-        super().__init__()
-        self.run = run
-        self.optimizer_pairs = list(optimizer_pairs)
-        self.epoch = tf.Variable(0, dtype=tf.int64, trainable=False, name="epoch")
-        self.checkpoint = tf.train.Checkpoint(epoch=self.epoch, **objects)
-        self.manager = tf.train.CheckpointManager(self.checkpoint, str(run / "checkpoints"), max_to_keep=keep)
-        self.history = run.history()
-
-    def restore(self) -> int:
-        """Restore the newest readable checkpoint; returns the number of finished epochs.
-
-        An empty ``checkpoints/`` is refused (``FileNotFoundError``: resuming would silently start
-        over and replace the run's weights); an unreadable newest checkpoint (e.g. truncated by a
-        crash or a full disk) falls back to the previous kept one, saying so.
-        """
-        candidates = list(reversed(self.manager.checkpoints))
-        if not candidates:
-            raise FileNotFoundError(f"--resume: {self.run / 'checkpoints'} holds no checkpoint to resume from "
-                                    "(start a new run instead, or use --overwrite to replace this one)")
-        for opt, net in self.optimizer_pairs:  # create optimizer slots so that they restore now, not lazily
-            inner = getattr(opt, "inner_optimizer", opt)
-            inner.build(net.trainable_variables)
-        errors = []
-        for path in candidates:
-            try:
-                self.checkpoint.restore(path).assert_existing_objects_matched()
-                break
-            except (AssertionError, ValueError) as exc:
-                raise ValueError(f"checkpoint {path} does not fit this model (different width or options?): "
-                                 f"{str(exc).splitlines()[0]}") from exc
-            except (tf.errors.OpError, IndexError, OSError) as exc:  # truncated / corrupt files
-                errors.append(f"{path}: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
-                print(f"warning: checkpoint {path} is unreadable ({type(exc).__name__}); trying the previous one",
-                      file=sys.stderr)
-        else:
-            raise ValueError("no readable checkpoint to resume from: " + "; ".join(errors))
-        done = int(self.epoch.numpy())
-        self.history = {k: v[:done] for k, v in self.history.items()}
-        return done
-
-    def on_epoch_end(self, epoch, logs=None):
-        for k, v in (logs or {}).items():
-            self.history.setdefault(k, []).append(float(v))
-        atomic_write_json(self.run / "history.json", self.history)
-        self.epoch.assign(epoch + 1)
-        self.manager.save(checkpoint_number=epoch + 1)
+    epochs: int = 10
+    batch_size: int = 32
+    lr: float = 2e-4
+    """Adam learning rate."""
+    beta1: float = 0.9
+    beta2: float = 0.999
+    minutes: float | None = None
+    """Wall-clock budget of one session: stop at the first epoch end past it (``None``: no budget)."""
+    mixed_precision: bool = False
+    strategy: str = "default"
 
 
-class EpochLrDecay(keras.callbacks.Callback):
-    """Learning rate ``base · factor^max(0, e − start)`` for 1-indexed epoch ``e`` on every optimizer."""
-
-    def __init__(self, optimizers, base_lr: float, factor: float = 0.95, start_epoch: int = 5):
-        super().__init__()
-        self.optimizers, self.base_lr, self.factor, self.start_epoch = optimizers, base_lr, factor, start_epoch
-
-    def lr_for(self, epoch_index: int) -> float:
-        return self.base_lr * self.factor ** max(0, epoch_index + 1 - self.start_epoch)
-
-    def on_epoch_begin(self, epoch, logs=None):
-        for opt in self.optimizers:
-            opt.learning_rate.assign(self.lr_for(epoch))
-
-    def on_epoch_end(self, epoch, logs=None):
-        if logs is not None:
-            logs["lr"] = self.lr_for(epoch)
+RESUME_OPTIONS = {"--resume", "--out", "--epochs", "--minutes", "--verbose", "--data-dir", "--cache-dir",
+                  "--plot-every"}
+"""What ``--resume`` may be given: where the run is and how long/loud this session is, never what is trained."""
 
 
-class RecalibratedValidation(keras.callbacks.Callback):
-    """After each epoch: re-estimate the generator's BatchNorm statistics on the training inputs
-    (:func:`ecgtf.kits.gan.recalibrate_batchnorm`), then evaluate on the validation set and add
-    ``val_*`` entries to the logs. Put it before the checkpoint callback."""
-
-    def __init__(self, model, generator, x_train, val_ds, batch_size: int = 64, best_path: Path | None = None,
-                 monitor: str = "l1"):
-        """With ``best_path``, the generator's weights are saved there whenever ``val_<monitor>`` improves."""
-        super().__init__()
-        self._model, self.generator, self.x_train, self.val_ds = model, generator, x_train, val_ds
-        self.batch_size, self.best_path, self.monitor = batch_size, best_path, monitor
-        self.best = float("inf")
-        info = best_path.with_suffix(".json") if best_path is not None else None
-        if info is not None and info.exists():  # keep best-validation tracking across resumes
-            import json
-
-            self.best = float(json.loads(info.read_text()).get(f"val_{monitor}", self.best))
-
-    def on_epoch_end(self, epoch, logs=None):
-
-        recalibrate_batchnorm(self.generator, self.x_train, self.batch_size)
-        results = self._model.evaluate(self.val_ds, verbose=0, return_dict=True)
-        if logs is not None:
-            logs.update({f"val_{k}": v for k, v in results.items()})
-        print(" - ".join(f"val_{k}: {v:.4f}" for k, v in results.items()))
-        value = float(results[self.monitor])
-        if self.best_path is not None and value < self.best:
-            self.best = value
-            self.generator.save_weights(str(self.best_path))
-            atomic_write_json(self.best_path.with_suffix(".json"), {"epoch": epoch + 1, f"val_{self.monitor}": value})
+def positive_int(text: str) -> int:
+    """argparse type: an integer ≥ 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number ≥ 1, got {value}")
+    return value
 
 
-class Timer(keras.callbacks.Callback):
-    """Adds ``epoch_seconds`` to the logs."""
+def positive_float(text: str) -> float:
+    """argparse type: a finite number > 0."""
+    value = finite_float(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a finite number > 0, got {text}")
+    return value
 
-    def on_epoch_begin(self, epoch, logs=None):
-        self._t = time.perf_counter()
 
-    def on_epoch_end(self, epoch, logs=None):
-        if logs is not None:
-            logs["epoch_seconds"] = time.perf_counter() - self._t
+def finite_float(text: str) -> float:
+    """argparse type: a finite number (refuses nan and inf)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"expected a finite number, got {text}")
+    return value
+
+
+def add_training_arguments(p: argparse.ArgumentParser, defaults: TrainingConfig) -> None:
+    """The shared block: schedule and optimiser (defaults from ``defaults``, the model's training config), the
+    run directory and its lifecycle, the data root, distribution and precision, verbosity."""
+    p.add_argument("--epochs", type=positive_int, default=defaults.epochs, help=f"epochs (default {defaults.epochs})")
+    p.add_argument("--batch-size", type=positive_int, default=defaults.batch_size,
+                   help=f"global batch size (default {defaults.batch_size})")
+    p.add_argument("--lr", type=positive_float, default=defaults.lr,
+                   help=f"Adam learning rate (default {defaults.lr:g})")
+    p.add_argument("--beta1", type=finite_float, default=defaults.beta1, help=f"Adam β1 (default {defaults.beta1:g})")
+    p.add_argument("--minutes", type=positive_float, default=defaults.minutes,
+                   help="wall-clock budget of this session: stop at the first epoch end past it")
+    p.add_argument("--out", type=Path, default=None, help="run directory (default runs/<model>-<time>)")
+    p.add_argument("--seed", type=int, default=0, help="seed for data, splits and weights (default 0)")
+    p.add_argument("--resume", action="store_true",
+                   help="continue the run in --out from its last checkpoint (--epochs/--minutes may extend it)")
+    p.add_argument("--overwrite", action="store_true",
+                   help="replace an existing run in --out (moved aside; deleted once the new run saved its first "
+                        "checkpoint, put back if it fails before)")
+    p.add_argument("--data-dir", type=Path, default=None,
+                   help="data root holding the named datasets (default: $ECGTF_DATA, else ~/.cache/ecgtf/data)")
+    p.add_argument("--mixed-precision", action="store_true", help="mixed_float16 compute (for GPUs)")
+    p.add_argument("--strategy", default="default", choices=["default", "mirrored", "multi-worker"],
+                   help="tf.distribute strategy (default: one device, the GPU when present)")
+    p.add_argument("--verbose", type=int, default=1, choices=[0, 1, 2], help="Keras fit verbosity (1 = progress bar)")
+
+
+def training_config(base, args, **overrides):
+    """A training config from ``base`` (a :class:`TrainingConfig` subclass, or an instance whose values are the
+    defaults), the arguments of the same field names (``None`` ones keep the default) and ``overrides``."""
+    names = {f.name for f in dataclasses.fields(base)}
+    values = {**{n: getattr(args, n) for n in names if getattr(args, n, None) is not None}, **overrides}
+    return dataclasses.replace(base, **values) if not isinstance(base, type) else base(**values)
 
 
 def make_strategy(name: str):
@@ -162,154 +156,147 @@ def setup_precision(mixed: bool) -> None:
 
 
 def make_optimizer(lr: float, beta_1: float, beta_2: float, mixed: bool):
+    """Adam, wrapped in a loss-scale optimizer under mixed precision."""
     opt = keras.optimizers.Adam(learning_rate=lr, beta_1=beta_1, beta_2=beta_2)
     return keras.mixed_precision.LossScaleOptimizer(opt) if mixed else opt
 
 
-def positive_int(text: str) -> int:
-    """argparse type: an integer ≥ 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number ≥ 1, got {value}")
-    return value
-
-
-def positive_float(text: str) -> float:
-    """argparse type: a finite number > 0."""
-    import math
-
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"expected a finite number > 0, got {text}")
-    return value
-
-
-def add_common_arguments(p: argparse.ArgumentParser, default_epochs: int, default_batch: int) -> None:
-    p.add_argument("--epochs", type=positive_int, default=default_epochs, help=f"epochs (default {default_epochs})")
-    p.add_argument("--batch-size", type=positive_int, default=default_batch,
-                   help=f"global batch size (default {default_batch})")
-    p.add_argument("--out", type=Path, default=None, help="run directory (default runs/<model>-<time>)")
-    p.add_argument("--seed", type=int, default=0, help="seed for data, splits and weights (default 0)")
-    p.add_argument("--resume", action="store_true", help="continue the run in --out from its last checkpoint")
-    p.add_argument("--overwrite", action="store_true",
-                   help="replace an existing run in --out (moved aside, deleted once the new run has started)")
-    p.add_argument("--data-dir", type=Path, default=None,
-                   help="data root holding the named datasets (default: $ECGTF_DATA, else ~/.cache/ecgtf/data)")
-    p.add_argument("--mixed-precision", action="store_true", help="mixed_float16 compute (for GPUs)")
-    p.add_argument("--strategy", default="default", choices=["default", "mirrored", "multi-worker"],
-                   help="tf.distribute strategy (default: one device, the GPU when present)")
-    p.add_argument("--verbose", type=int, default=1, choices=[0, 1, 2], help="Keras fit verbosity (1 = progress bar)")
-
-
 def open_run(args, argv, default_name: str, make_config):
-    """Create (or, with ``--resume``, reopen) the run directory and its config.
+    """Create (or, with ``--resume``, reopen and lock) the run directory and write its config.
 
-    ``make_config()`` builds a new run's config (format 2 dict, see :mod:`ecgtf.runs`) from the
-    arguments; it is called *before* anything on disk changes, so a bad argument never costs an
-    existing run. On resume the stored config is used; an explicit ``--epochs`` extends it (and
-    ``--minutes`` sets a new wall-clock budget, for trainers that have one). Then
-    seeds, precision policy and strategy are set. Returns ``(run, cfg, strategy)``; raises
-    ``FileExistsError``/``FileNotFoundError``/``ValueError``.
+    ``make_config()`` builds a new run's config (format-2 dict, :func:`ecgtf.runs.new_run_config`) from the
+    arguments *before* anything on disk changes. On resume the stored config is used; ``--epochs`` and
+    ``--minutes`` may extend it, any other option that would change the run is refused. Then seeds, precision
+    and strategy are set. Returns ``(run_dir, strategy)``; raises ``FileExistsError``/``FileNotFoundError``/
+    ``ValueError``.
     """
     out = args.out or Path("runs") / f"{default_name}-{time.strftime('%Y%m%d-%H%M%S')}"
     registry.register_sources()   # --data PREFIX:RUN of every model
+    given = [a.split("=")[0] for a in (argv if argv is not None else sys.argv[1:]) if a.startswith("--")]
+    if args.resume:
+        changed = sorted(set(given) - RESUME_OPTIONS - {"--overwrite"})
+        if changed:
+            raise ValueError(f"--resume continues {out} as its config.json says; {', '.join(changed)} would change "
+                             "what is trained: start a new run (another --out) to change it")
+        if "--overwrite" in given:
+            raise ValueError("--resume and --overwrite contradict each other: choose one")
     cfg = None if args.resume else make_config()
     run = RunDir(out, resume=args.resume, overwrite=args.overwrite)
-    if args.resume:
-        cfg = upgrade_config(run.read_config(), str(run / "config.json"))
-        given = argv if argv is not None else sys.argv[1:]
-        if "--epochs" in given:
-            cfg["training"]["epochs"] = args.epochs
-        if "--minutes" in given and "minutes" in cfg["training"]:   # a new wall-clock budget for this session
-            cfg["training"]["minutes"] = args.minutes
+    try:
+        if args.resume:
+            cfg = upgrade_config(run.read_config(), str(run / "config.json"))
+            if "--epochs" in given:
+                cfg["training"]["epochs"] = args.epochs
+            if "--minutes" in given:   # a new wall-clock budget for this session
+                cfg["training"]["minutes"] = args.minutes
         run.write_config(cfg)
-    else:
-        run.write_config(cfg)
-    keras.utils.set_random_seed(cfg["data"]["seed"])
-    setup_precision(cfg["training"]["mixed_precision"])
-    return run, cfg, make_strategy(cfg["training"]["strategy"])
+        keras.utils.set_random_seed(cfg["data"]["seed"])
+        setup_precision(cfg["training"].get("mixed_precision", False))
+        strategy = make_strategy(cfg["training"].get("strategy", "default"))
+    except BaseException:
+        run.abandon()
+        run.release()
+        raise
+    return run, strategy
 
 
-def start_run(args, argv, default_name: str, make_config, load_data):
-    """:func:`open_run`, then open it as a :class:`ecgtf.runs.Run` and load its data with
-    ``load_data(run)``. A failure before training starts puts an overwritten run back.
+class TrainingSession:
+    """One session of one run, handed to a trainer's ``train(session)``.
 
-    Returns ``(run_dir, run, strategy, data)``, or an exit code (2) after printing the error.
+    Attributes: ``args`` (parsed), ``run_dir`` (:class:`ecgtf.runs.RunDir`, writable), ``run``
+    (:class:`ecgtf.runs.Run`: the config dataclasses), ``training`` (``run.training``), ``strategy``,
+    ``data`` (what ``load_data(run)`` returned), ``initial_epoch``, ``seconds`` and ``stopped`` (after
+    :meth:`fit`).
     """
+
+    def __init__(self, args, run_dir: RunDir, run: Run, strategy, data):
+        self.args, self.run_dir, self.run, self.strategy, self.data = args, run_dir, run, strategy, data
+        self.training = run.training
+        self.checkpoint: EpochCheckpoint | None = None
+        self.initial_epoch, self.seconds, self.stopped = 0, 0.0, False
+
+    @property
+    def path(self) -> Path:
+        return self.run_dir.path
+
+    def resume(self, model, objects: dict | None = None, optimizer_pairs=None) -> int:
+        """The checkpoint over ``objects`` (default ``model.checkpoint_objects()``, with
+        ``model.optimizer_pairs()``); with ``--resume`` the newest readable one is restored. Returns the
+        number of finished epochs (also ``self.initial_epoch``)."""
+        self.objects = model.checkpoint_objects() if objects is None else objects
+        pairs = model.optimizer_pairs() if optimizer_pairs is None else optimizer_pairs
+        self.checkpoint = EpochCheckpoint(self.run_dir, self.objects, pairs, on_first_save=self.run_dir.commit)
+        self.initial_epoch = self.checkpoint.restore() if self.args.resume else 0
+        if self.args.resume:
+            print(f"resuming after epoch {self.initial_epoch}")
+        return self.initial_epoch
+
+    def fit(self, model, make_dataset, *, steps_per_epoch: int | None = None, validation=None, callbacks=(),
+            networks: dict | None = None) -> None:
+        """``model.fit()`` from :attr:`initial_epoch` to the configured epochs with the timer, ``callbacks``
+        (before the checkpoint, so their logs are saved), the checkpoint, TensorBoard and the wall-clock
+        budget; then ``networks`` (default: every non-optimizer of the checkpoint) to
+        ``final/<name>.weights.h5``. ``make_dataset()`` is called only if epochs remain."""
+        if self.checkpoint is None:
+            self.resume(model)
+        t = self.training
+        budget = TimeBudget(getattr(t, "minutes", None))
+        start = time.perf_counter()
+        if self.initial_epoch < t.epochs:
+            model.fit(make_dataset(), epochs=t.epochs, initial_epoch=self.initial_epoch,
+                      steps_per_epoch=steps_per_epoch, validation_data=validation, verbose=self.args.verbose,
+                      callbacks=[Timer(), *callbacks, self.checkpoint,
+                                 keras.callbacks.TensorBoard(log_dir=str(self.run_dir / "logs")), budget])
+        self.seconds, self.stopped = time.perf_counter() - start, budget.stopped
+        if networks is None:
+            networks = {k: v for k, v in self.objects.items() if isinstance(v, keras.Model)}
+        self.save_final(networks)
+
+    def save_final(self, networks: dict) -> None:
+        """Each network's weights to ``final/<name>.weights.h5`` (atomically)."""
+        for name, network in networks.items():
+            save_weights_atomic(network, self.run_dir / "final" / f"{name}.weights.h5")
+
+    def write_metrics(self, **extra) -> list:
+        """``metrics.json``: training seconds (this session and in total), epochs done, whether the time budget
+        stopped the run, and ``extra``; returns the epoch durations from the run's history."""
+        epoch_seconds = self.run_dir.history().get("epoch_seconds", [])
+        atomic_write_json(self.run_dir / "metrics.json", {
+            "train_seconds_this_session": self.seconds, "train_seconds_total": float(sum(epoch_seconds)),
+            "epochs_done": len(epoch_seconds), "stopped_by_time_budget": bool(self.stopped), **extra})
+        return epoch_seconds
+
+
+EXPECTED_ERRORS = (ValueError, FileNotFoundError, FileExistsError, NotADirectoryError, PermissionError)
+"""Failures with a message for the user (exit 2, no traceback); anything else is re-raised."""
+
+
+def run_trainer(args, argv, default_name: str, make_config, load_data, train) -> int:
+    """The skeleton of every trainer: open (or resume) and lock the run, load its data with ``load_data(run)``,
+    call ``train(session)`` (a :class:`TrainingSession`), release the lock. A failure (or a non-zero exit code of
+    ``train``) before the first checkpoint puts an overwritten run back (or removes the new run directory);
+    expected failures print ``error: …`` and return 2. Returns ``train``'s exit code (``None`` = 0)."""
     try:
-        run_dir, _, strategy = open_run(args, argv, default_name, make_config)
-    except (FileExistsError, FileNotFoundError, ValueError) as exc:
+        run_dir, strategy = open_run(args, argv, default_name, make_config)
+    except EXPECTED_ERRORS as exc:
         return fail(str(exc))
-    run = Run(run_dir.path)
     try:
-        data = load_data(run)
-    except (ValueError, FileNotFoundError) as exc:
-        run_dir.rollback_overwrite()
+        run = Run(run_dir.path)
+        session = TrainingSession(args, run_dir, run, strategy, load_data(run))
+        code = train(session)
+    except EXPECTED_ERRORS as exc:
+        run_dir.abandon()
         return fail(str(exc))
-    run_dir.commit_overwrite()
-    return run_dir, run, strategy, data
-
-
-def time_budget(minutes: float | None):
-    """A Keras callback that stops at the first epoch end after ``minutes`` of training (this session);
-    its ``stopped`` says whether it did."""
-
-    class TimeBudget(keras.callbacks.Callback):
-        def on_train_begin(self, logs=None):
-            self.start, self.stopped = time.perf_counter(), False
-
-        def on_epoch_end(self, epoch, logs=None):
-            if minutes is not None and time.perf_counter() - self.start > 60 * minutes:
-                self.model.stop_training, self.stopped = True, True
-    return TimeBudget()
-
-
-def open_checkpoint(run: RunDir, model, resume: bool):
-    """An :class:`EpochCheckpoint` over ``model.checkpoint_objects()`` (and its optimizer pairs); with
-    ``resume`` the newest checkpoint is restored. Returns ``(checkpoint, finished epochs)``; raises
-    ``ValueError``/``FileNotFoundError`` as :meth:`EpochCheckpoint.restore`."""
-    ckpt = EpochCheckpoint(run, model.checkpoint_objects(), model.optimizer_pairs())
-    initial_epoch = ckpt.restore() if resume else 0
-    if resume:
-        print(f"resuming after epoch {initial_epoch}")
-    return ckpt, initial_epoch
-
-
-def fit_and_save(model, run: RunDir, ckpt, make_dataset, *, epochs: int, initial_epoch: int, minutes: float | None,
-                 verbose: int, steps_per_epoch: int | None = None, validation=None, callbacks=()):
-    """``fit()`` with the timer, ``callbacks`` (e.g. a monitor), the checkpoint, TensorBoard and the
-    wall-clock budget (``minutes``), then every network of ``model.checkpoint_objects()`` (not the
-    optimizers) to ``final/<name>.weights.h5``. ``make_dataset()`` is called only if epochs remain.
-    Returns ``(seconds of training this session, stopped by the budget)``."""
-    budget = time_budget(minutes)
-    start = time.perf_counter()
-    if initial_epoch < epochs:
-        model.fit(make_dataset(), epochs=epochs, initial_epoch=initial_epoch, steps_per_epoch=steps_per_epoch,
-                  validation_data=validation, verbose=verbose,
-                  callbacks=[Timer(), *callbacks, ckpt, keras.callbacks.TensorBoard(log_dir=str(run / "logs")), budget])
-    seconds = time.perf_counter() - start
-    for key, network in model.checkpoint_objects().items():
-        if "optimizer" not in key:
-            network.save_weights(str(run / "final" / f"{key}.weights.h5"))
-    return seconds, bool(getattr(budget, "stopped", False))
-
-
-def write_run_metrics(run: RunDir, seconds: float, stopped: bool, **extra) -> list:
-    """``metrics.json``: training seconds (this session and in total), epochs done, whether the time
-    budget stopped the run, and ``extra``; returns the epoch durations from the run's history."""
-    import numpy as np
-
-    epoch_seconds = run.history().get("epoch_seconds", [])
-    atomic_write_json(run / "metrics.json", {
-        "train_seconds_this_session": seconds, "train_seconds_total": float(np.sum(epoch_seconds)),
-        "epochs_done": len(epoch_seconds), "stopped_by_time_budget": bool(stopped), **extra})
-    return epoch_seconds
+    except BaseException:
+        run_dir.abandon()
+        raise
+    finally:
+        run_dir.release()
+    if code:   # the trainer refused (and said why)
+        run_dir.abandon()
+        return int(code)
+    run_dir.commit()
+    return 0
 
 
 def describe_devices() -> str:
@@ -320,28 +307,3 @@ def describe_devices() -> str:
 def fail(message: str) -> int:
     print(f"error: {message}", file=sys.stderr)
     return 2
-
-
-def recalibrate_batchnorm(model: keras.Model, x, batch_size: int = 64) -> int:
-    """Re-estimate every BatchNormalization layer's moving mean/variance over ``x``.
-
-    Runs ``model(x, training=True)`` batch by batch (eagerly) with the momentum of batch ``k`` set
-    to k/(k+1), so the moving statistics become the equal-weight average of the per-batch
-    statistics: the population statistics of the *current* weights. A GAN generator's weights
-    change too fast for the default exponential average (momentum 0.99) to keep up; without this,
-    inference-mode outputs can be no better than zeros. Returns the number of layers updated.
-    Weights other than the BN statistics are untouched.
-    """
-    bns = [layer for layer in model.submodules if isinstance(layer, keras.layers.BatchNormalization)]
-    if not bns:
-        return 0
-    saved = [layer.momentum for layer in bns]
-    try:
-        for k, start in enumerate(range(0, len(x), batch_size)):
-            for layer in bns:
-                layer.momentum = k / (k + 1.0)
-            model(x[start:start + batch_size], training=True)
-    finally:
-        for layer, m in zip(bns, saved):
-            layer.momentum = m
-    return len(bns)

@@ -75,10 +75,12 @@ def test_cardiogan_run_trains_restores_and_reconstructs(tmp_path):
     run = Run(out)
     assert run.variant == "cardiogan" and run.preprocessing.input_layout == "zero_padded"
     assert run.training.lambda_l1 == 30.0                              # CardioGAN's cycle weight
-    assert isinstance(build_model(run)[0], CardioGAN)
-    model, pairs = build_model(run)                                    # what --resume does, without training
-    ckpt = EpochCheckpoint(RunDir(out, resume=True), model.checkpoint_objects(), pairs)
+    model = build_model(run)                                           # what --resume does, without training
+    assert isinstance(model, CardioGAN)
+    run_dir = RunDir(out, resume=True)
+    ckpt = EpochCheckpoint(run_dir, model.checkpoint_objects(), model.optimizer_pairs())
     assert ckpt.restore() == 1 and len(run.history()["cycle"]) == 1
+    run_dir.release()
     assert (out / "final" / "backward_generator.weights.h5").exists()
     lead_i = np.sin(np.arange(5000) / 500.0 * 2 * np.pi * 1.2)
     rec = Reconstructor.from_run(out, "final")

@@ -19,7 +19,7 @@ FLOORS = [
               "ecgtf.plots", "ecgtf.progress", "ecgtf.quality", "ecgtf.windows", "ecgtf.preprocessing",
               "ecgtf.scores", "ecgtf.synthesis_metrics")),
     ("data", ("ecgtf.data",)),
-    ("registry, runs, training template, LiteRT runner", ("ecgtf.registry", "ecgtf.runs", "ecgtf.trainer",
+    ("registry, runs, training template, LiteRT runner", ("ecgtf.registry", "ecgtf.runs", "ecgtf.trainer", "ecgtf.callbacks",
                                                          "ecgtf.lite")),
     ("kits", ("ecgtf.kits",)),
     ("models", ("ecgtf.models",)),

@@ -24,16 +24,15 @@ from ecgtf.data.tfdata import make_dataset
 from ecgtf.plots import plot_beats_grid, plot_curves
 from ecgtf.runs import new_run_config
 from ecgtf.trainer import (
-    add_common_arguments,
+    TrainingConfig,
+    add_training_arguments,
     describe_devices,
     fail,
-    fit_and_save,
     make_optimizer,
-    open_checkpoint,
     positive_float,
     positive_int,
-    start_run,
-    write_run_metrics,
+    run_trainer,
+    training_config,
 )
 
 from .data import BeatGenData, class_names, load_splits
@@ -41,21 +40,16 @@ from .sampling import sample_beats
 
 
 @dataclass(frozen=True)
-class BeatGenTraining:
-    """Optimiser and schedule. ``minutes``: wall-clock budget (``None``: all ``epochs``);
-    ``steps_per_epoch``: batches per epoch (``None``: one pass over the training beats)."""
+class BeatGenTraining(TrainingConfig):
+    """Optimiser and schedule. ``steps_per_epoch``: batches per epoch (``None``: one pass over the training beats)."""
 
     epochs: int = 30
     batch_size: int = 64
     lr: float = 2e-4
+    beta1: float = 0.5
     d_lr: float | None = None
     """Discriminator learning rate (``None``: same as ``lr``)."""
-    beta1: float = 0.5
-    beta2: float = 0.999
-    minutes: float | None = None
     steps_per_epoch: int | None = None
-    mixed_precision: bool = False
-    strategy: str = "default"
 
 
 def networks_module(name: str):
@@ -98,96 +92,79 @@ def build_parser(name: str) -> argparse.ArgumentParser:
     p.add_argument("--symbols", default=",".join(w.symbols) if w.symbols else None,
                    help="annotation symbols kept, comma-separated (default %(default)s)")
     p.add_argument("--normalization", default=w.normalization, choices=["none", "minmax", "zscore"])
-    add_common_arguments(p, default_epochs=t.epochs, default_batch=t.batch_size)
-    p.add_argument("--lr", type=positive_float, default=t.lr, help=f"learning rate (default {t.lr:g})")
-    p.add_argument("--beta1", type=float, default=t.beta1, help=f"Adam β1 (default {t.beta1:g})")
-    p.add_argument("--minutes", type=positive_float, default=None, help="wall-clock budget in minutes")
+    add_training_arguments(p, t)
     p.add_argument("--steps-per-epoch", type=positive_int, default=None, help="batches per epoch")
     p.add_argument("--plot-every", type=positive_int, default=1)
     return p
 
 
-def run_trainer(name: str, argv=None) -> int:
+def train_model(name: str, argv=None) -> int:
+    """``ecgtf train NAME`` for the beat generator in folder ``name``."""
     args = build_parser(name).parse_args(argv)
     net = networks_module(name)
 
     def new_config():
-
-
         if args.data not in ("mitdb", "synthetic") and not Path(args.data).is_dir():
             raise ValueError(f"--data {args.data!r}: expected 'mitdb', 'synthetic' or a MIT-BIH directory")
         symbols = tuple(s.strip() for s in args.symbols.split(",") if s.strip()) if args.symbols else None
         given = {k: getattr(args, k) for k in ("fs", "before", "after") if getattr(args, k) is not None}
         window = window_for(name, args.variant, **given, symbols=symbols, normalization=args.normalization)
         arch = config_for(name, args.variant, window)
-        training = replace(net.TRAINING, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, beta1=args.beta1,
-                           minutes=args.minutes, steps_per_epoch=args.steps_per_epoch,
-                           mixed_precision=args.mixed_precision, strategy=args.strategy)
+        training = training_config(net.TRAINING, args)
         data = BeatGenData(source=args.data, data_dir=str(args.data_dir) if args.data_dir else None,
                            max_train_beats=args.max_train_beats, n_synthetic=args.n_synthetic, seed=args.seed)
         net.build_model(arch)  # fails here (before anything on disk changes) if the sizes do not fit
         return new_run_config(name, args.variant, arch, window, training, data)
 
+    def train(session) -> None:
+        run, r, splits, t = session.run_dir, session.run, session.data, session.training
+        train_beats, train_labels = splits["train"]
+        batch = min(t.batch_size, len(train_beats))
+        print(f"{name} ({r.variant}) on {describe_devices()}: {len(train_beats)} train / {len(splits['heldout'][0])} "
+              f"held-out beats of {r.preprocessing.length} samples at {r.preprocessing.fs:g} Hz, classes "
+              f"{splits['class_names']} ({r.data.source}); run dir {run.path}")
+        with session.strategy.scope():
+            model = net.build_model(r.architecture)
+            model.compile(g_optimizer=make_optimizer(t.lr, t.beta1, t.beta2, t.mixed_precision),
+                          d_optimizer=make_optimizer(t.d_lr or t.lr, t.beta1, t.beta2, t.mixed_precision))
+        session.resume(model)
+        n_classes = len(splits["class_names"])
+        plot_labels = np.arange(8) % n_classes
+        real_rows = splits["heldout"][0][:4]
 
-    started = start_run(args, argv, f"{name}-{args.variant}", new_config,
-                        lambda r: load_splits(r, progress=args.verbose > 0))
-    if isinstance(started, int):
-        return started
-    run, r, strategy, splits = started
-    t = r.training
+        class Monitor(keras.callbacks.Callback):
+            """Before the checkpoint: refit an AE's latent Gaussian; plot generated beats."""
 
+            def on_epoch_end(self, epoch, logs=None):
+                if hasattr(model, "fit_latent"):
+                    model.fit_latent(train_beats[:4096])
+                if (epoch + 1) % args.plot_every == 0:
+                    beats = sample_beats(r, model.generator, 8, labels=plot_labels, seed=1234)
+                    plot_beats_grid(beats, run / "plots" / f"epoch_{epoch + 1:03d}.png", fs=r.preprocessing.fs,
+                                    title=f"{name} ({r.variant}) epoch {epoch + 1}: real (top) vs generated",
+                                    reference=real_rows)
 
+        arrays = (train_beats, train_labels) if n_classes > 1 else (train_beats,)
+        session.fit(model, lambda: make_dataset(*arrays, batch_size=batch, seed=r.data.seed,
+                                                repeat=t.steps_per_epoch is not None),
+                    steps_per_epoch=t.steps_per_epoch, callbacks=[Monitor()])
+        hist = run.history()
+        plot_curves({k: v for k, v in hist.items() if k.endswith("loss") or k == "recon"}, run / "plots" / "losses.png",
+                    f"{name} ({r.variant}) losses")
+        epoch_seconds = hist.get("epoch_seconds", [])
+        session.write_metrics(epoch_seconds=epoch_seconds, generator_parameters=int(model.generator.count_params()),
+                              train_beats=int(len(train_beats)))
+        print(f"trained {len(epoch_seconds)} epochs ({np.sum(epoch_seconds):.0f} s) ; weights in {run.path}/final; "
+              f"bench with `python -m training.evaluate_beat_generators {run.path}`")
 
-    train_beats, train_labels = splits["train"]
-    batch = min(t.batch_size, len(train_beats))
-    print(f"{name} ({r.variant}) on {describe_devices()}: {len(train_beats)} train / {len(splits['heldout'][0])} "
-          f"held-out beats of {r.preprocessing.length} samples at {r.preprocessing.fs:g} Hz, classes "
-          f"{splits['class_names']} ({r.data.source}); run dir {run.path}")
-    with strategy.scope():
-        model = net.build_model(r.architecture)
-        model.compile(g_optimizer=make_optimizer(t.lr, t.beta1, t.beta2, t.mixed_precision),
-                      d_optimizer=make_optimizer(t.d_lr or t.lr, t.beta1, t.beta2, t.mixed_precision))
-    try:
-        ckpt, initial_epoch = open_checkpoint(run, model, args.resume)
-    except (ValueError, FileNotFoundError) as exc:
-        return fail(str(exc))
-    n_classes = len(splits["class_names"])
-    plot_labels = np.arange(8) % n_classes
-    real_rows = splits["heldout"][0][:4]
-
-    class Monitor(keras.callbacks.Callback):
-        """Before the checkpoint: refit an AE's latent Gaussian; plot generated beats."""
-
-        def on_epoch_end(self, epoch, logs=None):
-            if hasattr(model, "fit_latent"):
-                model.fit_latent(train_beats[:4096])
-            if (epoch + 1) % args.plot_every == 0:
-                beats = sample_beats(r, model.generator, 8, labels=plot_labels, seed=1234)
-                plot_beats_grid(beats, run / "plots" / f"epoch_{epoch + 1:03d}.png", fs=r.preprocessing.fs,
-                                title=f"{name} ({r.variant}) epoch {epoch + 1}: real (top) vs generated",
-                                reference=real_rows)
-
-    arrays = (train_beats, train_labels) if n_classes > 1 else (train_beats,)
-    seconds, stopped = fit_and_save(
-        model, run, ckpt,
-        lambda: make_dataset(*arrays, batch_size=batch, seed=r.data.seed, repeat=t.steps_per_epoch is not None),
-        epochs=t.epochs, initial_epoch=initial_epoch, minutes=t.minutes, verbose=args.verbose,
-        steps_per_epoch=t.steps_per_epoch, callbacks=[Monitor()])
-    hist = run.history()
-    plot_curves({k: v for k, v in hist.items() if k.endswith("loss") or k == "recon"}, run / "plots" / "losses.png",
-                f"{name} ({r.variant}) losses")
-    epoch_seconds = hist.get("epoch_seconds", [])
-    write_run_metrics(run, seconds, stopped, epoch_seconds=epoch_seconds,
-                      generator_parameters=int(model.generator.count_params()), train_beats=int(len(train_beats)))
-    print(f"trained {len(epoch_seconds)} epochs ({np.sum(epoch_seconds):.0f} s) ; weights in {run.path}/final; "
-          f"bench with `python -m training.evaluate_beat_generators {run.path}`")
-    return 0
+    return run_trainer(args, argv, f"{name}-{args.variant}", new_config,
+                       lambda r: load_splits(r, progress=args.verbose > 0), train)
 
 
 def main_for(name: str):
     """The ``main(argv)`` of one model folder's trainer module."""
     def main(argv=None) -> int:
-        return run_trainer(name, argv)
+        return train_model(name, argv)
     main.__doc__ = f"``ecgtf train {name.replace('_', '-')}``"
     return main
 

@@ -26,16 +26,15 @@ from ecgtf.backend import keras, tf
 from ecgtf.leads import LEADS, normalize_lead_name
 from ecgtf.runs import atomic_write_json, new_run_config
 from ecgtf.trainer import (
-    add_common_arguments,
+    TrainingConfig,
+    add_training_arguments,
     describe_devices,
-    fail,
-    fit_and_save,
     make_optimizer,
-    open_checkpoint,
     positive_float,
     positive_int,
-    start_run,
-    write_run_metrics,
+    run_trainer,
+    save_weights_atomic,
+    training_config,
 )
 
 from .data import CLASSES, SOURCES, ClassifierData, ClassifierPreprocessing, count_table, load_splits
@@ -45,7 +44,7 @@ from .scoring import auroc, best_f1_threshold, score_classes
 
 
 @dataclass(frozen=True)
-class ClassifierTraining:
+class ClassifierTraining(TrainingConfig):
     """The paper's optimiser (Adam 1e-3, batch 64, ×0.1 on a 7-epoch plateau); 50 epochs."""
 
     epochs: int = 50
@@ -53,16 +52,13 @@ class ClassifierTraining:
     lr: float = 1e-3
     plateau_patience: int = 7
     pos_weight: str = "none"
-    minutes: float | None = None
-    mixed_precision: bool = False
-    strategy: str = "default"
 
 
 def build_parser() -> argparse.ArgumentParser:
 
     p = argparse.ArgumentParser(prog="ecgtf train classifier", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    add_common_arguments(p, default_epochs=50, default_batch=64)
+    add_training_arguments(p, ClassifierTraining())
     p.add_argument("--data", "--sources", dest="sources", default=",".join(SOURCES),
                    help=f"labelled datasets below the data root (default {','.join(SOURCES)}), or 'synthetic'")
     p.add_argument("--synthetic", type=int, default=0, metavar="N",
@@ -73,10 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="input samples per record (default 4096; a multiple of 256)")
     p.add_argument("--width", type=positive_float, default=1.0, help="filter-count multiplier (1.0 = paper)")
     p.add_argument("--dropout", type=float, default=0.8, help="dropout rate (default 0.8, the paper's code)")
-    p.add_argument("--lr", type=positive_float, default=1e-3)
     p.add_argument("--pos-weight", choices=["none", "balanced"], default="none",
                    help="up-weight positives of rare classes (balanced: sqrt(neg/pos), at most 10)")
-    p.add_argument("--minutes", type=positive_float, default=None, help="stop at the first epoch end past this budget")
     return p
 
 
@@ -92,9 +86,7 @@ def run_config(args) -> dict:
 
     build_classifier(arch, args.n_samples, len(leads), 1)
     pre = ClassifierPreprocessing(fs=args.fs, n_samples=args.n_samples, leads=leads)
-    training = ClassifierTraining(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
-                                  pos_weight=args.pos_weight, minutes=args.minutes,
-                                  mixed_precision=args.mixed_precision, strategy=args.strategy)
+    training = training_config(ClassifierTraining, args)
     data = ClassifierData(sources=sources, data_dir=str(args.data_dir) if args.data_dir else None,
                           n_synthetic=args.synthetic, seed=args.seed)
     variant = "lead_i" if leads == ("I",) else ("12lead" if len(leads) == 12 else "leads")
@@ -128,7 +120,7 @@ def build_model(run, n_classes: int, pos_weight: np.ndarray):
 
     pre, t = run.preprocessing, run.training
     model = ClassifierModel(build_classifier(run.architecture, pre.n_samples, len(pre.leads), n_classes))
-    model.compile(optimizer=make_optimizer(t.lr, 0.9, 0.999, t.mixed_precision), loss=masked_bce(pos_weight))
+    model.compile(optimizer=make_optimizer(t.lr, t.beta1, t.beta2, t.mixed_precision), loss=masked_bce(pos_weight))
     return model
 
 
@@ -188,7 +180,7 @@ def validation_monitor(network, val: dict, loss_fn, best_path):
                 logs.update({"val_loss": loss, "val_auroc": auc})
             if np.isfinite(auc) and auc > self.best:
                 self.best = auc
-                network.save_weights(str(best_path))
+                save_weights_atomic(network, best_path)
                 atomic_write_json(best_path.with_suffix(".json"), {"epoch": epoch + 1, "val_auroc": auc})
     return ValidationMonitor()
 
@@ -207,28 +199,24 @@ def load_thresholds(run) -> np.ndarray:
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
 
-    started = start_run(args, argv, "classifier", lambda: run_config(args),
-                        lambda r: load_splits(r, progress=args.verbose > 0))
-    if isinstance(started, int):
-        return started
-    run, r, strategy, splits = started
-    t = r.training
+    return run_trainer(args, argv, "classifier", lambda: run_config(args),
+                       lambda r: load_splits(r, progress=args.verbose > 0), train)
 
 
+def train(session) -> None:
+    run, r, splits, t = session.run_dir, session.run, session.data, session.training
     tr, va = splits["train"], splits["val"]
     if not len(tr["x"]) or not len(va["x"]):
-        return fail(f"the training pool is too small to split: {len(tr['x'])} train / {len(va['x'])} val records")
+        raise ValueError(f"the training pool is too small to split: {len(tr['x'])} train / {len(va['x'])} val "
+                         "records")
     print(f"classifier {r.variant} (leads {','.join(r.preprocessing.leads)}, {r.preprocessing.fs:g} Hz × "
           f"{r.preprocessing.n_samples}) on {describe_devices()}: {len(tr['x'])} train / {len(va['x'])} val / "
           f"{len(splits['test']['x'])} test records; run dir {run.path}")
     print(count_table(splits))
     pw = positive_weights(tr["y"], tr["known"], t.pos_weight)
-    with strategy.scope():
+    with session.strategy.scope():
         model = build_model(r, len(CLASSES), pw)
-    try:
-        ckpt, initial_epoch = open_checkpoint(run, model, args.resume)
-    except (ValueError, FileNotFoundError) as exc:
-        return fail(str(exc))
+    session.resume(model)
     best_path = run / "final" / "best_classifier.weights.h5"
     callbacks = [validation_monitor(model.network, va, masked_bce(pw), best_path),
                  keras.callbacks.ReduceLROnPlateau("val_loss", factor=0.1, patience=t.plateau_patience, min_lr=1e-7)]
@@ -238,8 +226,7 @@ def main(argv=None) -> int:
         ds = tf.data.Dataset.from_tensor_slices((tr["x"], target)).shuffle(len(target), seed=r.data.seed)
         return ds.batch(min(t.batch_size, len(target))).prefetch(2)
 
-    seconds, stopped = fit_and_save(model, run, ckpt, dataset, epochs=t.epochs, initial_epoch=initial_epoch,
-                                    minutes=t.minutes, verbose=args.verbose, callbacks=callbacks)
+    session.fit(model, dataset, callbacks=callbacks)
     network = load_generator_for_run(r, "best")
     p_val = predict_proba(network, va["x"])
     thresholds = [best_f1_threshold(va["y"][va["known"][:, k] > 0, k], p_val[va["known"][:, k] > 0, k])
@@ -249,14 +236,13 @@ def main(argv=None) -> int:
     p_test = predict_proba(network, te["x"])
     test = score_classes(te["y"], te["known"], p_test, thresholds, CLASSES)
     val = score_classes(va["y"], va["known"], p_val, thresholds, CLASSES, n_boot=200)
-    write_run_metrics(run, seconds, stopped, test=test, val=val, counts=count_table(splits),
+    session.write_metrics(test=test, val=val, counts=count_table(splits),
                       positive_weights=pw.tolist())
     print(f"\ntest ({len(te['x'])} records), thresholds fitted on validation:")
     for c, s in test.items():
         print(f"  {c:6s} n={s['n']:4d} pos={s['positives']:3d}  AUROC {s['auroc']:.3f} "
               f"[{s['auroc_ci'][0]:.3f}, {s['auroc_ci'][1]:.3f}]  F1 {s['f1']:.3f} [{s['f1_ci'][0]:.3f}, {s['f1_ci'][1]:.3f}]")
     print(f"wrote {run.path}/metrics.json, weights in {run.path}/final")
-    return 0
 
 
 if __name__ == "__main__":

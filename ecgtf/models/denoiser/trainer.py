@@ -18,16 +18,13 @@ from ecgtf.backend import keras, tf
 from ecgtf.plots import plot_curves, plot_denoising
 from ecgtf.runs import new_run_config
 from ecgtf.trainer import (
-    add_common_arguments,
+    TrainingConfig,
+    add_training_arguments,
     describe_devices,
-    fail,
-    fit_and_save,
     make_optimizer,
-    open_checkpoint,
-    positive_float,
     positive_int,
-    start_run,
-    write_run_metrics,
+    run_trainer,
+    training_config,
 )
 
 from . import __doc__ as package_doc
@@ -36,18 +33,14 @@ from .networks import CONFIG, VARIANTS, build_model
 
 
 @dataclass(frozen=True)
-class DenoiserTraining:
+class DenoiserTraining(TrainingConfig):
     """Optimiser and schedule (Adam, as DCGAN; the paper's own values are not in the text available here)."""
 
     epochs: int = 30
     batch_size: int = 32
     lr: float = 2e-4
     beta1: float = 0.5
-    beta2: float = 0.999
     steps_per_epoch: int = 200
-    minutes: float | None = None
-    mixed_precision: bool = False
-    strategy: str = "default"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -65,11 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--content-weight", type=float, default=None, help="L1 weight vs adversarial (default 100)")
     p.add_argument("--residual", action="store_true", help="the network estimates the noise; output = input − noise "
                    "(ours, not the paper's)")
-    add_common_arguments(p, default_epochs=t.epochs, default_batch=t.batch_size)
-    p.add_argument("--lr", type=positive_float, default=t.lr, help=f"learning rate (default {t.lr:g})")
+    add_training_arguments(p, t)
     p.add_argument("--steps-per-epoch", type=positive_int, default=t.steps_per_epoch,
                    help=f"batches per epoch (default {t.steps_per_epoch})")
-    p.add_argument("--minutes", type=positive_float, default=None, help="wall-clock budget in minutes")
     return p
 
 
@@ -84,51 +75,44 @@ def pair_stream(sources: dict, window, data, batch: int, seed: int):
 
 
 def main(argv=None) -> int:
-
     args = build_parser().parse_args(argv)
+    return run_trainer(args, argv, f"denoiser-{args.variant}", lambda: run_config(args), load_splits, train)
 
-    def new_config():
-        if args.data not in ("mitdb", "synthetic") and not Path(args.data).is_dir():
-            raise ValueError(f"--data {args.data!r}: expected 'mitdb', 'synthetic' or a MIT-BIH directory")
-        window = DenoiseWindow(**({"length": args.length, "hop": args.length // 2} if args.length else {}))
-        given = {}
-        if args.filters:
-            try:
-                given["filters"] = tuple(int(f) for f in args.filters.split(","))
-            except ValueError:
-                raise ValueError(f"--filters {args.filters!r}: expected comma-separated integers") from None
-        if args.residual:
-            given["residual"] = True
-        if args.content_weight is not None:
-            given["content_weight"] = args.content_weight
-        arch = replace(CONFIG(variant=args.variant), **VARIANTS[args.variant], length=window.length, **given)
-        training = DenoiserTraining(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
-                                    steps_per_epoch=args.steps_per_epoch, minutes=args.minutes,
-                                    mixed_precision=args.mixed_precision, strategy=args.strategy)
-        data = DenoiserData(source=args.data, data_dir=str(args.data_dir) if args.data_dir else None,
-                            n_synthetic=args.n_synthetic, seed=args.seed)
-        build_model(arch)  # fails here, before anything on disk changes, if the sizes do not fit
-        return new_run_config("denoiser", args.variant, arch, window, training, data)
 
-    started = start_run(args, argv, f"denoiser-{args.variant}", new_config, load_splits)
-    if isinstance(started, int):
-        return started
-    run, r, strategy, splits = started
+def run_config(args) -> dict:
+    """A new run's config.json from the arguments (validated; nothing on disk changes)."""
+    if args.data not in ("mitdb", "synthetic") and not Path(args.data).is_dir():
+        raise ValueError(f"--data {args.data!r}: expected 'mitdb', 'synthetic' or a MIT-BIH directory")
+    window = DenoiseWindow(**({"length": args.length, "hop": args.length // 2} if args.length else {}))
+    given = {}
+    if args.filters:
+        try:
+            given["filters"] = tuple(int(f) for f in args.filters.split(","))
+        except ValueError:
+            raise ValueError(f"--filters {args.filters!r}: expected comma-separated integers") from None
+    if args.residual:
+        given["residual"] = True
+    if args.content_weight is not None:
+        given["content_weight"] = args.content_weight
+    arch = replace(CONFIG(variant=args.variant), **VARIANTS[args.variant], length=window.length, **given)
+    data = DenoiserData(source=args.data, data_dir=str(args.data_dir) if args.data_dir else None,
+                        n_synthetic=args.n_synthetic, seed=args.seed)
+    build_model(arch)  # fails here, before anything on disk changes, if the sizes do not fit
+    return new_run_config("denoiser", args.variant, arch, window, training_config(DenoiserTraining, args), data)
+
+
+def train(session) -> None:
+    run, r, splits = session.run_dir, session.run, session.data
     t, w = r.training, r.preprocessing
-
-
     val_noisy, val_clean = splits["validation"]
     print(f"denoiser ({r.variant}) on {describe_devices()}: {len(splits['train'])} train / {len(splits['test'])} "
           f"test records, noise {list(splits['noise'])} ({r.data.source}); {t.steps_per_epoch} steps × "
           f"{t.batch_size} fresh pairs per epoch; run dir {run.path}")
-    with strategy.scope():
+    with session.strategy.scope():
         model = build_model(r.architecture)
         model.compile(g_optimizer=make_optimizer(t.lr, t.beta1, t.beta2, t.mixed_precision),
                       d_optimizer=make_optimizer(t.lr, t.beta1, t.beta2, t.mixed_precision))
-    try:
-        ckpt, initial_epoch = open_checkpoint(run, model, args.resume)
-    except (ValueError, FileNotFoundError) as exc:
-        return fail(str(exc))
+    initial_epoch = session.resume(model)
 
     class Monitor(keras.callbacks.Callback):
         def on_epoch_end(self, epoch, logs=None):
@@ -145,17 +129,14 @@ def main(argv=None) -> int:
             output_signature=(spec, spec)).prefetch(2)
 
     val = tf.data.Dataset.from_tensor_slices((val_noisy, val_clean)).batch(64)
-    seconds, stopped = fit_and_save(model, run, ckpt, dataset, epochs=t.epochs, initial_epoch=initial_epoch,
-                                    minutes=t.minutes, verbose=args.verbose, steps_per_epoch=t.steps_per_epoch,
-                                    validation=val, callbacks=[Monitor()])
+    session.fit(model, dataset, steps_per_epoch=t.steps_per_epoch, validation=val, callbacks=[Monitor()])
     hist = run.history()
     plot_curves({k: v for k, v in hist.items() if k in ("content", "val_content")}, run / "plots" / "content.png",
                 f"denoiser {r.variant}: L1 (mV)")
-    epoch_seconds = write_run_metrics(run, seconds, stopped, generator_parameters=int(model.generator.count_params()),
-                                      val_snr_out_db=hist.get("val_snr_out", [None])[-1])
+    epoch_seconds = session.write_metrics(generator_parameters=int(model.generator.count_params()),
+                                          val_snr_out_db=hist.get("val_snr_out", [None])[-1])
     print(f"trained {len(epoch_seconds)} epochs ({np.sum(epoch_seconds):.0f} s); weights in {run.path}/final; "
           f"evaluate with `python -m training.evaluate_denoisers {run.path}`")
-    return 0
 
 
 if __name__ == "__main__":

@@ -107,3 +107,12 @@ class EKGAN(ReconstructionGAN):
         if self.use_discriminator:
             objs.update(discriminator=self.discriminator, d_optimizer=self.d_optimizer)
         return objs
+
+    def optimizer_pairs(self):
+        """(optimizer, network) pairs whose slots must exist before a checkpoint restore."""
+        pairs = [(self.ig_optimizer, self.inference_generator)]
+        if self.use_label_generator:
+            pairs.append((self.lg_optimizer, self.label_generator))
+        if self.use_discriminator:
+            pairs.append((self.d_optimizer, self.discriminator))
+        return pairs

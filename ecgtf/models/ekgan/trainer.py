@@ -9,14 +9,11 @@ Choices the paper and the original code leave open, and what ecgtf uses: Adam β
 (the pix2pix convention the EKGAN code builds on); no label smoothing (option); the label generator
 reconstructs the *input* as in the original code (``--label-input target`` for the paper's wording);
 the learning rate is multiplied by 0.95 per epoch from epoch 6 on (compounding); batch size 32.
-
-One file, over 300 lines on purpose: EKGAN's configs, its variants' training models and the training loop are one cohesive thing.
 """
 from __future__ import annotations
 
 import argparse
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,20 +27,21 @@ from ecgtf.models.ekgan.baselines.pix2pix import Pix2Pix
 from ecgtf.models.ekgan.model import EKGAN
 from ecgtf.models.ekgan.networks import EkganConfig
 from ecgtf.models.ekgan.preprocessing import EkganPreprocessing, prepare_cropped_pairs, prepare_pairs
-from ecgtf.runs import RunDir, atomic_write_json, new_run_config
+from ecgtf.runs import RunDir, new_run_config
 from ecgtf.scores import format_per_lead
 from ecgtf.trainer import (
-    EpochCheckpoint,
     EpochLrDecay,
     RecalibratedValidation,
-    Timer,
-    add_common_arguments,
+    TrainingConfig,
+    add_training_arguments,
     describe_devices,
-    fail,
+    finite_float,
     make_optimizer,
     positive_float,
     positive_int,
-    start_run,
+    recalibrate_batchnorm,
+    run_trainer,
+    training_config,
 )
 
 from .inference import _as_run, evaluate_predictions, plot_examples, predict
@@ -54,22 +52,19 @@ CYCLE_VARIANTS = {"cyclegan": 10.0, "cardiogan": 30.0}
 
 
 @dataclass(frozen=True)
-class EkganTraining:
+class EkganTraining(TrainingConfig):
     """Optimisation settings; defaults are the paper's (Adam 1e-4, ×0.95 per epoch after 5, λ = 50)."""
 
     epochs: int = 10
     batch_size: int = 32
     lr: float = 1e-4
     beta1: float = 0.5
-    beta2: float = 0.999
     lambda_l1: float = 50.0
     alpha_latent: float = 1.0
     label_input: str = "input"
     label_smoothing: float = 0.0
     lr_decay: float = 0.95
     lr_decay_start: int = 5
-    mixed_precision: bool = False
-    strategy: str = "default"
 
 
 @dataclass(frozen=True)
@@ -94,7 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "Pulse2Pulse run), a dataset name (ptb-xl, ludb, cinc2021 …) below the data root, or a "
                         "directory of 12-lead WFDB records")
     p.add_argument("--n-synthetic", type=positive_int, default=600, help="synthetic records to generate (default 600)")
-    add_common_arguments(p, default_epochs=10, default_batch=32)
+    add_training_arguments(p, EkganTraining())
     p.add_argument("--width", type=positive_float, default=1.0, help="filter-count multiplier (1.0 = paper)")
     p.add_argument("--physics-head", action="store_true",
                    help="predict II, V1–V6 and derive III, aVR, aVL, aVF (implies --normalization fixed)")
@@ -102,13 +97,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="per_lead min-max (paper, default) or fixed 2.5 mV scale")
     p.add_argument("--variant", choices=VARIANTS, default="ekgan",
                    help="EKGAN, its ablations, Pix2Pix, or the unpaired CycleGAN / CardioGAN baselines")
-    p.add_argument("--lr", type=positive_float, default=1e-4, help="Adam learning rate (default 1e-4)")
-    p.add_argument("--beta1", type=float, default=0.5)
-    p.add_argument("--lambda-l1", type=float, default=None,
+    p.add_argument("--lambda-l1", type=finite_float, default=None,
                    help="L1 weight (default 50; 100 for pix2pix); the cycle weight for cyclegan (10) / cardiogan (30)")
-    p.add_argument("--alpha-latent", type=float, default=1.0, help="latent L1 weight α (default 1)")
+    p.add_argument("--alpha-latent", type=finite_float, default=1.0, help="latent L1 weight α (default 1)")
     p.add_argument("--label-input", choices=["input", "target"], default="input")
-    p.add_argument("--label-smoothing", type=float, default=0.0)
+    p.add_argument("--label-smoothing", type=finite_float, default=0.0)
     p.add_argument("--lr-decay-start", type=int, default=5, help="first epoch after which lr ×0.95 (default 5)")
     p.add_argument("--plot-every", type=positive_int, default=1, help="plot a validation record every N epochs")
     p.add_argument("--max-train", type=positive_int, default=None, help="cap on training records (quick experiments)")
@@ -135,12 +128,8 @@ def run_config(args) -> dict:
         raise ValueError(f"--physics-head is not available for the {args.variant} baseline")
     pre = EkganPreprocessing(normalization=normalization,
                              input_layout="zero_padded" if args.variant in CYCLE_VARIANTS else "replicated")
-    training = EkganTraining(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, beta1=args.beta1,
-                             lambda_l1=args.lambda_l1 if args.lambda_l1 is not None
-                             else CYCLE_VARIANTS.get(args.variant, 100.0 if args.variant == "pix2pix" else 50.0),
-                             alpha_latent=args.alpha_latent, label_input=args.label_input,
-                             label_smoothing=args.label_smoothing, lr_decay_start=args.lr_decay_start,
-                             mixed_precision=args.mixed_precision, strategy=args.strategy)
+    training = training_config(EkganTraining, args, lambda_l1=args.lambda_l1 if args.lambda_l1 is not None
+                               else CYCLE_VARIANTS.get(args.variant, 100.0 if args.variant == "pix2pix" else 50.0))
     data = EkganData(source=source, data_dir=str(args.data_dir) if args.data_dir else None,
                      n_synthetic=args.n_synthetic, max_train=args.max_train, augment_crops=args.augment_crops,
                      resample=args.resample, seed=args.seed)
@@ -191,7 +180,8 @@ def load_splits(run, progress: bool = False) -> dict:
 
 
 def build_model(run):
-    """The training model for the run's variant, compiled with its optimizers."""
+    """The training model for the run's variant, compiled with its optimizers (``checkpoint_objects()``,
+    ``optimizer_pairs()``, ``inference_generator``)."""
 
     run = _as_run(run)
     arch, t = run.architecture, run.training
@@ -202,23 +192,17 @@ def build_model(run):
 
         model = (CycleGAN if run.variant == "cyclegan" else CardioGAN)(arch)
         model.compile(g_optimizer=opt(), d_optimizer=opt(), lambda_cycle=t.lambda_l1)
-        return model, model.optimizer_pairs()
+        return model
     if run.variant == "pix2pix":
         model = Pix2Pix(arch)
         model.compile(g_optimizer=opt(), d_optimizer=opt(), lambda_l1=t.lambda_l1)
-        pairs = [(model.g_optimizer, model.inference_generator), (model.d_optimizer, model.discriminator)]
-        return model, pairs
+        return model
     model = EKGAN(arch, use_label_generator=run.variant != "no-label-generator",
                   use_discriminator=run.variant != "no-discriminator")
     model.compile(ig_optimizer=opt(), lg_optimizer=opt() if model.use_label_generator else None,
                   d_optimizer=opt() if model.use_discriminator else None, lambda_l1=t.lambda_l1,
                   alpha_latent=t.alpha_latent, label_input=t.label_input, label_smoothing=t.label_smoothing)
-    pairs = [(model.ig_optimizer, model.inference_generator)]
-    if model.use_label_generator:
-        pairs.append((model.lg_optimizer, model.label_generator))
-    if model.use_discriminator:
-        pairs.append((model.d_optimizer, model.discriminator))
-    return model, pairs
+    return model
 
 
 class ValidationPlot:
@@ -239,72 +223,45 @@ class ValidationPlot:
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
-    started = start_run(args, argv, "ekgan", lambda: run_config(args),
-                        lambda r: load_split_data(r, progress=args.verbose > 0))
-    if isinstance(started, int):
-        return started
-    run, r, strategy, data = started
-    t = r.training
+    return run_trainer(args, argv, "ekgan", lambda: run_config(args),
+                       lambda r: load_split_data(r, progress=args.verbose > 0), train)
 
 
-
+def train(session) -> None:
+    run, r, data, t, args = session.run_dir, session.run, session.data, session.training, session.args
     x_tr, y_tr, *_ = data["train"]
     x_va, y_va, sc_va, off_va, _ = data["val"]
     batch = min(t.batch_size, len(x_tr))
     print(f"EKGAN[{r.variant}] width={r.architecture.width} physics_head={r.architecture.physics_head} "
-          f"on {describe_devices()}, {strategy.num_replicas_in_sync} replica(s); data={r.data.source}: "
+          f"on {describe_devices()}, {session.strategy.num_replicas_in_sync} replica(s); data={r.data.source}: "
           f"{len(x_tr)} train / {len(x_va)} val / {len(data['test'][0])} test records; run dir {run.path}")
-    train_ds = make_dataset(x_tr, y_tr, batch_size=batch, seed=r.data.seed)
     val_ds = make_dataset(x_va, y_va, batch_size=min(batch, len(x_va)), shuffle=False, drop_remainder=False)
-
-    with strategy.scope():
-        model, pairs = build_model(r)
+    with session.strategy.scope():
+        model = build_model(r)
     pre = r.preprocessing
-    ckpt = EpochCheckpoint(run, model.checkpoint_objects(), pairs)
-    try:
-        initial_epoch = ckpt.restore() if args.resume else 0
-    except (ValueError, FileNotFoundError) as exc:
-        return fail(str(exc))
-    if initial_epoch:
-        print(f"resuming after epoch {initial_epoch}")
+    session.resume(model)
     callbacks = [
-        Timer(),
-        EpochLrDecay([o for o, _ in pairs], t.lr, t.lr_decay, t.lr_decay_start),
+        EpochLrDecay([o for o, _ in model.optimizer_pairs()], t.lr, t.lr_decay, t.lr_decay_start),
         RecalibratedValidation(model, model.inference_generator, x_tr, val_ds,
                                best_path=run / "final" / "best_inference_generator.weights.h5"),
-        ckpt,
-        keras.callbacks.TensorBoard(log_dir=str(run / "logs")),
         ValidationPlot.make(run, model.inference_generator, x_va, y_va, sc_va, off_va, pre, args.plot_every),
     ]
-    start = time.perf_counter()
-    if initial_epoch < t.epochs:
-        model.fit(train_ds, epochs=t.epochs, initial_epoch=initial_epoch, callbacks=callbacks,
-                  verbose=args.verbose)
-    else:  # nothing left to train: make sure the BatchNorm statistics fit the restored weights
-        from ecgtf.trainer import recalibrate_batchnorm
+    if session.initial_epoch >= t.epochs:   # nothing left to train: the BatchNorm statistics must fit the weights
         recalibrate_batchnorm(model.inference_generator, x_tr)
-    train_seconds = time.perf_counter() - start
-
-    for name, net in model.checkpoint_objects().items():
-        if isinstance(net, keras.Model):
-            net.save_weights(str(run / "final" / f"{name}.weights.h5"))
+    session.fit(model, lambda: make_dataset(x_tr, y_tr, batch_size=batch, seed=r.data.seed), callbacks=callbacks)
     results = {}
     for split in ("val", "test"):
         x, y, sc, off, ids = data[split]
         pred = predict(model.inference_generator, x)
         results[split] = evaluate_predictions(pred, y, sc, off, pre)
         plot_examples(pred, y, sc, off, run / "plots", f"{split}", n=2, pre=pre, record_ids=ids)
-    history = run.history()
-    metrics = {"train_seconds_this_session": train_seconds, "epochs": t.epochs,
-               "epoch_seconds": history.get("epoch_seconds", []), **results}
-    atomic_write_json(run / "metrics.json", metrics)
+    session.write_metrics(epochs=t.epochs, epoch_seconds=run.history().get("epoch_seconds", []), **results)
     print(f"\ntest set ({results['test']['n_records']} records), millivolts:")
     print(format_per_lead(results["test"]))
     o = results["test"]["overall"]
     print(f"overall: RMSE {o['rmse_mv']:.4f} mV, MAE {o['mae_mv']:.4f} mV, PRD {o['prd_pct']:.1f} %, "
           f"MMD {o.get('mmd', float('nan')):.4f}, HR MAE {o.get('hr_mae_bpm', float('nan')):.2f} bpm")
     print(f"wrote {run.path}/metrics.json, final weights in {run.path}/final, plots in {run.path}/plots")
-    return 0
 
 
 if __name__ == "__main__":

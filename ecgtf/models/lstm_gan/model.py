@@ -53,3 +53,7 @@ class LSTMGAN(keras.Model):
         return {"generator": self.generator, "g_optimizer": self.g_optimizer,
                 "discriminator": self.discriminator, "d_optimizer": self.d_optimizer}
 
+    def optimizer_pairs(self):
+        """(optimizer, network) pairs whose slots must exist before a checkpoint restore."""
+        return [(self.g_optimizer, self.generator), (self.d_optimizer, self.discriminator)]
+

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,31 +31,26 @@ from ecgtf.models.lstm_gan import LSTMGAN, generate_beats
 from ecgtf.models.lstm_gan.networks import LstmGanConfig
 from ecgtf.models.lstm_gan.preprocessing import BeatWindowing, ludb_beat_windows
 from ecgtf.plots import plot_beats_grid, plot_curves
-from ecgtf.runs import atomic_write_json, new_run_config
+from ecgtf.runs import new_run_config
 from ecgtf.trainer import (
-    EpochCheckpoint,
-    Timer,
-    add_common_arguments,
+    TrainingConfig,
+    add_training_arguments,
     describe_devices,
-    fail,
     make_optimizer,
-    positive_float,
     positive_int,
-    start_run,
+    run_trainer,
+    training_config,
 )
 
 
 @dataclass(frozen=True)
-class LstmGanTraining:
+class LstmGanTraining(TrainingConfig):
     """The notebook's settings: BCE from logits, Adam 2e-4 (β1 0.9) for both networks, batch 64."""
 
     epochs: int = 20
     batch_size: int = 64
     lr: float = 2e-4
     beta1: float = 0.9
-    beta2: float = 0.999
-    mixed_precision: bool = False
-    strategy: str = "default"
 
 
 @dataclass(frozen=True)
@@ -74,9 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", default="synthetic", help="'synthetic' (default) or 'ludb' (or a LUDB directory)")
     p.add_argument("--lead", default="I", help="lead to cut beats from (default I)")
     p.add_argument("--n-synthetic", type=positive_int, default=200, help="synthetic 10 s records (default 200)")
-    add_common_arguments(p, default_epochs=20, default_batch=64)
-    p.add_argument("--lr", type=positive_float, default=2e-4)
-    p.add_argument("--beta1", type=float, default=0.9)
+    add_training_arguments(p, LstmGanTraining())
     p.add_argument("--plot-every", type=positive_int, default=1)
     return p
 
@@ -110,54 +102,38 @@ def main(argv=None) -> int:
         source = args.data if Path(args.data).exists() else canonical_name(args.data)
         data = LstmGanData(source=source, data_dir=str(args.data_dir) if args.data_dir else None,
                            lead=normalize_lead_name(args.lead), n_synthetic=args.n_synthetic, seed=args.seed)
-        training = LstmGanTraining(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, beta1=args.beta1,
-                                   mixed_precision=args.mixed_precision, strategy=args.strategy)
+        training = training_config(LstmGanTraining, args)
         return new_run_config("lstm_gan", "lstm_gan", LstmGanConfig(), BeatWindowing(), training, data)
 
-    started = start_run(args, argv, "lstm-gan", new_config, lambda r: load_beats(r, progress=args.verbose > 0))
-    if isinstance(started, int):
-        return started
-    run, r, strategy, beats = started
-    t = r.training
+    return run_trainer(args, argv, "lstm-gan", new_config, lambda r: load_beats(r, progress=args.verbose > 0), train)
 
 
+def train(session) -> None:
+    run, r, beats, t, args = session.run_dir, session.run, session.data, session.training, session.args
     batch = min(t.batch_size, len(beats["train"]))
     print(f"LSTM-GAN on {describe_devices()}: {len(beats['train'])} train / {len(beats['heldout'])} held-out beats "
           f"(lead {r.data.lead}, {r.data.source}); run dir {run.path}")
-    with strategy.scope():
+    with session.strategy.scope():
         model = LSTMGAN(r.architecture)
         model.compile(g_optimizer=make_optimizer(t.lr, t.beta1, t.beta2, t.mixed_precision),
                       d_optimizer=make_optimizer(t.lr, t.beta1, t.beta2, t.mixed_precision))
-    ckpt = EpochCheckpoint(run, model.checkpoint_objects(),
-                           [(model.g_optimizer, model.generator), (model.d_optimizer, model.discriminator)])
-    try:
-        initial_epoch = ckpt.restore() if args.resume else 0
-    except (ValueError, FileNotFoundError) as exc:
-        return fail(str(exc))
+    session.resume(model)
     fixed_noise = np.random.default_rng(1234).standard_normal((12,) + model.config.noise_shape).astype(np.float32)
     real_row = beats["heldout"][:4, 0]
 
     class BeatGrid(keras.callbacks.Callback):
         def on_epoch_end(self, epoch, logs=None):
             if (epoch + 1) % args.plot_every == 0:
-                plot_beats_grid(generate_beats(model.generator, noise=fixed_noise), run / "plots" / f"epoch_{epoch + 1:03d}.png",
+                plot_beats_grid(generate_beats(model.generator, noise=fixed_noise),
+                                run / "plots" / f"epoch_{epoch + 1:03d}.png",
                                 title=f"LSTM-GAN epoch {epoch + 1}: real (top) vs generated", reference=real_row)
 
-    start = time.perf_counter()
-    if initial_epoch < t.epochs:
-        model.fit(make_dataset(beats["train"], batch_size=batch, seed=r.data.seed), epochs=t.epochs,
-                  initial_epoch=initial_epoch, verbose=args.verbose,
-                  callbacks=[Timer(), ckpt, keras.callbacks.TensorBoard(log_dir=str(run / "logs")), BeatGrid()])
-    seconds = time.perf_counter() - start
-    model.generator.save_weights(str(run / "final" / "generator.weights.h5"))
-    model.discriminator.save_weights(str(run / "final" / "discriminator.weights.h5"))
+    session.fit(model, lambda: make_dataset(beats["train"], batch_size=batch, seed=r.data.seed), callbacks=[BeatGrid()])
     hist = run.history()
     plot_curves({k: hist[k] for k in ("g_loss", "d_loss") if k in hist}, run / "plots" / "losses.png", "LSTM-GAN losses")
-    atomic_write_json(run / "metrics.json", {"train_seconds_this_session": seconds,
-                                             "epoch_seconds": hist.get("epoch_seconds", [])})
-    print(f"trained {t.epochs} epochs in {seconds:.0f} s this session; weights in {run.path}/final; "
+    session.write_metrics(epoch_seconds=hist.get("epoch_seconds", []))
+    print(f"trained {t.epochs} epochs in {session.seconds:.0f} s this session; weights in {run.path}/final; "
           f"evaluate with `ecgtf evaluate {run.path}`")
-    return 0
 
 
 if __name__ == "__main__":

@@ -18,16 +18,14 @@ from ecgtf.backend import keras, tf
 from ecgtf.plots import plot_curves
 from ecgtf.runs import new_run_config
 from ecgtf.trainer import (
-    add_common_arguments,
+    TrainingConfig,
+    add_training_arguments,
     describe_devices,
-    fail,
-    fit_and_save,
     make_optimizer,
-    open_checkpoint,
     positive_float,
     positive_int,
-    start_run,
-    write_run_metrics,
+    run_trainer,
+    training_config,
 )
 
 from . import __doc__ as package_doc
@@ -38,18 +36,14 @@ from .plots import plot_beats_by_condition
 
 
 @dataclass(frozen=True)
-class MeganTraining:
+class MeganTraining(TrainingConfig):
     """The paper's optimiser: Adam 1e-4, β = (0.5, 0.999), batch 16."""
 
     epochs: int = 100
     batch_size: int = 16
     lr: float = 1e-4
     beta1: float = 0.5
-    beta2: float = 0.999
     steps_per_epoch: int = 200
-    minutes: float | None = None
-    mixed_precision: bool = False
-    strategy: str = "default"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -73,11 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "or 'synthetic' (ecgtf's labelled generator; smoke tests)")
     p.add_argument("--n-synthetic", type=positive_int, default=60, help="records for --sources synthetic")
     p.add_argument("--max-beats", type=positive_int, default=None, help="beats kept per record (default 4)")
-    add_common_arguments(p, default_epochs=t.epochs, default_batch=t.batch_size)
-    p.add_argument("--lr", type=positive_float, default=t.lr, help=f"learning rate (default {t.lr:g})")
+    add_training_arguments(p, t)
     p.add_argument("--steps-per-epoch", type=positive_int, default=t.steps_per_epoch,
                    help=f"batches per epoch (default {t.steps_per_epoch})")
-    p.add_argument("--minutes", type=positive_float, default=None, help="wall-clock budget in minutes")
     return p
 
 
@@ -101,35 +93,27 @@ def main(argv=None) -> int:
                               **(ABLATIONS[args.ablation] if args.ablation else {}),
                               **({"output_temperature": args.temperature} if args.temperature else {})})
         beats = BeatConfig(**({"max_beats_per_record": args.max_beats} if args.max_beats else {}))
-        training = MeganTraining(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
-                                 steps_per_epoch=args.steps_per_epoch, minutes=args.minutes,
-                                 mixed_precision=args.mixed_precision, strategy=args.strategy)
+        training = training_config(MeganTraining, args)
         data = MeganData(sources=sources, data_dir=str(args.data_dir) if args.data_dir else None,
                          n_synthetic=args.n_synthetic, seed=args.seed)
         build_model(arch)  # fails here, before anything on disk changes, if the sizes do not fit
         return new_run_config("me_gan", args.variant, arch, beats, training, data, ablation=args.ablation)
 
-    started = start_run(args, argv, run_name(args.variant, args.ablation), new_config,
-                        lambda run: load_splits(run, progress=False))
-    if isinstance(started, int):
-        return started
-    run, r, strategy, splits = started
-    t = r.training
+    return run_trainer(args, argv, run_name(args.variant, args.ablation), new_config,
+                       lambda run: load_splits(run, progress=False), train)
 
 
-
-    train, test = splits["train"], splits["test"]
+def train(session) -> None:
+    run, r, splits, t = session.run_dir, session.run, session.data, session.training
+    train_set, test = splits["train"], splits["test"]
     print(f"ME-GAN ({r.raw.get('ablation') or r.architecture.variant}) on {describe_devices()}: "
-          f"{len(train['beats'])} train / {len(test['beats'])} test beats from {', '.join(r.data.sources)}; "
+          f"{len(train_set['beats'])} train / {len(test['beats'])} test beats from {', '.join(r.data.sources)}; "
           f"run dir {run.path}\n{count_table(splits)}")
-    with strategy.scope():
+    with session.strategy.scope():
         model = build_model(r.architecture)
         model.compile(g_optimizer=make_optimizer(t.lr, t.beta1, t.beta2, t.mixed_precision),
                       d_optimizer=make_optimizer(t.lr, t.beta1, t.beta2, t.mixed_precision))
-    try:
-        ckpt, initial_epoch = open_checkpoint(run, model, args.resume)
-    except (ValueError, FileNotFoundError) as exc:
-        return fail(str(exc))
+    initial_epoch = session.resume(model)
 
     monitor_z = np.random.default_rng(0).standard_normal((4, r.architecture.z_dim)).astype(np.float32)
 
@@ -141,25 +125,22 @@ def main(argv=None) -> int:
                                     f"ME-GAN ({r.architecture.variant}), epoch {epoch + 1}")
 
     def dataset():
-        return (tf.data.Dataset.from_tensor_slices((train["beats"], train["conditions"]))
-                .shuffle(len(train["beats"]), seed=r.data.seed + initial_epoch, reshuffle_each_iteration=True)
+        return (tf.data.Dataset.from_tensor_slices((train_set["beats"], train_set["conditions"]))
+                .shuffle(len(train_set["beats"]), seed=r.data.seed + initial_epoch, reshuffle_each_iteration=True)
                 .repeat().batch(t.batch_size, drop_remainder=True).prefetch(2))
 
     val = tf.data.Dataset.from_tensor_slices((test["beats"][:512], test["conditions"][:512])).batch(64)
-    seconds, stopped = fit_and_save(model, run, ckpt, dataset, epochs=t.epochs, initial_epoch=initial_epoch,
-                                    minutes=t.minutes, verbose=args.verbose, steps_per_epoch=t.steps_per_epoch,
-                                    validation=val, callbacks=[Monitor()])
+    session.fit(model, dataset, steps_per_epoch=t.steps_per_epoch, validation=val, callbacks=[Monitor()])
     hist = run.history()
     plot_curves({k: v for k, v in hist.items() if k in ("g_loss", "d_loss", "view_real", "view_fake", "aux_real")},
                 run / "plots" / "losses.png", "ME-GAN losses")
-    epoch_seconds = write_run_metrics(
-        run, seconds, stopped, generator_parameters=int(model.generator.count_params()),
+    epoch_seconds = session.write_metrics(
+        generator_parameters=int(model.generator.count_params()),
         discriminator_parameters=int(model.discriminator.count_params()),
         view_discriminator_parameters=int(model.view_discriminator.count_params()),
-        train_beats=int(len(train["beats"])), test_beats=int(len(test["beats"])))
+        train_beats=int(len(train_set["beats"])), test_beats=int(len(test["beats"])))
     print(f"trained {len(epoch_seconds)} epochs ({np.sum(epoch_seconds):.0f} s); weights in {run.path}/final; "
           f"evaluate with `python -m training.evaluate_me_gan {run.path} --out DIR`")
-    return 0
 
 
 if __name__ == "__main__":

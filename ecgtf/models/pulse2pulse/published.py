@@ -9,6 +9,7 @@ PyTorch's ``Conv1d`` weights (out, in, k) become Keras kernels (k, in, out); the
 """
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 
 import numpy as np
@@ -31,8 +32,14 @@ def published_state_dict(path: str | Path | None = None) -> dict[str, np.ndarray
         except ImportError as exc:
             raise ImportError("deepfake-ecg is not installed: pip install deepfake-ecg torch") from exc
         path = Path(deepfakeecg.__file__).parent / "checkpoints" / "g_stat.pt"
-    ckpt = torch.load(str(path), map_location="cpu")
-    state = ckpt.get("stat_dict", ckpt)
+    try:   # tensors and plain containers only: a checkpoint can never run code here
+        ckpt = torch.load(str(path), map_location="cpu", weights_only=True)
+    except (pickle.UnpicklingError, RuntimeError, EOFError, OSError) as exc:
+        raise ValueError(f"{path}: not a PyTorch state dict of tensors ({type(exc).__name__}: "
+                         f"{str(exc).splitlines()[0] if str(exc) else ''}); ecgtf loads weights only, never code") from exc
+    state = ckpt.get("stat_dict", ckpt) if isinstance(ckpt, dict) else None
+    if not isinstance(state, dict) or not all(hasattr(v, "numpy") for v in state.values()):
+        raise ValueError(f"{path}: expected a state dict of tensors (optionally under 'stat_dict')")
     return {k: v.numpy() for k, v in state.items()}
 
 
@@ -58,9 +65,8 @@ def import_published(out: str | Path, path: str | Path | None = None, overwrite:
     """Write the published generator as an ecgtf run (``config.json`` + ``final/generator.weights.h5``), so
     that it exports (``ecgtf export RUN``), samples (``sample_records``) and trains others
     (``--data pulse2pulse:RUN``) like a run of ``ecgtf train pulse2pulse``."""
-    from datetime import datetime
-
-    from ecgtf.runs import CONFIG_FORMAT, RunDir, config_to_dict
+    from ecgtf.callbacks import save_weights_atomic
+    from ecgtf.runs import RunDir, new_run_config
 
     from .data import Pulse2PulseData
     from .networks import Pulse2PulseConfig
@@ -68,16 +74,19 @@ def import_published(out: str | Path, path: str | Path | None = None, overwrite:
 
     g = published_generator(path)            # fails before anything on disk changes
     run = RunDir(out, overwrite=overwrite)
-    data = Pulse2PulseData(sources=(PUBLISHED_SOURCE,), band_hz=None, scale_mv=PUBLISHED_SCALE_MV)
-    run.write_config({"format_version": CONFIG_FORMAT, "model": "pulse2pulse", "variant": "paper",
-                      "created": datetime.now().isoformat(timespec="seconds"),
-                      "architecture": config_to_dict(Pulse2PulseConfig()), "preprocessing": config_to_dict(data),
-                      "training": config_to_dict(Pulse2PulseTraining(epochs=0)), "data": config_to_dict(data),
-                      "note": "weights of the deepfake-ecg package (Thambawita et al., Sci. Rep. 2021; MIT), "
-                              "not trained by ecgtf"})
-    (run.path / "final").mkdir(parents=True, exist_ok=True)
-    g.save_weights(str(run.path / "final" / "generator.weights.h5"))
-    run.commit_overwrite()
+    try:
+        data = Pulse2PulseData(sources=(PUBLISHED_SOURCE,), band_hz=None, scale_mv=PUBLISHED_SCALE_MV)
+        run.write_config(new_run_config("pulse2pulse", "paper", Pulse2PulseConfig(), data,
+                                        Pulse2PulseTraining(epochs=0), data,
+                                        note="weights of the deepfake-ecg package (Thambawita et al., Sci. Rep. "
+                                             "2021; MIT), not trained by ecgtf"))
+        save_weights_atomic(g, run.path / "final" / "generator.weights.h5")
+    except BaseException:
+        run.abandon()
+        raise
+    finally:
+        run.release()
+    run.commit()
     return run.path
 
 
@@ -93,7 +102,7 @@ def main(argv=None) -> int:
     args = p.parse_args(argv)
     try:
         print(f"wrote {import_published(args.out, args.checkpoint, args.overwrite)}")
-    except (ImportError, FileExistsError, FileNotFoundError) as exc:
+    except (ImportError, FileExistsError, FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}")
         return 2
     return 0

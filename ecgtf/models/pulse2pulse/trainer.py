@@ -21,16 +21,14 @@ from ecgtf.data.reference import MV_SOURCES
 from ecgtf.plots import plot_12lead, plot_curves
 from ecgtf.runs import Run, new_run_config
 from ecgtf.trainer import (
-    add_common_arguments,
+    TrainingConfig,
+    add_training_arguments,
     describe_devices,
-    fail,
-    fit_and_save,
     make_optimizer,
-    open_checkpoint,
     positive_float,
     positive_int,
-    start_run,
-    write_run_metrics,
+    run_trainer,
+    training_config,
 )
 
 from . import __doc__ as package_doc
@@ -40,7 +38,7 @@ from .networks import VARIANTS, Pulse2PulseConfig, build_model
 
 
 @dataclass(frozen=True)
-class Pulse2PulseTraining:
+class Pulse2PulseTraining(TrainingConfig):
     """The paper's optimiser: Adam 1e-4, β = (0.5, 0.9), batch 32 (4,000 epochs on a GPU)."""
 
     epochs: int = 4000
@@ -49,9 +47,6 @@ class Pulse2PulseTraining:
     beta1: float = 0.5
     beta2: float = 0.9
     steps_per_epoch: int | None = None
-    minutes: float | None = None
-    mixed_precision: bool = False
-    strategy: str = "default"
     init_generator: str | None = None
     """A run whose generator weights start this one (same generator architecture); None: random."""
     generator_lr: float | None = None
@@ -98,11 +93,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scale-mv", type=positive_float, default=None,
                    help=f"millivolts per model unit (default {d.scale_mv:g}, or the --init-generator run's; "
                         "outputs are clipped to ±1 unit)")
-    add_common_arguments(p, default_epochs=t.epochs, default_batch=t.batch_size)
-    p.add_argument("--lr", type=positive_float, default=t.lr, help=f"learning rate (default {t.lr:g})")
+    add_training_arguments(p, t)
     p.add_argument("--steps-per-epoch", type=positive_int, default=None,
                    help="generator steps per epoch (default: one pass over the records)")
-    p.add_argument("--minutes", type=positive_float, default=None, help="wall-clock budget in minutes")
     p.add_argument("--init-generator", default=None, metavar="RUN",
                    help="start the generator from this pulse2pulse run's final weights (same generator "
                         "architecture; e.g. the published weights written by `python -m ecgtf.models.pulse2pulse.published`)")
@@ -137,21 +130,18 @@ def main(argv=None) -> int:
                 raise ValueError(f"--scale-mv {args.scale_mv:g}: the generator of {args.init_generator} writes "
                                  f"{start.data.scale_mv:g} mV per unit")
             scale_mv = start.data.scale_mv
-        training = Pulse2PulseTraining(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
-                                       steps_per_epoch=args.steps_per_epoch, minutes=args.minutes,
-                                       mixed_precision=args.mixed_precision, strategy=args.strategy,
-                                       init_generator=args.init_generator, generator_lr=args.generator_lr,
-                                       critic_warmup=args.critic_warmup)
+        training = training_config(Pulse2PulseTraining, args)
         data = Pulse2PulseData(sources=sources, data_dir=str(args.data_dir) if args.data_dir else None,
                                scale_mv=scale_mv, n_synthetic=args.n_synthetic, seed=args.seed)
         build_model(arch)  # fails here, before anything on disk changes, if the sizes do not fit
         return new_run_config("pulse2pulse", args.variant, arch, data, training, data)
 
-    started = start_run(args, argv, f"pulse2pulse-{args.variant}", new_config,
-                        lambda run: load_splits(run, progress=args.verbose > 0))
-    if isinstance(started, int):
-        return started
-    run, r, strategy, splits = started
+    return run_trainer(args, argv, f"pulse2pulse-{args.variant}", new_config,
+                       lambda run: load_splits(run, progress=args.verbose > 0), train)
+
+
+def train(session) -> None:
+    run, r, splits, args = session.run_dir, session.run, session.data, session.args
     t, arch = r.training, r.architecture
     leads = splits["train"]["leads"]
     batch = min(t.batch_size, len(leads))
@@ -162,18 +152,15 @@ def main(argv=None) -> int:
     g_lr = t.generator_lr or t.lr
     if t.critic_warmup:   # Adam with a learning rate of 0 leaves the generator as it is
         g_lr = keras.optimizers.schedules.PiecewiseConstantDecay([t.critic_warmup], [0.0, g_lr])
-    with strategy.scope():
+    with session.strategy.scope():
         model = build_model(arch)
         model.compile(g_optimizer=make_optimizer(g_lr, t.beta1, t.beta2, t.mixed_precision),
                       d_optimizer=make_optimizer(t.lr, t.beta1, t.beta2, t.mixed_precision))
-    try:
-        ckpt, initial_epoch = open_checkpoint(run, model, args.resume)
-        if t.init_generator and initial_epoch == 0:
-            start = init_run(t.init_generator, arch)
-            model.generator.set_weights(load_generator_for_run(start).get_weights())
-            print(f"generator starts from {t.init_generator} (final weights)")
-    except (ValueError, FileNotFoundError) as exc:
-        return fail(str(exc))
+    initial_epoch = session.resume(model)
+    if t.init_generator and initial_epoch == 0:
+        start = init_run(t.init_generator, arch)
+        model.generator.set_weights(load_generator_for_run(start).get_weights())
+        print(f"generator starts from {t.init_generator} (final weights)")
     monitor_noise = np.random.default_rng(1234).uniform(-1, 1, (2, arch.length, 8)).astype(np.float32)
 
     class Monitor(keras.callbacks.Callback):
@@ -191,18 +178,15 @@ def main(argv=None) -> int:
                 .repeat().batch(batch, drop_remainder=True).prefetch(2))
 
     steps = t.steps_per_epoch or max(1, len(leads) // (batch * arch.n_critic))
-    seconds, stopped = fit_and_save(model, run, ckpt, dataset, epochs=t.epochs, initial_epoch=initial_epoch,
-                                    minutes=t.minutes, verbose=args.verbose, steps_per_epoch=steps,
-                                    callbacks=[Monitor()])
+    session.fit(model, dataset, steps_per_epoch=steps, callbacks=[Monitor()])
     hist = run.history()
     plot_curves({k: v for k, v in hist.items() if k in ("g_loss", "d_loss")}, run / "plots" / "losses.png",
                 "Pulse2Pulse losses (WGAN-GP)")
-    epoch_seconds = write_run_metrics(run, seconds, stopped, generator_parameters=int(model.generator.count_params()),
-                                      critic_parameters=int(model.discriminator.count_params()),
-                                      train_records=int(len(leads)))
+    epoch_seconds = session.write_metrics(generator_parameters=int(model.generator.count_params()),
+                                          critic_parameters=int(model.discriminator.count_params()),
+                                          train_records=int(len(leads)))
     print(f"trained {len(epoch_seconds)} epochs ({np.sum(epoch_seconds):.0f} s); weights in {run.path}/final; "
           f"judge with `python -m training.evaluate_synthesis --sources real,dipole,{run.path}`")
-    return 0
 
 
 if __name__ == "__main__":

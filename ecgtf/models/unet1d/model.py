@@ -103,3 +103,7 @@ class Unet1dTrainer(keras.Model):
 
     def checkpoint_objects(self) -> dict:
         return {"reconstructor": self.reconstructor, "optimizer": self.optimizer}
+
+    def optimizer_pairs(self):
+        """(optimizer, network) pairs whose slots must exist before a checkpoint restore."""
+        return [(self.optimizer, self.reconstructor)]

@@ -19,19 +19,34 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from ecgtf.backend import keras, tf
 from ecgtf.data import segments
-from ecgtf.data.cache import CacheSpec
+from ecgtf.data.cache import CacheSpec, mix_caches
 from ecgtf.data.segments import SEGMENT_SOURCES as KNOWN_SOURCES
-from ecgtf.models.unet1d.networks import Unet1dConfig
+from ecgtf.data.sources import canonical_name
+from ecgtf.files import atomic_write_json
+from ecgtf.models.unet1d.model import Unet1dTrainer
+from ecgtf.models.unet1d.networks import Unet1dConfig, build_reconstructor
 from ecgtf.models.unet1d.preprocessing import Unet1dPreprocessing
+from ecgtf.runs import Run, new_run_config
+from ecgtf.trainer import (
+    TrainingConfig,
+    add_training_arguments,
+    describe_devices,
+    finite_float,
+    make_optimizer,
+    positive_float,
+    positive_int,
+    run_trainer,
+    save_weights_atomic,
+    training_config,
+)
 
 
 @dataclass(frozen=True)
@@ -50,8 +65,6 @@ class Unet1dData:
         out = []
         for item in self.sources:
             name, _, w = item.partition(":")
-            from ecgtf.data.sources import canonical_name
-
             name = canonical_name(name.strip())
             if name not in KNOWN_SOURCES:
                 raise ValueError(f"source {name!r} cannot train the reconstructor; expected one of {KNOWN_SOURCES}")
@@ -68,13 +81,13 @@ class Unet1dData:
 
 
 @dataclass(frozen=True)
-class Unet1dTraining:
+class Unet1dTraining(TrainingConfig):
     """Optimisation settings."""
 
     epochs: int = 30
-    steps_per_epoch: int = 250
     batch_size: int = 32
     lr: float = 1e-3
+    steps_per_epoch: int = 250
     lr_min: float = 2e-5
     """Cosine decay from ``lr`` to ``lr_min`` over the epochs."""
     lambda_amp: float = 1.0
@@ -88,8 +101,6 @@ class Unet1dTraining:
     lambda_grad: float = 0.0
     """Distillation only: L1 between the first differences of student and teacher shapes (keeps the QRS)."""
     jit_compile: bool = False
-    mixed_precision: bool = False
-    strategy: str = "default"
     extra: dict = field(default_factory=dict)
 
 
@@ -124,8 +135,6 @@ def load_splits(run, progress: bool = False) -> dict:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from ecgtf.trainer import add_common_arguments, positive_float, positive_int
-
     d, t = Unet1dData(), Unet1dTraining()
     p = argparse.ArgumentParser(prog="ecgtf train unet1d", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -135,19 +144,18 @@ def build_parser() -> argparse.ArgumentParser:
                    "~/.cache/ecgtf/cache)")
     p.add_argument("--n-synthetic", type=positive_int, default=d.n_synthetic,
                    help="records of the 'synthetic' source")
-    add_common_arguments(p, default_epochs=t.epochs, default_batch=t.batch_size)
+    add_training_arguments(p, t)
     p.add_argument("--steps-per-epoch", type=positive_int, default=t.steps_per_epoch)
-    p.add_argument("--lr", type=positive_float, default=t.lr, help=f"peak Adam learning rate (default {t.lr})")
-    p.add_argument("--lambda-amp", type=float, default=t.lambda_amp, help="weight of the amplitude (log gain) loss")
-    p.add_argument("--lambda-mv", type=float, default=t.lambda_mv, help="weight of the mV L1 loss")
+    p.add_argument("--lambda-amp", type=finite_float, default=t.lambda_amp, help="weight of the amplitude (log gain) loss")
+    p.add_argument("--lambda-mv", type=finite_float, default=t.lambda_mv, help="weight of the mV L1 loss")
     p.add_argument("--teacher", default=None, help="distil from this preset name or unet1d run directory "
                    "(the student is the network given by --filters/--width/--kernel)")
-    p.add_argument("--lambda-teacher", type=float, default=t.lambda_teacher,
+    p.add_argument("--lambda-teacher", type=finite_float, default=t.lambda_teacher,
                    help=f"distillation: weight of L1 to the teacher's shape and gain (default {t.lambda_teacher})")
-    p.add_argument("--lambda-grad", type=float, default=2.0,
+    p.add_argument("--lambda-grad", type=finite_float, default=2.0,
                    help="distillation: weight of L1 between first differences of student and teacher shapes "
                         "(default 2; keeps QRS slopes)")
-    p.add_argument("--lambda-truth", type=float, default=t.lambda_truth,
+    p.add_argument("--lambda-truth", type=finite_float, default=t.lambda_truth,
                    help=f"distillation: weight of the ground-truth losses (default {t.lambda_truth})")
     p.add_argument("--width", type=positive_float, default=1.0, help="filter-count multiplier")
     p.add_argument("--filters", default=None, help="filters per level, e.g. 32,64,96,128,192")
@@ -159,24 +167,43 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run_config(args) -> dict:
-    arch = Unet1dConfig(width=args.width, kernel=args.kernel,
-                        **({"filters": tuple(int(f) for f in args.filters.split(","))} if args.filters else {}))
+    """A new run's config.json from the arguments; everything is checked before anything on disk changes."""
+    filters = {}
+    if args.filters:
+        try:
+            filters = {"filters": tuple(int(f) for f in args.filters.split(","))}
+        except ValueError:
+            raise ValueError(f"--filters {args.filters!r}: expected comma-separated whole numbers, e.g. "
+                             "32,64,96,128,192") from None
+    arch = Unet1dConfig(width=args.width, kernel=args.kernel, **filters)
+    build_reconstructor(arch)   # sizes that do not fit fail here
     data = Unet1dData(sources=tuple(s.strip() for s in args.sources.split(",") if s.strip()),
                       data_dir=str(args.data_dir) if args.data_dir else None, cache_dir=args.cache_dir,
                       n_synthetic=args.n_synthetic, seed=args.seed)
-    data.parsed_sources()  # validate before anything is written
+    data.parsed_sources()
     if args.teacher:
-        load_teacher(args.teacher)  # a typo in --teacher must not cost an existing run
-    training = Unet1dTraining(epochs=args.epochs, steps_per_epoch=args.steps_per_epoch, batch_size=args.batch_size,
-                              lr=args.lr, lambda_amp=args.lambda_amp, lambda_mv=args.lambda_mv,
-                              teacher=args.teacher, lambda_truth=args.lambda_truth,
-                              lambda_teacher=args.lambda_teacher,
-                              lambda_grad=args.lambda_grad if args.teacher else 0.0, jit_compile=args.jit_compile, mixed_precision=args.mixed_precision,
-                              strategy=args.strategy,
-                              extra={"init_from": str(args.init_from)} if args.init_from else {})
-    from ecgtf.runs import new_run_config
-
+        load_teacher(args.teacher)
+    if args.init_from:
+        init_run(args.init_from, arch)
+    training = training_config(Unet1dTraining, args, lambda_grad=args.lambda_grad if args.teacher else 0.0,
+                               extra={"init_from": str(args.init_from)} if args.init_from else {})
     return new_run_config("unet1d", "unet1d", arch, Unet1dPreprocessing(), training, data)
+
+
+def init_run(path, arch: Unet1dConfig) -> Run:
+    """The run named by ``--init-from``: a unet1d run with best weights and the same architecture as ``arch``."""
+    try:
+        run = Run(path)
+    except (FileNotFoundError, ValueError) as exc:
+        raise ValueError(f"--init-from {path}: {exc}") from None
+    if run.model != "unet1d":
+        raise ValueError(f"--init-from {path}: a {run.model} run, expected a unet1d run")
+    if run.architecture != arch:
+        raise ValueError(f"--init-from {path}: its network ({run.architecture}) differs from this run's ({arch}); "
+                         "give the same --width/--filters/--kernel")
+    if not run.weights_path("reconstructor", "best").exists():
+        raise ValueError(f"--init-from {path}: no {run.weights_path('reconstructor', 'best')} to start from")
+    return run
 
 
 class CosineLr:
@@ -184,8 +211,6 @@ class CosineLr:
 
     @staticmethod
     def make(optimizer, t: Unet1dTraining):
-        from ecgtf.backend import keras
-
         class _Cb(keras.callbacks.Callback):
             def on_epoch_begin(self, epoch, logs=None):
                 frac = epoch / max(1, t.epochs - 1)
@@ -202,9 +227,6 @@ class BestWeights:
 
     @staticmethod
     def make(run, network):
-        from ecgtf.backend import keras
-        from ecgtf.runs import atomic_write_json
-
         path = run / "final" / "best_reconstructor.weights.h5"
         info = path.with_suffix(".json")
 
@@ -217,17 +239,13 @@ class BestWeights:
                 value = float((logs or {}).get("val_loss", np.inf))
                 if value < self.best:
                     self.best = value
-                    tmp = path.with_name(".tmp_" + path.name)
-                    network.save_weights(str(tmp))
-                    os.replace(tmp, path)
+                    save_weights_atomic(network, path)
                     atomic_write_json(info, {"epoch": epoch + 1, "val_loss": value})
         return _Cb()
 
 
 def load_teacher(name_or_dir: str):
     """The frozen teacher network: a preset of this model (:data:`.presets.PRESETS`) or a unet1d run directory."""
-    from ecgtf.runs import Run
-
     from .presets import PRESET_ROOT, PRESETS
 
     path = Path(name_or_dir).expanduser()
@@ -272,68 +290,49 @@ def load_training_sources(run, progress: bool = True):
 
 
 def main(argv=None) -> int:
-    from ecgtf.backend import keras, tf
-    from ecgtf.data.cache import mix_caches
-    from ecgtf.models.unet1d.model import Unet1dTrainer
-    from ecgtf.models.unet1d.networks import build_reconstructor
-    from ecgtf.runs import Run, atomic_write_json
-    from ecgtf.trainer import EpochCheckpoint, Timer, describe_devices, fail, make_optimizer, start_run
-
     args = build_parser().parse_args(argv)
-    started = start_run(args, argv, "unet1d", lambda: run_config(args),
-                        lambda r: load_training_sources(r, progress=args.verbose > 0))
-    if isinstance(started, int):
-        return started
-    run, r, strategy, (sources, val_cache, val_idx) = started
-    data, pre, arch, t = r.data, r.preprocessing, r.architecture, r.training
+    return run_trainer(args, argv, "unet1d", lambda: run_config(args),
+                       lambda r: load_training_sources(r, progress=args.verbose > 0), train)
+
+
+def train(session) -> None:
+    run, r, t = session.run_dir, session.run, session.training
+    sources, val_cache, val_idx = session.data
+    data, pre, arch = r.data, r.preprocessing, r.architecture
     x_val = segments.fixed_windows(val_cache, val_idx, pre.window)
 
     def batches():
         for x, m in mix_caches(sources, pre.window, t.batch_size, seed=data.seed + 1000 * len(r.history().get("loss", []))):
             yield x, m
     sig = (tf.TensorSpec((t.batch_size, 12, pre.window), tf.float32), tf.TensorSpec((t.batch_size,), tf.bool))
-    train_ds = tf.data.Dataset.from_generator(batches, output_signature=sig).prefetch(4)
     val_ds = tf.data.Dataset.from_tensor_slices((x_val, np.ones(len(x_val), bool))).batch(64)
 
-    with strategy.scope():
+    with session.strategy.scope():
         net = build_reconstructor(arch)
         if t.extra.get("init_from"):
-            src = Run(t.extra["init_from"])
+            src = init_run(t.extra["init_from"], arch)
             net.load_weights(str(src.weights_path("reconstructor", "best")))
             print(f"initialised from {src.path} (best weights)")
         teacher = load_teacher(t.teacher) if t.teacher else None
         if teacher is not None:
             print(f"distilling from {t.teacher} ({teacher.count_params():,} parameters)")
         model = Unet1dTrainer(net, pre.min_std_mv, teacher=teacher)
-        opt = make_optimizer(t.lr, 0.9, 0.999, t.mixed_precision)
+        opt = make_optimizer(t.lr, t.beta1, t.beta2, t.mixed_precision)
         model.compile(optimizer=opt, lambda_amp=t.lambda_amp, lambda_mv=t.lambda_mv, lambda_truth=t.lambda_truth,
                       lambda_teacher=t.lambda_teacher, lambda_grad=t.lambda_grad, jit_compile=t.jit_compile)
-    ckpt = EpochCheckpoint(run, {"reconstructor": net, "optimizer": opt}, [(opt, net)])
-    try:
-        initial_epoch = ckpt.restore() if args.resume else 0
-    except (ValueError, FileNotFoundError) as exc:
-        return fail(str(exc))
-    if initial_epoch:
-        print(f"resuming after epoch {initial_epoch}")
+    session.resume(model)
     print(f"unet1d ({net.count_params():,} parameters) on {describe_devices()}; {len(x_val)} validation windows; "
           f"run dir {run.path}")
-    callbacks = [Timer(), CosineLr.make(opt, t), BestWeights.make(run, net), ckpt,
-                 keras.callbacks.TensorBoard(log_dir=str(run / "logs"))]
-    start = time.perf_counter()
-    if initial_epoch < t.epochs:
-        model.fit(train_ds, epochs=t.epochs, initial_epoch=initial_epoch, steps_per_epoch=t.steps_per_epoch,
-                  validation_data=val_ds, callbacks=callbacks, verbose=args.verbose)
-    seconds = time.perf_counter() - start
-    net.save_weights(str(run / "final" / "reconstructor.weights.h5"))
+    session.fit(model, lambda: tf.data.Dataset.from_generator(batches, output_signature=sig).prefetch(4),
+                steps_per_epoch=t.steps_per_epoch, validation=val_ds,
+                callbacks=[CosineLr.make(opt, t), BestWeights.make(run, net)])
     hist = run.history()
-    atomic_write_json(run / "metrics.json", {"train_seconds_this_session": seconds, "epochs": t.epochs,
-                                             "windows_per_second": t.steps_per_epoch * t.batch_size /
-                                             np.median(hist["epoch_seconds"]) if hist.get("epoch_seconds") else None,
-                                             "val_loss_last": hist.get("val_loss", [None])[-1],
-                                             "val_loss_best": min(hist.get("val_loss", [np.inf]))})
-    print(f"done in {seconds / 60:.1f} min; weights in {run.path}/final "
+    session.write_metrics(epochs=t.epochs, windows_per_second=t.steps_per_epoch * t.batch_size /
+                          np.median(hist["epoch_seconds"]) if hist.get("epoch_seconds") else None,
+                          val_loss_last=hist.get("val_loss", [None])[-1],
+                          val_loss_best=min(hist.get("val_loss", [np.inf])))
+    print(f"done in {session.seconds / 60:.1f} min; weights in {run.path}/final "
           f"(evaluate with `ecgtf evaluate {run.path}`)")
-    return 0
 
 
 if __name__ == "__main__":

@@ -73,3 +73,7 @@ class Pix2Pix(ReconstructionGAN):
         return {"inference_generator": self.inference_generator, "g_optimizer": self.g_optimizer,
                 "discriminator": self.discriminator, "d_optimizer": self.d_optimizer}
 
+    def optimizer_pairs(self):
+        """(optimizer, network) pairs whose slots must exist before a checkpoint restore."""
+        return [(self.g_optimizer, self.inference_generator), (self.d_optimizer, self.discriminator)]
+
