@@ -141,14 +141,13 @@ def pearson(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def bootstrap_ci(values: np.ndarray, n: int = 1000, seed: int = 0) -> tuple[float, float]:
-    """95 % percentile bootstrap interval of the mean over records (NaNs ignored)."""
+    """95 % percentile bootstrap interval of the mean over records (NaNs ignored; NaN with < 2 values;
+    :func:`ecgtf.metrics.bootstrap_interval`)."""
     v = np.asarray(values, np.float64)
     v = v[np.isfinite(v)]
     if v.size < 2:
         return (float("nan"), float("nan"))
-    rng = np.random.default_rng(seed)
-    means = v[rng.integers(0, v.size, size=(n, v.size))].mean(1)
-    return float(np.percentile(means, 2.5)), float(np.percentile(means, 97.5))
+    return M.bootstrap_interval(np.mean, v, n=n, seed=seed)
 
 
 def beats_found(eval_signals: np.ndarray) -> np.ndarray:

@@ -27,7 +27,7 @@ from __future__ import annotations
 import numpy as np
 
 from ecgtf.leads import LEADS
-from ecgtf.metrics import gaussian_frechet
+from ecgtf.metrics import envelope_r_peaks, gaussian_frechet
 
 PROTOCOL_FS = 100.0
 PROTOCOL_SAMPLES = 1000
@@ -64,15 +64,9 @@ FEATURE_NAMES = (("heart_rate_bpm", "rr_cv", "qrs_width_ms")
 
 
 def beat_peaks(view: np.ndarray, fs: float = PROTOCOL_FS):
-    """R-peak indices of one view (12, n) from the summed squared slope of all leads, and that envelope."""
-    from scipy import ndimage
-    from scipy import signal as sps
-
-    env = np.sum(np.diff(view, axis=-1) ** 2, axis=0)
-    env = ndimage.uniform_filter1d(env, size=max(1, int(0.05 * fs)))
-    height = 0.3 * np.percentile(env, 99)
-    peaks, _ = sps.find_peaks(env, height=height, distance=int(0.3 * fs))
-    return peaks, env
+    """R-peak indices of one view (12, n) from the summed squared slope of all leads (smoothed over 50 ms, peaks
+    ≥ 0.3 s apart above 30 % of its 99th percentile; :func:`ecgtf.metrics.envelope_r_peaks`), and that envelope."""
+    return envelope_r_peaks(view, fs, envelope="slope", smooth_s=0.05, min_rr_s=0.3, percentile=99.0)
 
 
 def record_features(views: np.ndarray, fs: float = PROTOCOL_FS) -> np.ndarray:

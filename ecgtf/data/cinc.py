@@ -197,6 +197,17 @@ class CinC2021(Database):
 
         return load_many(self.ids(), one, "CinC 2021", progress)
 
+    # ---- roles (ecgtf.data.database) ----
+    def labelled_records(self, progress: bool = False) -> Iterator[EcgRecord]:
+        return self.records(progress=progress)
+
+    def segment_stream(self):
+        return self.records(), len(self.ids()), "mV", None
+
+    def millivolt_dataset(self, progress: bool = False) -> EcgDataset:
+        """The first 10 s of every record at least that long, at 500 Hz."""
+        return self.load(seconds=10.0, fs=500.0, progress=progress)
+
 
 class CinC2011(Database):
     """PhysioNet/CinC Challenge 2011 set-a: 12-lead phone ECGs with acceptable/unacceptable labels.
@@ -245,6 +256,20 @@ class CinC2011(Database):
 
     def load(self, quality: str | None = None, progress: bool = True) -> EcgDataset:
         return load_many(self.ids(quality), self.load_record, "CinC 2011", progress)
+
+    # ---- roles (ecgtf.data.database): acceptable recordings without a saturated or flat lead ----
+    @staticmethod
+    def usable(rec: EcgRecord) -> bool:
+        """No lead touches the ADC rail, none is flat."""
+        return rec.meta["saturated_leads"] == 0 and rec.meta["flat_leads"] == 0
+
+    def segment_stream(self):
+        ids = self.ids("acceptable")
+        return (self.load_record(i) for i in ids), len(ids), "mV", self.usable
+
+    def millivolt_dataset(self, progress: bool = False) -> EcgDataset:
+        ds = self.load(quality="acceptable", progress=progress)
+        return ds.subset([i for i, m in enumerate(ds.meta) if not m["saturated_leads"] and not m["flat_leads"]])
 
 
 def iter_records(ids: Iterable, load_one, desc: str, progress: bool = False) -> Iterator[EcgRecord]:

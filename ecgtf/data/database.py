@@ -3,12 +3,24 @@
 A database lives in a folder below one **data root**: ``--data-dir`` when given, else ``$ECGTF_DATA``, else
 ``~/.cache/ecgtf/data`` (``$XDG_CACHE_HOME/ecgtf/data`` when set). :data:`ecgtf.data.sources.DATABASES` is the
 name → class table: the one place a dataset name is resolved.
+
+What a database offers to the rest of ecgtf is a method per **role**, each database saying how it plays it
+(which records, which filter, which split); a role a database does not override is one it does not serve
+(:meth:`Database.serves`, :func:`ecgtf.data.sources.databases_for`):
+
+- :meth:`Database.labelled_records`: 12-lead records with diagnostic labels (conditional generators, classifier);
+- :meth:`Database.segment_stream` + :meth:`Database.segment_splits`: records streamed into the reconstructors'
+  segment caches, and which cached segments may be trained on;
+- :meth:`Database.millivolt_dataset`: the set as millivolt 12-lead records (generators' training data, the
+  synthesis protocol).
 """
 from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, Iterator
+
+import numpy as np
 
 
 def data_root(data_dir: str | Path | None = None) -> Path:
@@ -31,6 +43,8 @@ class Database:
     units: ClassVar[str] = "mV"
     about: ClassVar[str] = ""
     """Provenance and licence (written into exported models' metadata)."""
+    physionet: ClassVar[str | None] = None
+    """Its PhysioNet slug when ``ecgtf data download NAME`` can fetch it (``wfdb.dl_database``)."""
 
     @classmethod
     def locate(cls, data_dir: str | Path | None = None) -> Path:
@@ -47,3 +61,31 @@ class Database:
     def detect(cls, path: Path) -> bool:
         """Whether ``path`` looks like this database's layout (for ``--data DIR``)."""
         return False
+
+    @classmethod
+    def open(cls, data_dir: str | Path | None = None) -> "Database":
+        """The database in its folder below the data root (:meth:`locate`)."""
+        return cls(cls.locate(data_dir))
+
+    @classmethod
+    def serves(cls, role: str) -> bool:
+        """Whether this database overrides the role method ``role`` (e.g. ``"labelled_records"``)."""
+        return getattr(cls, role) is not getattr(Database, role)
+
+    def labelled_records(self, progress: bool = False) -> Iterator:
+        """Every 12-lead record with its diagnostic labels (:class:`ecgtf.data.records.EcgRecord`)."""
+        raise NotImplementedError(f"{self.name} has no labelled 12-lead records")
+
+    def segment_stream(self) -> tuple[Iterator, int, str, object]:
+        """``(records, total, units, keep)`` feeding a segment cache: an iterator of records, their number, their
+        units (``mV`` or ``z``) and an optional ``keep(record) → bool`` filter."""
+        raise NotImplementedError(f"{self.name} does not feed the segment caches")
+
+    @classmethod
+    def segment_splits(cls, cache, data_dir=None, val_fold: int = 9, test_fold: int = 10) -> dict[str, np.ndarray]:
+        """Indices of ``cache``'s segments per split; by default every segment may be trained on."""
+        return {"train": np.arange(len(cache))}
+
+    def millivolt_dataset(self, progress: bool = False):
+        """The set as millivolt 12-lead records at its own rate (:class:`ecgtf.data.records.EcgDataset`)."""
+        raise NotImplementedError(f"{self.name} has no millivolt 12-lead records")

@@ -3,12 +3,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-DATABASES = {
-    "ptb-xl": "ptb-xl",
-    "ludb": "ludb",
-    "mitdb": "mitdb",
-    "nstdb": "nstdb",
-}
+from ecgtf.data.sources import DATABASES as _ALL
+
+DATABASES = {name: db.physionet for name, db in _ALL.items() if db.physionet}
+"""Name → PhysioNet slug of the databases ``ecgtf data download`` fetches (each database's ``physionet``)."""
 
 
 class DownloadError(RuntimeError):

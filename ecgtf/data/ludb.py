@@ -17,7 +17,15 @@ from pathlib import Path
 from typing import Iterable
 
 from ecgtf.data.database import Database
-from ecgtf.data.records import EcgDataset, EcgRecord, RecordError, canonical_12lead, load_many, read_wfdb
+from ecgtf.data.records import (
+    EcgDataset,
+    EcgRecord,
+    RecordError,
+    canonical_12lead,
+    load_many,
+    read_wfdb,
+    records_of,
+)
 from ecgtf.leads import LEADS
 
 LUDB_COMMON_GAIN = 1000.0
@@ -50,7 +58,7 @@ class LUDB(Database):
     """Reader for a LUDB directory (``ROOT/data/N.hea`` and ``ROOT/ludb.csv``)."""
 
     fs = 500.0
-    name, folders = "ludb", ("ludb",)
+    name, folders, physionet = "ludb", ("ludb",), "ludb"
     about = "LUDB (Kalyakulina et al., IEEE Access 8, 2020), 12-lead, 500 Hz; ODC-By 1.0"
 
     @classmethod
@@ -88,6 +96,13 @@ class LUDB(Database):
     def load(self, ids: Iterable[str] | None = None, progress: bool = True) -> EcgDataset:
         chosen = self.ids() if ids is None else [str(i) for i in ids]
         return load_many(chosen, self.load_record, "LUDB", progress)
+
+    # ---- roles (ecgtf.data.database); LUDB never feeds training caches: it is the external test set ----
+    def labelled_records(self, progress: bool = False):
+        return records_of(self.load(progress=progress))
+
+    def millivolt_dataset(self, progress: bool = False) -> EcgDataset:
+        return self.load(progress=progress)
 
     def annotations(self, record_id: str | int, lead: str = "ii"):
         """Wave annotations of one lead (``wfdb.Annotation``: P, N (QRS), t with onsets/offsets)."""

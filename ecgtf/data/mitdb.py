@@ -20,7 +20,7 @@ class MITDB(Database):
     """The MIT-BIH Arrhythmia Database: 48 half-hour 2-lead records at 360 Hz with beat annotations
     (:func:`load_mitdb_record`)."""
 
-    name, folders = "mitdb", ("mitdb",)
+    name, folders, physionet = "mitdb", ("mitdb",), "mitdb"
     about = "MIT-BIH Arrhythmia Database (Moody & Mark 2001), 2 leads, 360 Hz; ODC-By 1.0"
 
 
@@ -28,7 +28,7 @@ class NSTDB(Database):
     """The MIT-BIH Noise Stress Test Database: baseline-wander, electrode-motion and muscle noise records
     (:func:`load_nstdb_noise`)."""
 
-    name, folders = "nstdb", ("nstdb",)
+    name, folders, physionet = "nstdb", ("nstdb",), "nstdb"
     about = "MIT-BIH Noise Stress Test Database (Moody et al. 1984), 360 Hz; ODC-By 1.0"
 
 

@@ -14,8 +14,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
+import numpy as np
+
 from ecgtf.data.database import Database
-from ecgtf.data.records import EcgDataset, EcgRecord, RecordError, canonical_12lead, load_many, read_wfdb
+from ecgtf.data.records import (
+    EcgDataset,
+    EcgRecord,
+    RecordError,
+    canonical_12lead,
+    drop_exact_duplicates,
+    first_of_each_signal,
+    load_many,
+    read_wfdb,
+    records_of,
+)
 from ecgtf.leads import LEADS
 
 _AXIS_LABELS = {"LAD": "LAD", "ALAD": "LAD", "RAD": "RAD", "ARAD": "RAD"}
@@ -45,7 +57,7 @@ class PTBXL(Database):
     ``fs=500`` reads ``records500/…_hr`` (default), ``fs=100`` the 100 Hz ``records100/…_lr`` files.
     """
 
-    name, folders = "ptb-xl", ("ptb-xl",)
+    name, folders, physionet = "ptb-xl", ("ptb-xl",), "ptb-xl"
     about = "PTB-XL (Wagner et al., Sci. Data 7, 154, 2020), 12-lead, 500 Hz, mV; CC BY 4.0"
 
     @classmethod
@@ -117,6 +129,38 @@ class PTBXL(Database):
 
 
 
+    # ---- roles (ecgtf.data.database) ----
+    def labelled_records(self, progress: bool = False):
+        """Every record with its SCP labels, exact duplicate signals removed."""
+        ds, _ = drop_exact_duplicates(self.load(progress=progress))
+        return records_of(ds)
+
+    def segment_stream(self):
+        """Every record, each exact signal once."""
+        ids = self.ids()
+        return (self.load_record(i) for i in ids), len(ids), "mV", first_of_each_signal()
+
+    @classmethod
+    def segment_splits(cls, cache, data_dir=None, val_fold: int = 9, test_fold: int = 10):
+        """Folds 1–8 train, ``val_fold`` validation, ``test_fold`` test (by the records' ``strat_fold``)."""
+        rows = cls.open(data_dir).rows
+        folds = np.array([rows[int(r)].strat_fold for r in cache.info["record_ids"]])
+        return {"train": np.flatnonzero((folds != val_fold) & (folds != test_fold)),
+                "val": np.flatnonzero(folds == val_fold), "test": np.flatnonzero(folds == test_fold)}
+
+    def millivolt_dataset(self, progress: bool = False) -> EcgDataset:
+        return self.load(progress=progress)
+
+    @classmethod
+    def heldout_patients(cls, data_dir=None, folds=(9, 10)) -> set[str]:
+        """Patients with a record in ``folds`` (empty without PTB-XL below the data root)."""
+        try:
+            rows = cls.open(data_dir).rows
+        except FileNotFoundError:
+            return set()
+        return {r.patient_id for r in rows.values() if r.strat_fold in folds}
+
+
 class PtbxlZscore(Database):
     """PTB-XL records published only band-passed (0.5–40 Hz) and z-scored per lead, at 100 Hz.
 
@@ -168,3 +212,21 @@ class PtbxlZscore(Database):
 
     def load(self, progress: bool = True) -> EcgDataset:
         return load_many(self.ids(), self.load_record, "PTB-XL z-score", progress)
+
+    # ---- roles (ecgtf.data.database) ----
+    def labelled_records(self, progress: bool = False):
+        """The records that have an official metadata row (labels); the others have none."""
+        return (self.load_record(i) for i in self.ids() if i in self.rows)
+
+    def segment_stream(self):
+        """Every record (units ``z``: shape only)."""
+        return (self.load_record(i) for i in self.ids()), len(self.ids()), "z", None
+
+    @classmethod
+    def segment_splits(cls, cache, data_dir=None, val_fold: int = 9, test_fold: int = 10):
+        """Training segments only, without the records of PTB-XL's validation/test patients where the patient is
+        known (the z-scored records are copies of PTB-XL records)."""
+        held_out = PTBXL.heldout_patients(data_dir, (val_fold, test_fold))
+        pids = np.array(cache.info["patient_ids"])
+        return {"train": np.flatnonzero(~np.isin(pids, list(held_out)))}
+

@@ -12,7 +12,7 @@ import logging
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -186,3 +186,23 @@ def drop_exact_duplicates(ds: EcgDataset) -> tuple[EcgDataset, list[tuple[str, s
             seen[d] = ds.record_ids[i]
             keep.append(i)
     return ds.subset(keep), dropped
+
+
+def records_of(ds: EcgDataset) -> Iterator[EcgRecord]:
+    """The records of a dataset one by one (:class:`EcgRecord`)."""
+    for i in range(len(ds)):
+        yield EcgRecord(ds.signals[i], ds.fs, ds.lead_names, ds.record_ids[i], ds.patient_ids[i], ds.labels[i],
+                        ds.meta[i] if ds.meta else {}, units=ds.units)
+
+
+def first_of_each_signal():
+    """A ``keep(record) → bool`` filter that passes a record only the first time its exact signal is seen."""
+    seen: set[str] = set()
+
+    def keep(rec) -> bool:
+        digest = signal_digest(rec.signal)
+        if digest in seen:
+            return False
+        seen.add(digest)
+        return True
+    return keep

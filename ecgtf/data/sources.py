@@ -39,6 +39,21 @@ DATASETS = {name: {"folders": db.folders, "units": db.units, "about": db.about} 
 _ALIASES = {"ptbxl": "ptb-xl", "ptb_xl": "ptb-xl"}
 
 
+def databases_for(role: str) -> tuple[str, ...]:
+    """Names of the databases serving ``role`` (a :class:`ecgtf.data.database.Database` role method), in table order."""
+    return tuple(name for name, db in DATABASES.items() if db.serves(role))
+
+
+def database(name: str, data_dir: str | Path | None = None, role: str | None = None):
+    """The opened database ``name`` (aliases accepted) below the data root; with ``role``, one that serves it
+    (``ValueError`` naming those that do)."""
+    canonical = canonical_or_none(name)
+    if role is not None and (canonical is None or not DATABASES[canonical].serves(role)):
+        raise ValueError(f"data source {name!r} cannot be used here ({role.replace('_', ' ')}); expected one of "
+                         f"{list(databases_for(role))}")
+    return DATABASES[canonical_name(name)].open(data_dir)
+
+
 def canonical_or_none(name: str) -> str | None:
     """The canonical dataset name, or ``None`` when ``name`` is not one (a path, say)."""
     try:

@@ -168,3 +168,21 @@ def test_unet1d_trains_tiny(tmp_path):
     run = Run(tmp_path / "run")
     assert run.model == "unet1d" and run.architecture.filters == (4, 8, 8)
     assert run.generator("final").count_params() > 0
+
+
+def test_database_roles_come_from_the_database_classes(tmp_path):
+    """Which database serves which role is said by the database classes; the lists of allowed sources follow."""
+    from ecgtf.data.download import DATABASES as DOWNLOADABLE
+    from ecgtf.data.labelled import LABELLED_SOURCES
+    from ecgtf.data.reference import MV_SOURCES
+    from ecgtf.data.segments import SEGMENT_SOURCES
+    from ecgtf.data.sources import database
+
+    assert LABELLED_SOURCES == ("ptb-xl", "ptb-xl-zscore", "ludb", "cinc2021")
+    assert SEGMENT_SOURCES == ("ptb-xl", "ptb-xl-zscore", "cinc2011", "cinc2021", "synthetic")
+    assert MV_SOURCES == ("ptb-xl", "ludb", "cinc2011", "cinc2021")
+    assert sorted(DOWNLOADABLE) == ["ludb", "mitdb", "nstdb", "ptb-xl"]
+    with pytest.raises(ValueError, match="segment stream.*'ptb-xl'"):   # LUDB is the external test set
+        database("ludb", tmp_path, role="segment_stream")
+    with pytest.raises(FileNotFoundError, match="ecgtf data download ludb"):
+        database("ludb", tmp_path, role="labelled_records")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.stats import rankdata
 
+from ecgtf.metrics import bootstrap_interval
+
 
 def auroc(y: np.ndarray, p: np.ndarray) -> float:
     """Area under the ROC curve (Mann–Whitney, ties counted half); NaN without both classes."""
@@ -37,18 +39,9 @@ def best_f1_threshold(y: np.ndarray, p: np.ndarray) -> float:
 
 
 def bootstrap(stat, y: np.ndarray, p: np.ndarray, n: int = 1000, seed: int = 0) -> tuple[float, float]:
-    """95 % percentile-bootstrap interval of ``stat(y, p)`` resampling records; NaN-valued resamples dropped."""
-    rng = np.random.default_rng(seed)
-    y, p = np.asarray(y), np.asarray(p)
-    vals = []
-    for _ in range(n):
-        i = rng.integers(0, len(y), len(y))
-        v = stat(y[i], p[i])
-        if np.isfinite(v):
-            vals.append(v)
-    if len(vals) < n // 2:
-        return (float("nan"), float("nan"))
-    return float(np.percentile(vals, 2.5)), float(np.percentile(vals, 97.5))
+    """95 % percentile-bootstrap interval of ``stat(y, p)`` resampling records; NaN-valued resamples dropped, NaN
+    when fewer than half are left (:func:`ecgtf.metrics.bootstrap_interval`)."""
+    return bootstrap_interval(stat, y, p, n=n, seed=seed, min_valid=0.5)
 
 
 def score_classes(y: np.ndarray, known: np.ndarray, prob: np.ndarray, thresholds, classes,

@@ -29,6 +29,7 @@ import numpy as np
 
 from ecgtf.data import labelled
 from ecgtf.data.splits import stratified_patient_split  # noqa: F401 (used below, tested here)
+from ecgtf.metrics import envelope_r_peaks
 
 CONDITIONS = ("LAD", "RAD", "RBBB")
 """The paper's diseases, in the order of the condition vector."""
@@ -70,21 +71,11 @@ def condition_vector(labels) -> np.ndarray:
 
 
 def r_peaks(signal: np.ndarray, fs: float) -> np.ndarray:
-    """QRS locations (sample indices) of a 12-lead record (12, n): peaks of the 5–25 Hz energy summed
-    over leads and smoothed over 80 ms, at least 0.25 s apart and above 30 % of the record's 98th
-    percentile. Fast and lead-agnostic (what matters here is one consistent QRS time per beat)."""
-    from scipy import signal as sps
-
-    from ecgtf.preprocessing.signal import bandpass
-
-    x = np.asarray(signal, np.float64)
-    energy = np.sum(bandpass(x, fs, 5.0, min(25.0, 0.45 * fs), order=2) ** 2, axis=0)
-    win = max(1, int(round(0.08 * fs)))
-    energy = np.convolve(energy, np.ones(win) / win, mode="same")
-    if not np.any(energy > 0):
-        return np.zeros(0, int)
-    peaks, _ = sps.find_peaks(energy, distance=int(0.25 * fs), height=0.3 * np.percentile(energy, 98))
-    return peaks
+    """QRS locations (sample indices) of a 12-lead record (12, n) (:func:`ecgtf.metrics.envelope_r_peaks`): peaks
+    of the 5–25 Hz energy summed over leads and smoothed over 80 ms, at least 0.25 s apart and above 30 % of the
+    record's 98th percentile."""
+    return envelope_r_peaks(signal, fs, envelope="band", band_hz=(5.0, 25.0), smooth_s=0.08, min_rr_s=0.25,
+                            percentile=98.0, edges="constant")[0]
 
 
 def segment_beats(signal: np.ndarray, fs: float, config: BeatConfig = BeatConfig(),

@@ -36,7 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ecgtf.metrics import gaussian_frechet
+from ecgtf.metrics import bootstrap_interval, gaussian_frechet
 
 from .data import CONDITIONS
 
@@ -77,17 +77,10 @@ def average_precision(y: np.ndarray, score: np.ndarray) -> float:
 
 
 def bootstrap_ap(y: np.ndarray, score: np.ndarray, groups: np.ndarray, n: int = 500, seed: int = 0):
-    """(AP, low, high): 95 % percentile interval over resampled groups (test records)."""
-    rng = np.random.default_rng(seed)
-    uniq = np.unique(groups)
-    index = {g: np.flatnonzero(groups == g) for g in uniq}
-    stats = []
-    for _ in range(n):
-        pick = np.concatenate([index[g] for g in rng.choice(uniq, len(uniq))])
-        if y[pick].any():
-            stats.append(average_precision(y[pick], score[pick]))
-    lo, hi = np.percentile(stats, [2.5, 97.5]) if stats else (np.nan, np.nan)
-    return average_precision(y, score), float(lo), float(hi)
+    """(AP, low, high): 95 % percentile interval over resampled groups (test records; resamples without a positive
+    are dropped; :func:`ecgtf.metrics.bootstrap_interval`)."""
+    lo, hi = bootstrap_interval(average_precision, np.asarray(y), np.asarray(score), groups=groups, n=n, seed=seed)
+    return average_precision(y, score), lo, hi
 
 
 # ---------- networks of the bench ---------------------------------------------------------------------
