@@ -1,11 +1,15 @@
 """Atomic file writing: every output goes to a temporary file beside its target and is renamed into place,
-so a crash, a full disk or an exception leaves the old file (or none), never a half-written one."""
+so a crash, a full disk or an exception leaves the old file (or none), never a half-written one. And a
+directory's writer lock, so that two processes never write one run at a time."""
 from __future__ import annotations
 
 import dataclasses
 import json
 import os
+import socket
+import sys
 import tempfile
+from datetime import datetime
 from pathlib import Path
 
 
@@ -46,3 +50,57 @@ def _json_default(o):
     if isinstance(o, Path):
         return str(o)
     return str(o)
+
+
+class RunLockedError(FileExistsError):
+    """Another live process writes this directory (a training run)."""
+
+
+LOCK_NAME = ".lock"
+"""A directory's writer lock: ``{"pid": …, "host": …, "started": …}`` of the process writing it."""
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:   # alive, owned by another user
+        return True
+    return True
+
+
+def check_unlocked(path: Path) -> None:
+    """Raise :class:`RunLockedError` if a live process on this host holds ``path``'s lock; a stale lock
+    (its process is gone, e.g. after ``kill -9``) is reported and removed."""
+    lock = Path(path) / LOCK_NAME
+    try:
+        holder = json.loads(lock.read_text())
+        pid, host = int(holder["pid"]), str(holder.get("host", ""))
+    except FileNotFoundError:
+        return
+    except (ValueError, KeyError, TypeError):   # unreadable: a crash while it was written; treat as stale
+        holder, pid, host = {}, -1, socket.gethostname()
+    if host != socket.gethostname():
+        raise RunLockedError(f"{path} is being written by process {pid} on host {host} (lock file {lock}); "
+                             "wait for it, or delete the lock file if that training is gone")
+    if pid != os.getpid() and pid > 0 and _process_alive(pid):
+        raise RunLockedError(f"{path} is being written by process {pid} (started {holder.get('started', '?')}; "
+                             f"lock file {lock}); wait for it to finish or stop it first")
+    if pid != os.getpid():
+        print(f"note: removing the stale lock of process {pid} in {path} (that process is gone)", file=sys.stderr)
+    lock.unlink(missing_ok=True)
+
+
+def write_lock(path: Path) -> None:
+    """Take ``path``'s writer lock (created exclusively; a lock taken meanwhile by a live process is refused)."""
+    lock = Path(path) / LOCK_NAME
+    holder = json.dumps({"pid": os.getpid(), "host": socket.gethostname(),
+                         "started": datetime.now().isoformat(timespec="seconds")})
+    try:
+        fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+    except FileExistsError:   # a writer started between the check and now
+        check_unlocked(path)
+        fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(holder)

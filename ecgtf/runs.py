@@ -24,16 +24,22 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import shutil
-import socket
-import sys
 import typing
 from datetime import datetime
 from pathlib import Path
 
 from ecgtf import registry
-from ecgtf.files import _json_default, atomic_write, atomic_write_json, atomic_write_text  # noqa: F401 (re-exported)
+from ecgtf.files import (  # noqa: F401 (re-exported)
+    LOCK_NAME,
+    RunLockedError,
+    _json_default,
+    atomic_write,
+    atomic_write_json,
+    atomic_write_text,
+    check_unlocked,
+    write_lock,
+)
 
 CONFIG_FORMAT = 2
 """Version of config.json's layout. Version 1 (ecgtf 0.1 runs) is converted on reading."""
@@ -95,46 +101,6 @@ def config_from_dict(cls, d: dict, source: str = "config"):
     return cls(**{k: _coerce(v, hints.get(k)) for k, v in d.items()})
 
 
-class RunLockedError(FileExistsError):
-    """Another live process writes this run directory."""
-
-
-LOCK_NAME = ".lock"
-"""The run directory's writer lock: ``{"pid": …, "host": …, "started": …}`` of the process writing it."""
-
-
-def _process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:   # alive, owned by another user
-        return True
-    return True
-
-
-def check_unlocked(path: Path) -> None:
-    """Raise :class:`RunLockedError` if a live process on this host holds ``path``'s lock; a stale lock
-    (its process is gone, e.g. after ``kill -9``) is reported and removed."""
-    lock = Path(path) / LOCK_NAME
-    try:
-        holder = json.loads(lock.read_text())
-        pid, host = int(holder["pid"]), str(holder.get("host", ""))
-    except FileNotFoundError:
-        return
-    except (ValueError, KeyError, TypeError):   # unreadable: a crash while it was written; treat as stale
-        holder, pid, host = {}, -1, socket.gethostname()
-    if host != socket.gethostname():
-        raise RunLockedError(f"{path} is being written by process {pid} on host {host} (lock file {lock}); "
-                             "wait for it, or delete the lock file if that training is gone")
-    if pid != os.getpid() and pid > 0 and _process_alive(pid):
-        raise RunLockedError(f"{path} is being written by process {pid} (started {holder.get('started', '?')}; "
-                             f"lock file {lock}); wait for it to finish or stop it first")
-    if pid != os.getpid():
-        print(f"note: removing the stale lock of process {pid} in {path} (that process is gone)", file=sys.stderr)
-    lock.unlink(missing_ok=True)
-
-
 class RunDir:
     """A training run's directory as the trainer writes it, locked against a second writer.
 
@@ -172,16 +138,7 @@ class RunDir:
             (self.path / sub).mkdir(parents=True, exist_ok=True)
 
     def _lock(self) -> None:
-        lock = self.path / LOCK_NAME
-        holder = json.dumps({"pid": os.getpid(), "host": socket.gethostname(),
-                             "started": datetime.now().isoformat(timespec="seconds")})
-        try:
-            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-        except FileExistsError:   # a writer started between the check and now
-            check_unlocked(self.path)
-            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(holder)
+        write_lock(self.path)
         self.locked = True
 
     def release(self) -> None:

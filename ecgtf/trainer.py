@@ -27,14 +27,13 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import math
-import os
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from ecgtf import registry
-from ecgtf.backend import keras, tf
+from ecgtf.backend import describe_devices, keras, make_strategy, setup_precision, tf  # noqa: F401
 from ecgtf.callbacks import (  # noqa: F401 (the template's callbacks, re-exported)
     EpochCheckpoint,
     EpochLrDecay,
@@ -136,23 +135,6 @@ def training_config(base, args, **overrides):
     names = {f.name for f in dataclasses.fields(base)}
     values = {**{n: getattr(args, n) for n in names if getattr(args, n, None) is not None}, **overrides}
     return dataclasses.replace(base, **values) if not isinstance(base, type) else base(**values)
-
-
-def make_strategy(name: str):
-    """``default`` (one device: the GPU when present, else CPU), ``mirrored`` (all local GPUs) or
-    ``multi-worker`` (hosts listed in ``TF_CONFIG``)."""
-    if name == "default":
-        return tf.distribute.get_strategy()
-    if name == "mirrored":
-        return tf.distribute.MirroredStrategy()
-    if name == "multi-worker":
-        return tf.distribute.MultiWorkerMirroredStrategy()
-    raise ValueError(f"unknown strategy {name!r}; expected default, mirrored or multi-worker")
-
-
-def setup_precision(mixed: bool) -> None:
-    """``mixed_float16`` compute with float32 variables (GPU); outputs are cast back to float32 by the models."""
-    keras.mixed_precision.set_global_policy("mixed_float16" if mixed else "float32")
 
 
 def make_optimizer(lr: float, beta_1: float, beta_2: float, mixed: bool):
@@ -297,11 +279,6 @@ def run_trainer(args, argv, default_name: str, make_config, load_data, train) ->
         return int(code)
     run_dir.commit()
     return 0
-
-
-def describe_devices() -> str:
-    gpus = tf.config.list_physical_devices("GPU")
-    return f"{len(gpus)} GPU(s)" if gpus else f"CPU ({os.cpu_count()} cores)"
 
 
 def fail(message: str) -> int:
