@@ -12,6 +12,7 @@ import argparse
 import inspect
 import json
 import os
+import re
 import sys
 from importlib import import_module
 from pathlib import Path
@@ -19,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from ecgtf import registry
+from ecgtf.arguments import non_negative_int, positive_float, positive_int
 from ecgtf.preprocessing.denoise import DEFAULT_DENOISE
 from ecgtf.runs import Run
 
@@ -90,20 +92,37 @@ def _data_download(args) -> int:
 
 
 def _load_for_plot(path: Path, index: int):
+    """(12-lead signal (12, n) in mV, fs) of record ``index`` of an ``ecgtf data synth`` .npz, or of a WFDB record."""
     if path.suffix == ".npz":
-        with np.load(path) as z:
-            if "signals" not in z:
-                raise ValueError(f"{path}: expected an array 'signals' (N, 12, n) as written by `ecgtf data synth`")
-            return z["signals"][index], float(z["fs"]) if "fs" in z else 500.0
-    from ecgtf.data.records import canonical_12lead, read_wfdb
+        import zipfile
 
-    signal, fs, names = read_wfdb(path.with_suffix("") if path.suffix in (".hea", ".dat") else path)
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                if "signals" not in z:
+                    raise ValueError(f"{path}: expected an array 'signals' (N, 12, n) as written by `ecgtf data synth`")
+                signals, fs = z["signals"], float(z["fs"]) if "fs" in z else 500.0
+        except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+            raise ValueError(f"{path}: not a readable .npz ({type(exc).__name__}: {exc})") from None
+        if signals.ndim != 3 or signals.shape[1] != 12:
+            raise ValueError(f"{path}: 'signals' has shape {signals.shape}; expected (N, 12, n)")
+        if not 0 <= index < len(signals):
+            raise ValueError(f"--index {index}: {path} holds records 0–{len(signals) - 1}")
+        return signals[index], fs
+    from ecgtf.data.records import canonical_12lead
+    from ecgtf.io import read_wfdb_mv
+
+    if index != 0:
+        raise ValueError(f"--index {index}: a WFDB record holds one recording (index 0)")
+    signal, fs, names = read_wfdb_mv(path.with_suffix("") if path.suffix in (".hea", ".dat") else path)
     return canonical_12lead(signal, names, str(path)), fs
 
 
 def _plot(args) -> int:
+    from ecgtf.files import check_outputs
+    from ecgtf.io import input_files
     from ecgtf.plots import plot_12lead
 
+    check_outputs([Path(args.out)], input_files(args.input))
     signal, fs = _load_for_plot(Path(args.input), args.index)
     plot_12lead(signal, fs, args.out, title=args.title or Path(args.input).name)
     print(f"wrote {args.out}")
@@ -167,9 +186,37 @@ def _benchmark(args, rest: list[str]) -> int:
     return bench_main(rest)
 
 
+OUTPUT_FORMATS = {"csv": (".csv",), "npz": (".npz",), "wfdb": (".hea", ".dat")}
+"""``ecgtf reconstruct --formats``: name → the files it writes (the PNG is always written)."""
+
+
+def _reconstruct_outputs(args) -> tuple[Path, list[str], list[Path]]:
+    """(output stem, formats, every output file) of ``ecgtf reconstruct``, checked before any work: known formats, a
+    WFDB-readable record name, no output onto an input file or onto another output."""
+    from ecgtf.files import check_outputs
+    from ecgtf.io import input_files
+
+    formats = [f.strip().lower() for f in args.formats.split(",") if f.strip()]
+    unknown = [f for f in formats if f not in OUTPUT_FORMATS]
+    if unknown:
+        raise ValueError(f"--formats: unknown output format(s) {unknown}; expected some of {', '.join(OUTPUT_FORMATS)}")
+    base = Path(args.out)
+    if base.suffix.lower() in (".png", ".csv", ".npz", ".hea", ".dat"):
+        base = base.with_suffix("")
+    if base.is_dir():
+        raise ValueError(f"-o {args.out}: is a folder; expected an output name such as {base / 'ecg'}")
+    if "wfdb" in formats and not re.fullmatch(r"[A-Za-z0-9_-]+", base.name):
+        raise ValueError(f"-o {args.out}: {base.name!r} is not a WFDB record name (letters, digits, '_' and '-' "
+                         "only); choose another name for --formats wfdb")
+    outputs = [base.parent / (base.name + ext) for ext in (".png", *(e for f in formats for e in OUTPUT_FORMATS[f]))]
+    check_outputs(outputs, input_files(args.input))
+    return base, formats, outputs
+
+
 def _reconstruct(args) -> int:
     from ecgtf.io import read_lead
 
+    base, formats, _ = _reconstruct_outputs(args)
     signal, fs = read_lead(args.input, args.fs, args.lead)
     from ecgtf.reconstructor import Reconstructor  # scipy, matplotlib: loaded by the commands that use them
 
@@ -178,12 +225,7 @@ def _reconstruct(args) -> int:
     if native and not np.isclose(fs, native) and not args.resample:
         raise ValueError(f"{args.input} is sampled at {fs:g} Hz but {rec.name} was trained on {native:g} Hz "
                          "records; pass --resample to convert")
-    base = Path(args.out)
-    if base.suffix.lower() in (".png", ".csv", ".npz", ".hea"):
-        base = base.with_suffix("")
-    if base.is_dir():
-        raise ValueError(f"-o {args.out}: is a folder; expected an output name such as {base / 'ecg'}")
-    base.parent.mkdir(parents=True, exist_ok=True)  # checked before any work
+    base.parent.mkdir(parents=True, exist_ok=True)
     if not args.no_quality_gate:
         from ecgtf.quality import segment_quality
 
@@ -200,22 +242,13 @@ def _reconstruct(args) -> int:
 
         print("per-lead confidence (1 = the two window grids agree): " + ", ".join(
             f"{n} {c:.2f}" for n, c in zip(LEADS, out.info["confidence"])))
-    written = []
-    import matplotlib.pyplot as plt
-
-    plt.close(out.plot(base.with_suffix(".png"), title=f"{Path(args.input).name}: 12 leads from Lead {args.lead} "
-                       f"({rec.name}, {out.units})"))
-    written.append(base.with_suffix(".png"))
-    for fmt in args.formats.split(","):
-        fmt = fmt.strip().lower()
-        if fmt == "csv":
-            written.append(out.to_csv(base.with_suffix(".csv")))
-        elif fmt == "npz":
-            written.append(out.to_npz(base.with_suffix(".npz")))
-        elif fmt == "wfdb":
-            written.append(out.to_wfdb(base))
-        elif fmt:
-            raise ValueError(f"--formats: unknown output format {fmt!r}; expected csv, npz, wfdb")
+    stem = base.parent / base.name
+    out.plot(Path(f"{stem}.png"), title=f"{Path(args.input).name}: 12 leads from Lead {args.lead} ({rec.name}, "
+             f"{out.units})")
+    written = [Path(f"{stem}.png")]
+    writers = {"csv": lambda: out.to_csv(Path(f"{stem}.csv")), "npz": lambda: out.to_npz(Path(f"{stem}.npz")),
+               "wfdb": lambda: out.to_wfdb(stem)}
+    written += [writers[fmt]() for fmt in formats]
     denoised = f", Lead I denoised by {rec.denoiser.name}" if rec.denoiser is not None else ""
     print(f"reconstructed {out.leads.shape[1] / fs:.1f} s at {fs:g} Hz with {rec.name}{denoised} ({out.windows} windows, "
           f"units {out.units}); wrote " + ", ".join(str(w) for w in written))
@@ -239,7 +272,7 @@ def build_parser(train_help: bool = True) -> argparse.ArgumentParser:
 
     rec = sub.add_parser("reconstruct", help="12 leads (PNG + CSV/NPZ/WFDB in mV) from a Lead I recording")
     rec.add_argument("input", help="Lead I recording: .csv, .npy, .edf or a WFDB record (.hea)")
-    rec.add_argument("--fs", type=float, default=None, help="sampling rate in Hz (needed for CSV/NPY)")
+    rec.add_argument("--fs", type=positive_float, default=None, help="sampling rate in Hz (needed for CSV/NPY)")
     rec.add_argument("--lead", default="I", help="which lead of a multi-lead file to use (default I)")
     rec.add_argument("--model", default=None, help="preset name, run directory or .tflite (default: the shipped preset)")
     rec.add_argument("-o", "--out", default="reconstruction", help="output path stem (default ./reconstruction)")
@@ -269,7 +302,7 @@ def build_parser(train_help: bool = True) -> argparse.ArgumentParser:
     info.set_defaults(func=_data_info)
 
     synth = dsub.add_parser("synth", help="generate synthetic 12-lead records (dipole model) to an .npz")
-    synth.add_argument("--n", type=int, default=12, help="number of 10 s records (default 12)")
+    synth.add_argument("--n", type=positive_int, default=12, help="number of 10 s records (default 12)")
     synth.add_argument("--seed", type=int, default=0)
     synth.add_argument("--conditions", default="", help="comma-separated subset of NORM,CLBBB,CRBBB,AFIB,LAD,RAD")
     synth.add_argument("--beats", choices=["learned", "waves"], default="learned",
@@ -286,7 +319,7 @@ def build_parser(train_help: bool = True) -> argparse.ArgumentParser:
 
     plot = sub.add_parser("plot", help="plot a 12-lead record (WFDB path or .npz) in the standard paper layout")
     plot.add_argument("input", help="WFDB record path (without extension) or an .npz from `ecgtf data synth`")
-    plot.add_argument("--index", type=int, default=0, help="record index inside an .npz")
+    plot.add_argument("--index", type=non_negative_int, default=0, help="record index inside an .npz")
     plot.add_argument("--out", default="ecg.png", help="output PNG")
     plot.add_argument("--title", default="")
     plot.set_defaults(func=_plot)

@@ -13,6 +13,29 @@ from datetime import datetime
 from pathlib import Path
 
 
+def check_outputs(outputs, inputs=()) -> list[Path]:
+    """Refuse (``ValueError``) an output path that is one of the ``inputs`` (the same file, through any spelling or
+    link) or another output of the same call; returns the outputs. A user's files are never written over by
+    what is made from them."""
+    def key(p: Path):
+        p = Path(p)
+        return os.path.realpath(p) if not p.exists() else (p.stat().st_dev, p.stat().st_ino)
+
+    inputs = [Path(p) for p in inputs]
+    taken = {key(p): p for p in inputs if p.exists()}
+    taken.update({os.path.realpath(p): p for p in inputs})
+    seen: dict = {}
+    for out in map(Path, outputs):
+        for k in {key(out), os.path.realpath(out)}:
+            if k in taken:
+                raise ValueError(f"output {out} would overwrite the input {taken[k]}; choose another output name "
+                                 "(-o/--out)")
+            if k in seen and seen[k] != out:
+                raise ValueError(f"outputs {seen[k]} and {out} are the same file; choose another output name")
+            seen[k] = out
+    return [Path(o) for o in outputs]
+
+
 def atomic_write_json(path: str | Path, obj) -> None:
     """Write JSON to a temporary file in the same folder, then rename it over ``path``."""
     atomic_write(path, lambda fh: json.dump(obj, fh, indent=2, default=_json_default))

@@ -10,6 +10,7 @@ units are refused). CSV/NPY values are taken as mV; an amplitude implausible for
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -50,9 +51,33 @@ def _check_mv(x: np.ndarray, path: Path) -> np.ndarray:
     return x
 
 
-def read_lead(path: str | Path, fs: float | None = None, lead: str = "I") -> tuple[np.ndarray, float]:
-    """One lead ``(n,)`` in mV and its sampling rate from a CSV, NPY, WFDB record or EDF file."""
+def input_files(path: str | Path) -> list[Path]:
+    """The files :func:`read_lead` reads for ``path``: a WFDB record's header and its signal files, else ``path``."""
     path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in (".hea", ".dat") or (not suffix and path.with_suffix(".hea").exists()):
+        base = path.with_suffix("")
+        files = [base.with_suffix(".hea"), base.with_suffix(".dat")]
+        try:
+            import wfdb
+
+            files += [base.parent / f for f in wfdb.rdheader(str(base)).file_name or []]
+        except Exception:   # an unreadable header is reported by read_lead
+            pass
+        return list(dict.fromkeys(files))
+    return [path]
+
+
+def read_lead(path: str | Path, fs: float | None = None, lead: str = "I") -> tuple[np.ndarray, float]:
+    """One lead ``(n,)`` in mV and its sampling rate from a CSV, NPY, WFDB record or EDF file.
+
+    Lead names in the file (WFDB/EDF signal names, a CSV header) win: ``lead`` picks a lead by name, and a
+    single named column whose name is another lead is refused rather than taken for ``lead``."""
+    path = Path(path)
+    try:
+        lead = normalize_lead_name(lead)
+    except ValueError as exc:
+        raise InputFileError(f"--lead {lead!r}: {exc}") from None
     suffix = path.suffix.lower()
     if suffix in (".hea", ".dat") or (not suffix and path.with_suffix(".hea").exists()):
         return _read_wfdb(path.with_suffix(""), fs, lead)
@@ -115,11 +140,71 @@ def _read_csv(path: Path, lead: str) -> np.ndarray:
             return data[:, lead_index(normalize_lead_name(lead))]
         raise InputFileError(f"{path}: {data.shape[1]} unnamed columns; expected one column (Lead I), 12 columns "
                              "(I … V6), or a header naming the leads")
+    if len(header) != data.shape[1]:
+        if data.shape[1] != 1:
+            raise InputFileError(f"{path}: the header names {len(header)} columns ({header}) but the rows have "
+                                 f"{data.shape[1]}; expected one name per column")
+        header = [rows[0].strip().strip('"')]   # one column whose name has spaces ("lead I")
     cols = [h for h in header]
     named = [c for c in cols if c.lower() not in ("time", "time_s", "t", "sample", "index")]
     if len(named) == 1 and len(cols) <= 2:
+        said = _lead_of_header(named[0])   # None for a header such as "ecg" or "mV": the lead the caller names
+        if said is not None and said != normalize_lead_name(lead):
+            raise InputFileError(f"{path}: the column is headed {named[0]!r} (lead {said}), but lead {lead} was "
+                                 f"asked for; pass --lead {said} (lead=\"{said}\") if that is the lead you recorded")
         return data[:, cols.index(named[0])]
     return data[:, _pick_lead([c.split("_")[0] for c in cols], lead, path)]
+
+
+def _lead_of_header(name: str) -> str | None:
+    """The lead a column header names (``II``, ``lead II``, ``Lead_II``, ``II_mV``, ``II (mV)``), or ``None``."""
+    text = re.sub(r"^\s*lead[\s_-]*", "", name, flags=re.IGNORECASE)
+    text = re.split(r"[\s_(\[]", text.strip(), maxsplit=1)[0]
+    try:
+        return normalize_lead_name(text)
+    except ValueError:
+        return None
+
+
+def checksum_mismatches(rec) -> str | None:
+    """What is wrong when a WFDB record's 16-bit sample sums differ from its header's checksums (read with
+    ``physical=False``), else ``None``: a ``.dat`` overwritten at constant size, or another record's."""
+    if rec.checksum is None or rec.d_signal is None:
+        return None
+    sums = rec.d_signal.astype(np.int64).sum(axis=0) & 0xFFFF
+    expected = np.asarray(rec.checksum, dtype=np.int64) & 0xFFFF
+    bad = np.flatnonzero(sums != expected)
+    if not bad.size:
+        return None
+    return (f"checksum mismatch in signal(s) {[rec.sig_name[i] for i in bad]} (header {expected[bad].tolist()}, data "
+            f"{sums[bad].tolist()}): the .dat file is corrupt or belongs to another header")
+
+
+def read_wfdb_mv(base: str | Path) -> tuple[np.ndarray, float, list[str]]:
+    """Every signal of a WFDB record in mV: ``(signals (n_signals, n) float64, fs, names)``. The header's
+    checksums are verified and its units converted (µV, mV, V; other units are refused naming the signal)."""
+    import wfdb
+
+    base = Path(base)
+    if not base.with_suffix(".hea").exists():
+        raise InputFileError(f"{base}.hea: WFDB header not found")
+    try:
+        rec = wfdb.rdrecord(str(base), physical=False)
+        problem = checksum_mismatches(rec)
+        signal = rec.dac(return_res=64) if problem is None else None
+    except Exception as exc:  # wfdb raises many types for corrupt files
+        raise InputFileError(f"{base}: cannot read WFDB record ({type(exc).__name__}: {exc})") from exc
+    if problem is not None:
+        raise InputFileError(f"{base}: {problem}")
+    if signal is None or signal.ndim != 2 or signal.shape[0] == 0:
+        raise InputFileError(f"{base}: record has no samples")
+    scale = []
+    for name, unit in zip(rec.sig_name, rec.units):
+        unit = (unit or "mV").strip().lower()
+        if unit not in _UNIT_TO_MV:
+            raise InputFileError(f"{base}.hea: signal {name} is in {unit!r}; expected mV, uV or V")
+        scale.append(_UNIT_TO_MV[unit])
+    return (signal * np.asarray(scale)).T, float(rec.fs), list(rec.sig_name)
 
 
 def _read_wfdb(base: Path, fs: float | None, lead: str) -> tuple[np.ndarray, float]:
@@ -128,16 +213,14 @@ def _read_wfdb(base: Path, fs: float | None, lead: str) -> tuple[np.ndarray, flo
     if not base.with_suffix(".hea").exists():
         raise InputFileError(f"{base}.hea: WFDB header not found")
     try:
-        rec = wfdb.rdrecord(str(base))
-    except Exception as exc:  # wfdb raises many types for corrupt files
-        raise InputFileError(f"{base}: cannot read WFDB record ({type(exc).__name__}: {exc})") from exc
-    k = _pick_lead(list(rec.sig_name), lead, base)
-    unit = (rec.units[k] or "mV").strip().lower()
-    if unit not in _UNIT_TO_MV:
-        raise InputFileError(f"{base}.hea: lead {rec.sig_name[k]} is in {rec.units[k]!r}; expected mV, uV or V")
-    if fs is not None and not np.isclose(fs, rec.fs):
-        raise InputFileError(f"{base}.hea says {rec.fs:g} Hz but --fs {fs:g} was given; drop --fs for WFDB records")
-    return _check_mv(rec.p_signal[:, k].astype(np.float64) * _UNIT_TO_MV[unit], base), float(rec.fs)
+        names = list(wfdb.rdheader(str(base)).sig_name)
+    except Exception as exc:
+        raise InputFileError(f"{base}: cannot read WFDB header ({type(exc).__name__}: {exc})") from exc
+    k = _pick_lead(names, lead, base)
+    signals, rate, _ = read_wfdb_mv(base)
+    if fs is not None and not np.isclose(fs, rate):
+        raise InputFileError(f"{base}.hea says {rate:g} Hz but --fs {fs:g} was given; drop --fs for WFDB records")
+    return _check_mv(signals[k].astype(np.float64), base), rate
 
 
 def _read_edf(path: Path, fs: float | None, lead: str) -> tuple[np.ndarray, float]:

@@ -15,6 +15,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
+from ecgtf.files import atomic_write  # noqa: E402
 from ecgtf.leads import LEADS  # noqa: E402
 
 MM_PER_S = 25.0
@@ -217,12 +218,22 @@ def plot_denoising(noisy: np.ndarray, clean: np.ndarray, denoised: dict[str, np.
     return _save(fig, path, 100)
 
 
+def save_figure(fig, path: str | Path, dpi: int = 100) -> Path:
+    """``fig`` to ``path`` (format from the suffix, default PNG) through a temporary file renamed into place, so a
+    crash or a full disk leaves the previous figure, never half of one; the figure is closed."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fmt = path.suffix[1:].lower() or "png"
+    try:
+        atomic_write(path, lambda fh: fig.savefig(fh, dpi=dpi, format=fmt), mode="wb")
+    finally:
+        plt.close(fig)
+    return path
+
+
 def _save(fig, path, dpi):
     if path is not None:
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fig.savefig(path, dpi=dpi)
-        plt.close(fig)
+        save_figure(fig, path, dpi)
     return fig
 
 

@@ -19,6 +19,7 @@ windows, reconstructed window by window, stitched with the weighted overlap-add 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -81,7 +82,11 @@ class Reconstruction:
         """A WFDB record (``.hea`` + ``.dat``, format 16) named after ``path`` without extension."""
         import wfdb
 
-        path = Path(path).with_suffix("")
+        path = Path(path)
+        path = path.with_suffix("") if path.suffix.lower() in (".hea", ".dat") else path
+        if not re.fullmatch(r"[A-Za-z0-9_-]+", path.name):
+            raise ValueError(f"{path}: {path.name!r} is not a WFDB record name (letters, digits, '_' and '-' only); "
+                             "wfdb could not read such a record back")
         path.parent.mkdir(parents=True, exist_ok=True)
         units = "mV" if self.units == "mV" else "NU"
         tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}."))

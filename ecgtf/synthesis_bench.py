@@ -23,6 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ecgtf.arguments import positive_int
+
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m training.evaluate_synthesis", description=__doc__,
@@ -34,10 +36,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="comma-separated: real, dipole, dipole-balanced, dipole-waves, dipole-original, neurokit2, "
                         "deepfake-ecg, or generator run directories (default: real,dipole,neurokit2,deepfake-ecg; "
                         "real,dipole when runs are given)")
-    p.add_argument("--n", type=int, default=None, help="generated records per source (default: the reference size)")
+    p.add_argument("--n", type=positive_int, default=None, help="generated records per source (default: the reference size)")
     p.add_argument("--data-dir", default=None, help="data root holding ptb-xl (default: $ECGTF_DATA, else ~/.cache/ecgtf/data)")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--repeats", type=int, default=1,
+    p.add_argument("--repeats", type=positive_int, default=1,
                    help="generated sets per source (seeds seed, seed+1, …): the table gives the mean of every "
                         "metric and the 1NNC's spread across sets (default 1; one set's 1NNC varies by ±0.02–0.03)")
     p.add_argument("--out", type=Path, default=None, help="folder for table.md, results.json, examples.png")
@@ -67,6 +69,8 @@ def plot_examples(examples: dict, path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from ecgtf.plots import save_figure
+
     fig, axes = plt.subplots(len(examples), 1, figsize=(12, 1.6 * len(examples)), squeeze=False)
     t = np.arange(1000) / 100.0
     for ax, (name, view) in zip(axes[:, 0], examples.items()):
@@ -77,9 +81,7 @@ def plot_examples(examples: dict, path: Path) -> None:
     axes[0, 0].legend(loc="upper right", fontsize=7)
     axes[-1, 0].set_xlabel("s (band-passed 0.5–40 Hz, 100 Hz, per-lead z-score)")
     fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
+    save_figure(fig, path, dpi=90)
 
 
 def main(argv=None) -> int:

@@ -26,13 +26,13 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import math
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from ecgtf import registry
+from ecgtf.arguments import finite_float, positive_float, positive_int  # noqa: F401 (re-exported)
 from ecgtf.backend import describe_devices, keras, make_strategy, setup_precision, tf  # noqa: F401
 from ecgtf.callbacks import (  # noqa: F401 (the template's callbacks, re-exported)
     EpochCheckpoint,
@@ -71,36 +71,6 @@ class TrainingConfig:
 RESUME_OPTIONS = {"--resume", "--out", "--epochs", "--minutes", "--verbose", "--data-dir", "--cache-dir",
                   "--plot-every"}
 """What ``--resume`` may be given: where the run is and how long/loud this session is, never what is trained."""
-
-
-def positive_int(text: str) -> int:
-    """argparse type: an integer ≥ 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number ≥ 1, got {value}")
-    return value
-
-
-def positive_float(text: str) -> float:
-    """argparse type: a finite number > 0."""
-    value = finite_float(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"expected a finite number > 0, got {text}")
-    return value
-
-
-def finite_float(text: str) -> float:
-    """argparse type: a finite number (refuses nan and inf)."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not math.isfinite(value):
-        raise argparse.ArgumentTypeError(f"expected a finite number, got {text}")
-    return value
 
 
 def add_training_arguments(p: argparse.ArgumentParser, defaults: TrainingConfig) -> None:

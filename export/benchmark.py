@@ -21,14 +21,16 @@ from pathlib import Path
 
 import numpy as np
 
+from ecgtf.arguments import non_negative_int, positive_int
+
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m export.benchmark", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("files", nargs="+", type=Path, help=".tflite files written by python -m export")
     p.add_argument("--threads", default="1,2,4", help="thread counts (default 1,2,4)")
-    p.add_argument("--runs", type=int, default=50, help="timed inferences per thread count (default 50)")
-    p.add_argument("--warmup", type=int, default=5)
+    p.add_argument("--runs", type=positive_int, default=50, help="timed inferences per thread count (default 50)")
+    p.add_argument("--warmup", type=non_negative_int, default=5)
     p.add_argument("--no-keras", action="store_true", help="skip the Keras reference row")
     p.add_argument("--out", type=Path, default=None, help="JSON output (default benchmark.json next to the first file)")
     p.add_argument("--worker", default=None, help=argparse.SUPPRESS)

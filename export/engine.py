@@ -30,6 +30,7 @@ import numpy as np
 
 import ecgtf
 from ecgtf import registry
+from ecgtf.arguments import non_negative_int, positive_float, positive_int
 from ecgtf.data.sources import DATASETS, canonical_name
 from ecgtf.lite import run_tflite
 from ecgtf.runs import Run
@@ -45,13 +46,13 @@ def build_parser(prog: str = "python -m export") -> argparse.ArgumentParser:
                    help=f"comma-separated subset of {','.join(FORMATS)} (default: the model's defaults)")
     p.add_argument("--list-formats", action="store_true", help="print the table of formats and exit")
     p.add_argument("--out", type=Path, default=None, help="output folder (default <run>/export)")
-    p.add_argument("--budget", type=float, default=None,
+    p.add_argument("--budget", type=positive_float, default=None,
                    help="max RMS error vs Keras as a fraction of the Keras output's std (default: per format, "
                         "see --list-formats; float32 always 1e-3)")
-    p.add_argument("--n-validate", type=int, default=64, help="held-out windows for validation (default 64)")
-    p.add_argument("--n-calibration", type=int, default=128, help="training windows for int8 calibration (default 128)")
-    p.add_argument("--qat-steps", type=int, default=200, help="QAT fine-tuning steps (default 200)")
-    p.add_argument("--qat-lr", type=float, default=1e-5)
+    p.add_argument("--n-validate", type=positive_int, default=64, help="held-out windows for validation (default 64)")
+    p.add_argument("--n-calibration", type=positive_int, default=128, help="training windows for int8 calibration (default 128)")
+    p.add_argument("--qat-steps", type=non_negative_int, default=200, help="QAT fine-tuning steps (default 200)")
+    p.add_argument("--qat-lr", type=positive_float, default=1e-5)
     p.add_argument("--keep-names", action="store_true", help="keep the converter's long internal tensor names")
     p.add_argument("--weights", choices=["final", "best"], default="final",
                    help="weights to export: last epoch (default) or best validation epoch")

@@ -22,6 +22,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from ecgtf import registry
+from ecgtf.arguments import positive_float, positive_int
 from ecgtf.io import read_lead
 from ecgtf.presets import preset_dir
 from ecgtf.reconstructor import Reconstructor
@@ -40,21 +41,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--preset", default="unet1d_12lead", help="preset to run (default unet1d_12lead)")
     p.add_argument("--input", type=Path, default=None,
                    help="Lead I CSV to reconstruct (default: the bundled example, 20 s at 500 Hz)")
-    p.add_argument("--input-fs", type=float, default=500.0, help="sampling rate of --input (default 500)")
+    p.add_argument("--input-fs", type=positive_float, default=500.0, help="sampling rate of --input (default 500)")
     p.add_argument("--from-scratch", action="store_true",
                    help="instead: train a small model on the embedded synthetic data (the registry's quickstart "
                         "recipe), then the same job on it")
     p.add_argument("--model", default=None, help="with --from-scratch: which model (default: the one with a "
                    "quickstart recipe)")
     p.add_argument("--data", default="synthetic", help="training data (default: the embedded synthetic generator)")
-    p.add_argument("--epochs", type=int, default=None, help="training epochs (default: the recipe's)")
-    p.add_argument("--n-synthetic", type=int, default=None, help="synthetic training records (default: the recipe's)")
-    p.add_argument("--batch-size", type=int, default=None, help="batch size (default: the recipe's)")
+    p.add_argument("--epochs", type=positive_int, default=None, help="training epochs (default: the recipe's)")
+    p.add_argument("--n-synthetic", type=positive_int, default=None, help="synthetic training records (default: the recipe's)")
+    p.add_argument("--batch-size", type=positive_int, default=None, help="batch size (default: the recipe's)")
     p.add_argument("--formats", default=None,
                    help="export formats (default: float32,dynamic for the preset — its full-int8 file fails "
                         "validation, see the docs —; float32,int8 with --from-scratch)")
-    p.add_argument("--budget", type=float, default=0.10, help="validation budget vs Keras (default: per format)")
-    p.add_argument("--bench-runs", type=int, default=50)
+    p.add_argument("--budget", type=positive_float, default=0.10, help="validation budget vs Keras (default: per format)")
+    p.add_argument("--bench-runs", type=positive_int, default=50)
     p.add_argument("--seed", type=int, default=None)
     return p
 

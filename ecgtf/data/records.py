@@ -16,6 +16,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
+from ecgtf.io import checksum_mismatches
 from ecgtf.leads import LEADS, normalize_lead_name
 
 log = logging.getLogger(__name__)
@@ -129,15 +130,9 @@ def read_wfdb(path: str | Path, physical: bool = True, gain: float | None = None
 
 def verify_checksums(rec, path) -> None:
     """:class:`RecordError` if a signal's 16-bit sample sum differs from its header checksum."""
-    if rec.checksum is None:
-        return
-    sums = rec.d_signal.astype(np.int64).sum(axis=0) & 0xFFFF
-    expected = np.asarray(rec.checksum, dtype=np.int64) & 0xFFFF
-    bad = np.flatnonzero(sums != expected)
-    if bad.size:
-        names = [rec.sig_name[i] for i in bad]
-        raise RecordError(f"{path}: checksum mismatch in signal(s) {names} (header {expected[bad].tolist()}, "
-                          f"data {sums[bad].tolist()}): the .dat file is corrupt or belongs to another header")
+    problem = checksum_mismatches(rec)
+    if problem is not None:
+        raise RecordError(f"{path}: {problem}")
 
 
 def canonical_12lead(signal: np.ndarray, names: Sequence[str], source: str) -> np.ndarray:

@@ -28,6 +28,7 @@ import numpy as np
 
 from ecgtf import metrics as M
 from ecgtf import registry
+from ecgtf.arguments import positive_int
 
 from .sampling import is_conditional, sample_beats
 
@@ -240,7 +241,7 @@ def build_parser() -> argparse.ArgumentParser:
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("runs", nargs="+", type=Path, help="run directories, or folders holding runs")
     p.add_argument("--out", type=Path, default=Path("runs/beat-bench/bench"), help="output folder")
-    p.add_argument("--n", type=int, default=300, help="generated and real beats compared per run (default 300)")
+    p.add_argument("--n", type=positive_int, default=300, help="generated and real beats compared per run (default 300)")
     p.add_argument("--no-utility", action="store_true", help="skip the TSTR/TRTR classifiers")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--recompute", action="store_true",

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ecgtf.arguments import non_negative_int
 from ecgtf.backend import keras
 from ecgtf.data.tfdata import make_dataset
 from ecgtf.plots import plot_beats_grid, plot_curves
@@ -87,7 +88,7 @@ def build_parser(name: str) -> argparse.ArgumentParser:
     p.add_argument("--n-synthetic", type=positive_int, default=60, help="synthetic records for --data synthetic")
     p.add_argument("--max-train-beats", type=positive_int, default=None, help="random subset of training beats")
     p.add_argument("--fs", type=positive_float, default=None, help=f"beat sampling rate in Hz (default {w.fs:g})")
-    p.add_argument("--before", type=int, default=None, help=f"samples before the R peak (default {w.before})")
+    p.add_argument("--before", type=non_negative_int, default=None, help=f"samples before the R peak (default {w.before})")
     p.add_argument("--after", type=positive_int, default=None, help=f"samples from the R peak on (default {w.after})")
     p.add_argument("--symbols", default=",".join(w.symbols) if w.symbols else None,
                    help="annotation symbols kept, comma-separated (default %(default)s)")

@@ -37,6 +37,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ecgtf.arguments import positive_int
+
 FIGURE_CLASSES = ("NORM", "CLBBB", "CRBBB", "AFIB")
 ORIGINAL = "original 12 leads"
 LEAD_I_ALONE = "Lead I alone (Lead-I classifier)"
@@ -264,7 +266,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="comma-separated inputs shown in the figure, each matching the names it starts "
                         "(e.g. 'preset,ekgan,pix2pix,ridge'; default: every reconstructor and ridge)")
     p.add_argument("--weights", choices=["best", "final"], default="best", help="reconstructor run weights")
-    p.add_argument("--max-records", type=int, default=None, help="only the first N test records (quick checks)")
+    p.add_argument("--max-records", type=positive_int, default=None, help="only the first N test records (quick checks)")
     p.add_argument("--data-dir", type=Path, default=None, help="data root (default $ECGTF_DATA or ~/.cache/ecgtf/data)")
     p.add_argument("--out", type=Path, default=Path("runs/diagnostic"), help="folder for results.json, table.md, examples.png")
     p.add_argument("--quiet", action="store_true", help="no progress bars")

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ecgtf.arguments import fraction, non_negative_int
 from ecgtf.backend import keras, tf
 from ecgtf.leads import LEADS, normalize_lead_name
 from ecgtf.runs import atomic_write_json, new_run_config
@@ -61,14 +62,14 @@ def build_parser() -> argparse.ArgumentParser:
     add_training_arguments(p, ClassifierTraining())
     p.add_argument("--data", "--sources", dest="sources", default=",".join(SOURCES),
                    help=f"labelled datasets below the data root (default {','.join(SOURCES)}), or 'synthetic'")
-    p.add_argument("--synthetic", type=int, default=0, metavar="N",
+    p.add_argument("--synthetic", type=non_negative_int, default=0, metavar="N",
                    help="add N synthetic labelled records (ecgtf's dipole generator) to the training pool")
     p.add_argument("--leads", default="all", help="input leads: 'all' (12, default) or a list such as 'I'")
     p.add_argument("--fs", type=positive_float, default=400.0, help="input rate in Hz (default 400, the paper)")
     p.add_argument("--n-samples", type=positive_int, default=4096,
                    help="input samples per record (default 4096; a multiple of 256)")
     p.add_argument("--width", type=positive_float, default=1.0, help="filter-count multiplier (1.0 = paper)")
-    p.add_argument("--dropout", type=float, default=0.8, help="dropout rate (default 0.8, the paper's code)")
+    p.add_argument("--dropout", type=fraction, default=0.8, help="dropout rate (default 0.8, the paper's code)")
     p.add_argument("--pos-weight", choices=["none", "balanced"], default="none",
                    help="up-weight positives of rare classes (balanced: sqrt(neg/pos), at most 10)")
     return p

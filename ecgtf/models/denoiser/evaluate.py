@@ -34,6 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ecgtf.arguments import positive_float
 from ecgtf.lazy import require_api as require
 
 from .data import DenoiserData, NoiseBank, scale_to_snr
@@ -264,6 +265,8 @@ def plot_curves_by_snr(summary: list[dict], path: Path) -> None:
     """SNR improvement against input SNR: one panel per noise, one line per denoiser."""
     import matplotlib.pyplot as plt
 
+    from ecgtf.plots import save_figure
+
     groups = list(dict.fromkeys((s["group"], s["noise"]) for s in summary))
     fig, axes = plt.subplots(1, len(groups), figsize=(4 * len(groups), 3.4), squeeze=False)
     for ax, (g, noise) in zip(axes[0], groups):
@@ -277,8 +280,7 @@ def plot_curves_by_snr(summary: list[dict], path: Path) -> None:
     axes[0, 0].set_ylabel("SNR improvement (dB)")
     axes[0, 0].legend(fontsize=7)
     fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    save_figure(fig, path, dpi=100)
 
 
 def load_denoisers(runs, api, classical: bool = True) -> dict:
@@ -316,7 +318,7 @@ def main(argv=None, api=None) -> int:
     p.add_argument("runs", nargs="*", help="denoiser run directories (or .tflite files) to compare")
     p.add_argument("--out", type=Path, default=Path("runs/denoise/bench"), help="folder for results.json, bench.md, plots")
     p.add_argument("--data-dir", type=Path, default=None, help="data root with mitdb/ and nstdb/ (default $ECGTF_DATA)")
-    p.add_argument("--minutes", type=float, default=3.0, help="minutes of each test record per mixture (default 3)")
+    p.add_argument("--minutes", type=positive_float, default=3.0, help="minutes of each test record per mixture (default 3)")
     p.add_argument("--no-nstdb-records", action="store_true", help="skip the 118e/119e records")
     p.add_argument("--quiet", action="store_true")
     p.add_argument("--render-only", action="store_true",

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ecgtf.arguments import positive_int
+
 
 def noisy_lead_i(signals: np.ndarray, fs: float, kind: str, snr_db: float, bank, seed: int) -> np.ndarray:
     """Lead I of every record (N, n) plus held-out NSTDB noise at ``snr_db`` (resampled from 360 Hz to ``fs``)."""
@@ -123,7 +125,7 @@ def main(argv=None, api=None) -> int:
     p.add_argument("--snr", default="6,0", help="input SNRs in dB, comma-separated (default 6,0)")
     p.add_argument("--sets", default="ptb-xl-test,ludb")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--max-records", type=int, default=None, help="at most this many records per set (evenly spread)")
+    p.add_argument("--max-records", type=positive_int, default=None, help="at most this many records per set (evenly spread)")
     p.add_argument("--no-classical", action="store_true", help="leave out the band-pass and wavelet rows")
     args = p.parse_args(argv)
     from ecgtf.lazy import require_api

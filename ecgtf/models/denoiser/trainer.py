@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ecgtf.arguments import finite_float
 from ecgtf.backend import keras, tf
 from ecgtf.plots import plot_curves, plot_denoising
 from ecgtf.runs import new_run_config
@@ -55,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--n-synthetic", type=positive_int, default=12, help="synthetic records for --data synthetic")
     p.add_argument("--length", type=positive_int, default=None, help="fragment length in samples (default 1024)")
     p.add_argument("--filters", default=None, help="encoder channels, comma-separated (default 16,32,48,64)")
-    p.add_argument("--content-weight", type=float, default=None, help="L1 weight vs adversarial (default 100)")
+    p.add_argument("--content-weight", type=finite_float, default=None, help="L1 weight vs adversarial (default 100)")
     p.add_argument("--residual", action="store_true", help="the network estimates the noise; output = input − noise "
                    "(ours, not the paper's)")
     add_training_arguments(p, t)

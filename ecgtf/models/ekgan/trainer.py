@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ecgtf.arguments import non_negative_int
 from ecgtf.backend import keras
 from ecgtf.data.records import require_millivolts
 from ecgtf.data.sources import canonical_name, load_source, split_source
@@ -102,7 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--alpha-latent", type=finite_float, default=1.0, help="latent L1 weight α (default 1)")
     p.add_argument("--label-input", choices=["input", "target"], default="input")
     p.add_argument("--label-smoothing", type=finite_float, default=0.0)
-    p.add_argument("--lr-decay-start", type=int, default=5, help="first epoch after which lr ×0.95 (default 5)")
+    p.add_argument("--lr-decay-start", type=non_negative_int, default=5, help="first epoch after which lr ×0.95 (default 5)")
     p.add_argument("--plot-every", type=positive_int, default=1, help="plot a validation record every N epochs")
     p.add_argument("--max-train", type=positive_int, default=None, help="cap on training records (quick experiments)")
     p.add_argument("--resample", action="store_true",

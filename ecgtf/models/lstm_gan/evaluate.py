@@ -12,6 +12,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from ecgtf.arguments import positive_int
+
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="ecgtf evaluate (LSTM-GAN)", description=__doc__,
@@ -20,7 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--original", type=Path, default=None, help="original ecgGAN generator .h5 to evaluate too")
     p.add_argument("--data", default=None, help="beat source when no run is given or to override (default: the run's)")
     p.add_argument("--data-dir", type=Path, default=None, help="data root (default $ECGTF_DATA or ~/.cache/ecgtf/data)")
-    p.add_argument("--n", type=int, default=300, help="beats per set (default 300)")
+    p.add_argument("--n", type=positive_int, default=300, help="beats per set (default 300)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", type=Path, default=None, help="output folder (default <run>/evaluation)")
     return p

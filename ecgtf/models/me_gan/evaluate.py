@@ -36,6 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ecgtf.arguments import positive_int
 from ecgtf.metrics import bootstrap_interval, gaussian_frechet
 
 from .data import CONDITIONS
@@ -323,11 +324,11 @@ def build_parser() -> argparse.ArgumentParser:
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("runs", nargs="+", type=Path, help="ME-GAN run directories (same data config)")
     p.add_argument("--out", type=Path, default=Path("runs/me_gan_bench"), help="output directory")
-    p.add_argument("--n-synthetic", type=int, default=300, help="generated beats per condition in the utility test")
-    p.add_argument("--seeds", type=int, default=2, help="classifier seeds in the utility test (default 2)")
-    p.add_argument("--utility-epochs", type=int, default=6, help="classifier epochs (default 6)")
-    p.add_argument("--feature-epochs", type=int, default=8, help="FID feature network epochs (default 8)")
-    p.add_argument("--feature-min-records", type=int, default=FEATURE_MIN_RECORDS,
+    p.add_argument("--n-synthetic", type=positive_int, default=300, help="generated beats per condition in the utility test")
+    p.add_argument("--seeds", type=positive_int, default=2, help="classifier seeds in the utility test (default 2)")
+    p.add_argument("--utility-epochs", type=positive_int, default=6, help="classifier epochs (default 6)")
+    p.add_argument("--feature-epochs", type=positive_int, default=8, help="FID feature network epochs (default 8)")
+    p.add_argument("--feature-min-records", type=positive_int, default=FEATURE_MIN_RECORDS,
                    help=f"labels with at least this many training records train the feature network "
                         f"(default {FEATURE_MIN_RECORDS})")
     p.add_argument("--recompute", action="store_true", help="ignore cached per-run results")

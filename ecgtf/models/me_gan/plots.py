@@ -16,6 +16,7 @@ def plot_beats_by_condition(beats: np.ndarray, titles, path, suptitle: str = "",
     import matplotlib.pyplot as plt
 
     from ecgtf.leads import LEADS
+    from ecgtf.plots import save_figure
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -34,6 +35,4 @@ def plot_beats_by_condition(beats: np.ndarray, titles, path, suptitle: str = "",
     if suptitle:
         fig.suptitle(suptitle)
     fig.tight_layout()
-    fig.savefig(path, dpi=80)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path, dpi=80)

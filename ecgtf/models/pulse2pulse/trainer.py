@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from ecgtf.arguments import non_negative_int
 from ecgtf.backend import keras, tf
 from ecgtf.data.reference import MV_SOURCES
 from ecgtf.plots import plot_12lead, plot_curves
@@ -101,7 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "architecture; e.g. the published weights written by `python -m ecgtf.models.pulse2pulse.published`)")
     p.add_argument("--generator-lr", type=positive_float, default=None,
                    help="the generator's learning rate (default: --lr)")
-    p.add_argument("--critic-warmup", type=int, default=t.critic_warmup,
+    p.add_argument("--critic-warmup", type=non_negative_int, default=t.critic_warmup,
                    help="generator steps at the start with the generator frozen (default 0)")
     p.add_argument("--plot-every", type=positive_int, default=5, help="plot generated records every N epochs")
     return p
