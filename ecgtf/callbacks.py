@@ -13,14 +13,15 @@ import time
 from pathlib import Path
 
 from ecgtf.backend import keras, tf
-from ecgtf.files import atomic_write_json
+from ecgtf.files import atomic_write_json, record_digest
 
 __all__ = ["EpochCheckpoint", "EpochLrDecay", "RecalibratedValidation", "TimeBudget", "Timer", "recalibrate_batchnorm",
            "save_weights_atomic"]
 
 
 def save_weights_atomic(network, path: str | Path) -> None:
-    """``network.save_weights(path)`` through a temporary file in the same folder, renamed over ``path``."""
+    """``network.save_weights(path)`` through a temporary file in the same folder, renamed over ``path``; its
+    SHA-256 is recorded in the folder's ``digests.json`` (:func:`ecgtf.files.verify_digest` checks it on load)."""
     path = Path(path)
     tmp = path.with_name(f".tmp-{os.getpid()}-{path.name}")   # keeps the .weights.h5 / .h5 suffix Keras reads
     try:
@@ -29,6 +30,7 @@ def save_weights_atomic(network, path: str | Path) -> None:
     finally:
         if tmp.exists():
             tmp.unlink()
+    record_digest(path)
 
 
 class EpochCheckpoint(keras.callbacks.Callback):

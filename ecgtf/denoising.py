@@ -19,7 +19,7 @@ import numpy as np
 
 from ecgtf.lite import open_tflite
 from ecgtf.preprocessing.denoise import DEFAULT_DENOISE, bandpass_denoise, wavelet_denoise  # noqa: F401
-from ecgtf.preprocessing.signal import one_lead, resample, validate_signal
+from ecgtf.preprocessing.signal import check_model_output, one_lead, resample, validate_signal
 from ecgtf.runs import Run, config_from_dict
 from ecgtf.windows import batched, check_fs, overlap_add
 
@@ -114,6 +114,7 @@ def windowed(run_windows: Callable[[np.ndarray], np.ndarray], window) -> Callabl
         starts = sorted({*range(0, xm.size - window.length + 1, window.hop), xm.size - window.length})
         windows = np.stack([xm[s:s + window.length] for s in starts]).astype(np.float32)
         outputs = np.asarray(run_windows(windows), np.float64)[:, None, :]
+        check_model_output(outputs, "mV", "the denoiser")
         y = overlap_add(outputs, starts, xm.size)[0, :m]
         y = resample(y, window.fs, fs)
         return y[:n] if y.size >= n else np.pad(y, (0, n - y.size), mode="edge")

@@ -1,9 +1,11 @@
 """Atomic file writing: every output goes to a temporary file beside its target and is renamed into place,
-so a crash, a full disk or an exception leaves the old file (or none), never a half-written one. And a
-directory's writer lock, so that two processes never write one run at a time."""
+so a crash, a full disk or an exception leaves the old file (or none), never a half-written one; SHA-256
+digests recorded beside the files that drive a model (``digests.json`` in their folder) and verified on
+reading; and a directory's writer lock, so that two processes never write one run at a time."""
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import os
 import socket
@@ -127,3 +129,76 @@ def write_lock(path: Path) -> None:
         fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
     with os.fdopen(fd, "w") as fh:
         fh.write(holder)
+
+
+DIGESTS_NAME = "digests.json"
+"""Beside the files it covers: ``{"sha256": {file name: hex digest}}``, updated whenever ecgtf writes one of them."""
+
+
+class IntegrityError(ValueError):
+    """A file differs from the digest recorded when ecgtf wrote it (corrupt, truncated or edited)."""
+
+
+def sha256_file(path: str | Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _read_digests(folder: Path) -> dict:
+    path = folder / DIGESTS_NAME
+    if not path.exists():
+        return {}
+    try:
+        table = json.loads(path.read_text())
+        digests = table["sha256"]
+        if not isinstance(digests, dict) or not all(isinstance(v, str) for v in digests.values()):
+            raise TypeError
+        return digests
+    except (ValueError, KeyError, TypeError):
+        raise IntegrityError(f"{path}: unreadable digest table (expected {{\"sha256\": {{file: hex}}}}); delete it to "
+                             "accept the files as they are, or restore the folder from a backup") from None
+
+
+def record_digest(path: str | Path) -> str:
+    """Record ``path``'s SHA-256 in its folder's ``digests.json`` (atomically); returns the digest."""
+    path = Path(path)
+    digest = sha256_file(path)
+    try:
+        table = _read_digests(path.parent)
+    except IntegrityError:
+        table = {}
+    table[path.name] = digest
+    atomic_write_json(path.parent / DIGESTS_NAME, {"sha256": dict(sorted(table.items()))})
+    return digest
+
+
+_VERIFIED: dict = {}
+
+
+def verify_digest(path: str | Path, recover: str = "") -> None:
+    """:class:`IntegrityError` if ``path`` differs from the digest its folder's ``digests.json`` records (files
+    without a recorded digest pass: written before digests existed). ``recover`` says how to get a good copy."""
+    path = Path(path)
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    if key in _VERIFIED:
+        return
+    want = _read_digests(path.parent).get(path.name)
+    if want is not None:
+        got = sha256_file(path)
+        if got != want:
+            raise IntegrityError(f"{path}: SHA-256 {got[:12]}… differs from the {want[:12]}… recorded when ecgtf wrote "
+                                 f"it: the file is corrupt or was edited. {recover or 'Restore it from a backup.'} "
+                                 f"(If you changed it on purpose, delete its line in {path.parent / DIGESTS_NAME}.)")
+    _VERIFIED[key] = True
+
+
+def json_digest(obj: dict, skip: str) -> str:
+    """SHA-256 of ``obj`` as canonical JSON (sorted keys), without its key ``skip`` (where the digest is kept)."""
+    body = {k: v for k, v in obj.items() if k != skip}
+    return hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":"),
+                                    default=_json_default).encode()).hexdigest()
+

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from ecgtf import registry
+from ecgtf.files import json_digest
 
 
 def _interpreter(content_or_path, threads: int = 1):
@@ -65,6 +66,14 @@ def open_tflite(path, task: str, threads: int = 1):
     except (KeyError, IndexError, TypeError):
         raise ValueError(f"{path.with_suffix('.json')}: metadata without input/output tensor names; "
                          "re-export with `ecgtf export`") from None
+    try:
+        signature = _interpreter(path).get_signature_list()["serving_default"]
+    except (KeyError, ValueError, RuntimeError) as exc:
+        raise ValueError(f"{path}: not a TFLite model with a serving_default signature ({exc})") from None
+    for kind, name in (("inputs", iname), ("outputs", oname)):
+        if name not in signature[kind]:
+            raise ValueError(f"{path.with_suffix('.json')}: {kind[:-1]} tensor {name!r} is not in {path.name}'s "
+                             f"signature {signature[kind]}; the metadata belongs to another file: re-export")
     return spec, meta, window_runner(path, iname, oname, threads)
 
 
@@ -79,6 +88,10 @@ def read_tflite_metadata(path: str | Path) -> dict:
         raise ValueError(f"{meta_path}: unreadable metadata ({exc}); re-export with `ecgtf export`") from None
     if not isinstance(meta, dict):
         raise ValueError(f"{meta_path}: expected a JSON object written by `ecgtf export`")
+    if "metadata_sha256" in meta and json_digest(meta, "metadata_sha256") != meta["metadata_sha256"]:
+        raise ValueError(f"{meta_path}: the metadata was changed after export (its SHA-256 no longer matches "
+                         "metadata_sha256): rates, windows and units drive the model, so an edited copy is refused; "
+                         "re-export with `ecgtf export`")
     want = meta.get("sha256")
     if want:
         got = hashlib.sha256(path.read_bytes()).hexdigest()

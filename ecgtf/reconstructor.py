@@ -34,7 +34,7 @@ from ecgtf.files import atomic_write
 from ecgtf.leads import LEADS
 from ecgtf.lite import open_tflite
 from ecgtf.plots import plot_12lead
-from ecgtf.preprocessing.signal import check_millivolts, one_lead, resample, validate_signal
+from ecgtf.preprocessing.signal import check_millivolts, check_model_output, one_lead, resample, validate_signal
 from ecgtf.presets import list_presets, preset_dir
 from ecgtf.runs import Run, config_from_dict
 from ecgtf.streaming import ReconstructionStream
@@ -215,6 +215,7 @@ class Reconstructor:
             starts = sorted({0, *range(offset, n - p.window_in + 1, p.hop_in), ((n - p.window_in) // ratio) * ratio})
             windows = np.stack([xm[s:s + p.window_in] for s in starts])
             outputs = np.asarray(p.run_windows(windows), np.float64)
+            check_model_output(outputs, p.units, f"the model {self.name} ({self.source})")
             stitched.append(overlap_add(outputs, [s // ratio for s in starts], n_out))
             count += len(starts)
         info = {}

@@ -38,6 +38,8 @@ from ecgtf.files import (  # noqa: F401 (re-exported)
     atomic_write_json,
     atomic_write_text,
     check_unlocked,
+    record_digest,
+    verify_digest,
     write_lock,
 )
 
@@ -175,7 +177,9 @@ class RunDir:
         return self.path / other
 
     def write_config(self, config: dict) -> None:
+        """``config.json`` (atomically), its SHA-256 recorded in the run's ``digests.json``."""
         atomic_write_json(self.path / "config.json", config)
+        record_digest(self.path / "config.json")
 
     def read_config(self) -> dict:
         return json.loads((self.path / "config.json").read_text())
@@ -215,10 +219,13 @@ class Run:
         cfg_path = self.path / "config.json"
         if not cfg_path.exists():
             raise FileNotFoundError(f"{self.path} is not a run directory (no config.json)")
+        verify_digest(cfg_path, "Restore the run folder from a backup, or retrain the run.")
         try:
             raw = json.loads(cfg_path.read_text())
-        except json.JSONDecodeError as exc:
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise ValueError(f"{cfg_path}: not valid JSON ({exc})") from exc
+        if not isinstance(raw, dict):
+            raise ValueError(f"{cfg_path}: expected a JSON object (a run's config), got a {type(raw).__name__}")
         self.raw = upgrade_config(raw, str(cfg_path))
         self.spec = registry.get(self.raw.get("model"), source=str(cfg_path))
         self.model = self.spec.name
@@ -237,9 +244,15 @@ class Run:
         return self.data.seed
 
     def weights_path(self, network: str, weights: str = "final") -> Path:
+        """``final/<network>.weights.h5`` (``best_…`` for ``weights="best"``); an existing file is checked against the
+        SHA-256 recorded when it was written (:class:`ecgtf.files.IntegrityError` if it differs)."""
         if weights not in ("final", "best"):
             raise ValueError(f"weights must be 'final' or 'best', got {weights!r}")
-        return self.path / "final" / (f"best_{network}.weights.h5" if weights == "best" else f"{network}.weights.h5")
+        path = self.path / "final" / (f"best_{network}.weights.h5" if weights == "best" else f"{network}.weights.h5")
+        if path.exists():
+            verify_digest(path, "Restore it from a backup; for a run with checkpoints, `--resume` rewrites the final "
+                                "weights.")
+        return path
 
     def generator(self, weights: str = "final"):
         """The trained generator (keras.Model). ``weights="final"``: last epoch (else the latest

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ecgtf.preprocessing.signal import one_lead
+from ecgtf.preprocessing.signal import check_model_output, one_lead
 from ecgtf.quality import QualityThresholds, assess
 from ecgtf.windows import OverlapAdd, check_fs
 
@@ -105,8 +105,10 @@ class ReconstructionStream:
             y = None
             if w is not None:
                 y = np.asarray(self.run_windows(w[None]), np.float64)[0]
-                if not np.all(np.isfinite(y)):
-                    y, reason = None, "model produced non-finite output"
+                try:
+                    check_model_output(y, self.p.units, "the model")
+                except ValueError as exc:
+                    y, reason = None, str(exc)
             if reason:
                 self.events.append((k, reason))
             self.out.add(k * self.p.hop_in // self.ratio, y)

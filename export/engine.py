@@ -32,6 +32,7 @@ import ecgtf
 from ecgtf import registry
 from ecgtf.arguments import non_negative_int, positive_float, positive_int
 from ecgtf.data.sources import DATASETS, canonical_name
+from ecgtf.files import json_digest
 from ecgtf.lite import run_tflite
 from ecgtf.runs import Run
 from ecgtf.trainer import fail
@@ -164,8 +165,10 @@ def export_format(job: ExportJob, fmt: str, out_dir: Path, budget: float | None 
         meta = {**job.metadata(), "format": fmt, "file": final.name, "size_bytes": len(content),
                 "sha256": hashlib.sha256(content).hexdigest(), **io_details(content),
                 "tensor_dtypes": tensor_types(content), "validation": record["validation"], **info}
+        meta = json.loads(json.dumps(meta, default=float))
+        meta["metadata_sha256"] = json_digest(meta, "metadata_sha256")   # an edited fs or window is refused on load
         meta_tmp = out_dir / f".{name}.json.tmp"
-        meta_tmp.write_text(json.dumps(meta, indent=2, default=float))
+        meta_tmp.write_text(json.dumps(meta, indent=2))
         os.replace(tmp, final)
         os.replace(meta_tmp, out_dir / f"{name}.json")
         record["passed"] = True

@@ -72,6 +72,23 @@ def check_millivolts(x: np.ndarray, name: str = "signal") -> None:
         raise ValueError(f"{name}: amplitudes up to {p99:.0f} are implausible for millivolts{hint}")
 
 
+MAX_OUTPUT_MV = 20.0
+"""No ECG lead reaches this many millivolts; a model answering more is broken (corrupt weights), not informative."""
+
+
+def check_model_output(y: np.ndarray, units: str, source: str) -> None:
+    """``ValueError`` naming ``source`` if a model's output is not finite, or (in mV) beyond ±:data:`MAX_OUTPUT_MV`:
+    garbage is refused, never returned."""
+    y = np.asarray(y)
+    if not np.all(np.isfinite(y)):
+        raise ValueError(f"{source} answered NaN or inf: its weights are corrupt (restore the model file) or the "
+                         "input is far outside what it was trained on")
+    peak = float(np.max(np.abs(y))) if y.size else 0.0
+    if units == "mV" and peak > MAX_OUTPUT_MV:
+        raise ValueError(f"{source} answered {peak:.3g} mV, beyond any ECG (> {MAX_OUTPUT_MV:g} mV): its weights are "
+                         "corrupt or the input is far outside what it was trained on; the output is refused")
+
+
 @lru_cache(maxsize=32)
 def bandpass_sos(low_hz: float, high_hz: float, fs: float, order: int = 2) -> np.ndarray:
     """Butterworth band-pass as second-order sections (order per edge; ``high_hz`` ≥ Nyquist → high-pass)."""

@@ -259,3 +259,76 @@ def test_lstm_gan_h5_with_nan_weights_is_refused(tmp_path):
     with pytest.raises(WeightsFileError, match="NaN or inf"):
         load_original_weights(build_generator(), path)
     assert evaluate(["--original", str(path), "--out", str(tmp_path / "eval")]) != 0
+
+
+def _flip_bytes(path, n: int = 4) -> None:
+    """A few bytes flipped in the middle of a file, size unchanged (what a bad sector or a bad copy does)."""
+    data = bytearray(path.read_bytes())
+    for k in range(n):
+        data[len(data) // 2 + 97 * k] ^= 0x5A
+    path.write_bytes(bytes(data))
+
+
+def test_preset_with_flipped_bytes_or_an_edited_config_is_refused(tmp_path):
+    """A preset's weights and config carry SHA-256 digests: a few flipped bytes (which loaded and answered 1e25 mV)
+    or an edited fs are refused, naming the file."""
+    import ecgtf
+    from ecgtf.files import IntegrityError
+    from ecgtf.models.unet1d.presets import PRESET_ROOT
+    from ecgtf.runs import Run
+
+    good = tmp_path / "lite"
+    shutil.copytree(PRESET_ROOT / "unet1d_lite", good)
+    assert Run(good).generator("best") is not None          # the shipped files match their digests
+    bad = tmp_path / "flipped"
+    shutil.copytree(good, bad)
+    _flip_bytes(bad / "final" / "best_reconstructor.weights.h5")
+    with pytest.raises(IntegrityError, match="best_reconstructor.weights.h5"):
+        ecgtf.Reconstructor.from_run(bad)
+    edited = tmp_path / "edited"
+    shutil.copytree(good, edited)
+    cfg = json.loads((edited / "config.json").read_text())
+    cfg["preprocessing"]["fs"] = 250.0
+    (edited / "config.json").write_text(json.dumps(cfg))
+    with pytest.raises(IntegrityError, match="config.json"):
+        Run(edited)
+
+
+def test_tflite_metadata_edited_or_naming_another_tensor_is_refused(tiny_export, tmp_path):
+    import ecgtf
+    from ecgtf.files import json_digest
+
+    d = tmp_path / "exp"
+    shutil.copytree(tiny_export, d)
+    f = d / "unet1d_float32.tflite"
+    meta = json.loads(f.with_suffix(".json").read_text())
+    assert meta["metadata_sha256"] == json_digest(meta, "metadata_sha256")
+    edited = json.loads(json.dumps(meta).replace('"fs": 100.0', '"fs": 250.0'))
+    assert edited != meta
+    f.with_suffix(".json").write_text(json.dumps(edited))
+    with pytest.raises(ValueError, match="changed after export"):
+        ecgtf.Reconstructor.from_tflite(f)
+    renamed = {**meta, "inputs": [{**meta["inputs"][0], "name": "not_a_tensor"}, *meta["inputs"][1:]]}
+    renamed["metadata_sha256"] = json_digest(renamed, "metadata_sha256")
+    f.with_suffix(".json").write_text(json.dumps(renamed))
+    with pytest.raises(ValueError, match="not_a_tensor"):
+        ecgtf.Reconstructor.from_tflite(f)
+
+
+def test_a_model_answering_beyond_any_ecg_is_refused(tiny_rec):
+    """Outputs are checked: a model answering 1e25 "mV" (corrupt weights without a digest) raises, in the batch
+    API and in the live stream (where the window is dropped with its reason)."""
+    from dataclasses import replace
+
+    from ecgtf.data.synthetic import SyntheticConfig, generate_record
+    from ecgtf.reconstructor import Reconstructor
+
+    base = tiny_rec.base_pipeline
+    broken = Reconstructor(replace(base, run_windows=lambda w: np.asarray(base.run_windows(w)) * 1e25 + 1.0),
+                           "broken", "test")
+    x = generate_record(SyntheticConfig(duration_s=10), seed=0).signal[0]
+    with pytest.raises(ValueError, match="beyond any ECG"):
+        broken.reconstruct(x, 500)
+    chunk = broken.stream(500).push(x)
+    assert chunk.events and all("beyond any ECG" in reason for _, reason in chunk.events)
+    assert not chunk.valid.any()

@@ -66,7 +66,7 @@ def module_for_format(run, generator, fmt: str, data: dict, qat_steps: int = 200
         from .quantization import qat_finetune
 
         disc = None
-        path = run.path / "final" / "discriminator.weights.h5"
+        path = run.weights_path("discriminator")
         if run.variant not in ("pix2pix", "no-discriminator") and path.exists():
             from ecgtf.models.ekgan.networks import build_discriminator
 

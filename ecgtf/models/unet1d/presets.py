@@ -10,6 +10,8 @@ import json
 import shutil
 from pathlib import Path
 
+from ecgtf.callbacks import save_weights_atomic
+from ecgtf.files import record_digest
 from ecgtf.runs import Run, atomic_write_json, config_to_dict
 
 from .networks import build_reconstructor
@@ -58,14 +60,16 @@ def assemble_preset(run_dirs, name: str, weights: str = "best") -> tuple[Path, l
     cfg["preset"] = {"name": name, "weights": weights, "members": [
         {"run": r.path.name, "training": r.raw["training"], "data_sources": list(r.data.sources)} for r in runs]}
     atomic_write_json(out / "config.json", cfg)
+    record_digest(out / "config.json")
     target = out / "final" / "best_reconstructor.weights.h5"
     if len(runs) == 1:
         shutil.copyfile(runs[0].weights_path("reconstructor", weights), target)
+        record_digest(target)
     else:
         net = build_reconstructor(arch)
         for m, r in enumerate(runs):
             net.get_layer(f"member{m}").set_weights(r.generator(weights).get_weights())
-        net.save_weights(str(target))
+        save_weights_atomic(net, target)
     return out, runs
 
 
