@@ -14,7 +14,8 @@ passed).
   acceptable records' Lead I (an acceptable record implies an acceptable Lead I) and (b) the same
   Lead I windows with a known defect injected: lead off (flat + noise floor), saturation at the
   rail, electrode-motion / muscle noise from the MIT-BIH Noise Stress Test Database at 0 and −6 dB,
-  amplitude in µV (×1000) — negatives whose label concerns Lead I by construction. The raw record
+  amplitude in µV (×1000) or ×10 (0.1 mV units), white noise — negatives whose label concerns Lead I by
+  construction. The raw record
   label is reported too (a lower bound for sensitivity).
 """
 from __future__ import annotations
@@ -61,7 +62,9 @@ def _decide(feats, t) -> np.ndarray:
         looked = f["looked"]
         hr, cv = f["hr_bpm"], f["rr_cv"]
         no_beats = ~np.isfinite(hr) | (hr < t.min_hr_bpm) | (hr > t.max_hr_bpm) | ~(cv <= t.max_rr_cv)
-        bad |= looked & no_beats
+        qrs = f.get("qrs_mv", np.full(len(hr), np.nan))
+        implausible = np.isfinite(qrs) & ((qrs < t.min_qrs_mv) | (qrs > t.max_qrs_mv))
+        bad |= looked & (no_beats | implausible)
     return bad
 
 
@@ -93,6 +96,10 @@ def corrupt(x: np.ndarray, fs: float, kind: str, rng, noise: dict) -> np.ndarray
         return np.clip(x * 8, -1.0, 1.0)
     if kind == "microvolts":
         return x * 1000.0
+    if kind == "gain x10":
+        return x * 10.0
+    if kind == "white noise":
+        return rng.normal(0.0, max(float(np.std(x)), 0.05), x.size)
     if kind.startswith("noise"):
         _, src, snr_db = kind.split(":")
         n = noise[src]
@@ -138,8 +145,8 @@ def main(argv=None) -> int:
     feats = []
     for r in progress_bar(recs, desc="features (12 leads)"):
         rec_feats = [_features(np.nan_to_num(lead), fs) for lead in r.signal]
-        hr, cv, n = _beats(r.signal[0] - np.median(r.signal[0]), fs)
-        rec_feats[0].update(hr_bpm=hr, rr_cv=cv, n_beats=n)
+        hr, cv, n, qrs = _beats(r.signal[0] - np.median(r.signal[0]), fs)
+        rec_feats[0].update(hr_bpm=hr, rr_cv=cv, n_beats=n, qrs_mv=qrs)
         feats.append(rec_feats)
     base = QualityThresholds()
     # 12 leads (beat rules on Lead I only: XQRS on every lead costs ~0.1 s each)
@@ -157,7 +164,8 @@ def main(argv=None) -> int:
     # (2) labels that concern Lead I: acceptable records' Lead I (+) and the same with injected defects (−);
     # tuned on the tuning records, reported on the held-out ones
     noise = _noise_records(args.data_dir, fs)
-    kinds = ["lead off", "saturated", "microvolts"] + [f"noise:{n}:{snr}" for n in noise for snr in (0, -6)]
+    kinds = ["lead off", "saturated", "microvolts", "gain x10", "white noise"] + [f"noise:{n}:{snr}" for n in noise
+                                                                                     for snr in (0, -6)]
     rng = np.random.default_rng(1)
     split = {}
     for part, mask in (("tune", tune_mask), ("heldout", ~tune_mask)):
@@ -168,8 +176,8 @@ def main(argv=None) -> int:
             for k in kinds:
                 y = corrupt(x, fs, k, rng, noise)
                 f = _features(y, fs)
-                hr, cv, n = _beats(y - np.median(y), fs)
-                f.update(hr_bpm=hr, rr_cv=cv, n_beats=n)
+                hr, cv, n, qrs = _beats(y - np.median(y), fs)
+                f.update(hr_bpm=hr, rr_cv=cv, n_beats=n, qrs_mv=qrs)
                 neg_feats.append(f)
                 neg_kind.append(k)
         pos = [lead1[i] for i in good_idx]

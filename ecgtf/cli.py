@@ -227,16 +227,17 @@ def _reconstruct(args) -> int:
                          "records; pass --resample to convert")
     base.parent.mkdir(parents=True, exist_ok=True)
     if not args.no_quality_gate:
-        from ecgtf.quality import segment_quality
+        import warnings
 
-        segments = segment_quality(signal, fs)
-        bad = [(a, b, q) for a, b, q in segments if not q.ok]
-        for a, b, q in bad:
-            print(f"quality {'REFUSED' if q.refused else 'flag'} {a:.0f}-{b:.0f} s: {q.reason}")
-        if segments and all(q.refused for _, _, q in segments):
-            raise ValueError(f"{args.input}: no segment of Lead I passes the quality gate (first: {bad[0][2].reason});"
-                             " nothing worth reconstructing (--no-quality-gate overrides)")
-    out = rec.reconstruct(signal, fs, confidence=args.confidence)
+        from ecgtf.quality import gate
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)   # each segment is printed below instead
+            segments = gate(signal, fs, f"{args.input} (Lead {args.lead})", override="--no-quality-gate")
+        for a, b, q in segments:
+            if not q.ok:
+                print(f"quality {'REFUSED' if q.refused else 'flag'} {a:.0f}-{b:.0f} s: {q.reason}")
+    out = rec.reconstruct(signal, fs, confidence=args.confidence, quality=False)
     if args.confidence:
         from ecgtf.leads import LEADS
 

@@ -62,7 +62,7 @@ def evaluate_all(candidates: dict, sets=("ptb-xl-test", "ludb"), data_dir=None, 
         true_beats = beats_found(true_eval)
         results[set_name] = {}
         for name, rec in candidates.items():
-            preds = np.stack([rec.reconstruct(s[0], fs).leads for s in
+            preds = np.stack([rec.reconstruct(s[0], fs, quality=False).leads for s in
                               progress_bar(signals, desc=f"{set_name}: {name}", disable=not progress or None)])
             pred_eval = np.stack([to_eval_space(p, fs) for p in preds])
             results[set_name][name] = score(true_eval, pred_eval, signals, preds, fs, true_beats)
@@ -122,7 +122,7 @@ def confidence_correlation(rec, sets=("ptb-xl-test", "ludb"), data_dir=None, pro
         signals, fs, _ = load_eval_set(set_name, data_dir)
         unc, err = [], []
         for s in progress_bar(signals, desc=f"{set_name}: confidence", disable=not progress or None):
-            r = rec.reconstruct(s[0], fs, confidence=True)
+            r = rec.reconstruct(s[0], fs, confidence=True, quality=False)
             true_eval, pred_eval = to_eval_space(s, fs), to_eval_space(r.leads, fs)
             err.append(np.sqrt(np.mean((pred_eval - true_eval) ** 2, axis=-1))[ks])
             unc.append(r.info["uncertainty"][ks])

@@ -36,6 +36,7 @@ from ecgtf.lite import open_tflite
 from ecgtf.plots import plot_12lead
 from ecgtf.preprocessing.signal import check_millivolts, check_model_output, one_lead, resample, validate_signal
 from ecgtf.presets import list_presets, preset_dir
+from ecgtf.quality import gate
 from ecgtf.runs import Run, config_from_dict
 from ecgtf.streaming import ReconstructionStream
 from ecgtf.windows import WindowPipeline, batched, check_fs, overlap_add
@@ -184,7 +185,7 @@ class Reconstructor:
     def units(self) -> str:
         return self.pipeline.units
 
-    def reconstruct(self, lead_i, fs: float, confidence: bool = False) -> Reconstruction:
+    def reconstruct(self, lead_i, fs: float, confidence: bool = False, quality: bool = True) -> Reconstruction:
         """Lead I ``(n,)`` at ``fs`` Hz (mV) → :class:`Reconstruction` with 12 leads at ``fs``.
 
         Any rate (resampled to the model's and back) and any length of at least one window
@@ -196,12 +197,19 @@ class Reconstructor:
         the output units: where the model's answer depends on where the window falls, it is unsure)
         and ``info["confidence"]`` = exp(−uncertainty / std of the lead) in (0, 1]; the leads are then
         the mean of both grids. Twice the compute.
+
+        ``quality=True`` (default) first applies the signal-quality gate of ``ecgtf reconstruct``
+        (:func:`ecgtf.quality.gate`, every 10 s): a recording where no segment passes (lead off, not an ECG, a
+        unit or rate error: the message says which, with what was measured) raises ``ValueError``; refused
+        segments among good ones raise a ``UserWarning``; ``info["quality"]`` lists each segment's verdict.
+        ``quality=False`` reconstructs anything that is finite and millivolt-sized (evaluations do).
         """
         fs = check_fs(fs)
         x = one_lead(lead_i)
         p = self.pipeline
         x = validate_signal(x, name="Lead I", min_samples=int(np.ceil(p.min_seconds * fs)), fs=fs)
         check_millivolts(x, "Lead I")
+        segments = gate(x, fs) if quality else []
         xm = p.prepare(x, fs)
         n = xm.shape[-1]
         if n < p.window_in:  # rounding at odd rates
@@ -218,13 +226,13 @@ class Reconstructor:
             check_model_output(outputs, p.units, f"the model {self.name} ({self.source})")
             stitched.append(overlap_add(outputs, [s // ratio for s in starts], n_out))
             count += len(starts)
-        info = {}
+        info = {"quality": [(a, b, q.reason or "ok", bool(q.refused)) for a, b, q in segments]} if quality else {}
         if confidence:
             diff = stitched[0] - stitched[1]
             unc = np.sqrt(np.mean(diff ** 2, axis=-1)) / 2.0      # RMS of each grid's deviation from the mean
             mean = (stitched[0] + stitched[1]) / 2.0
-            info = {"uncertainty": unc.astype(np.float32),
-                    "confidence": np.exp(-unc / np.maximum(mean.std(-1), 1e-6)).astype(np.float32)}
+            info.update(uncertainty=unc.astype(np.float32),
+                        confidence=np.exp(-unc / np.maximum(mean.std(-1), 1e-6)).astype(np.float32))
             stitched = [mean]
         leads = resample(stitched[0], p.fs_out, fs)
         m = x.shape[0]
@@ -250,11 +258,11 @@ class Reconstructor:
         if lead_i is None:
             rec = generate_record(SyntheticConfig(duration_s=seconds), seed=0)
             lead_i, fs = rec.signal[0], rec.fs
-        self.reconstruct(lead_i, fs)  # warm-up
+        self.reconstruct(lead_i, fs, quality=False)  # warm-up
         times = []
         for _ in range(repeats):
             t = time.perf_counter()
-            out = self.reconstruct(lead_i, fs)
+            out = self.reconstruct(lead_i, fs, quality=False)
             times.append(time.perf_counter() - t)
         sec = float(np.median(times))
         return {"seconds_per_call": sec, "recording_seconds": len(lead_i) / fs,

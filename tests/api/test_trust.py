@@ -51,10 +51,16 @@ def test_reconstruct_never_answers_garbage(tiny_rec, x, fs):
 
 
 @PROBE
-@given(x=arrays(np.float64, st.integers(0, 3000), elements=values), fs=st.floats(50, 2000))
-def test_quality_gate_never_raises(x, fs):
+@given(x=arrays(np.float64, st.integers(0, 3000), elements=values),
+       fs=st.one_of(st.floats(50, 2000), st.floats(allow_nan=True, allow_infinity=True), st.just(0.0)))
+def test_quality_gate_answers_any_samples_and_refuses_a_bad_rate(x, fs):
+    """Any samples get a verdict with a reason, never an exception; a rate that is no rate is a ValueError."""
     from ecgtf.quality import assess
 
+    if not (np.isfinite(fs) and 50 <= fs <= 20000):
+        with pytest.raises(ValueError, match="sampling rate"):
+            assess(x, fs)
+        return
     q = assess(x, fs)
     assert isinstance(q.ok, bool) and 0.0 <= q.score <= 1.0 and (q.ok or q.reason)
 
@@ -332,3 +338,34 @@ def test_a_model_answering_beyond_any_ecg_is_refused(tiny_rec):
     chunk = broken.stream(500).push(x)
     assert chunk.events and all("beyond any ECG" in reason for _, reason in chunk.events)
     assert not chunk.valid.any()
+
+
+def test_the_python_api_gates_input_like_the_cli(tiny_rec):
+    """Reconstructor.reconstruct applies the quality gate by default: white noise, a lead off (2 µV noise, 50 Hz
+    hum), a gain error and a wrong fs are refused saying what was measured; quality=False reconstructs anyway."""
+    import warnings
+
+    from ecgtf.data.synthetic import SyntheticConfig, generate_record
+
+    x = generate_record(SyntheticConfig(duration_s=20), seed=0).signal[0].astype(np.float64)
+    out = tiny_rec.reconstruct(x, 500)
+    assert [v for *_, v, refused in out.info["quality"]] == ["ok", "ok"]
+    rng = np.random.default_rng(0)
+    t = np.arange(x.size) / 500
+    cases = {"white noise": (rng.normal(0, 0.3, x.size), 500, "not an ECG"),
+             "2 µV noise": (rng.normal(0, 0.002, x.size), 500, "lead off"),
+             "50 Hz hum": (0.5 * np.sin(2 * np.pi * 50 * t), 500, "not an ECG"),
+             "gain ×10": (x * 10, 500, "0.1 mV units or a gain"),
+             "500 Hz said to be 100 Hz": (x, 100, "not sampled at 100 Hz|check fs"),
+             "500 Hz said to be 2,000 Hz": (np.tile(x, 2), 2000, "not sampled at 2000 Hz")}
+    for name, (signal, fs, message) in cases.items():
+        with pytest.raises(ValueError, match=message):
+            tiny_rec.reconstruct(signal, fs)
+        assert tiny_rec.reconstruct(signal, fs, quality=False).leads.shape == (12, signal.size), name
+    half = np.r_[x[:5000], rng.normal(0, 0.002, 5000)]          # lead off after 10 s: a warning, not an error
+    with pytest.warns(UserWarning, match="1 of 2 segments refused"):
+        out = tiny_rec.reconstruct(half, 500)
+    assert [refused for *_, refused in out.info["quality"]] == [False, True]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        tiny_rec.reconstruct(x, 500)
