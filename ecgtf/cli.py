@@ -217,7 +217,7 @@ def _reconstruct(args) -> int:
     from ecgtf.io import read_lead
 
     base, formats, _ = _reconstruct_outputs(args)
-    signal, fs = read_lead(args.input, args.fs, args.lead)
+    signal, fs = read_lead(args.input, args.fs, args.lead, units=args.units)
     from ecgtf.reconstructor import Reconstructor  # scipy, matplotlib: loaded by the commands that use them
 
     rec = Reconstructor.load(args.model, denoise=args.denoise)
@@ -275,6 +275,8 @@ def build_parser(train_help: bool = True) -> argparse.ArgumentParser:
     rec.add_argument("input", help="Lead I recording: .csv, .npy, .edf or a WFDB record (.hea)")
     rec.add_argument("--fs", type=positive_float, default=None, help="sampling rate in Hz (needed for CSV/NPY)")
     rec.add_argument("--lead", default="I", help="which lead of a multi-lead file to use (default I)")
+    rec.add_argument("--units", default="mV", choices=["mV", "uV", "V"],
+                     help="units of a CSV/NPY file's numbers (default mV; WFDB/EDF headers say their own)")
     rec.add_argument("--model", default=None, help="preset name, run directory or .tflite (default: the shipped preset)")
     rec.add_argument("-o", "--out", default="reconstruction", help="output path stem (default ./reconstruction)")
     rec.add_argument("--formats", default="csv", help="outputs besides the PNG: csv,npz,wfdb (default csv)")

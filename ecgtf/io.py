@@ -20,6 +20,14 @@ from ecgtf.leads import normalize_lead_name
 _UNIT_TO_MV = {"mv": 1.0, "uv": 1e-3, "µv": 1e-3, "μv": 1e-3, "v": 1e3}
 
 
+def to_millivolts(x: np.ndarray, units: str) -> np.ndarray:
+    """``x`` given in ``units`` (``mV``, ``uV``/``µV`` or ``V``) in millivolts."""
+    key = str(units).strip().lower()
+    if key not in _UNIT_TO_MV:
+        raise ValueError(f"units {units!r}: expected 'mV', 'uV' or 'V'")
+    return np.asarray(x, dtype=np.float64) * _UNIT_TO_MV[key]
+
+
 class InputFileError(ValueError):
     """A user input file could not be read as an ECG; the message names the file and what was expected."""
 
@@ -68,8 +76,10 @@ def input_files(path: str | Path) -> list[Path]:
     return [path]
 
 
-def read_lead(path: str | Path, fs: float | None = None, lead: str = "I") -> tuple[np.ndarray, float]:
-    """One lead ``(n,)`` in mV and its sampling rate from a CSV, NPY, WFDB record or EDF file.
+def read_lead(path: str | Path, fs: float | None = None, lead: str = "I",
+              units: str = "mV") -> tuple[np.ndarray, float]:
+    """One lead ``(n,)`` in mV and its sampling rate from a CSV, NPY, WFDB record or EDF file. ``units``: what the
+    numbers of a CSV/NPY file are in (WFDB and EDF headers say it themselves).
 
     Lead names in the file (WFDB/EDF signal names, a CSV header) win: ``lead`` picks a lead by name, and a
     single named column whose name is another lead is refused rather than taken for ``lead``."""
@@ -110,7 +120,7 @@ def read_lead(path: str | Path, fs: float | None = None, lead: str = "I") -> tup
                              "record (.hea/.dat)")
     if fs is None:
         raise InputFileError(f"{path}: a {suffix} file does not say its sampling rate; pass --fs HZ")
-    return _check_mv(x, path), float(fs)
+    return _check_mv(to_millivolts(x, units), path), float(fs)
 
 
 def _read_csv(path: Path, lead: str) -> np.ndarray:

@@ -31,6 +31,7 @@ import numpy as np
 from ecgtf.data.synthetic import SyntheticConfig, generate_record
 from ecgtf.denoising import Denoiser
 from ecgtf.files import atomic_write
+from ecgtf.io import to_millivolts
 from ecgtf.leads import LEADS
 from ecgtf.lite import open_tflite
 from ecgtf.plots import plot_12lead
@@ -185,8 +186,10 @@ class Reconstructor:
     def units(self) -> str:
         return self.pipeline.units
 
-    def reconstruct(self, lead_i, fs: float, confidence: bool = False, quality: bool = True) -> Reconstruction:
-        """Lead I ``(n,)`` at ``fs`` Hz (mV) → :class:`Reconstruction` with 12 leads at ``fs``.
+    def reconstruct(self, lead_i, fs: float, confidence: bool = False, quality: bool = True,
+                    units: str = "mV") -> Reconstruction:
+        """Lead I ``(n,)`` at ``fs`` Hz (in ``units``: ``mV``, ``uV`` or ``V``) → :class:`Reconstruction` with 12
+        leads at ``fs`` (in mV for millivolt models).
 
         Any rate (resampled to the model's and back) and any length of at least one window
         (:attr:`WindowPipeline.min_seconds`); longer recordings are windowed and stitched.
@@ -206,6 +209,8 @@ class Reconstructor:
         """
         fs = check_fs(fs)
         x = one_lead(lead_i)
+        if units != "mV":
+            x = to_millivolts(x, units)
         p = self.pipeline
         x = validate_signal(x, name="Lead I", min_samples=int(np.ceil(p.min_seconds * fs)), fs=fs)
         check_millivolts(x, "Lead I")

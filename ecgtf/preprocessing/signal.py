@@ -68,7 +68,8 @@ def check_millivolts(x: np.ndarray, name: str = "signal") -> None:
         return
     p99 = float(np.percentile(np.abs(x - np.median(x)), 99))
     if p99 > 20:
-        hint = " (looks like µV: divide by 1000)" if p99 < 20000 else " (looks like raw ADC counts: divide by the gain)"
+        hint = (" (looks like µV: divide by 1000, or pass units='uV' / --units uV)" if p99 < 20000
+                else " (looks like raw ADC counts: divide by the gain)")
         raise ValueError(f"{name}: amplitudes up to {p99:.0f} are implausible for millivolts{hint}")
 
 
