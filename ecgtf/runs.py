@@ -22,14 +22,13 @@ read it (:class:`Run`).
 """
 from __future__ import annotations
 
-import dataclasses
 import json
 import shutil
-import typing
 from datetime import datetime
 from pathlib import Path
 
 from ecgtf import registry
+from ecgtf.configs import POSITIVE_FIELDS, config_from_dict, config_to_dict, read_json_object  # noqa: F401
 from ecgtf.files import (  # noqa: F401 (re-exported)
     LOCK_NAME,
     RunLockedError,
@@ -54,53 +53,6 @@ def new_run_config(model: str, variant: str, architecture, preprocessing, traini
             "created": datetime.now().isoformat(timespec="seconds"),
             "architecture": config_to_dict(architecture), "preprocessing": config_to_dict(preprocessing),
             "training": config_to_dict(training), "data": config_to_dict(data)}
-
-
-def config_to_dict(cfg) -> dict:
-    """A config dataclass as plain JSON-able data."""
-    return json.loads(json.dumps(dataclasses.asdict(cfg), default=_json_default))
-
-
-def _coerce(value, hint):
-    origin = typing.get_origin(hint)
-    args = typing.get_args(hint)
-    if value is None:
-        return None
-    if origin is tuple:
-        if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(_coerce(v, args[0]) for v in value)
-        if args:
-            return tuple(_coerce(v, a) for v, a in zip(value, args))
-        return tuple(tuple(v) if isinstance(v, list) else v for v in value)
-    if hint is tuple:
-        return tuple(tuple(v) if isinstance(v, list) else v for v in value)
-    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
-        for a in args:
-            if a is type(None):
-                continue
-            try:
-                return _coerce(value, a)
-            except (TypeError, ValueError):
-                continue
-        return value
-    if hint is float and isinstance(value, int):
-        return float(value)
-    if dataclasses.is_dataclass(hint) and isinstance(value, dict):
-        return config_from_dict(hint, value)
-    return value
-
-
-def config_from_dict(cls, d: dict, source: str = "config"):
-    """Rebuild dataclass ``cls`` from :func:`config_to_dict` output (lists back to tuples, nested
-    dataclasses rebuilt). Unknown keys raise ``ValueError`` naming them; missing keys take defaults."""
-    if not isinstance(d, dict):
-        raise ValueError(f"{source}: expected a JSON object for {cls.__name__}, got {type(d).__name__}")
-    hints = typing.get_type_hints(cls)
-    names = {f.name for f in dataclasses.fields(cls) if f.init}
-    unknown = sorted(set(d) - names)
-    if unknown:
-        raise ValueError(f"{source}: unknown {cls.__name__} field(s) {unknown}; expected some of {sorted(names)}")
-    return cls(**{k: _coerce(v, hints.get(k)) for k, v in d.items()})
 
 
 class RunDir:
@@ -182,11 +134,15 @@ class RunDir:
         record_digest(self.path / "config.json")
 
     def read_config(self) -> dict:
-        return json.loads((self.path / "config.json").read_text())
+        path = self.path / "config.json"
+        verify_digest(path, "Restore the run folder from a backup, or start a new run.")
+        config = read_json_object(path)
+        if not config:
+            raise ValueError(f"{path}: empty; not a run's config")
+        return config
 
     def history(self) -> dict:
-        p = self.path / "history.json"
-        return json.loads(p.read_text()) if p.exists() else {}
+        return read_json_object(self.path / "history.json")
 
 
 def upgrade_config(cfg: dict, source: str = "config.json") -> dict:
@@ -264,9 +220,13 @@ class Run:
         return self.spec.load_splits(self, progress=progress)
 
     def history(self) -> dict:
-        p = self.path / "history.json"
-        return json.loads(p.read_text()) if p.exists() else {}
+        """Per-epoch values ``{name: [float per epoch]}`` (empty before the first epoch)."""
+        history = read_json_object(self.path / "history.json")
+        for k, v in history.items():
+            if not isinstance(v, list) or not all(isinstance(x, (int, float)) for x in v):
+                raise ValueError(f"{self.path / 'history.json'}: {k!r} is not a list of numbers; the file is corrupt")
+        return history
 
     def metrics(self) -> dict:
-        p = self.path / "metrics.json"
-        return json.loads(p.read_text()) if p.exists() else {}
+        """The trainer's ``metrics.json`` (empty before the run finished a session)."""
+        return read_json_object(self.path / "metrics.json")

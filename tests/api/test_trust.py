@@ -369,3 +369,48 @@ def test_the_python_api_gates_input_like_the_cli(tiny_rec):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         tiny_rec.reconstruct(x, 500)
+
+
+@pytest.mark.parametrize("edit, field", [
+    (lambda c: [c], "expected a JSON object"),
+    (lambda c: {**c, "preprocessing": {**c["preprocessing"], "fs": "100"}}, "Unet1dPreprocessing.fs"),
+    (lambda c: {**c, "preprocessing": {**c["preprocessing"], "hop": 0}}, "Unet1dPreprocessing.hop = 0"),
+    (lambda c: {**c, "preprocessing": {**c["preprocessing"], "band_hz": [40.0, 0.5]}}, "band_hz"),
+    (lambda c: {**c, "preprocessing": {**c["preprocessing"], "window": None}}, "Unet1dPreprocessing.window"),
+    (lambda c: {**c, "training": {**c["training"], "lr": float("nan")}}, "Unet1dTraining.lr"),
+    (lambda c: {**c, "architecture": {**c["architecture"], "filters": "32,64"}}, "Unet1dConfig.filters"),
+])
+def test_a_run_config_of_the_wrong_shape_is_refused_naming_the_field(tiny_dir, tmp_path, edit, field):
+    from ecgtf.runs import Run
+
+    run_dir = tmp_path / "run"
+    shutil.copytree(tiny_dir, run_dir)
+    cfg = json.loads((run_dir / "config.json").read_text())
+    (run_dir / "config.json").write_text(json.dumps(edit(cfg)))
+    with pytest.raises(ValueError, match=field):
+        Run(run_dir)
+
+
+def test_corrupt_metrics_history_and_metadata_are_named(tiny_dir, tiny_export, tmp_path):
+    import ecgtf
+    from ecgtf.files import json_digest
+    from ecgtf.runs import Run
+
+    run_dir = tmp_path / "run"
+    shutil.copytree(tiny_dir, run_dir)
+    (run_dir / "metrics.json").write_text('{"val": 1')
+    (run_dir / "history.json").write_text('{"loss": ["a"]}')
+    with pytest.raises(ValueError, match="metrics.json: not valid JSON"):
+        Run(run_dir).metrics()
+    with pytest.raises(ValueError, match="history.json"):
+        Run(run_dir).history()
+    d = tmp_path / "exp"
+    shutil.copytree(tiny_export, d)
+    f = d / "unet1d_float32.tflite"
+    meta = json.loads(f.with_suffix(".json").read_text())
+    for broken in ({k: v for k, v in meta.items() if k != "preprocessing_config"},
+                   {**meta, "preprocessing_config": {**meta["preprocessing_config"], "hop": -256}}):
+        broken["metadata_sha256"] = json_digest(broken, "metadata_sha256")
+        f.with_suffix(".json").write_text(json.dumps(broken))
+        with pytest.raises(ValueError, match="unet1d_float32.json"):
+            ecgtf.Reconstructor.from_tflite(f)

@@ -73,10 +73,16 @@ def test_ekgan_run_dir_contents_and_overwrite_protection(tmp_path, capsys):
     rc, stdout, _ = _in_process(capsys, "training.evaluate", out, "--weights", "best", "--plots", "0")
     assert rc == 0 and " best" in stdout
 
-    # a checkpoint from another width is refused with a clear message
+    # an edited config.json is refused (its digest); one that says another width (digest re-recorded) meets a
+    # checkpoint that does not fit, and that is refused with a clear message
+    from ecgtf.files import record_digest
+
     cfg = json.loads((out / "config.json").read_text())
     cfg["architecture"]["width"] = 0.125
     (out / "config.json").write_text(json.dumps(cfg))
+    rc, _, err = _in_process(capsys, "training.ekgan", "--out", out, "--resume", "--epochs", "3", "--verbose", "0")
+    assert rc == 2 and "was edited" in err and "config.json" in err
+    record_digest(out / "config.json")
     rc, _, err = _in_process(capsys, "training.ekgan", "--out", out, "--resume", "--epochs", "3", "--verbose", "0")
     assert rc == 2 and "does not fit this model" in err
 

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("ecgtf", "export")
 
 FLOORS = [
-    ("core", ("ecgtf", "ecgtf.arguments", "ecgtf.backend", "ecgtf.lazy", "ecgtf.leads", "ecgtf.files", "ecgtf.io", "ecgtf.metrics",
+    ("core", ("ecgtf", "ecgtf.arguments", "ecgtf.configs", "ecgtf.backend", "ecgtf.lazy", "ecgtf.leads", "ecgtf.files", "ecgtf.io", "ecgtf.metrics",
               "ecgtf.plots", "ecgtf.progress", "ecgtf.quality", "ecgtf.windows", "ecgtf.preprocessing",
               "ecgtf.scores", "ecgtf.synthesis_metrics")),
     ("data", ("ecgtf.data",)),

@@ -16,7 +16,7 @@ import json
 import sys
 from pathlib import Path
 
-from ecgtf.arguments import positive_int
+from ecgtf.arguments import non_negative_int
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -28,7 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--split", choices=["val", "test"], default="test", help="split of the run's own data")
     p.add_argument("--ridge", action="store_true", help="add the ridge-regression baseline")
     p.add_argument("--out", type=Path, default=None, help="output folder (default <first run>/evaluation)")
-    p.add_argument("--plots", type=positive_int, default=2, help="overlay plots per model (default 2)")
+    p.add_argument("--plots", type=non_negative_int, default=2, help="overlay plots per model (default 2)")
     p.add_argument("--weights", choices=["final", "best"], default="final",
                    help="last epoch (default) or best validation epoch")
     return p
