@@ -19,6 +19,8 @@ from ecgtf.files import json_digest
 def _interpreter(content_or_path, threads: int = 1):
     from ai_edge_litert.interpreter import Interpreter
 
+    if isinstance(threads, bool) or not isinstance(threads, int) or not 1 <= threads <= 64:
+        raise ValueError(f"threads: expected a whole number 1–64, got {threads!r}")
     kw = {"model_content": bytes(content_or_path)} if isinstance(content_or_path, (bytes, bytearray)) else \
         {"model_path": str(content_or_path)}
     interp = Interpreter(num_threads=threads, **kw)

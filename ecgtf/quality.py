@@ -56,6 +56,13 @@ class QualityThresholds:
     max_rr_cv: float = 0.3
     """Above: beat-to-beat intervals too irregular to be beats (coefficient of variation)."""
 
+    def __post_init__(self):
+        for name, value in asdict(self).items():
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not np.isfinite(value):
+                raise ValueError(f"QualityThresholds.{name} = {value!r}: expected a finite number")
+        if not (self.min_hr_bpm < self.max_hr_bpm and self.min_qrs_mv < self.max_qrs_mv):
+            raise ValueError("QualityThresholds: each minimum must be below its maximum (heart rate, QRS amplitude)")
+
     def to_dict(self) -> dict:
         return asdict(self)
 

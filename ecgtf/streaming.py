@@ -46,6 +46,11 @@ class ReconstructionStream:
 
     def __init__(self, reconstructor, fs: float, margin_s: float = 1.0, quality=None):
         self.fs = check_fs(fs)
+        if isinstance(margin_s, bool) or not isinstance(margin_s, (int, float)) or not 0 <= margin_s <= 60:
+            raise ValueError(f"margin_s: expected seconds in [0, 60], got {margin_s!r}")
+        if quality is not None and not isinstance(quality, QualityThresholds):
+            raise TypeError(f"quality: expected ecgtf.quality.QualityThresholds or None, got {type(quality).__name__}")
+        self.closed = False
         self.p = p = reconstructor.pipeline
         self.run_windows = p.run_windows
         self.thresholds = quality or QualityThresholds()
@@ -96,6 +101,10 @@ class ReconstructionStream:
         return chunk
 
     def push(self, samples) -> StreamChunk:
+        """Reconstruct what the new samples complete; returns the finished part (may be empty)."""
+        if self.closed:
+            raise ValueError("this stream was flushed (its last window was emitted half-covered); start a new one "
+                             "with reconstructor.stream(fs) for more samples")
         x = one_lead(samples, "stream (Lead I)")
         self.buffer = np.concatenate([self.buffer, x.astype(np.float64)])
         self.received += x.size
@@ -119,5 +128,7 @@ class ReconstructionStream:
         return self._take(self.windows * self.p.hop_in // self.ratio - self.out.emitted)
 
     def flush(self) -> StreamChunk:
-        """Everything covered so far (the tail shorter than a window is not reconstructed)."""
+        """Everything covered so far (the tail shorter than a window is not reconstructed). Ends the stream:
+        :meth:`push` afterwards raises ``ValueError``."""
+        self.closed = True
         return self._take(self.out.held)

@@ -85,3 +85,4 @@ def test_stream_heals_after_lead_off_and_nan_and_stays_bounded(stream):
     ref = np.concatenate([s500.push(stream), s500.flush()], axis=1)
     assert out.shape == ref.shape and np.all(np.isfinite(out))
     assert np.corrcoef(out[1], ref[1])[0, 1] > 0.95
+

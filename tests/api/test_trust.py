@@ -414,3 +414,18 @@ def test_corrupt_metrics_history_and_metadata_are_named(tiny_dir, tiny_export, t
         f.with_suffix(".json").write_text(json.dumps(broken))
         with pytest.raises(ValueError, match="unet1d_float32.json"):
             ecgtf.Reconstructor.from_tflite(f)
+
+
+def test_stream_arguments_and_push_after_flush_are_refused(tiny_rec):
+    """margin_s NaN/negative and a wrong quality object are ValueError/TypeError; pushing after flush() is refused
+    (flush emits the last window half-covered: more samples would change what was already returned)."""
+    for margin in (float("nan"), -1.0, "1"):
+        with pytest.raises(ValueError, match="margin_s"):
+            tiny_rec.stream(500, margin_s=margin)
+    with pytest.raises(TypeError, match="QualityThresholds"):
+        tiny_rec.stream(500, quality={"min_std_mv": 0.1})
+    stream = tiny_rec.stream(500)
+    stream.push(np.zeros(100))
+    stream.flush()
+    with pytest.raises(ValueError, match="flushed"):
+        stream.push(np.zeros(100))
