@@ -8,7 +8,8 @@ cache's rate, cuts it into fixed-length segments and appends them to shards::
       spec.json             CacheSpec (rate, band, segment length) + source name and units
       shard_00000.npy       (n, 12, segment) float16, memory-mapped when read
       shard_00000.json      record ids, patient ids, labels of those n segments
-      manifest.json         finished shards and the records they hold (written atomically last)
+      manifest.json         finished shards (with the SHA-256 of each file, verified when the cache is opened)
+                            and the records they hold (written atomically last)
 
 A shard is written under a temporary name and listed in the manifest only once complete, so an
 interrupted build resumes at the first unfinished shard (records are processed in a fixed order).
@@ -26,6 +27,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 import numpy as np
 
 from ecgtf.data.records import EcgRecord
+from ecgtf.files import sha256_file
 
 CACHE_FORMAT = 1
 
@@ -47,6 +49,20 @@ class CacheSpec:
     @property
     def segment(self) -> int:
         return int(round(self.segment_s * self.fs))
+
+
+_VERIFIED: set = set()
+
+
+def _verified(path: Path, digest: str) -> bool:
+    """Whether ``path`` has SHA-256 ``digest`` (checked once per process for an unchanged file)."""
+    stat = path.stat()
+    key = (str(path), stat.st_mtime_ns, stat.st_size, digest)
+    if key not in _VERIFIED:
+        if sha256_file(path) != digest:
+            return False
+        _VERIFIED.add(key)
+    return True
 
 
 def _atomic_json(path: Path, obj) -> None:
@@ -99,7 +115,8 @@ def build_cache(out_dir: str | Path, records: Iterable[EcgRecord], spec: CacheSp
             np.save(fh, arr)
         os.replace(tmp, out / f"{name}.npy")
         _atomic_json(out / f"{name}.json", info)
-        manifest["shards"].append({"name": name, "segments": int(len(arr))})
+        manifest["shards"].append({"name": name, "segments": int(len(arr)), "sha256": sha256_file(out / f"{name}.npy"),
+                                   "info_sha256": sha256_file(out / f"{name}.json")})
         manifest["records_done"] = seen
         _atomic_json(manifest_path, manifest)
         buf.clear()
@@ -141,18 +158,40 @@ class SegmentCache:
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
+        rebuild = f"delete {self.path} and it is rebuilt from the records on the next use"
         try:
             doc = json.loads((self.path / "spec.json").read_text())
             manifest = json.loads((self.path / "manifest.json").read_text())
         except FileNotFoundError as exc:
             raise FileNotFoundError(f"{self.path} is not a segment cache (no spec.json/manifest.json); "
                                     "build it with ecgtf.data.cache.build_cache") from exc
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ValueError(f"{self.path}: corrupt cache index ({exc}); {rebuild}") from None
+        if not isinstance(manifest, dict) or not isinstance(doc, dict):
+            raise ValueError(f"{self.path}: corrupt cache index (not JSON objects); {rebuild}")
         if not manifest.get("complete"):
             raise ValueError(f"{self.path}: the cache build was interrupted; run it again to finish it")
-        spec = dict(doc["spec"])
-        spec["band_hz"] = tuple(spec["band_hz"])
-        self.spec, self.units, self.source = CacheSpec(**spec), doc["units"], doc["source"]
-        self.shards = [np.load(self.path / f"{s['name']}.npy", mmap_mode="r") for s in manifest["shards"]]
+        try:
+            spec = dict(doc["spec"])
+            spec["band_hz"] = tuple(spec["band_hz"])
+            self.spec, self.units, self.source = CacheSpec(**spec), doc["units"], doc["source"]
+            shards = [(s["name"], int(s["segments"]), s.get("sha256"), s.get("info_sha256"))
+                      for s in manifest["shards"]]
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"{self.path}: corrupt cache index ({type(exc).__name__}: {exc}); {rebuild}") from None
+        self.shards = []
+        for name, n, digest, info_digest in shards:
+            for file, want in ((self.path / f"{name}.npy", digest), (self.path / f"{name}.json", info_digest)):
+                if want is not None and not _verified(file, want):
+                    raise ValueError(f"{file}: corrupt (its SHA-256 differs from the cache manifest's); {rebuild}")
+            try:
+                shard = np.load(self.path / f"{name}.npy", mmap_mode="r")
+            except (OSError, ValueError, EOFError) as exc:
+                raise ValueError(f"{self.path / name}.npy: unreadable shard ({exc}); {rebuild}") from None
+            if shard.ndim != 3 or len(shard) != n or shard.shape[1:] != (12, self.spec.segment):
+                raise ValueError(f"{self.path / name}.npy: shape {shard.shape}, the manifest says {n} segments of "
+                                 f"(12, {self.spec.segment}); {rebuild}")
+            self.shards.append(shard)
         self.sizes = np.array([len(s) for s in self.shards], dtype=np.int64)
         self.offsets = np.concatenate([[0], np.cumsum(self.sizes)])
         self.skipped = manifest["skipped"]

@@ -115,6 +115,46 @@ def test_cache_build_is_resumable_and_identical(tmp_path):
         build_cache(tmp_path / "full", _synthetic_records(2), CacheSpec(fs=50.0), source="synthetic", progress=False)
 
 
+@pytest.mark.parametrize("damage", ["flipped shard byte", "truncated shard", "truncated manifest",
+                                    "manifest a list", "edited shard info"])
+def test_a_damaged_cache_is_refused_with_how_to_rebuild_it(tmp_path, damage):
+    """Shards carry SHA-256 digests in the manifest: a flipped byte, a truncated shard or index, an edited info file
+    are refused (naming the file and saying that deleting the folder rebuilds it), never read as data."""
+    import shutil
+
+    from ecgtf.data.cache import CacheSpec, SegmentCache, build_cache
+
+    build_cache(tmp_path / "good", _synthetic_records(6), CacheSpec(shard_size=4), source="synthetic", progress=False)
+    assert len(SegmentCache(tmp_path / "good")) == 6
+    d = tmp_path / "bad"
+    shutil.copytree(tmp_path / "good", d)
+    shard, manifest = d / "shard_00000.npy", d / "manifest.json"
+    if damage == "flipped shard byte":
+        data = bytearray(shard.read_bytes())
+        data[len(data) // 2] ^= 0x20
+        shard.write_bytes(bytes(data))
+    elif damage == "truncated shard":
+        shard.write_bytes(shard.read_bytes()[:1000])
+    elif damage == "truncated manifest":
+        manifest.write_text(manifest.read_text()[:40])
+    elif damage == "manifest a list":
+        manifest.write_text("[]")
+    else:
+        (d / "shard_00000.json").write_text((d / "shard_00000.json").read_text().replace("s1", "s9"))
+    with pytest.raises(ValueError, match=f"delete {d}"):
+        SegmentCache(d)
+    # an old cache without digests in its manifest: a truncated shard is still caught by its size
+    shutil.rmtree(d)
+    shutil.copytree(tmp_path / "good", d)
+    doc = json.loads(manifest.read_text())
+    for entry in doc["shards"]:
+        entry.pop("sha256"), entry.pop("info_sha256")
+    manifest.write_text(json.dumps(doc))
+    shard.write_bytes(shard.read_bytes()[:1000])
+    with pytest.raises(ValueError, match="shard"):
+        SegmentCache(d)
+
+
 def test_stream_mixes_sources_with_bounded_memory(tmp_path):
     from ecgtf.data.cache import CacheSpec, SegmentCache, build_cache, mix_caches
 
