@@ -142,3 +142,32 @@ def test_a_figure_that_fails_to_save_leaves_the_previous_one(tmp_path):
     with pytest.raises(OSError):
         save_figure(fig, path)
     assert path.read_bytes() == good and [p.name for p in tmp_path.iterdir()] == ["ecg.png"]
+
+
+def test_a_full_disk_leaves_the_previous_outputs(tmp_path, tiny_model):
+    """RLIMIT_FSIZE (a size-limited file system): the writes of `ecgtf reconstruct` fail, the outputs of the previous
+    run stay whole, no temporary file is left and the command says why (exit 2, no traceback)."""
+    import os
+    import resource
+    import signal
+    import subprocess
+    import sys
+
+    lead_i_csv(tmp_path / "a.csv", seconds=60.0)
+    env = {**os.environ, "ECGTF_NO_PROGRESS": "1"}
+    cmd = [sys.executable, "-m", "ecgtf", "reconstruct", "a.csv", "--fs", "500", "--model", str(tiny_model),
+           "--formats", "csv,npz", "--no-quality-gate"]
+    subprocess.run(cmd, cwd=tmp_path, env=env, check=True, capture_output=True, timeout=300)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("reconstruction")}
+    assert set(before) == {"reconstruction.png", "reconstruction.csv", "reconstruction.npz"}
+
+    def small_disk():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)          # a write past the limit fails with EFBIG
+        resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, 20_000))
+
+    lead_i_csv(tmp_path / "a.csv", seconds=90.0)                # other content: a successful write would show
+    p = subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300, preexec_fn=small_disk)
+    assert p.returncode == 2 and "Traceback" not in p.stderr and "error:" in p.stderr, p.stderr[-500:]
+    after = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("reconstruction")}
+    assert after == before
+    assert not [q.name for q in tmp_path.iterdir() if q.name.startswith(".")]
