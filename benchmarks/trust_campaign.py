@@ -187,7 +187,7 @@ def p_two_writers_one_run(ctx):
     run = ctx.copy("run")
     env = {**os.environ, "PYTHONPATH": str(ROOT), "ECGTF_NO_PROGRESS": "1"}
     cmd = [sys.executable, "-m", "training.unet1d", "--out", str(run), "--overwrite", *TINY_TRAIN]
-    long = [a if a != "2" else "400" for a in cmd]
+    long = [{"2": "400", "1": "200"}.get(a, a) for a in cmd]          # minutes of training
     first = subprocess.Popen(long, cwd=ctx.work, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         time.sleep(25)                                   # the first one is training now
