@@ -5,15 +5,19 @@ import argparse
 import math
 
 
-def positive_int(text: str) -> int:
-    """argparse type: an integer ≥ 1."""
+def _whole_number(text: str, minimum: int) -> int:
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number ≥ 1, got {value}")
+    if value < minimum:
+        raise argparse.ArgumentTypeError(f"expected a number ≥ {minimum}, got {value}")
     return value
+
+
+def positive_int(text: str) -> int:
+    """argparse type: an integer ≥ 1."""
+    return _whole_number(text, 1)
 
 
 def positive_float(text: str) -> float:
@@ -37,13 +41,7 @@ def finite_float(text: str) -> float:
 
 def non_negative_int(text: str) -> int:
     """argparse type: an integer ≥ 0."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a number ≥ 0, got {value}")
-    return value
+    return _whole_number(text, 0)
 
 
 def fraction(text: str) -> float:

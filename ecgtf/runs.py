@@ -22,7 +22,6 @@ read it (:class:`Run`).
 """
 from __future__ import annotations
 
-import json
 import shutil
 from datetime import datetime
 from pathlib import Path
@@ -176,12 +175,7 @@ class Run:
         if not cfg_path.exists():
             raise FileNotFoundError(f"{self.path} is not a run directory (no config.json)")
         verify_digest(cfg_path, "Restore the run folder from a backup, or retrain the run.")
-        try:
-            raw = json.loads(cfg_path.read_text())
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise ValueError(f"{cfg_path}: not valid JSON ({exc})") from exc
-        if not isinstance(raw, dict):
-            raise ValueError(f"{cfg_path}: expected a JSON object (a run's config), got a {type(raw).__name__}")
+        raw = read_json_object(cfg_path)
         self.raw = upgrade_config(raw, str(cfg_path))
         self.spec = registry.get(self.raw.get("model"), source=str(cfg_path))
         self.model = self.spec.name

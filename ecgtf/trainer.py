@@ -107,6 +107,18 @@ def training_config(base, args, **overrides):
     return dataclasses.replace(base, **values) if not isinstance(base, type) else base(**values)
 
 
+def starting_run(path, model: str, option: str) -> Run:
+    """The run an option such as ``--init-from`` names, checked to be a ``model`` run (``ValueError`` naming the
+    option otherwise); the caller checks that its architecture fits."""
+    try:
+        run = Run(path)
+    except (FileNotFoundError, ValueError) as exc:
+        raise ValueError(f"{option} {path}: {exc}") from None
+    if run.model != model:
+        raise ValueError(f"{option} {path}: a {run.model} run, expected a {model} run")
+    return run
+
+
 def make_optimizer(lr: float, beta_1: float, beta_2: float, mixed: bool):
     """Adam, wrapped in a loss-scale optimizer under mixed precision."""
     opt = keras.optimizers.Adam(learning_rate=lr, beta_1=beta_1, beta_2=beta_2)

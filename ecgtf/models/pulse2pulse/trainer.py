@@ -20,7 +20,7 @@ from ecgtf.arguments import non_negative_int
 from ecgtf.backend import keras, tf
 from ecgtf.data.reference import MV_SOURCES
 from ecgtf.plots import plot_12lead, plot_curves
-from ecgtf.runs import Run, new_run_config
+from ecgtf.runs import new_run_config
 from ecgtf.trainer import (
     TrainingConfig,
     add_training_arguments,
@@ -29,6 +29,7 @@ from ecgtf.trainer import (
     positive_float,
     positive_int,
     run_trainer,
+    starting_run,
     training_config,
 )
 
@@ -62,13 +63,7 @@ GENERATOR_FIELDS = ("length", "fs", "model_size", "kernel", "encoder_strides", "
 
 def init_run(path: str, arch):
     """The run named by ``--init-generator``, checked against the new run's architecture ``arch``."""
-
-    try:
-        run = Run(path)
-    except (FileNotFoundError, ValueError) as exc:
-        raise ValueError(f"--init-generator {path}: {exc}") from None
-    if run.model != "pulse2pulse":
-        raise ValueError(f"--init-generator {path}: a {run.model} run, expected a pulse2pulse run")
+    run = starting_run(path, "pulse2pulse", "--init-generator")
     diff = {f: (getattr(run.architecture, f), getattr(arch, f)) for f in GENERATOR_FIELDS
             if tuple(np.atleast_1d(getattr(run.architecture, f))) != tuple(np.atleast_1d(getattr(arch, f)))}
     if diff:

@@ -45,6 +45,7 @@ from ecgtf.trainer import (
     positive_int,
     run_trainer,
     save_weights_atomic,
+    starting_run,
     training_config,
 )
 
@@ -192,12 +193,7 @@ def run_config(args) -> dict:
 
 def init_run(path, arch: Unet1dConfig) -> Run:
     """The run named by ``--init-from``: a unet1d run with best weights and the same architecture as ``arch``."""
-    try:
-        run = Run(path)
-    except (FileNotFoundError, ValueError) as exc:
-        raise ValueError(f"--init-from {path}: {exc}") from None
-    if run.model != "unet1d":
-        raise ValueError(f"--init-from {path}: a {run.model} run, expected a unet1d run")
+    run = starting_run(path, "unet1d", "--init-from")
     if run.architecture != arch:
         raise ValueError(f"--init-from {path}: its network ({run.architecture}) differs from this run's ({arch}); "
                          "give the same --width/--filters/--kernel")
