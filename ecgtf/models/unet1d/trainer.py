@@ -282,6 +282,10 @@ def load_training_sources(run, progress: bool = True):
         n_val = max(1, len(idx) // 10)
         val_idx, sources[0] = idx[:n_val], (val_cache, idx[n_val:], w)
         print(f"PTB-XL not found: validating on {n_val} held-out segments of {val_cache.source}")
+    n_train = sum(len(i) for _, i, w in sources if w > 0)
+    if n_train == 0 or len(val_idx) == 0:
+        raise ValueError(f"too little data to split: {n_train} training and {len(val_idx)} validation segments of "
+                         f"{pre.window / pre.fs:g} s; add records or sources (--data, --n-synthetic)")
     return sources, val_cache, val_idx
 
 
