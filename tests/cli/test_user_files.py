@@ -171,3 +171,24 @@ def test_a_full_disk_leaves_the_previous_outputs(tmp_path, tiny_model):
     after = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("reconstruction")}
     assert after == before
     assert not [q.name for q in tmp_path.iterdir() if q.name.startswith(".")]
+
+
+def test_plot_converts_a_microvolt_record_and_export_refuses_garbage_weights(tmp_path, capsys, tiny_model):
+    """`ecgtf plot` of a WFDB record in µV draws millivolts (it drew 1000× too tall); `ecgtf export` of a run whose
+    weights are garbage says so naming the file (it was an HDF5 traceback)."""
+    import wfdb
+
+    from ecgtf.cli import _load_for_plot
+    from ecgtf.leads import LEADS
+
+    t = np.arange(5000) / 500
+    mv = 0.8 * np.exp(-0.5 * (((t % 0.8) - 0.4) / 0.015) ** 2)
+    wfdb.wrsamp("uv", fs=500, units=["uV"] * 12, sig_name=list(LEADS), p_signal=np.tile(mv * 1000, (12, 1)).T,
+                fmt=["16"] * 12, adc_gain=[1.0] * 12, baseline=[0] * 12, write_dir=str(tmp_path))
+    signal, fs = _load_for_plot(tmp_path / "uv.hea", 0)
+    assert fs == 500 and 0.7 < np.abs(signal).max() < 0.9
+    damaged = tmp_path / "run"
+    shutil.copytree(tiny_model, damaged)
+    (damaged / "final" / "reconstructor.weights.h5").write_bytes(b"\x89HDF\r\n\x1a\n" + b"\x00" * 4096)
+    rc, text = run(capsys, "export", damaged, "--formats", "float32", "--out", tmp_path / "exp")
+    assert rc == 2 and "reconstructor.weights.h5" in text and "Traceback" not in text, text[-500:]

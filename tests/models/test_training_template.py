@@ -151,3 +151,19 @@ def test_a_failed_weight_save_keeps_the_previous_file(tmp_path):
 
     save_weights_atomic(Writer(), path)
     assert path.read_bytes() != b"good"
+
+
+def test_unet1d_overwrite_with_too_little_data_keeps_the_finished_run(tmp_path, capsys):
+    """The issue's case: `--overwrite` with a data set too small to split (--n-synthetic 1) fails after the run
+    directory was opened; the finished run is put back and the message says what was wrong."""
+    from ecgtf.models.unet1d.trainer import main
+
+    out = make_tiny_unet1d_run(tmp_path / "run")
+    (tmp_path / "no-data").mkdir()                   # no PTB-XL: the one record is held out for validation
+    before = (out / "final" / "reconstructor.weights.h5").read_bytes()
+    rc = main(["--out", str(out), "--overwrite", "--data", "synthetic:1", "--n-synthetic", "1", "--filters", "4,8,8",
+               "--kernel", "3", "--epochs", "1", "--steps-per-epoch", "1", "--batch-size", "1", "--verbose", "0",
+               "--cache-dir", str(tmp_path / "cache"), "--data-dir", str(tmp_path / "no-data")])
+    assert rc == 2 and "too little data" in capsys.readouterr().err
+    assert (out / "final" / "reconstructor.weights.h5").read_bytes() == before
+    assert not list(tmp_path.glob("run.replaced-*")) and not (out / LOCK_NAME).exists()
