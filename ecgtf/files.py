@@ -27,14 +27,14 @@ def check_outputs(outputs, inputs=()) -> list[Path]:
     taken = {key(p): p for p in inputs if p.exists()}
     taken.update({os.path.realpath(p): p for p in inputs})
     seen: dict = {}
-    for out in map(Path, outputs):
+    for i, out in enumerate(map(Path, outputs)):
         for k in {key(out), os.path.realpath(out)}:
             if k in taken:
                 raise ValueError(f"output {out} would overwrite the input {taken[k]}; choose another output name "
                                  "(-o/--out)")
-            if k in seen and seen[k] != out:
-                raise ValueError(f"outputs {seen[k]} and {out} are the same file; choose another output name")
-            seen[k] = out
+            if k in seen and seen[k][0] != i:
+                raise ValueError(f"outputs {seen[k][1]} and {out} are the same file; choose another output name")
+            seen[k] = (i, out)
     return [Path(o) for o in outputs]
 
 
