@@ -214,10 +214,16 @@ def _reconstruct_outputs(args) -> tuple[Path, list[str], list[Path]]:
 
 
 def _reconstruct(args) -> int:
-    from ecgtf.io import read_lead
+    from ecgtf.io import read_leads
+    from ecgtf.leads import limb_leads_from
 
     base, formats, _ = _reconstruct_outputs(args)
-    signal, fs = read_lead(args.input, args.fs, args.lead, units=args.units)
+    signals, fs, names = read_leads(args.input, args.fs, args.leads or (None if args.lead == "I" else args.lead),
+                                    units=args.units)
+    lead_i = limb_leads_from(dict(zip(names, signals))).get("I")
+    if lead_i is None:
+        raise ValueError(f"{args.input}: leads {list(names)}: the reconstruction starts from Lead I; give Lead I, or "
+                         "two limb leads it follows from (e.g. --leads II,III)")
     from ecgtf.reconstructor import Reconstructor  # scipy, matplotlib: loaded by the commands that use them
 
     rec = Reconstructor.load(args.model, denoise=args.denoise)
@@ -233,18 +239,22 @@ def _reconstruct(args) -> int:
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)   # each segment is printed below instead
-            segments = gate(signal, fs, f"{args.input} (Lead {args.lead})", override="--no-quality-gate")
+            segments = gate(lead_i, fs, f"{args.input} (Lead I)", override="--no-quality-gate")
         for a, b, q in segments:
             if not q.ok:
                 print(f"quality {'REFUSED' if q.refused else 'flag'} {a:.0f}-{b:.0f} s: {q.reason}")
-    out = rec.reconstruct(signal, fs, confidence=args.confidence, quality=False)
+    out = rec.reconstruct(signals if len(names) > 1 else signals[0], fs, confidence=args.confidence, quality=False,
+                          leads=names)
+    if len(names) > 1:
+        print(f"given {', '.join(out.info['given'])}; derived exactly {', '.join(out.info['derived']) or 'none'}; "
+              f"the rest reconstructed from Lead I")
     if args.confidence:
         from ecgtf.leads import LEADS
 
         print("per-lead confidence (1 = the two window grids agree): " + ", ".join(
             f"{n} {c:.2f}" for n, c in zip(LEADS, out.info["confidence"])))
     stem = base.parent / base.name
-    out.plot(Path(f"{stem}.png"), title=f"{Path(args.input).name}: 12 leads from Lead {args.lead} ({rec.name}, "
+    out.plot(Path(f"{stem}.png"), title=f"{Path(args.input).name}: 12 leads from {'+'.join(names)} ({rec.name}, "
              f"{out.units})")
     written = [Path(f"{stem}.png")]
     writers = {"csv": lambda: out.to_csv(Path(f"{stem}.csv")), "npz": lambda: out.to_npz(Path(f"{stem}.npz")),
@@ -274,7 +284,9 @@ def build_parser(train_help: bool = True) -> argparse.ArgumentParser:
     rec = sub.add_parser("reconstruct", help="12 leads (PNG + CSV/NPZ/WFDB in mV) from a Lead I recording")
     rec.add_argument("input", help="Lead I recording: .csv, .npy, .edf or a WFDB record (.hea)")
     rec.add_argument("--fs", type=positive_float, default=None, help="sampling rate in Hz (needed for CSV/NPY)")
-    rec.add_argument("--lead", default="I", help="which lead of a multi-lead file to use (default I)")
+    rec.add_argument("--lead", default="I", help="the lead a one-lead file holds (default I)")
+    rec.add_argument("--leads", default=None, help="the leads to read, e.g. I,II: given leads come back exactly, limb "
+                     "leads that follow from two are derived (default: every lead a CSV header names, else I)")
     rec.add_argument("--units", default="mV", choices=["mV", "uV", "V"],
                      help="units of a CSV/NPY file's numbers (default mV; WFDB/EDF headers say their own)")
     rec.add_argument("--model", default=None, help="preset name, run directory or .tflite (default: the shipped preset)")

@@ -123,7 +123,34 @@ def read_lead(path: str | Path, fs: float | None = None, lead: str = "I",
     return _check_mv(to_millivolts(x, units), path), float(fs)
 
 
-def _read_csv(path: Path, lead: str) -> np.ndarray:
+def read_leads(path: str | Path, fs: float | None = None, leads=None,
+               units: str = "mV") -> tuple[np.ndarray, float, tuple[str, ...]]:
+    """Several leads ``(k, n)`` in mV, the rate and their canonical names. ``leads`` (``("I", "II")`` or ``"I,II"``)
+    picks them by name; without it, a CSV whose header names leads gives all of them, anything else Lead I."""
+    from ecgtf.leads import lead_names
+
+    path = Path(path)
+    if leads is None:
+        named = _csv_lead_columns(path) if path.suffix.lower() in (".csv", ".txt") and path.exists() else []
+        leads = named or ("I",)
+    names = lead_names(leads)
+    rows, rate = [], None
+    for name in names:
+        x, rate = read_lead(path, fs, name, units)
+        rows.append(x)
+    if len({r.size for r in rows}) > 1:
+        raise InputFileError(f"{path}: leads {list(names)} have different lengths {[r.size for r in rows]}")
+    return np.stack(rows), float(rate), names
+
+
+def _csv_lead_columns(path: Path) -> list[str]:
+    """The leads a CSV's header names, in column order (empty without a header naming leads)."""
+    header, _ = _csv_table(path)
+    return [lead for lead in map(_lead_of_header, header or []) if lead is not None]
+
+
+def _csv_table(path: Path) -> tuple[list[str] | None, np.ndarray]:
+    """(header or None, data (rows, columns)) of a CSV (``,``/``;``/whitespace separated, ``#`` comments)."""
     text = path.read_text(errors="replace").splitlines()
     rows = [ln for ln in text if ln.strip() and not ln.lstrip().startswith("#")]
     if not rows:
@@ -141,6 +168,16 @@ def _read_csv(path: Path, lead: str) -> np.ndarray:
         raise InputFileError(f"{path}: non-numeric value in the data rows ({exc}); expected one number per cell") from exc
     if data.ndim != 2 or data.size == 0:
         raise InputFileError(f"{path}: no data rows")
+    if header is not None and len(header) != data.shape[1]:
+        if data.shape[1] != 1:
+            raise InputFileError(f"{path}: the header names {len(header)} columns ({header}) but the rows have "
+                                 f"{data.shape[1]}; expected one name per column")
+        header = [rows[0].strip().strip('"')]   # one column whose name has spaces ("lead I")
+    return header, data
+
+
+def _read_csv(path: Path, lead: str) -> np.ndarray:
+    header, data = _csv_table(path)
     if header is None:
         if data.shape[1] == 1:
             return data[:, 0]
@@ -150,18 +187,14 @@ def _read_csv(path: Path, lead: str) -> np.ndarray:
             return data[:, lead_index(normalize_lead_name(lead))]
         raise InputFileError(f"{path}: {data.shape[1]} unnamed columns; expected one column (Lead I), 12 columns "
                              "(I … V6), or a header naming the leads")
-    if len(header) != data.shape[1]:
-        if data.shape[1] != 1:
-            raise InputFileError(f"{path}: the header names {len(header)} columns ({header}) but the rows have "
-                                 f"{data.shape[1]}; expected one name per column")
-        header = [rows[0].strip().strip('"')]   # one column whose name has spaces ("lead I")
     cols = [h for h in header]
     named = [c for c in cols if c.lower() not in ("time", "time_s", "t", "sample", "index")]
     if len(named) == 1 and len(cols) <= 2:
         said = _lead_of_header(named[0])   # None for a header such as "ecg" or "mV": the lead the caller names
         if said is not None and said != normalize_lead_name(lead):
             raise InputFileError(f"{path}: the column is headed {named[0]!r} (lead {said}), but lead {lead} was "
-                                 f"asked for; pass --lead {said} (lead=\"{said}\") if that is the lead you recorded")
+                                 f"asked for; if {said} is what you recorded, say so (--leads {said}, "
+                                 f"leads=[\"{said}\"])")
         return data[:, cols.index(named[0])]
     return data[:, _pick_lead([c.split("_")[0] for c in cols], lead, path)]
 

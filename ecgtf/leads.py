@@ -66,6 +66,38 @@ def derive_limb_leads(lead_i: np.ndarray, lead_ii: np.ndarray) -> dict[str, np.n
     }
 
 
+LIMB_COORDINATES = {"I": (1.0, 0.0), "II": (0.0, 1.0), "III": (-1.0, 1.0), "aVR": (-0.5, -0.5),
+                    "aVL": (1.0, -0.5), "aVF": (-0.5, 1.0)}
+"""Each limb lead as a combination of (I, II): Einthoven's and Goldberger's laws."""
+
+
+def lead_names(leads) -> tuple[str, ...]:
+    """The canonical names of ``leads`` (a sequence, or ``"I,II"``); ``ValueError`` for an unknown or a repeated one."""
+    if isinstance(leads, str):
+        leads = [part for part in leads.split(",") if part.strip()]
+    names = tuple(normalize_lead_name(str(n).strip()) for n in leads)
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise ValueError(f"leads {list(leads)}: {repeated} given twice")
+    if not names:
+        raise ValueError("leads: expected at least one lead name")
+    return names
+
+
+def limb_leads_from(given: dict) -> dict:
+    """Every limb lead that follows exactly from the given ``{name: samples}``: all six from any two limb leads (the
+    least-squares (I, II) when more are given), Lead I alone from Lead I; other given leads are ignored here."""
+    limb = [n for n in given if n in LIMB_COORDINATES]
+    if len(limb) >= 2:
+        a = np.array([LIMB_COORDINATES[n] for n in limb])                    # (k, 2)
+        y = np.stack([np.asarray(given[n], np.float64) for n in limb])       # (k, n)
+        basis = np.linalg.lstsq(a, y, rcond=None)[0]                         # (2, n): I, II
+        return {n: np.asarray(c) @ basis for n, c in LIMB_COORDINATES.items()}
+    if "I" in given:
+        return {"I": np.asarray(given["I"], np.float64)}
+    return {}
+
+
 def limb_lead_residuals(signal: np.ndarray) -> np.ndarray:
     """Residuals of the four limb-lead laws for a canonical array ``(..., 12 or ≥6, n)``.
 

@@ -32,7 +32,7 @@ from ecgtf.data.synthetic import SyntheticConfig, generate_record
 from ecgtf.denoising import Denoiser
 from ecgtf.files import atomic_write
 from ecgtf.io import to_millivolts
-from ecgtf.leads import LEADS
+from ecgtf.leads import LEADS, lead_names, limb_leads_from
 from ecgtf.lite import open_tflite
 from ecgtf.plots import plot_12lead
 from ecgtf.preprocessing.signal import check_millivolts, check_model_output, one_lead, resample, validate_signal
@@ -186,10 +186,15 @@ class Reconstructor:
     def units(self) -> str:
         return self.pipeline.units
 
-    def reconstruct(self, lead_i, fs: float, confidence: bool = False, quality: bool = True,
-                    units: str = "mV") -> Reconstruction:
-        """Lead I ``(n,)`` at ``fs`` Hz (in ``units``: ``mV``, ``uV`` or ``V``) → :class:`Reconstruction` with 12
-        leads at ``fs`` (in mV for millivolt models).
+    def reconstruct(self, signal, fs: float, confidence: bool = False, quality: bool = True,
+                    units: str = "mV", leads=None) -> Reconstruction:
+        """Lead I ``(n,)`` — or ``(k, n)`` for the ``k`` named ``leads`` — at ``fs`` Hz (in ``units``: ``mV``, ``uV``
+        or ``V``) → :class:`Reconstruction` with 12 leads at ``fs`` (in mV for millivolt models).
+
+        ``leads`` (e.g. ``("I", "II")`` or ``"I,II,V2"``; default Lead I): given leads come back exactly; with two or
+        more limb leads the other limb leads are derived exactly (Einthoven, Goldberger; ``info["derived"]``);
+        the rest are reconstructed from Lead I (given, or following from two limb leads) — today's presets use
+        no other lead's information for them (``info["reconstructed_from"]``).
 
         Any rate (resampled to the model's and back) and any length of at least one window
         (:attr:`WindowPipeline.min_seconds`); longer recordings are windowed and stitched.
@@ -208,12 +213,13 @@ class Reconstructor:
         ``quality=False`` reconstructs anything that is finite and millivolt-sized (evaluations do).
         """
         fs = check_fs(fs)
-        x = one_lead(lead_i)
-        if units != "mV":
-            x = to_millivolts(x, units)
         p = self.pipeline
-        x = validate_signal(x, name="Lead I", min_samples=int(np.ceil(p.min_seconds * fs)), fs=fs)
-        check_millivolts(x, "Lead I")
+        given = self._given_leads(signal, leads, units, fs)
+        exact = limb_leads_from(given)
+        if "I" not in exact:
+            raise ValueError(f"leads {list(given)}: {self.name} reconstructs from Lead I; give Lead I, or two limb "
+                             "leads it follows from (e.g. II and III: I = II − III)")
+        x = exact["I"]
         segments = gate(x, fs) if quality else []
         xm = p.prepare(x, fs)
         n = xm.shape[-1]
@@ -239,10 +245,39 @@ class Reconstructor:
             info.update(uncertainty=unc.astype(np.float32),
                         confidence=np.exp(-unc / np.maximum(mean.std(-1), 1e-6)).astype(np.float32))
             stitched = [mean]
-        leads = resample(stitched[0], p.fs_out, fs)
+        out = resample(stitched[0], p.fs_out, fs)
         m = x.shape[0]
-        leads = leads[:, :m] if leads.shape[1] >= m else np.pad(leads, ((0, 0), (0, m - leads.shape[1])), mode="edge")
-        return Reconstruction(leads.astype(np.float32), fs, p.units, x, count, self.name, info=info)
+        out = out[:, :m] if out.shape[1] >= m else np.pad(out, ((0, 0), (0, m - out.shape[1])), mode="edge")
+        if len(given) > 1:
+            for name, samples in {**exact, **given}.items():      # the given leads exactly, then what follows
+                out[LEADS.index(name)] = samples
+            info.update(given=tuple(given), derived=tuple(n for n in exact if n not in given),
+                        reconstructed_from="I")
+        return Reconstruction(out.astype(np.float32), fs, p.units, x, count, self.name, info=info)
+
+    def _given_leads(self, signal, leads, units: str, fs: float) -> dict:
+        """``{canonical name: samples (n,) in mV}`` of the input, each checked (numbers, finite, long enough, mV)."""
+        p = self.pipeline
+        names = lead_names(leads) if leads is not None else ("I",)
+        if names == ("I",):
+            rows = [one_lead(signal)]
+        else:
+            arr = np.asarray(signal)
+            if arr.ndim != 2 or arr.shape[0] != len(names):
+                raise ValueError(f"signal: shape {arr.shape} does not match leads {list(names)}; expected "
+                                 f"({len(names)}, n), one row per named lead")
+            if p.units != "mV":
+                raise ValueError(f"leads {list(names)}: {self.name} answers in {p.units}, not mV; given leads can "
+                                 "only be merged into a millivolt reconstruction")
+            rows = list(arr)
+        given = {}
+        for name, row in zip(names, rows):
+            x = one_lead(row, f"lead {name}")
+            x = to_millivolts(x, units) if units != "mV" else x
+            x = validate_signal(x, name=f"lead {name}", min_samples=int(np.ceil(p.min_seconds * fs)), fs=fs)
+            check_millivolts(x, f"lead {name}")
+            given[name] = np.asarray(x, np.float64)
+        return given
 
     def stream(self, fs: float, **kw):
         """A live :class:`ecgtf.streaming.ReconstructionStream` for Lead I arriving at ``fs`` Hz."""
