@@ -30,7 +30,7 @@ import numpy as np
 
 from ecgtf.data.eval_sets import load_eval_set  # noqa: F401 (the protocol's API)
 from ecgtf.kits.ridge import MeanBeatBaseline, RidgeBaseline, baseline_training_data  # noqa: F401 (the protocol's API)
-from ecgtf.leads import LEADS  # noqa: F401
+from ecgtf.leads import LEADS, lead_names  # noqa: F401
 from ecgtf.scores import (  # noqa: F401 (the protocol's API)
     BAND,
     CHEST,
@@ -46,8 +46,10 @@ from ecgtf.scores import (  # noqa: F401 (the protocol's API)
 
 
 def evaluate_all(candidates: dict, sets=("ptb-xl-test", "ludb"), data_dir=None, baselines: bool = True,
-                 progress: bool = True) -> dict:
-    """``candidates``: name → :class:`ecgtf.Reconstructor`. Returns {set: {name: score}}."""
+                 progress: bool = True, inputs=("I",)) -> dict:
+    """``candidates``: name → :class:`ecgtf.Reconstructor`, each given the leads ``inputs`` of every record (default
+    Lead I). Returns {set: {name: score}}."""
+    rows = [LEADS.index(n) for n in inputs]
     from ecgtf.progress import progress_bar
 
     base = {}
@@ -62,8 +64,9 @@ def evaluate_all(candidates: dict, sets=("ptb-xl-test", "ludb"), data_dir=None, 
         true_beats = beats_found(true_eval)
         results[set_name] = {}
         for name, rec in candidates.items():
-            preds = np.stack([rec.reconstruct(s[0], fs, quality=False).leads for s in
-                              progress_bar(signals, desc=f"{set_name}: {name}", disable=not progress or None)])
+            preds = np.stack([rec.reconstruct(s[rows] if len(rows) > 1 else s[rows[0]], fs, quality=False,
+                                              leads=inputs).leads
+                              for s in progress_bar(signals, desc=f"{set_name}: {name}", disable=not progress or None)])
             pred_eval = np.stack([to_eval_space(p, fs) for p in preds])
             results[set_name][name] = score(true_eval, pred_eval, signals, preds, fs, true_beats)
             results[set_name][name]["units"] = rec.units
@@ -75,6 +78,24 @@ def evaluate_all(candidates: dict, sets=("ptb-xl-test", "ludb"), data_dir=None, 
             results[set_name][name] = score(true_eval, pred_eval, signals, pred_raw, fs, true_beats)
             results[set_name][name]["units"] = "mV"
     return results
+
+
+def format_per_lead_r(results: dict, inputs) -> str:
+    """Per-lead Pearson r of every candidate, marking the given (g) and exactly derived (d) leads."""
+    from ecgtf.leads import LIMB_COORDINATES
+
+    limb_given = [n for n in inputs if n in LIMB_COORDINATES]
+    derived = {n for n in LIMB_COORDINATES if n not in inputs} if len(limb_given) >= 2 else set()
+    head = [f"{n}{' (g)' if n in inputs else ' (d)' if n in derived else ''}" for n in LEADS]
+    out = []
+    for set_name, rows in results.items():
+        out.append(f"**{set_name}**, inputs {'+'.join(inputs)}: per-lead r (g = given, d = derived exactly)\n")
+        out.append("| model | " + " | ".join(head) + " |")
+        out.append("|---|" + "---:|" * len(LEADS))
+        for name, res in rows.items():
+            out.append(f"| {name} | " + " | ".join(f"{res['per_lead'][n]['r']:.3f}" for n in LEADS) + " |")
+        out.append("")
+    return "\n".join(out)
 
 
 def format_markdown(results: dict) -> str:
@@ -147,6 +168,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data-dir", type=Path, default=None, help="data root (default $ECGTF_DATA or ~/.cache/ecgtf/data)")
     p.add_argument("--weights", choices=["best", "final"], default="best")
     p.add_argument("--out", type=Path, default=Path("runs/evaluation"), help="folder for results.json and results.md")
+    p.add_argument("--inputs", default="I", help="leads each model is given, e.g. I,II (default I; ridge and the mean "
+                   "beat always use Lead I)")
     p.add_argument("--confidence", action="store_true",
                    help="also measure how well each model's per-lead confidence tracks its actual error (Spearman)")
     return p
@@ -171,7 +194,12 @@ def main(argv=None) -> int:
     if not cands and not args.baselines:
         print("error: nothing to evaluate: give runs, .tflite files, --preset or --baselines", file=sys.stderr)
         return 2
-    results = evaluate_all(cands, tuple(args.sets.split(",")), args.data_dir, args.baselines)
+    try:
+        inputs = lead_names(args.inputs)
+    except ValueError as exc:
+        print(f"error: --inputs: {exc}", file=sys.stderr)
+        return 2
+    results = evaluate_all(cands, tuple(args.sets.split(",")), args.data_dir, args.baselines, inputs=inputs)
     args.out.mkdir(parents=True, exist_ok=True)
     atomic_write_json(args.out / "results.json", results)
     if args.confidence:
@@ -182,7 +210,7 @@ def main(argv=None) -> int:
             for set_name, c in by_set.items():
                 print(f"confidence {name} on {set_name}: Spearman(uncertainty, RMSE) over (record, lead) pairs "
                       f"{c['spearman_all_pairs']:.3f}; within a lead, mean {c['spearman_within_lead_mean']:.3f}")
-    table = format_markdown(results)
+    table = format_markdown(results) + ("\n" + format_per_lead_r(results, inputs) if inputs != ("I",) else "")
     atomic_write_text(args.out / "results.md", table)
     print(table)
     print(f"wrote {args.out}/results.json and results.md")

@@ -122,7 +122,9 @@ def test_realistic_mix_and_ranges_keep_the_labels(ranges):
 def test_evaluate_synthesis_command(tmp_path):
     from ecgtf.synthesis_bench import main
 
-    assert main(["--sources", "real,dipole", "--repeats", "0"]) == 2          # refused before any work
+    with pytest.raises(SystemExit) as refused:                                 # refused before any work
+        main(["--sources", "real,dipole", "--repeats", "0"])
+    assert refused.value.code == 2
     assert main(["--sources", "real,dipole,unknown-source", "--n", "40", "--repeats", "2", "--out", str(tmp_path)]) == 0
     rows = {r["name"]: r for r in json.loads((tmp_path / "results.json").read_text())}
     assert set(rows) == {"real", "dipole"}

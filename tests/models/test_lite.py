@@ -147,7 +147,9 @@ def test_stream_heals_after_lead_off_nan_and_saturation(tiny_reconstructor):
     assert not valid[15 * 100:20 * 100].any() and np.isnan(leads[:, 15 * 100:20 * 100]).all()
     assert valid[65 * 100:75 * 100].all() and np.isfinite(leads[:, 65 * 100:75 * 100]).all()  # healed
     with pytest.raises(ValueError, match="1-D"):
-        st.push(np.zeros((12, 5000)))
+        tiny_reconstructor.stream(fs).push(np.zeros((12, 5000)))
+    with pytest.raises(ValueError, match="flushed"):         # flush() ended that stream
+        st.push(x[:fs])
     with pytest.raises(ValueError, match="sampling rate"):
         tiny_reconstructor.stream("500")
 
