@@ -199,7 +199,11 @@ def main(argv=None) -> int:
     except ValueError as exc:
         print(f"error: --inputs: {exc}", file=sys.stderr)
         return 2
-    results = evaluate_all(cands, tuple(args.sets.split(",")), args.data_dir, args.baselines, inputs=inputs)
+    try:
+        results = evaluate_all(cands, tuple(args.sets.split(",")), args.data_dir, args.baselines, inputs=inputs)
+    except (ValueError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     args.out.mkdir(parents=True, exist_ok=True)
     atomic_write_json(args.out / "results.json", results)
     if args.confidence:
