@@ -209,8 +209,29 @@ def _reconstruct_outputs(args) -> tuple[Path, list[str], list[Path]]:
         raise ValueError(f"-o {args.out}: {base.name!r} is not a WFDB record name (letters, digits, '_' and '-' "
                          "only); choose another name for --formats wfdb")
     outputs = [base.parent / (base.name + ext) for ext in (".png", *(e for f in formats for e in OUTPUT_FORMATS[f]))]
-    check_outputs(outputs, input_files(args.input))
+    extra_inputs = input_files(args.reference) if args.reference else []
+    check_outputs(outputs + ([Path(args.save_profile)] if args.save_profile else []),
+                  input_files(args.input) + extra_inputs)
     return base, formats, outputs
+
+
+def _personal(rec, args):
+    """``--reference``: a saved profile (``.json``) or the person's own 12-lead recording (CSV/WFDB/EDF) to calibrate
+    on (``--save-profile`` keeps the profile)."""
+    from ecgtf.io import read_leads
+    from ecgtf.leads import LEADS
+    from ecgtf.personal import PersonalReconstructor
+
+    ref = Path(args.reference)
+    if ref.suffix.lower() == ".json":
+        personal = PersonalReconstructor.load(ref, rec)
+    else:
+        signals, fs_ref, _ = read_leads(ref, args.reference_fs or args.fs, LEADS, units=args.units)
+        personal = rec.personalize(signals, fs_ref)
+        if args.save_profile:
+            print(f"wrote {personal.save(args.save_profile)}")
+    print(f"personalised with {ref.name} ({personal.profile.reference_seconds:.1f} s reference)")
+    return personal
 
 
 def _reconstruct(args) -> int:
@@ -243,8 +264,11 @@ def _reconstruct(args) -> int:
         for a, b, q in segments:
             if not q.ok:
                 print(f"quality {'REFUSED' if q.refused else 'flag'} {a:.0f}-{b:.0f} s: {q.reason}")
-    out = rec.reconstruct(signals if len(names) > 1 else signals[0], fs, confidence=args.confidence, quality=False,
-                          leads=names)
+    model = rec
+    if args.reference:
+        model = _personal(rec, args)
+    out = model.reconstruct(signals if len(names) > 1 else signals[0], fs, confidence=args.confidence, quality=False,
+                            leads=names)
     if len(names) > 1:
         print(f"given {', '.join(out.info['given'])}; derived exactly {', '.join(out.info['derived']) or 'none'}; "
               f"the rest reconstructed from Lead I")
@@ -287,6 +311,11 @@ def build_parser(train_help: bool = True) -> argparse.ArgumentParser:
     rec.add_argument("--lead", default="I", help="the lead a one-lead file holds (default I)")
     rec.add_argument("--leads", default=None, help="the leads to read, e.g. I,II: given leads come back exactly, limb "
                      "leads that follow from two are derived (default: every lead a CSV header names, else I)")
+    rec.add_argument("--reference", default=None, help="calibrate to the person: their own 12-lead ECG (CSV with lead "
+                     "columns, WFDB, EDF; ≥ 4 s) or a saved profile (.json)")
+    rec.add_argument("--reference-fs", type=positive_float, default=None,
+                     help="the reference's rate when its file does not say (default: --fs)")
+    rec.add_argument("--save-profile", default=None, help="with --reference RECORDING: write the profile here")
     rec.add_argument("--units", default="mV", choices=["mV", "uV", "V"],
                      help="units of a CSV/NPY file's numbers (default mV; WFDB/EDF headers say their own)")
     rec.add_argument("--model", default=None, help="preset name, run directory or .tflite (default: the shipped preset)")

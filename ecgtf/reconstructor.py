@@ -34,6 +34,7 @@ from ecgtf.files import atomic_write
 from ecgtf.io import to_millivolts
 from ecgtf.leads import LEADS, lead_names, limb_leads_from
 from ecgtf.lite import open_tflite
+from ecgtf.personal import PersonalReconstructor, fit_profile
 from ecgtf.plots import plot_12lead
 from ecgtf.preprocessing.signal import check_millivolts, check_model_output, one_lead, resample, validate_signal
 from ecgtf.presets import list_presets, preset_dir
@@ -278,6 +279,12 @@ class Reconstructor:
             check_millivolts(x, f"lead {name}")
             given[name] = np.asarray(x, np.float64)
         return given
+
+    def personalize(self, reference, fs: float) -> PersonalReconstructor:
+        """This model calibrated once to a person: ``reference`` is their own 12-lead ECG ``(12, n)`` in mV at ``fs``
+        (≥ 4 s; canonical lead order). Returns a :class:`ecgtf.personal.PersonalReconstructor` (same
+        ``reconstruct``/``stream``; ``.save(path)``, ``PersonalReconstructor.load(path, rec)``)."""
+        return PersonalReconstructor(self, fit_profile(self, reference, check_fs(fs)))
 
     def stream(self, fs: float, **kw):
         """A live :class:`ecgtf.streaming.ReconstructionStream` for Lead I arriving at ``fs`` Hz."""

@@ -23,7 +23,7 @@ FLOORS = [
                                                          "ecgtf.lite")),
     ("kits", ("ecgtf.kits",)),
     ("models", ("ecgtf.models",)),
-    ("user API", ("ecgtf.denoising", "ecgtf.streaming", "ecgtf.presets", "ecgtf.reconstructor", "ecgtf.user_api")),
+    ("user API", ("ecgtf.denoising", "ecgtf.personal", "ecgtf.streaming", "ecgtf.presets", "ecgtf.reconstructor", "ecgtf.user_api")),
     ("evaluations", ("ecgtf.reconstruction_eval", "ecgtf.synthesis_quality",
                      "ecgtf.synthesis_bench")),
     ("export", ("export",)),
