@@ -236,10 +236,15 @@ def _personal(rec, args):
 
 def _reconstruct(args) -> int:
     from ecgtf.io import read_leads
-    from ecgtf.leads import limb_leads_from
+    from ecgtf.leads import lead_names, limb_leads_from
 
     base, formats, _ = _reconstruct_outputs(args)
-    signals, fs, names = read_leads(args.input, args.fs, args.leads or (None if args.lead == "I" else args.lead),
+    option, given = ("--leads", args.leads) if args.leads else ("--lead", args.lead)
+    try:
+        wanted = lead_names(given)
+    except ValueError as exc:
+        raise ValueError(f"{option} {given!r}: {exc}") from None
+    signals, fs, names = read_leads(args.input, args.fs, None if wanted == ("I",) and not args.leads else wanted,
                                     units=args.units)
     lead_i = limb_leads_from(dict(zip(names, signals))).get("I")
     if lead_i is None:
