@@ -29,7 +29,12 @@ from pathlib import Path
 import numpy as np
 
 from ecgtf.data.eval_sets import load_eval_set  # noqa: F401 (the protocol's API)
-from ecgtf.kits.ridge import MeanBeatBaseline, RidgeBaseline, baseline_training_data  # noqa: F401 (the protocol's API)
+from ecgtf.kits.ridge import (  # noqa: F401 (the protocol's API)
+    InputLeadsRidgeBaseline,
+    MeanBeatBaseline,
+    RidgeBaseline,
+    baseline_training_data,
+)
 from ecgtf.leads import LEADS, lead_names  # noqa: F401
 from ecgtf.scores import (  # noqa: F401 (the protocol's API)
     BAND,
@@ -55,8 +60,11 @@ def evaluate_all(candidates: dict, sets=("ptb-xl-test", "ludb"), data_dir=None, 
     base = {}
     if baselines:
         train = baseline_training_data(data_dir)
-        base = {b.name: b for b in (RidgeBaseline(np.concatenate([train[:, :, :512], train[:, :, 488:]])),
-                                    MeanBeatBaseline(train))}
+        windows = np.concatenate([train[:, :, :512], train[:, :, 488:]])
+        models = [RidgeBaseline(windows), MeanBeatBaseline(train)]
+        if tuple(inputs) != ("I",):
+            models.insert(1, InputLeadsRidgeBaseline(windows, tuple(inputs)))
+        base = {b.name: b for b in models}
     results = {}
     for set_name in sets:
         signals, fs, ids = load_eval_set(set_name, data_dir)
@@ -71,7 +79,7 @@ def evaluate_all(candidates: dict, sets=("ptb-xl-test", "ludb"), data_dir=None, 
             results[set_name][name] = score(true_eval, pred_eval, signals, preds, fs, true_beats)
             results[set_name][name]["units"] = rec.units
         for name, b in base.items():
-            pred_eval = np.stack([b.predict_eval(t[0]) for t in true_eval])
+            pred_eval = np.stack([b.predict_record(t) for t in true_eval])
             from ecgtf.preprocessing.signal import resample
 
             pred_raw = np.stack([resample(p, EVAL_FS, fs) for p in pred_eval])

@@ -20,11 +20,13 @@ EVAL_CACHE = CacheSpec(fs=EVAL_FS, band_hz=BAND, filter_order=4)
 """Segments in the protocol's space (0.5–40 Hz, 100 Hz): the baselines' training data."""
 
 
-def _windows(lead_i: np.ndarray, half: int) -> np.ndarray:
-    """(N, T) → (N, T, 2·half + 2): edge-padded windows of Lead I plus a bias column."""
-    padded = np.pad(lead_i, ((0, 0), (half, half)), mode="edge")
-    idx = np.arange(lead_i.shape[1])[:, None] + np.arange(2 * half + 1)[None, :]
-    w = padded[:, idx]
+def _windows(inputs: np.ndarray, half: int) -> np.ndarray:
+    """(N, T) or (N, k, T) → (N, T, k·(2·half + 1) + 1): edge-padded windows of each input lead plus a bias column."""
+    x = inputs[:, None] if inputs.ndim == 2 else inputs
+    padded = np.pad(x, ((0, 0), (0, 0), (half, half)), mode="edge")
+    idx = np.arange(x.shape[2])[:, None] + np.arange(2 * half + 1)[None, :]
+    w = padded[:, :, idx]                                              # (N, k, T, 2·half + 1)
+    w = w.transpose(0, 2, 1, 3).reshape(x.shape[0], x.shape[2], -1)
     return np.concatenate([w, np.ones(w.shape[:2] + (1,))], axis=-1)
 
 
@@ -36,8 +38,9 @@ class RidgeLeadRegressor:
     weights: np.ndarray | None = None
 
     def fit(self, lead_i: np.ndarray, leads: np.ndarray) -> "RidgeLeadRegressor":
-        """``lead_i`` (N, T), ``leads`` (N, 12, T)."""
-        x = _windows(np.asarray(lead_i, np.float64), self.half_window).reshape(-1, 2 * self.half_window + 2)
+        """``lead_i`` (N, T) — or several input leads (N, k, T) — and ``leads`` (N, 12, T)."""
+        x = _windows(np.asarray(lead_i, np.float64), self.half_window)
+        x = x.reshape(-1, x.shape[-1])
         y = np.asarray(leads, np.float64).transpose(0, 2, 1).reshape(-1, leads.shape[1])
         reg = self.alpha * np.eye(x.shape[1])
         reg[-1, -1] = 0.0
@@ -45,7 +48,7 @@ class RidgeLeadRegressor:
         return self
 
     def predict(self, lead_i: np.ndarray) -> np.ndarray:
-        """(N, T) → (N, 12, T)."""
+        """(N, T) or (N, k, T) input leads → (N, 12, T)."""
         if self.weights is None:
             raise ValueError("RidgeLeadRegressor.predict called before fit")
         x = _windows(np.asarray(lead_i, np.float64), self.half_window)
@@ -64,6 +67,27 @@ class RidgeBaseline:
 
     def predict_eval(self, lead_i_eval: np.ndarray) -> np.ndarray:
         return self.model.predict(lead_i_eval[None])[0]
+
+    def predict_record(self, record_eval: np.ndarray) -> np.ndarray:
+        """A (12, T) record in the protocol's space → (12, T), from its Lead I."""
+        return self.predict_eval(record_eval[0])
+
+
+class InputLeadsRidgeBaseline:
+    """The same ridge with several input leads (e.g. I and II): each output lead from 33 taps of every input lead,
+    the given leads returned as given. What a learned multi-lead model has to beat."""
+
+    def __init__(self, windows_mv: np.ndarray, inputs: tuple[str, ...]):
+        from ecgtf.leads import LEADS
+
+        self.rows = [LEADS.index(n) for n in inputs]
+        self.name = f"ridge {'+'.join(inputs)} (mV, 33 taps)"
+        self.model = RidgeLeadRegressor(half_window=16, alpha=1.0).fit(windows_mv[:, self.rows], windows_mv)
+
+    def predict_record(self, record_eval: np.ndarray) -> np.ndarray:
+        out = self.model.predict(record_eval[None, self.rows])[0].astype(np.float64)
+        out[self.rows] = record_eval[self.rows]
+        return out
 
 
 class MeanBeatBaseline:
@@ -86,6 +110,10 @@ class MeanBeatBaseline:
     def _peaks(lead_i_100: np.ndarray) -> np.ndarray:
         peaks = detect_r_peaks(resample(lead_i_100, EVAL_FS, 500.0), 500.0)
         return np.round(np.asarray(peaks) / 5.0).astype(int)
+
+    def predict_record(self, record_eval: np.ndarray) -> np.ndarray:
+        """A (12, T) record in the protocol's space → (12, T), from its Lead I."""
+        return self.predict_eval(record_eval[0])
 
     def predict_eval(self, lead_i_eval: np.ndarray) -> np.ndarray:
         out = np.zeros((12, lead_i_eval.shape[0]))
