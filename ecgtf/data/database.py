@@ -43,6 +43,8 @@ class Database:
     units: ClassVar[str] = "mV"
     about: ClassVar[str] = ""
     """Provenance and licence (written into exported models' metadata)."""
+    revision: ClassVar[int] = 1
+    """How the loader reads the records; a new revision rebuilds the segment caches made by an older one."""
     physionet: ClassVar[str | None] = None
     """Its PhysioNet slug when ``ecgtf data download NAME`` can fetch it (``wfdb.dl_database``)."""
 

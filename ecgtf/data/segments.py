@@ -51,8 +51,10 @@ def record_stream(name: str, data_dir=None, n_synthetic: int = 0, seed: int = 0)
 def source_cache(name: str, spec: CacheSpec = CacheSpec(), data_dir=None, cache_dir=None, n_synthetic: int = 0,
                  seed: int = 0, progress: bool = True) -> SegmentCache:
     """Build (or reuse) the cache of one source and open it."""
+    revision = DATABASES[canonical_name(name)].revision if name != "synthetic" else 1
     key = hashlib.sha1(json.dumps([asdict(spec), name, n_synthetic if name == "synthetic" else 0,
-                                   seed if name == "synthetic" else 0]).encode()).hexdigest()[:10]
+                                   seed if name == "synthetic" else 0]
+                                  + ([revision] if revision != 1 else [])).encode()).hexdigest()[:10]
     path = cache_root(cache_dir) / f"{name}-{key}"
     records, total, units, keep = record_stream(name, data_dir, n_synthetic, seed)
     build_cache(path, records, spec, source=name, units=units, total=total, progress=progress, keep=keep)

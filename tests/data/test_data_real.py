@@ -143,3 +143,22 @@ def test_split_by_patient_groups_and_is_deterministic():
     assert_patient_disjoint(pids, *a)
     with pytest.raises(ValueError, match="share"):
         assert_patient_disjoint(pids, np.array([0]), np.array([1]))
+
+
+@pytest.mark.realdata
+@pytest.mark.skipif(not (SHARED / "cinc2011-seta" / "RECORDS-acceptable").exists(), reason="needs ../shared/data/cinc2011-seta")
+def test_cinc2011_limb_leads_obey_goldbergers_laws_after_loading():
+    """Most set-a records here carry aVL and aVF the wrong way round (0.18 mV median residual as headed); the loader
+    swaps them back, so every usable record obeys the limb-lead laws to rounding."""
+    from ecgtf.data.cinc import CinC2011, avl_avf_swapped
+    from ecgtf.leads import limb_lead_residuals
+
+    db = CinC2011.open(SHARED)
+    swapped, worst = 0, 0.0
+    for name in db.ids("acceptable")[:120]:
+        rec = db.load_record(name)
+        swapped += rec.meta["avl_avf_swapped"]
+        if CinC2011.usable(rec):
+            worst = max(worst, float(np.sqrt(np.mean(limb_lead_residuals(rec.signal.astype(float)) ** 2))))
+            assert not avl_avf_swapped(rec.signal)            # nothing left to swap
+    assert swapped > 60 and worst < 0.01
