@@ -98,6 +98,17 @@ def limb_leads_from(given: dict) -> dict:
     return {}
 
 
+def avl_avf_swapped(signal: np.ndarray) -> bool:
+    """Whether a canonical 12-lead record obeys Goldberger's laws for aVL and aVF clearly better with the two
+    swapped (RMS residual at least 10× smaller and below 0.05 mV)."""
+    x = np.asarray(signal, np.float64)
+    i, ii = x[0], x[1]
+    want_avl, want_avf = i - ii / 2, ii - i / 2
+    as_headed = np.sqrt(np.mean((x[4] - want_avl) ** 2 + (x[5] - want_avf) ** 2))
+    swapped = np.sqrt(np.mean((x[5] - want_avl) ** 2 + (x[4] - want_avf) ** 2))
+    return bool(swapped < 0.05 and swapped * 10 < as_headed)
+
+
 def limb_lead_residuals(signal: np.ndarray) -> np.ndarray:
     """Residuals of the four limb-lead laws for a canonical array ``(..., 12 or ≥6, n)``.
 

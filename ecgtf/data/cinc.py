@@ -21,7 +21,7 @@ import numpy as np
 
 from ecgtf.data.database import Database
 from ecgtf.data.records import EcgDataset, EcgRecord, RecordError, canonical_12lead, load_many, read_wfdb
-from ecgtf.leads import LEADS
+from ecgtf.leads import LEADS, avl_avf_swapped  # noqa: F401 (re-exported)
 
 SNOMED_LABELS = {
     "426783006": "NORM",      # sinus rhythm
@@ -207,17 +207,6 @@ class CinC2021(Database):
     def millivolt_dataset(self, progress: bool = False) -> EcgDataset:
         """The first 10 s of every record at least that long, at 500 Hz."""
         return self.load(seconds=10.0, fs=500.0, progress=progress)
-
-
-def avl_avf_swapped(signal: np.ndarray) -> bool:
-    """Whether a canonical 12-lead record obeys Goldberger's laws for aVL and aVF clearly better with the two
-    swapped (RMS residual at least 10× smaller and below 0.05 mV)."""
-    x = np.asarray(signal, np.float64)
-    i, ii = x[0], x[1]
-    want_avl, want_avf = i - ii / 2, ii - i / 2
-    as_headed = np.sqrt(np.mean((x[4] - want_avl) ** 2 + (x[5] - want_avf) ** 2))
-    swapped = np.sqrt(np.mean((x[5] - want_avl) ** 2 + (x[4] - want_avf) ** 2))
-    return bool(swapped < 0.05 and swapped * 10 < as_headed)
 
 
 class CinC2011(Database):
