@@ -175,25 +175,30 @@ def record_digest(path: str | Path) -> str:
     return digest
 
 
-_VERIFIED: dict = {}
+_DIGESTS_SEEN: dict = {}
+
+
+def sha256_cached(path: str | Path) -> str:
+    """:func:`sha256_file`, computed once per process for an unchanged file (same path, mtime and size)."""
+    path = Path(path)
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    if key not in _DIGESTS_SEEN:
+        _DIGESTS_SEEN[key] = sha256_file(path)
+    return _DIGESTS_SEEN[key]
 
 
 def verify_digest(path: str | Path, recover: str = "") -> None:
     """:class:`IntegrityError` if ``path`` differs from the digest its folder's ``digests.json`` records (files
     without a recorded digest pass: written before digests existed). ``recover`` says how to get a good copy."""
     path = Path(path)
-    stat = path.stat()
-    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
-    if key in _VERIFIED:
-        return
     want = _read_digests(path.parent).get(path.name)
     if want is not None:
-        got = sha256_file(path)
+        got = sha256_cached(path)
         if got != want:
             raise IntegrityError(f"{path}: SHA-256 {got[:12]}… differs from the {want[:12]}… recorded when ecgtf wrote "
                                  f"it: the file is corrupt or was edited. {recover or 'Restore it from a backup.'} "
                                  f"(If you changed it on purpose, delete its line in {path.parent / DIGESTS_NAME}.)")
-    _VERIFIED[key] = True
 
 
 def json_digest(obj: dict, skip: str) -> str:

@@ -134,8 +134,16 @@ def read_leads(path: str | Path, fs: float | None = None, leads=None,
         named = _csv_lead_columns(path) if path.suffix.lower() in (".csv", ".txt") and path.exists() else []
         leads = named or ("I",)
     names = lead_names(leads)
+    suffix = path.suffix.lower()
+    if len(names) > 1 and (suffix in (".hea", ".dat") or (not suffix and path.with_suffix(".hea").exists())):
+        base = path.with_suffix("")                          # a WFDB record: read (and checksum) it once
+        signals, rate, in_file = read_wfdb_mv(base)
+        if fs is not None and not np.isclose(fs, rate):
+            raise InputFileError(f"{base}.hea says {rate:g} Hz but --fs {fs:g} was given; drop --fs for WFDB records")
+        rows = [_check_mv(signals[_pick_lead(in_file, name, base)].astype(np.float64), base) for name in names]
+        return np.stack(rows), float(rate), names
     rows, rate = [], None
-    for name in names:
+    for name in names:                                       # CSV/NPY/EDF: small files, read per lead
         x, rate = read_lead(path, fs, name, units)
         rows.append(x)
     if len({r.size for r in rows}) > 1:

@@ -6,14 +6,13 @@ time at batch 1 (state reset before each, for LSTMs); :func:`run_tflite` does th
 """
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
 import numpy as np
 
 from ecgtf import registry
-from ecgtf.files import json_digest
+from ecgtf.files import json_digest, sha256_file
 
 
 def _interpreter(content_or_path, threads: int = 1):
@@ -96,7 +95,7 @@ def read_tflite_metadata(path: str | Path) -> dict:
                          "re-export with `ecgtf export`")
     want = meta.get("sha256")
     if want:
-        got = hashlib.sha256(path.read_bytes()).hexdigest()
+        got = sha256_file(path)
         if got != want:
             raise ValueError(f"{path}: SHA-256 {got[:12]}… does not match its metadata {meta_path.name} "
                              f"({want[:12]}…): the file is corrupt or from another export")

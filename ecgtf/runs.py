@@ -120,10 +120,6 @@ class RunDir:
             shutil.rmtree(self.path, ignore_errors=True)
             self.locked = False
 
-    # names of the first template (kept for callers outside the trainers)
-    commit_overwrite = commit
-    rollback_overwrite = abandon
-
     def __truediv__(self, other: str) -> Path:
         return self.path / other
 

@@ -27,7 +27,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 import numpy as np
 
 from ecgtf.data.records import EcgRecord
-from ecgtf.files import sha256_file
+from ecgtf.files import sha256_cached, sha256_file
 
 CACHE_FORMAT = 1
 
@@ -49,20 +49,6 @@ class CacheSpec:
     @property
     def segment(self) -> int:
         return int(round(self.segment_s * self.fs))
-
-
-_VERIFIED: set = set()
-
-
-def _verified(path: Path, digest: str) -> bool:
-    """Whether ``path`` has SHA-256 ``digest`` (checked once per process for an unchanged file)."""
-    stat = path.stat()
-    key = (str(path), stat.st_mtime_ns, stat.st_size, digest)
-    if key not in _VERIFIED:
-        if sha256_file(path) != digest:
-            return False
-        _VERIFIED.add(key)
-    return True
 
 
 def _atomic_json(path: Path, obj) -> None:
@@ -182,7 +168,7 @@ class SegmentCache:
         self.shards = []
         for name, n, digest, info_digest in shards:
             for file, want in ((self.path / f"{name}.npy", digest), (self.path / f"{name}.json", info_digest)):
-                if want is not None and not _verified(file, want):
+                if want is not None and sha256_cached(file) != want:
                     raise ValueError(f"{file}: corrupt (its SHA-256 differs from the cache manifest's); {rebuild}")
             try:
                 shard = np.load(self.path / f"{name}.npy", mmap_mode="r")

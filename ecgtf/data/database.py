@@ -76,12 +76,12 @@ class Database:
 
     def labelled_records(self, progress: bool = False) -> Iterator:
         """Every 12-lead record with its diagnostic labels (:class:`ecgtf.data.records.EcgRecord`)."""
-        raise NotImplementedError(f"{self.name} has no labelled 12-lead records")
+        raise ValueError(f"{self.name} has no labelled 12-lead records; databases that do: see ecgtf.data.sources.databases_for('labelled_records')")
 
     def segment_stream(self) -> tuple[Iterator, int, str, object]:
         """``(records, total, units, keep)`` feeding a segment cache: an iterator of records, their number, their
         units (``mV`` or ``z``) and an optional ``keep(record) → bool`` filter."""
-        raise NotImplementedError(f"{self.name} does not feed the segment caches")
+        raise ValueError(f"{self.name} does not feed the segment caches; databases that do: see ecgtf.data.sources.databases_for('segment_stream')")
 
     @classmethod
     def segment_splits(cls, cache, data_dir=None, val_fold: int = 9, test_fold: int = 10) -> dict[str, np.ndarray]:
@@ -90,4 +90,4 @@ class Database:
 
     def millivolt_dataset(self, progress: bool = False):
         """The set as millivolt 12-lead records at its own rate (:class:`ecgtf.data.records.EcgDataset`)."""
-        raise NotImplementedError(f"{self.name} has no millivolt 12-lead records")
+        raise ValueError(f"{self.name} has no millivolt 12-lead records; databases that do: see ecgtf.data.sources.databases_for('millivolt_dataset')")

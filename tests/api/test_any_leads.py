@@ -66,3 +66,17 @@ def test_a_csv_with_lead_named_columns_needs_no_leads_option(tmp_path, record, c
     rc = main(["reconstruct", str(tmp_path / "six.csv"), "--fs", "500", "--model", str(run), "--leads", "V2",
                "-o", str(tmp_path / "out2")])
     assert rc == 2 and "Lead I" in capsys.readouterr().err
+
+
+def test_read_leads_of_a_wfdb_record_reads_it_once_in_millivolts(tmp_path, record):
+    import wfdb
+
+    from ecgtf.io import InputFileError, read_leads
+
+    wfdb.wrsamp("rec", fs=500, units=["uV"] * 12, sig_name=list(LEADS), p_signal=record.T * 1000.0, fmt=["16"] * 12,
+                adc_gain=[1.0] * 12, baseline=[0] * 12, write_dir=str(tmp_path))
+    signals, fs, names = read_leads(tmp_path / "rec.hea", leads=("aVF", "I", "V2"))
+    assert names == ("aVF", "I", "V2") and fs == 500
+    np.testing.assert_allclose(signals, record[[5, 0, 7]], atol=1e-3)       # µV in the header → mV
+    with pytest.raises(InputFileError, match="250"):
+        read_leads(tmp_path / "rec.hea", fs=250, leads=("I", "II"))

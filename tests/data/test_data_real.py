@@ -3,7 +3,7 @@ import warnings
 
 import numpy as np
 import pytest
-from conftest import SHARED, needs_ludb, needs_mitdb, needs_ptbxl
+from conftest import SHARED, needs_cinc2011, needs_ludb, needs_mitdb, needs_ptbxl
 
 from ecgtf.data.records import RecordError, drop_exact_duplicates, load_many
 from ecgtf.data.splits import assert_patient_disjoint, split_by_fold, split_by_patient
@@ -145,8 +145,7 @@ def test_split_by_patient_groups_and_is_deterministic():
         assert_patient_disjoint(pids, np.array([0]), np.array([1]))
 
 
-@pytest.mark.realdata
-@pytest.mark.skipif(not (SHARED / "cinc2011-seta" / "RECORDS-acceptable").exists(), reason="needs ../shared/data/cinc2011-seta")
+@needs_cinc2011
 def test_cinc2011_limb_leads_obey_goldbergers_laws_after_loading():
     """Most set-a records here carry aVL and aVF the wrong way round (0.18 mV median residual as headed); the loader
     swaps them back, so every usable record obeys the limb-lead laws to rounding."""
