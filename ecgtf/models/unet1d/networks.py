@@ -6,10 +6,20 @@ stride-2 downsampling, transposed-convolution upsampling, skip concatenations) p
 lead's z-scored **shape** (N, 512, 12), and an **amplitude head** on the bottleneck (global average
 + max pooling and log std of Lead I → MLP) predicts ``log(std_lead / std_I)`` (N, 12). Output
 ``leads`` = shape · std_I · exp(log_gain), (N, 12, 512) in mV: no oracle amplitude needed.
+
+Any leads in (``Unet1dConfig.any_leads``): the inputs are ``leads_in`` (N, 12, 512) mV, zeros where a
+lead is not recorded, and ``present`` (N, 12) in {0, 1} (Lead I always present). Every given lead is
+centred and divided by Lead I's std (so the relative amplitudes the device measured reach the network),
+and the encoder reads 24 channels: those 12 leads (absent ones zero) and the presence mask; the amplitude
+head also gets the mask and each given lead's ``log(std_lead / std_I)``. With the mask ``[1, 0, …]`` the
+network is a Lead I model, and :func:`widen_from_lead_i` turns a trained Lead I network into an
+any-leads one that computes exactly the same function until it is fine-tuned.
 """
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+
+import numpy as np
 
 from ecgtf.backend import keras, tf
 from ecgtf.kits.layers import scaled
@@ -29,6 +39,8 @@ class Unet1dConfig:
     dropout: float = 0.0
     members: int = 1
     """Ensemble size: ``members`` U-Nets of this shape in one model, outputs averaged (1 = a single network)."""
+    any_leads: bool = False
+    """Inputs ``[leads_in (N, 12, L), present (N, 12)]`` (any subset of leads that includes Lead I) instead of ``lead_i``."""
 
     def __post_init__(self) -> None:
         if self.members < 1:
@@ -59,6 +71,32 @@ class WindowStandardize(keras.layers.Layer):
         return {**super().get_config(), "eps": self.eps}
 
 
+class LeadStandardize(keras.layers.Layer):
+    """Any-leads input: ([leads (N, 12, L) mV, present (N, 12)]) → (channels (N, L, 24), log std_I (N, 1),
+    std_I (N, 1), amplitude features (N, 24) = [present, present · log(std_lead / std_I)]).
+
+    Channel 0 is Lead I z-scored exactly as :class:`WindowStandardize` does; the other given leads are
+    centred and divided by the same std_I; absent leads are zero."""
+
+    def __init__(self, eps: float = 1e-3, **kw):
+        super().__init__(**kw)
+        self.eps = eps
+
+    def call(self, inputs):
+        x, present = inputs
+        present = tf.cast(present, x.dtype)
+        centred = (x - tf.reduce_mean(x, axis=-1, keepdims=True)) * present[..., None]
+        var = tf.reduce_mean(tf.square(centred), axis=-1) + self.eps ** 2          # (N, 12)
+        std_i = tf.sqrt(var[:, :1])
+        z = tf.transpose(centred / std_i[..., None], [0, 2, 1])                      # (N, L, 12)
+        mask = tf.broadcast_to(present[:, None, :], tf.shape(z))
+        log_ratio = 0.5 * (tf.math.log(var) - tf.math.log(var[:, :1])) * present
+        return tf.concat([z, mask], -1), tf.math.log(std_i), std_i, tf.concat([present, log_ratio], -1)
+
+    def get_config(self):
+        return {**super().get_config(), "eps": self.eps}
+
+
 def _block(x, filters: int, cfg: Unet1dConfig, name: str):
     for i in range(cfg.convs_per_block):
         x = keras.layers.Conv1D(filters, cfg.kernel, padding="same", use_bias=False, name=f"{name}_conv{i}")(x)
@@ -78,16 +116,21 @@ def build_reconstructor(cfg: Unet1dConfig = Unet1dConfig(), skip_scales=None) ->
         from dataclasses import replace
 
         single = replace(cfg, members=1)
-        lead_i = keras.Input((cfg.length,), name="lead_i")
+        inputs = _inputs(cfg)
         outs = []
         for m in range(cfg.members):
             member = build_reconstructor(single, skip_scales)
             member._name = f"member{m}"
-            outs.append(member(lead_i))
+            outs.append(member(inputs))
         avg = {k: keras.layers.Average(name=f"mean_{k}")([o[k] for o in outs]) for k in ("leads", "shape", "log_gain")}
-        return keras.Model(lead_i, avg, name=f"unet1d_ensemble_{cfg.members}")
-    lead_i = keras.Input((cfg.length,), name="lead_i")
-    z, log_std, std = WindowStandardize(name="standardize")(lead_i)
+        return keras.Model(inputs, avg, name=f"unet1d_ensemble_{cfg.members}")
+    inputs = _inputs(cfg)
+    extra = []
+    if cfg.any_leads:
+        z, log_std, std, amp_extra = LeadStandardize(name="standardize")(inputs)
+        extra = [amp_extra]
+    else:
+        z, log_std, std = WindowStandardize(name="standardize")(inputs)
     f = [scaled(n, cfg.width) for n in cfg.filters]
     x, skips = z, []
     for level, n in enumerate(f):
@@ -108,11 +151,61 @@ def build_reconstructor(cfg: Unet1dConfig = Unet1dConfig(), skip_scales=None) ->
     shape = keras.layers.Conv1D(12, 1, name="shape_out", dtype="float32")(x)
     pooled = keras.layers.Concatenate(name="amp_features")([
         keras.layers.GlobalAveragePooling1D(name="amp_avg")(bottleneck),
-        keras.layers.GlobalMaxPooling1D(name="amp_max")(bottleneck), log_std])
+        keras.layers.GlobalMaxPooling1D(name="amp_max")(bottleneck), log_std, *extra])
     h = keras.layers.Dense(scaled(cfg.amp_hidden, cfg.width), activation="relu", name="amp_hidden")(pooled)
     log_gain = keras.layers.Dense(12, name="log_gain", dtype="float32")(h)
     gain = keras.layers.Lambda(lambda t: tf.exp(tf.clip_by_value(t[0], -6.0, 6.0)) * t[1], name="gain")(
         [log_gain, std])
     leads = keras.layers.Lambda(lambda t: tf.transpose(t[0], [0, 2, 1]) * t[1][..., None], name="leads")(
         [shape, gain])
-    return keras.Model(lead_i, {"leads": leads, "shape": shape, "log_gain": log_gain}, name="unet1d_reconstructor")
+    return keras.Model(inputs, {"leads": leads, "shape": shape, "log_gain": log_gain}, name="unet1d_reconstructor")
+
+
+def _inputs(cfg: Unet1dConfig):
+    if cfg.any_leads:
+        return [keras.Input((12, cfg.length), name="leads_in"), keras.Input((12,), name="present")]
+    return keras.Input((cfg.length,), name="lead_i")
+
+
+def lead_i_inputs(lead_i):
+    """Lead I windows (N, L) → the any-leads inputs ``[leads_in (N, 12, L), present (N, 12)]`` with Lead I alone."""
+    lead_i = tf.convert_to_tensor(lead_i, tf.float32)
+    n = tf.shape(lead_i)[0]
+    leads_in = tf.concat([lead_i[:, None, :], tf.zeros([n, 11, tf.shape(lead_i)[1]], tf.float32)], 1)
+    present = tf.concat([tf.ones([n, 1]), tf.zeros([n, 11])], 1)
+    return [leads_in, present]
+
+
+def _networks(model: keras.Model) -> list[keras.Model]:
+    """The single U-Nets inside ``model`` (itself, or its ensemble members in order)."""
+    members = [layer for layer in model.layers if isinstance(layer, keras.Model)]
+    return members or [model]
+
+
+def widen_from_lead_i(source: keras.Model, target: keras.Model) -> None:
+    """Copy a trained Lead I network (or ensemble) into an any-leads one of the same sizes so that it computes the
+    same function for the mask ``[1, 0, …]``: the extra input channels of the first convolution and the extra
+    inputs of the amplitude head start at zero. Raises ``ValueError`` when the two do not match."""
+    src, dst = _networks(source), _networks(target)
+    if len(src) != len(dst):
+        raise ValueError(f"cannot widen: {len(src)} source network(s) vs {len(dst)} target network(s)")
+    for a, b in zip(src, dst):
+        for layer in b.layers:
+            w_new = layer.get_weights()
+            if not w_new:
+                continue
+            try:
+                w_old = a.get_layer(layer.name).get_weights()
+            except ValueError:
+                raise ValueError(f"cannot widen: the source has no layer {layer.name!r}") from None
+            if layer.name in ("enc0_conv0", "amp_hidden"):
+                kernel = np.zeros_like(w_new[0])
+                if layer.name == "enc0_conv0":
+                    kernel[:, :w_old[0].shape[1], :] = w_old[0]
+                else:
+                    kernel[:w_old[0].shape[0], :] = w_old[0]
+                w_old = [kernel, *w_old[1:]]
+            if [w.shape for w in w_old] != [w.shape for w in w_new]:
+                raise ValueError(f"cannot widen: layer {layer.name!r} has weights {[w.shape for w in w_old]} in the "
+                                 f"source and {[w.shape for w in w_new]} in the target (sizes differ)")
+            layer.set_weights(w_old)

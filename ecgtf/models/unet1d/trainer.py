@@ -3,6 +3,7 @@
     ecgtf train unet1d --data-dir DATA --out runs/unet1d          # PTB-XL + z-scored PTB-XL + CinC
     ecgtf train unet1d --data ptb-xl:1 --epochs 5 --steps-per-epoch 50
     ecgtf train unet1d --out runs/unet1d --resume                 # after a crash / kill -9
+    ecgtf train unet1d --any-leads --members 2 --init-from unet1d_12lead   # any leads in, from the Lead I preset
 
 Sources are ``NAME:WEIGHT`` (the probability of drawing a window from a source is proportional to
 its weight): ``ptb-xl`` (mV; folds 1–8 train, 9 validation, 10 test), ``ptb-xl-zscore`` (shape
@@ -20,7 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -32,7 +33,7 @@ from ecgtf.data.segments import SEGMENT_SOURCES as KNOWN_SOURCES
 from ecgtf.data.sources import canonical_name
 from ecgtf.files import atomic_write_json
 from ecgtf.models.unet1d.model import Unet1dTrainer
-from ecgtf.models.unet1d.networks import Unet1dConfig, build_reconstructor
+from ecgtf.models.unet1d.networks import Unet1dConfig, build_reconstructor, widen_from_lead_i
 from ecgtf.models.unet1d.preprocessing import Unet1dPreprocessing
 from ecgtf.runs import Run, new_run_config
 from ecgtf.trainer import (
@@ -161,9 +162,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--width", type=positive_float, default=1.0, help="filter-count multiplier")
     p.add_argument("--filters", default=None, help="filters per level, e.g. 32,64,96,128,192")
     p.add_argument("--kernel", type=positive_int, default=Unet1dConfig().kernel)
+    p.add_argument("--members", type=positive_int, default=1, help="ensemble size (networks averaged, default 1)")
+    p.add_argument("--any-leads", action="store_true",
+                   help="any leads in: the network takes every lead the device records plus a presence mask, "
+                        "trained with random lead subsets (Lead I always)")
     p.add_argument("--jit-compile", action="store_true", help="XLA-compile the train step")
-    p.add_argument("--init-from", type=Path, default=None,
-                   help="start from another unet1d run's best weights (fine-tuning, e.g. after synthetic pretraining)")
+    p.add_argument("--init-from", default=None,
+                   help="start from another unet1d run's (or preset's) best weights (fine-tuning); an any-leads run "
+                        "may start from a Lead I one of the same sizes (it starts computing the same function)")
     return p
 
 
@@ -176,7 +182,8 @@ def run_config(args) -> dict:
         except ValueError:
             raise ValueError(f"--filters {args.filters!r}: expected comma-separated whole numbers, e.g. "
                              "32,64,96,128,192") from None
-    arch = Unet1dConfig(width=args.width, kernel=args.kernel, **filters)
+    arch = Unet1dConfig(width=args.width, kernel=args.kernel, members=args.members, any_leads=args.any_leads,
+                        **filters)
     build_reconstructor(arch)   # sizes that do not fit fail here
     data = Unet1dData(sources=tuple(s.strip() for s in args.sources.split(",") if s.strip()),
                       data_dir=str(args.data_dir) if args.data_dir else None, cache_dir=args.cache_dir,
@@ -192,11 +199,12 @@ def run_config(args) -> dict:
 
 
 def init_run(path, arch: Unet1dConfig) -> Run:
-    """The run named by ``--init-from``: a unet1d run with best weights and the same architecture as ``arch``."""
-    run = starting_run(path, "unet1d", "--init-from")
-    if run.architecture != arch:
+    """The run named by ``--init-from`` (a run directory or a preset name): a unet1d run with best weights and the
+    same architecture as ``arch`` (an any-leads ``arch`` may start from the Lead I twin)."""
+    run = starting_run(run_or_preset(path, "--init-from"), "unet1d", "--init-from")
+    if run.architecture not in (arch, replace(arch, any_leads=False)):
         raise ValueError(f"--init-from {path}: its network ({run.architecture}) differs from this run's ({arch}); "
-                         "give the same --width/--filters/--kernel")
+                         "give the same --width/--filters/--kernel/--members")
     if not run.weights_path("reconstructor", "best").exists():
         raise ValueError(f"--init-from {path}: no {run.weights_path('reconstructor', 'best')} to start from")
     return run
@@ -240,17 +248,23 @@ class BestWeights:
         return _Cb()
 
 
-def load_teacher(name_or_dir: str):
-    """The frozen teacher network: a preset of this model (:data:`.presets.PRESETS`) or a unet1d run directory."""
+def run_or_preset(name_or_dir, option: str) -> Path:
+    """A run directory, or the folder of a preset of this model (:data:`.presets.PRESETS`) given by name."""
     from .presets import PRESET_ROOT, PRESETS
 
     path = Path(name_or_dir).expanduser()
     if not (path / "config.json").exists():
         installed = sorted(n for n, p in PRESETS.items() if (PRESET_ROOT / p["folder"] / "config.json").exists())
-        if name_or_dir not in installed:
-            raise ValueError(f"--teacher {name_or_dir!r} is neither a run directory (no config.json there) nor a "
+        if str(name_or_dir) not in installed:
+            raise ValueError(f"{option} {name_or_dir!r} is neither a run directory (no config.json there) nor a "
                              f"preset; installed presets: {installed}")
-        path = PRESET_ROOT / PRESETS[name_or_dir]["folder"]
+        path = PRESET_ROOT / PRESETS[str(name_or_dir)]["folder"]
+    return path
+
+
+def load_teacher(name_or_dir: str):
+    """The frozen teacher network: a preset of this model (:data:`.presets.PRESETS`) or a unet1d run directory."""
+    path = run_or_preset(name_or_dir, "--teacher")
     run = Run(path)
     if run.model != "unet1d":
         raise ValueError(f"--teacher {path} is a {run.model} run; the teacher must be a unet1d reconstructor")
@@ -311,8 +325,11 @@ def train(session) -> None:
         net = build_reconstructor(arch)
         if t.extra.get("init_from"):
             src = init_run(t.extra["init_from"], arch)
-            net.load_weights(str(src.weights_path("reconstructor", "best")))
-            print(f"initialised from {src.path} (best weights)")
+            if src.architecture == arch:
+                net.load_weights(str(src.weights_path("reconstructor", "best")))
+            else:
+                widen_from_lead_i(src.generator("best"), net)
+            print(f"initialised from {src.path} (best weights{'' if src.architecture == arch else ', widened'})")
         teacher = load_teacher(t.teacher) if t.teacher else None
         if teacher is not None:
             print(f"distilling from {t.teacher} ({teacher.count_params():,} parameters)")
