@@ -13,7 +13,9 @@ independent ones (II, V1–V6):
 - heart-rate MAE (XQRS on lead II at 500 Hz) and the share of reconstructions without beats;
 - the limb-lead-law residual of the prediction (RMS of III − (II − I) etc., mV);
 - the regression-to-the-mean slope: OLS slope of predicted vs true QRS amplitude (per record,
-  1st–99th percentile range of the lead) per chest lead (1 = no shrinkage; Presacan et al. 2025).
+  1st–99th percentile range of the lead) per chest lead (1 = no shrinkage; Presacan et al. 2025);
+- the frontal QRS axis (net QRS area of I and aVF at the true record's beats): median absolute error in degrees,
+  and the sensitivity for left (< −30°) and right (> +90°) axis deviation (:func:`ecgtf.scores.frontal_axes`).
 
 Baselines (``--baselines``): ridge regression (33 taps of Lead I at 100 Hz → each lead, fitted on
 the same millivolt training windows as the reconstructor: PTB-XL folds 1–8, CinC 2011 acceptable,
@@ -114,7 +116,8 @@ def format_markdown(results: dict) -> str:
             ("oracle RMSE (11)", "rmse_oracle_mv_11", 3), ("HR MAE bpm", "hr_mae_bpm", 2),
             ("no beats %", "hr_fail_pct", 1), ("beats found % (11 leads)", "beats_all_leads_pct", 1),
             ("limb-law RMS mV", "limb_law_rms_mv", 3),
-            ("QRS slope V1–V6", "qrs_slope_chest", 2)]
+            ("QRS slope V1–V6", "qrs_slope_chest", 2), ("axis error ° (median)", "axis_error_median_deg", 0),
+            ("LAD sens.", "lad_sensitivity", 2), ("RAD sens.", "rad_sensitivity", 2)]
     out = []
     for set_name, rows in results.items():
         n = next(iter(rows.values()))["n_records"]

@@ -27,7 +27,7 @@ import numpy as np
 from ecgtf.data.synthetic import SyntheticConfig, generate_record
 from ecgtf.denoising import Denoiser
 from ecgtf.io import to_millivolts
-from ecgtf.leads import LEADS, lead_names, limb_leads_from
+from ecgtf.leads import LEADS, LIMB_COORDINATES, lead_names, limb_leads_from
 from ecgtf.lite import open_tflite
 from ecgtf.output import Reconstruction  # noqa: F401 (re-exported: part of this module's API)
 from ecgtf.personal import PersonalReconstructor, fit_profile
@@ -83,8 +83,9 @@ class Reconstructor:
                 raise
             gen = run.generator("final")
         run_windows = (spec.keras_windows or _keras_leads)(run, gen)
-        return cls(spec.window_pipeline(run.preprocessing, run_windows), f"{run.model} ({run.path.name})",
-                   f"run {run.path}", run=run, denoise=denoise)
+        pipeline = _with_input_leads(spec, spec.window_pipeline(run.preprocessing, run_windows),
+                                     run.raw.get("architecture"))
+        return cls(pipeline, f"{run.model} ({run.path.name})", f"run {run.path}", run=run, denoise=denoise)
 
     @classmethod
     def from_preset(cls, name: str, weights: str = "best", denoise=None) -> "Reconstructor":
@@ -99,8 +100,9 @@ class Reconstructor:
         path = Path(path)
         spec, meta, run_windows = open_tflite(path, "reconstruction", threads)
         pre = config_from_dict(spec.preprocessing, meta.get("preprocessing_config"), str(path.with_suffix(".json")))
-        return cls(spec.window_pipeline(pre, run_windows), f"{spec.name} {meta.get('format', '')} ({path.name})",
-                   f"file {path}", tflite=path, denoise=denoise)
+        pipeline = _with_input_leads(spec, spec.window_pipeline(pre, run_windows), meta.get("architecture"))
+        return cls(pipeline, f"{spec.name} {meta.get('format', '')} ({path.name})", f"file {path}", tflite=path,
+                   denoise=denoise)
 
     @classmethod
     def load(cls, model: str | Path | None = None, denoise=None) -> "Reconstructor":
@@ -129,8 +131,8 @@ class Reconstructor:
 
         ``leads`` (e.g. ``("I", "II")`` or ``"I,II,V2"``; default Lead I): given leads come back exactly; with two or
         more limb leads the other limb leads are derived exactly (Einthoven, Goldberger; ``info["derived"]``);
-        the rest are reconstructed from Lead I (given, or following from two limb leads) — today's presets use
-        no other lead's information for them (``info["reconstructed_from"]``).
+        the rest are reconstructed — by an any-leads model from every lead known (``info["reconstructed_from"]``),
+        by a Lead I model from Lead I (given, or following from two limb leads).
 
         Any rate (resampled to the model's and back) and any length of at least one window
         (:attr:`WindowPipeline.min_seconds`); longer recordings are windowed and stitched.
@@ -157,19 +159,27 @@ class Reconstructor:
                              "leads it follows from (e.g. II and III: I = II − III)")
         x = exact["I"]
         segments = gate(x, fs) if quality else []
-        xm = p.prepare(x, fs)
+        known = {**{n: v for n, v in given.items() if n not in LIMB_COORDINATES}, **exact}   # + given chest leads
+        used = [name for name in LEADS if name in known] if p.input_leads == 12 else ["I"]
+        xm = np.stack([p.prepare(known[name], fs) for name in used])            # (k, n) at the model's rate
         n = xm.shape[-1]
         if n < p.window_in:  # rounding at odd rates
-            xm = np.pad(xm, (0, p.window_in - n), mode="edge")
+            xm = np.pad(xm, ((0, 0), (0, p.window_in - n)), mode="edge")
             n = p.window_in
+        if p.input_leads == 12:
+            rows = np.zeros((12, n), np.float32)
+            rows[[LEADS.index(name) for name in used]] = xm
+            xm = rows
+        else:
+            xm = xm[0]
         ratio = p.window_in // p.window_out
         n_out = int(round(n * p.fs_out / p.fs_in))
         grids = [0] + ([(p.hop_in // 2 // ratio) * ratio] if confidence else [])
         stitched, count = [], 0
         for offset in grids:
             starts = sorted({0, *range(offset, n - p.window_in + 1, p.hop_in), ((n - p.window_in) // ratio) * ratio})
-            windows = np.stack([xm[s:s + p.window_in] for s in starts])
-            outputs = np.asarray(p.run_windows(windows), np.float64)
+            windows = np.stack([xm[..., s:s + p.window_in] for s in starts])
+            outputs = np.asarray(p.run(windows), np.float64)
             check_model_output(outputs, p.units, f"the model {self.name} ({self.source})")
             stitched.append(overlap_add(outputs, [s // ratio for s in starts], n_out))
             count += len(starts)
@@ -188,7 +198,7 @@ class Reconstructor:
             for name, samples in {**exact, **given}.items():      # the given leads exactly, then what follows
                 out[LEADS.index(name)] = samples
             info.update(given=tuple(given), derived=tuple(n for n in exact if n not in given),
-                        reconstructed_from="I")
+                        reconstructed_from=",".join(used))
         return Reconstruction(out.astype(np.float32), fs, p.units, x, count, self.name, info=info)
 
     def _given_leads(self, signal, leads, units: str, fs: float) -> dict:
@@ -249,6 +259,13 @@ class Reconstructor:
         sec = float(np.median(times))
         return {"seconds_per_call": sec, "recording_seconds": len(lead_i) / fs,
                 "real_time_factor": len(lead_i) / fs / sec, "windows": out.windows}
+
+
+def _with_input_leads(spec, pipeline: WindowPipeline, architecture) -> WindowPipeline:
+    """The pipeline told how many leads its model's windows hold (:attr:`ecgtf.registry.ModelSpec.input_leads`)."""
+    if spec.input_leads is None:
+        return pipeline
+    return replace(pipeline, input_leads=int(spec.input_leads(architecture or {})))
 
 
 def _keras_leads(run, generator):

@@ -70,6 +70,9 @@ class ModelSpec:
     """Reconstruction: ``(preprocessing, run_windows) → ecgtf.windows.WindowPipeline``."""
     keras_windows: Callable | None = None
     """Reconstruction: ``(run, generator) → run_windows``; default: the generator's ``"leads"`` output, batched."""
+    input_leads: Callable | None = None
+    """Reconstruction: ``(architecture dict) → 1 or 12``: whether a model window is Lead I ``(B, L)`` or every lead
+    ``(B, 12, L)`` in canonical order with zeros for leads not recorded (default 1)."""
     presets: str | None = None
     """Module with ``PRESETS`` (name → {folder, description, …}) and ``PRESET_ROOT``: weights shipped with ecgtf."""
     data_sources: dict = field(default_factory=dict)

@@ -156,6 +156,43 @@ def beats_found(eval_signals: np.ndarray) -> np.ndarray:
     return np.array([[np.isfinite(M.heart_rate_bpm(x[k], EVAL_FS)) for k in ks] for x in eval_signals], bool)
 
 
+QRS_WINDOW_S = (-0.05, 0.07)
+"""The QRS around each R peak for the frontal axis (net area of I and aVF)."""
+LAD_DEG, RAD_DEG = -30.0, 90.0
+"""Left axis deviation: axis < −30°; right axis deviation: axis > +90°."""
+
+
+def frontal_axes(true_eval: np.ndarray, pred_eval: np.ndarray) -> np.ndarray:
+    """Frontal QRS axis (degrees, −180…180) of true and predicted records (N, 12, T) at :data:`EVAL_FS`: the net
+    QRS areas of I (0°) and aVF (+90°, lead vector √3/2 of I's) over :data:`QRS_WINDOW_S` around the true record's R
+    peaks (:func:`ecgtf.metrics.envelope_r_peaks`, the same beats for both) give ``atan2(2·aVF/√3, I)``. (N, 2):
+    true, predicted; NaN without beats."""
+    i, avf = LEADS.index("I"), LEADS.index("aVF")
+    a, b = (int(round(t * EVAL_FS)) for t in QRS_WINDOW_S)
+    out = np.full((len(true_eval), 2), np.nan)
+    for n, (t, p) in enumerate(zip(true_eval, pred_eval)):
+        peaks, _ = M.envelope_r_peaks(t, EVAL_FS)
+        peaks = [q for q in np.asarray(peaks, int) if q + a >= 0 and q + b < t.shape[-1]]
+        if not peaks:
+            continue
+        idx = np.concatenate([np.arange(q + a, q + b + 1) for q in peaks])
+        for j, x in enumerate((t, p)):
+            out[n, j] = np.degrees(np.arctan2(2 * x[avf, idx].sum() / np.sqrt(3), x[i, idx].sum()))
+    return out
+
+
+def axis_summary(axes: np.ndarray) -> dict:
+    """Median absolute axis error (degrees, wrapped) and left/right axis deviation sensitivity from
+    :func:`frontal_axes`."""
+    ok = np.isfinite(axes).all(1)
+    t, p = axes[ok, 0], axes[ok, 1]
+    err = np.abs((p - t + 180) % 360 - 180)
+    lad, rad = t < LAD_DEG, t > RAD_DEG
+    return {"axis_error_median_deg": float(np.median(err)) if err.size else float("nan"),
+            "lad_n": int(lad.sum()), "lad_sensitivity": float(np.mean(p[lad] < LAD_DEG)) if lad.any() else float("nan"),
+            "rad_n": int(rad.sum()), "rad_sensitivity": float(np.mean(p[rad] > RAD_DEG)) if rad.any() else float("nan")}
+
+
 def score(true_eval: np.ndarray, pred_eval: np.ndarray, true_raw: np.ndarray, pred_raw: np.ndarray,
           fs_raw: float, true_beats: np.ndarray | None = None) -> dict:
     """All metrics for records (N, 12, T) in eval space plus the raw (N, 12, n) for heart rate.
@@ -207,4 +244,5 @@ def score(true_eval: np.ndarray, pred_eval: np.ndarray, true_raw: np.ndarray, pr
         x, y = amp_t[:, k], amp_p[:, k]
         slopes[name] = float(np.polyfit(x, y, 1)[0]) if np.ptp(x) > 0 else float("nan")
     summary["qrs_slope_chest"] = float(np.mean(list(slopes.values())))
+    summary.update(axis_summary(frontal_axes(true_eval, pred_eval)))
     return {"n_records": n, "summary": summary, "per_lead": per_lead, "qrs_slope": slopes}

@@ -52,7 +52,7 @@ class ReconstructionStream:
             raise TypeError(f"quality: expected ecgtf.quality.QualityThresholds or None, got {type(quality).__name__}")
         self.closed = False
         self.p = p = reconstructor.pipeline
-        self.run_windows = p.run_windows
+        self.run_windows = p.run
         self.thresholds = quality or QualityThresholds()
         self.ratio = p.window_in // p.window_out
         self.scale = self.fs / p.fs_in                 # input samples per model-input sample

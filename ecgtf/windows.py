@@ -84,6 +84,20 @@ class WindowPipeline:
     """(B, window_in) raw windows → (B, 12, window_out) in ``units``."""
     native_fs: float | None = None
     """The rate the model's training records had, if the model needs it (the CLI asks for --resample otherwise)."""
+    input_leads: int = 1
+    """1: ``run_windows`` takes Lead I windows (B, window_in); 12: every lead (B, 12, window_in) in canonical order,
+    a row of zeros for a lead that was not recorded (Lead I, row 0, always recorded)."""
+
+    def run(self, windows: np.ndarray) -> np.ndarray:
+        """``run_windows`` on Lead I windows (B, window_in) or, for a 12-lead-input model, (B, 12, window_in)."""
+        windows = np.asarray(windows, np.float32)
+        if self.input_leads == 12 and windows.ndim == 2:
+            full = np.zeros((windows.shape[0], 12, windows.shape[1]), np.float32)
+            full[:, 0] = windows
+            windows = full
+        elif self.input_leads == 1 and windows.ndim == 3:
+            windows = windows[:, 0]
+        return self.run_windows(windows)
 
     @property
     def min_seconds(self) -> float:

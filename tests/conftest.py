@@ -86,19 +86,27 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.slow)
 
 
-def make_tiny_unet1d_run(path: Path) -> Path:
-    """A run directory holding an untrained tiny unet1d (as the trainer would write it)."""
+def make_tiny_unet1d_run(path: Path, any_leads: bool = False, seed: int | None = None) -> Path:
+    """A run directory holding an untrained tiny unet1d (as the trainer would write it); ``any_leads``: the network
+    takes every lead; ``seed``: weights drawn at random (so that every input channel matters)."""
     from ecgtf.models.unet1d.networks import Unet1dConfig, build_reconstructor
     from ecgtf.models.unet1d.preprocessing import Unet1dPreprocessing
     from ecgtf.models.unet1d.trainer import Unet1dData, Unet1dTraining
     from ecgtf.runs import CONFIG_FORMAT, config_to_dict
 
-    arch = Unet1dConfig(filters=(4, 8, 8), kernel=3, amp_hidden=8)
+    arch = Unet1dConfig(filters=(4, 8, 8), kernel=3, amp_hidden=8, any_leads=any_leads)
     path.mkdir(parents=True, exist_ok=True)
     (path / "final").mkdir(exist_ok=True)
     (path / "config.json").write_text(json.dumps({
         "format_version": CONFIG_FORMAT, "model": "unet1d", "variant": "unet1d",
         "architecture": config_to_dict(arch), "preprocessing": config_to_dict(Unet1dPreprocessing()),
         "training": config_to_dict(Unet1dTraining()), "data": config_to_dict(Unet1dData())}))
-    build_reconstructor(arch).save_weights(str(path / "final" / "reconstructor.weights.h5"))
+    net = build_reconstructor(arch)
+    if seed is not None:
+        import numpy as np
+
+        rng = np.random.default_rng(seed)
+        net.set_weights([w + rng.normal(0, 0.05, w.shape).astype(w.dtype) if "variance" not in v.name else w
+                         for v, w in zip(net.weights, net.get_weights())])
+    net.save_weights(str(path / "final" / "reconstructor.weights.h5"))
     return path

@@ -28,6 +28,13 @@ def stand_in_model(x: np.ndarray) -> np.ndarray:
     return STREAM_GAINS[:, None] * np.asarray(x, np.float64)[None, :] + STREAM_BIAS[:, None]
 
 
+def multi_lead_stand_in(w: np.ndarray) -> np.ndarray:
+    """An any-leads stand-in: window ``w`` (12, n), zero rows for leads not recorded → (12, n) with
+    ``lead_k = gain_k · w_0 + bias_k + 0.3 · w_k + 0.05 · Σ_j w_j`` (a wrong row order or zero convention shows)."""
+    w = np.asarray(w, np.float64)
+    return stand_in_model(w[0]) + 0.3 * w + 0.05 * w.sum(axis=0, keepdims=True)
+
+
 def denoiser_stand_in(w: np.ndarray) -> np.ndarray:
     """A window "denoiser": shrinks the window about its mean (mean + 0.8 (w − mean)), so that a wrong window
     grid or overlap-add shows."""

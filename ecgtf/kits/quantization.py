@@ -7,11 +7,13 @@ from ecgtf.backend import keras
 
 
 def branch_max(generator, names, x, batch_size=32):
-    """Max |activation| of each named layer's output over ``x`` (batches of ``batch_size``)."""
+    """Max |activation| of each named layer's output over ``x`` (an array, or a list of arrays for a model with
+    several inputs; batches of ``batch_size``)."""
     sub = keras.Model(generator.input, [generator.get_layer(n).output for n in names])
     maxima = np.zeros(len(names))
-    for i in range(0, len(x), batch_size):
-        outs = sub(x[i:i + batch_size], training=False)
+    for i in range(0, len(x[0]) if isinstance(x, list) else len(x), batch_size):
+        chunk = [a[i:i + batch_size] for a in x] if isinstance(x, list) else x[i:i + batch_size]
+        outs = sub(chunk, training=False)
         maxima = np.maximum(maxima, [float(np.max(np.abs(o))) for o in outs])
     return maxima
 

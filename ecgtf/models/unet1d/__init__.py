@@ -15,7 +15,7 @@ def model_spec():
     from ecgtf.registry import ModelSpec
 
     from .golden import golden_vectors
-    from .inference import load_generator, window_pipeline
+    from .inference import input_leads, keras_windows, load_generator, window_pipeline
     from .networks import Unet1dConfig
     from .preprocessing import Unet1dPreprocessing
     from .trainer import Unet1dData, Unet1dTraining, load_splits
@@ -29,5 +29,6 @@ def model_spec():
                      description="1-D U-Net Lead I → 12 leads in mV (the shipped presets)",
                      evaluate="ecgtf.reconstruction_eval", mobile=f"{__name__}.mobile",
                      export_formats=("float32", "float16", "dynamic", "int8"), format_budgets={"int8": 0.03},
-                     window_pipeline=window_pipeline, presets=f"{__name__}.presets", golden=golden_vectors,
+                     window_pipeline=window_pipeline, keras_windows=keras_windows,
+                     input_leads=input_leads, presets=f"{__name__}.presets", golden=golden_vectors,
                      smoke_args=("--data", "synthetic:1", "--n-synthetic", "12", "--epochs", "1", "--steps-per-epoch", "1", "--batch-size", "4", "--filters", "4,8,8", "--kernel", "3", "--verbose", "0"))

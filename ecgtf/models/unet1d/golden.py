@@ -7,21 +7,31 @@ stand-in models (:mod:`ecgtf.kits.golden`) so that preparation, windowing and st
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
 from ecgtf import registry
 from ecgtf.data.synthetic import SyntheticConfig, generate_record
-from ecgtf.kits.golden import STREAM_BIAS, STREAM_GAINS, denoiser_stand_in, stand_in_model, write_vectors
+from ecgtf.kits.golden import (
+    STREAM_BIAS,
+    STREAM_GAINS,
+    denoiser_stand_in,
+    multi_lead_stand_in,
+    stand_in_model,
+    write_vectors,
+)
 from ecgtf.preprocessing.signal import bandpass_sos
+from ecgtf.scores import INDEPENDENT
 
 from .inference import window_pipeline
 from .preprocessing import Unet1dPreprocessing, prepare_lead
 
 
 def golden_vectors(out: Path, api) -> list[Path]:
-    """Write ``unet1d.txt``, ``unet1d_stream.txt`` and ``denoiser.txt`` into ``out``; returns the files."""
+    """Write ``unet1d.txt``, ``unet1d_stream.txt``, ``unet1d_any.txt`` (any leads in, a person's profile) and
+    ``denoiser.txt`` into ``out``; returns the files."""
     rng = np.random.default_rng(42)
     rng.normal(size=8192)   # the stream of draws the filter vectors used before (keeps the files identical)
     pre = Unet1dPreprocessing()
@@ -31,6 +41,7 @@ def golden_vectors(out: Path, api) -> list[Path]:
     files = [write_vectors(out / "unet1d.txt", {"lead_i_500": lead, "gains": STREAM_GAINS, "bias": STREAM_BIAS,
                                                 "sos500": sos500, "prepared_100": prepare_lead(lead, 500.0, pre),
                                                 "leads_500": rec.reconstruct(lead, 500.0, quality=False).leads.astype(np.float64)})]
+    files.append(any_leads_vectors(out / "unet1d_any.txt", api, pre, sos500))
     # the live path (ecgtf.streaming.ReconstructionStream) at 500 Hz in chunks of 777 samples
     live = generate_record(SyntheticConfig(heart_rate_bpm=70, duration_s=40.0), seed=9).signal[0].astype(np.float64)
     stream = rec.stream(500.0)
@@ -55,3 +66,21 @@ def golden_vectors(out: Path, api) -> list[Path]:
             "stream_valid": np.concatenate([c.valid for c in chunks]).astype(float)}))
         rec.denoiser = None
     return files
+
+
+def any_leads_vectors(path: Path, api, pre, sos500) -> Path:
+    """An any-leads stand-in (:func:`ecgtf.kits.golden.multi_lead_stand_in`) on I+V2 and on II+III+V5 (limb leads by
+    least squares), and a person's profile fitted on a 12-lead reference and applied to the I+V2 reconstruction."""
+    multi = window_pipeline(pre, lambda w: np.stack([multi_lead_stand_in(x) for x in w]))
+    rec = api.Reconstructor(replace(multi, input_leads=12), "stand-in (any leads)")
+    x = generate_record(SyntheticConfig(heart_rate_bpm=72, duration_s=14.0), seed=11).signal.astype(np.float64)
+    reference = generate_record(SyntheticConfig(heart_rate_bpm=64, duration_s=10.0), seed=12).signal.astype(np.float64)
+    i_v2 = rec.reconstruct(x[[0, 7]], 500.0, quality=False, leads=("I", "V2"))
+    limb = rec.reconstruct(x[[1, 2, 10]], 500.0, quality=False, leads=("II", "III", "V5"))
+    personal = rec.personalize(reference, 500.0)
+    coefficients = [personal.profile.coefficients[name] for name in INDEPENDENT]
+    return write_vectors(path, {
+        "signal_500": x, "gains": STREAM_GAINS, "bias": STREAM_BIAS, "sos500": sos500,
+        "leads_i_v2_500": i_v2.leads, "leads_ii_iii_v5_500": limb.leads, "reference_500": reference,
+        "profile": coefficients, "personal_i_v2_500": personal.reconstruct(x[[0, 7]], 500.0, quality=False,
+                                                                           leads=("I", "V2")).leads})

@@ -12,6 +12,10 @@ package org.ecgtf.core;
  *       the model (12 × 512 mV: the normalisation and amplitude are inside the model);</li>
  *   <li>weighted overlap-add with w[n] = sin²(π (n + ½) / 512), then resample back to the input rate.</li>
  * </ol>
+ * With an any-leads model ({@link MultiLeadModel}), {@link #reconstruct(double[][], String[], double)} takes every
+ * lead the device records: each known lead (given, or a limb lead following from two given ones, see
+ * {@link Leads#known}) is prepared like Lead I and fills its row of the model window (zeros elsewhere); given leads
+ * come back exactly, the limb leads that follow from them by the laws. A Lead I model uses Lead I only.
  */
 public final class Unet1dReconstructor {
     public static final double MODEL_FS = 100.0;
@@ -20,6 +24,7 @@ public final class Unet1dReconstructor {
     public static final int HOP = 256;
 
     private final LeadModel model;
+    private final MultiLeadModel multi;
     private final double[][] sos500;
     private final WindowedDenoiser denoiser;
     private final double[] weights = overlapWeights(WINDOW);
@@ -30,9 +35,24 @@ public final class Unet1dReconstructor {
 
     /** With a denoiser run on Lead I (at its own rate) before everything else; {@code null}: none. */
     public Unet1dReconstructor(LeadModel model, double[][] bandpassSosAt500Hz, WindowedDenoiser denoiser) {
+        this(model, null, bandpassSosAt500Hz, denoiser);
+    }
+
+    /** An any-leads model; {@code denoiser} (or {@code null}) runs on every recorded lead first. */
+    public Unet1dReconstructor(MultiLeadModel model, double[][] bandpassSosAt500Hz, WindowedDenoiser denoiser) {
+        this(null, model, bandpassSosAt500Hz, denoiser);
+    }
+
+    private Unet1dReconstructor(LeadModel model, MultiLeadModel multi, double[][] sos, WindowedDenoiser denoiser) {
         this.model = model;
-        this.sos500 = bandpassSosAt500Hz;
+        this.multi = multi;
+        this.sos500 = sos;
         this.denoiser = denoiser;
+    }
+
+    /** Whether the model takes every recorded lead (an any-leads preset) rather than Lead I alone. */
+    public boolean takesAnyLeads() {
+        return multi != null;
     }
 
     /** Overlap-add weights w[n] = sin²(π (n + ½) / N) (as ecgtf.streaming.overlap_weights). */
@@ -47,17 +67,28 @@ public final class Unet1dReconstructor {
 
     /** Lead I at 100 Hz, band-passed, as the model wants it. */
     public double[] prepare(double[] leadI, double fs) {
-        Signals.requireFinite(leadI, "Lead I");
-        Signals.requireNotFlat(leadI, "Lead I");
+        return prepare(leadI, fs, "Lead I");
+    }
+
+    /** Any lead at 100 Hz, band-passed (and denoised) as the model wants it; {@code what} names it in errors. */
+    public double[] prepare(double[] leadI, double fs, String what) {
+        Signals.requireFinite(leadI, what);
+        Signals.requireNotFlat(leadI, what);
         double minSamples = Math.ceil(WINDOW / MODEL_FS * fs);
         if (leadI.length < minSamples) {
-            throw new SignalException("Lead I has " + leadI.length + " samples at " + fs + " Hz; needs at least "
+            throw new SignalException(what + " has " + leadI.length + " samples at " + fs + " Hz; needs at least "
                     + (int) minSamples + " (" + WINDOW / MODEL_FS + " s)");
         }
         double[] x = denoiser == null ? leadI : denoiser.denoise(leadI, fs);
         double[] x500 = Resampler.resample(x, fs, FILTER_FS);
         double[] filtered = SosFilter.sosfiltfilt(sos500, x500);
         return Resampler.resample(filtered, FILTER_FS, MODEL_FS);
+    }
+
+    /** Any lead band-passed 0.5–40 Hz and resampled to 100 Hz, without checks or denoiser (ecgtf.scores.to_eval_space). */
+    public double[] bandpass100(double[] x, double fs) {
+        return Resampler.resample(SosFilter.sosfiltfilt(sos500, Resampler.resample(x, fs, FILTER_FS)), FILTER_FS,
+                MODEL_FS);
     }
 
     /**
@@ -80,21 +111,37 @@ public final class Unet1dReconstructor {
 
     /** 12 × n leads in mV at {@code fs} for a Lead I recording of n samples at {@code fs}. */
     public double[][] reconstruct(double[] leadI, double fs) {
-        double[] x = prepare(leadI, fs);
-        if (x.length < WINDOW) {
-            double[] padded = java.util.Arrays.copyOf(x, WINDOW);
-            java.util.Arrays.fill(padded, x.length, WINDOW, x[x.length - 1]);
-            x = padded;
+        return reconstruct(new double[][] {leadI}, new String[] {"I"}, fs);
+    }
+
+    /**
+     * 12 × n leads in mV at {@code fs} from the leads {@code names[j]} = {@code signals[j]} (n samples each, mV,
+     * recorded together; Lead I or two limb leads among them). As ecgtf.Reconstructor.reconstruct(signal, fs,
+     * leads=names).
+     */
+    public double[][] reconstruct(double[][] signals, String[] names, double fs) {
+        double[][] known = Leads.known(signals, names);
+        if (known[0] == null) {
+            throw new SignalException("leads " + String.join(",", names) + ": the reconstruction needs Lead I, or two "
+                    + "limb leads it follows from (e.g. II and III: I = II − III)");
         }
-        int n = x.length;
+        int nIn = known[0].length;
+        double[][] x = new double[12][];
+        for (int k = 0; k < 12; k++) {
+            if (known[k] != null && (k == 0 || multi != null)) x[k] = padToWindow(prepare(known[k], fs, "lead " + Leads.NAMES[k]));
+        }
+        int n = x[0].length;
         double[][] acc = new double[12][n];
         double[] wsum = new double[n];
         int last = n - WINDOW;
         for (int start = 0; ; start += HOP) {
             int s = Math.min(start, last);
-            float[] window = new float[WINDOW];
-            for (int i = 0; i < WINDOW; i++) window[i] = (float) x[s + i];
-            float[][] y = model.run(window);
+            float[][] rows = new float[12][WINDOW];
+            for (int k = 0; k < 12; k++) {
+                if (x[k] == null) continue;
+                for (int i = 0; i < WINDOW; i++) rows[k][i] = (float) x[k][s + i];
+            }
+            float[][] y = multi != null ? multi.run(rows) : model.run(rows[0]);
             if (y.length != 12 || y[0].length != WINDOW) {
                 throw new SignalException("model returned " + y.length + " × " + (y.length > 0 ? y[0].length : 0)
                         + ", expected 12 × " + WINDOW);
@@ -109,10 +156,21 @@ public final class Unet1dReconstructor {
         for (int k = 0; k < 12; k++) {
             for (int i = 0; i < n; i++) acc[k][i] /= wsum[i];
             double[] back = Resampler.resample(acc[k], MODEL_FS, fs);
-            double[] fitted = new double[leadI.length];
+            double[] fitted = new double[nIn];
             for (int i = 0; i < fitted.length; i++) fitted[i] = back[Math.min(i, back.length - 1)];
             out[k] = fitted;
         }
+        if (names.length > 1) {                   // the known leads exactly, the given ones as given
+            for (int k = 0; k < 12; k++) if (known[k] != null) out[k] = known[k].clone();
+            for (int j = 0; j < names.length; j++) out[Leads.index(names[j])] = signals[j].clone();
+        }
         return out;
+    }
+
+    private static double[] padToWindow(double[] x) {
+        if (x.length >= WINDOW) return x;
+        double[] padded = java.util.Arrays.copyOf(x, WINDOW);
+        java.util.Arrays.fill(padded, x.length, WINDOW, x[x.length - 1]);
+        return padded;
     }
 }

@@ -58,6 +58,22 @@ final class Golden {
     private Golden() {
     }
 
+    /** The any-leads stand-in (ecgtf.kits.golden.multi_lead_stand_in): lead k = gains[k]·x0 + bias[k] + 0.3·x_k + 0.05·Σx. */
+    static MultiLeadModel multiStandIn(double[] gains, double[] bias) {
+        return rows -> {
+            int n = rows[0].length;
+            float[][] out = new float[12][n];
+            for (int i = 0; i < n; i++) {
+                double sum = 0;
+                for (int k = 0; k < 12; k++) sum += rows[k][i];
+                for (int k = 0; k < 12; k++) {
+                    out[k][i] = (float) (gains[k] * rows[0][i] + bias[k] + 0.3 * rows[k][i] + 0.05 * sum);
+                }
+            }
+            return out;
+        };
+    }
+
     /** The linear stand-in model of the golden vectors: lead k = gains[k] · x + bias[k]. */
     static LeadModel standIn(double[] gains, double[] bias) {
         return leadI -> {

@@ -1,0 +1,88 @@
+package org.ecgtf.core;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The 12 leads in canonical order and the limb-lead laws (as ecgtf.leads). */
+public final class Leads {
+    public static final String[] NAMES = {"I", "II", "III", "aVR", "aVL", "aVF", "V1", "V2", "V3", "V4", "V5", "V6"};
+    /** Each limb lead as a combination (a, b) of I and II: Einthoven's and Goldberger's laws. */
+    static final double[][] LIMB_COORDINATES = {{1, 0}, {0, 1}, {-1, 1}, {-0.5, -0.5}, {1, -0.5}, {-0.5, 1}};
+
+    private Leads() {
+    }
+
+    /** Which of the 12 leads are among {@code names}. */
+    public static boolean[] given(String[] names) {
+        boolean[] out = new boolean[12];
+        for (String name : names) out[index(name)] = true;
+        return out;
+    }
+
+    /** Index 0–11 of a lead name (case-insensitive: "avl" is aVL); a clear error for anything else. */
+    public static int index(String name) {
+        for (int k = 0; k < NAMES.length; k++) {
+            if (NAMES[k].equalsIgnoreCase(name.trim())) return k;
+        }
+        throw new SignalException("unknown lead name '" + name + "'; expected one of " + String.join(", ", NAMES));
+    }
+
+    /**
+     * Every lead known from the given ones ({@code names[j]} → {@code signals[j]}, all the same length): the given
+     * leads, and with two or more limb leads given all six limb leads from the least-squares I and II over them
+     * (exact when they obey the laws; as ecgtf.leads.limb_leads_from). A 12-row array, {@code null} rows for leads
+     * not known. {@link #given} says which rows were given.
+     */
+    public static double[][] known(double[][] signals, String[] names) {
+        if (signals.length != names.length || names.length == 0) {
+            throw new SignalException(signals.length + " signals for " + names.length + " lead names; expected one "
+                    + "signal per named lead");
+        }
+        Map<Integer, double[]> given = new LinkedHashMap<>();
+        for (int j = 0; j < names.length; j++) {
+            int k = index(names[j]);
+            if (given.containsKey(k)) throw new SignalException("lead " + NAMES[k] + " is given twice");
+            if (signals[j].length != signals[0].length) {
+                throw new SignalException("lead " + NAMES[k] + " has " + signals[j].length + " samples, lead "
+                        + names[0] + " " + signals[0].length + "; the leads must be recorded together");
+            }
+            given.put(k, signals[j]);
+        }
+        double[][] out = new double[12][];
+        for (Map.Entry<Integer, double[]> e : given.entrySet()) out[e.getKey()] = e.getValue();
+        int limb = 0;
+        for (int k : given.keySet()) if (k < 6) limb++;
+        if (limb < 2) return out;
+        double s11 = 0, s12 = 0, s22 = 0;                        // normal equations of (I, II) over the limb leads
+        for (int k : given.keySet()) {
+            if (k >= 6) continue;
+            double a = LIMB_COORDINATES[k][0], b = LIMB_COORDINATES[k][1];
+            s11 += a * a;
+            s12 += a * b;
+            s22 += b * b;
+        }
+        double det = s11 * s22 - s12 * s12;
+        if (Math.abs(det) < 1e-12) {
+            throw new SignalException("the given limb leads do not determine I and II (they are the same lead)");
+        }
+        int n = signals[0].length;
+        double[] leadI = new double[n], leadII = new double[n];
+        for (int i = 0; i < n; i++) {
+            double r1 = 0, r2 = 0;
+            for (Map.Entry<Integer, double[]> e : given.entrySet()) {
+                int k = e.getKey();
+                if (k >= 6) continue;
+                r1 += LIMB_COORDINATES[k][0] * e.getValue()[i];
+                r2 += LIMB_COORDINATES[k][1] * e.getValue()[i];
+            }
+            leadI[i] = (s22 * r1 - s12 * r2) / det;
+            leadII[i] = (s11 * r2 - s12 * r1) / det;
+        }
+        for (int k = 0; k < 6; k++) {
+            double[] v = new double[n];
+            for (int i = 0; i < n; i++) v[i] = LIMB_COORDINATES[k][0] * leadI[i] + LIMB_COORDINATES[k][1] * leadII[i];
+            out[k] = v;
+        }
+        return out;
+    }
+}
