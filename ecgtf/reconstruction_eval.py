@@ -38,7 +38,7 @@ from ecgtf.kits.ridge import (  # noqa: F401 (the protocol's API)
     baseline_training_data,
 )
 from ecgtf.leads import LEADS, lead_names  # noqa: F401
-from ecgtf.personal_eval import cross_session_pairs, personal_evaluation  # noqa: F401 (the protocol's API)
+from ecgtf.personal_eval import cross_session_pairs, format_personal, personal_evaluation  # noqa: F401
 from ecgtf.scores import (  # noqa: F401 (the protocol's API)
     BAND,
     CHEST,
@@ -232,11 +232,10 @@ def main(argv=None) -> int:
     if args.personal:
         personal = {name: personal_evaluation(rec, args.data_dir) for name, rec in cands.items()}
         atomic_write_json(args.out / "personal.json", personal)
-        for name, by_set in personal.items():
-            for set_name, r in by_set.items():
-                print(f"personal {name} on {set_name} ({r['n']} records): r(II,V1–V6) {r['r_generic']:.3f} → "
-                      f"{r['r_personal']:.3f}, median RMSE {r['median_rmse_generic_mv']:.3f} → "
-                      f"{r['median_rmse_personal_mv']:.3f} mV (ratio {r['median_rmse_ratio']:.2f})")
+        text = "\n\n".join(f"**{name}**, personal (fitted on the reference, tested elsewhere)\n\n{format_personal(r)}"
+                           for name, r in personal.items())
+        atomic_write_text(args.out / "personal.md", text)
+        print(text)
     table = format_markdown(results) + ("\n" + format_per_lead_r(results, inputs) if inputs != ("I",) else "")
     atomic_write_text(args.out / "results.md", table)
     print(table)

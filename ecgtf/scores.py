@@ -193,6 +193,19 @@ def axis_summary(axes: np.ndarray) -> dict:
             "rad_n": int(rad.sum()), "rad_sensitivity": float(np.mean(p[rad] > RAD_DEG)) if rad.any() else float("nan")}
 
 
+def qrs_slopes(true_eval: np.ndarray, pred_eval: np.ndarray) -> dict:
+    """Per chest lead: OLS slope of predicted on true QRS amplitude (1st–99th percentile range) over records
+    (N, 12, T) — 1 = faithful, 0 = the population average whatever the person."""
+    amp_t = np.percentile(true_eval, 99, -1) - np.percentile(true_eval, 1, -1)
+    amp_p = np.percentile(pred_eval, 99, -1) - np.percentile(pred_eval, 1, -1)
+    slopes = {}
+    for name in CHEST:
+        k = LEADS.index(name)
+        x, y = amp_t[:, k], amp_p[:, k]
+        slopes[name] = float(np.polyfit(x, y, 1)[0]) if np.ptp(x) > 0 else float("nan")
+    return slopes
+
+
 def score(true_eval: np.ndarray, pred_eval: np.ndarray, true_raw: np.ndarray, pred_raw: np.ndarray,
           fs_raw: float, true_beats: np.ndarray | None = None) -> dict:
     """All metrics for records (N, 12, T) in eval space plus the raw (N, 12, n) for heart rate.
@@ -236,13 +249,7 @@ def score(true_eval: np.ndarray, pred_eval: np.ndarray, true_raw: np.ndarray, pr
     summary["beats_lead_ii_pct"] = float(100 * found_p[:, ii][true_beats[:, ii]].mean()) \
         if true_beats[:, ii].any() else float("nan")
     summary["limb_law_rms_mv"] = float(np.sqrt(np.mean(limb_lead_residuals(pred_eval) ** 2)))
-    amp_t = np.percentile(true_eval, 99, -1) - np.percentile(true_eval, 1, -1)
-    amp_p = np.percentile(pred_eval, 99, -1) - np.percentile(pred_eval, 1, -1)
-    slopes = {}
-    for name in CHEST:
-        k = idx[name]
-        x, y = amp_t[:, k], amp_p[:, k]
-        slopes[name] = float(np.polyfit(x, y, 1)[0]) if np.ptp(x) > 0 else float("nan")
+    slopes = qrs_slopes(true_eval, pred_eval)
     summary["qrs_slope_chest"] = float(np.mean(list(slopes.values())))
     summary.update(axis_summary(frontal_axes(true_eval, pred_eval)))
     return {"n_records": n, "summary": summary, "per_lead": per_lead, "qrs_slope": slopes}

@@ -23,7 +23,6 @@ from ecgtf.kits.golden import (
     write_vectors,
 )
 from ecgtf.preprocessing.signal import bandpass_sos
-from ecgtf.scores import INDEPENDENT
 
 from .inference import window_pipeline
 from .preprocessing import Unet1dPreprocessing, prepare_lead
@@ -78,9 +77,8 @@ def any_leads_vectors(path: Path, api, pre, sos500) -> Path:
     i_v2 = rec.reconstruct(x[[0, 7]], 500.0, quality=False, leads=("I", "V2"))
     limb = rec.reconstruct(x[[1, 2, 10]], 500.0, quality=False, leads=("II", "III", "V5"))
     personal = rec.personalize(reference, 500.0)
-    coefficients = [personal.profile.coefficients[name] for name in INDEPENDENT]
     return write_vectors(path, {
         "signal_500": x, "gains": STREAM_GAINS, "bias": STREAM_BIAS, "sos500": sos500,
         "leads_i_v2_500": i_v2.leads, "leads_ii_iii_v5_500": limb.leads, "reference_500": reference,
-        "profile": coefficients, "personal_i_v2_500": personal.reconstruct(x[[0, 7]], 500.0, quality=False,
+        "profile": personal.profile.weights, "personal_i_v2_500": personal.reconstruct(x[[0, 7]], 500.0, quality=False,
                                                                            leads=("I", "V2")).leads})

@@ -44,19 +44,19 @@ public class Unet1dAnyLeadsTest {
         Unet1dReconstructor r = standIn(g);
         PersonalProfile p = PersonalProfile.fit(r, ref, 500.0);
         double[] expected = g.get("profile");
-        double[][] c = p.coefficients();
+        double[][] w = p.weights();
         for (int j = 0; j < 7; j++) {
-            for (int m = 0; m < 2; m++) {
-                double e = expected[2 * j + m];
-                assertEquals("coefficient " + PersonalProfile.CORRECTED[j], e, c[j][m], 1e-6 * Math.max(1, Math.abs(e)));
+            for (int m = 0; m < PersonalProfile.N_FEATURES; m++) {
+                double e = expected[PersonalProfile.N_FEATURES * j + m];
+                assertEquals("weight " + PersonalProfile.CORRECTED[j] + "[" + m + "]", e, w[j][m], 1e-6 * Math.max(1, Math.abs(e)));
             }
         }
-        double[][] out = p.apply(r.reconstruct(new double[][] {x[0], x[7]}, new String[] {"I", "V2"}, 500.0),
-                Leads.given(new String[] {"I", "V2"}));
-        double w = worst(out, g.get("personal_i_v2_500"));
-        assertTrue("personal: max |Java − Python| = " + w, w <= Golden.TOL);
-        double[][] again = PersonalProfile.of(c).apply(out, null);
-        assertEquals(12, again.length);
+        Unet1dReconstructor personal = new Unet1dReconstructor(p.behind(Golden.multiStandIn(g.get("gains"), g.get("bias"))),
+                Golden.rows(g.get("sos500"), 6), null);
+        double[][] out = personal.reconstruct(new double[][] {x[0], x[7]}, new String[] {"I", "V2"}, 500.0);
+        double err = worst(out, g.get("personal_i_v2_500"));
+        assertTrue("personal: max |Java − Python| = " + err, err <= Golden.TOL);
+        assertEquals(0.0, Golden.maxAbsDiff(PersonalProfile.of(w).weights()[3], w[3]), 0.0);
     }
 
     @Test(expected = SignalException.class)
