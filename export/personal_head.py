@@ -12,11 +12,8 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import sys
 from pathlib import Path
-
-import numpy as np
 
 from ecgtf.backend import tf
 from ecgtf.files import atomic_write, atomic_write_json

@@ -9,8 +9,8 @@ import pytest
 from conftest import make_tiny_unet1d_run
 
 from ecgtf.data.synthetic import SyntheticConfig, generate_record
-from ecgtf.leads import LEADS, limb_lead_law_error
 from ecgtf.files import json_digest
+from ecgtf.leads import LEADS, limb_lead_law_error
 from ecgtf.personal import N_FEATURES, PersonalReconstructor, apply_head, fit_profile, personal_windows
 
 
