@@ -50,23 +50,27 @@ VARIANTS = ("generic", "linear", "personal")
 """The model alone, the per-person linear baseline (:func:`linear_correction`), the model's personal head."""
 
 
-def personal_evaluation(rec, data_dir=None, progress: bool = True) -> dict:
+def personal_evaluation(rec, data_dir=None, progress: bool = True, inputs=("I",)) -> dict:
     """Generic vs personalised (:meth:`ecgtf.Reconstructor.personalize`) and the per-person linear baseline on PTB-XL
     patients with two recordings on different dates (fitted on the earlier 10 s record, tested on the later one),
     and within one recording on LUDB (the first 4.8 s → the rest). r and RMSE over II, V1–V6 in the protocol's
-    space per record (mean, median), and the QRS amplitude slope V1–V6 over records."""
+    space per record (mean, median), and the QRS amplitude slope V1–V6 over records. ``inputs``: the leads of the
+    test recording each model is given (the profile is always fitted from the reference's Lead I)."""
     from ecgtf.data.ludb import LUDB
     from ecgtf.data.ptbxl import PTBXL
     from ecgtf.progress import progress_bar
+
+    rows = [LEADS.index(n) for n in inputs]
 
     def predictions(reference, ref_fs, truth, fs):
         """(truth, generic, linear, personal) in eval space for one (reference, test recording) pair."""
         personal = rec.personalize(reference, ref_fs)
         model_ref = to_eval_space(rec.reconstruct(reference[0], ref_fs, quality=False).leads, ref_fs)
         t = to_eval_space(truth, fs)
-        generic = to_eval_space(rec.reconstruct(truth[0], fs, quality=False).leads, fs)
+        given = truth[rows] if len(rows) > 1 else truth[0]
+        generic = to_eval_space(rec.reconstruct(given, fs, quality=False, leads=inputs).leads, fs)
         return (t, generic, linear_correction(model_ref, to_eval_space(reference, ref_fs), generic),
-                to_eval_space(personal.reconstruct(truth[0], fs, quality=False).leads, fs))
+                to_eval_space(personal.reconstruct(given, fs, quality=False, leads=inputs).leads, fs))
 
     db = PTBXL.open(data_dir)
     cross = []

@@ -180,8 +180,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data-dir", type=Path, default=None, help="data root (default $ECGTF_DATA or ~/.cache/ecgtf/data)")
     p.add_argument("--weights", choices=["best", "final"], default="best")
     p.add_argument("--out", type=Path, default=Path("runs/evaluation"), help="folder for results.json and results.md")
-    p.add_argument("--inputs", default="I", help="leads each model is given, e.g. I,II (default I; ridge and the mean "
-                   "beat always use Lead I)")
+    p.add_argument("--inputs", action="append", default=None,
+                   help="leads each model is given, e.g. I,II (default I); repeatable: one evaluation per set of leads "
+                        "in OUT/<I+II>/ and one summary table OUT/summary.md. The Lead I ridge and the mean beat use "
+                        "Lead I; with more leads a ridge on those leads is added")
     p.add_argument("--personal", action="store_true",
                    help="also: each model personalised to a person's earlier 12-lead (PTB-XL patients with two "
                         "recording dates) and to the first 4.8 s of a LUDB recording")
@@ -192,7 +194,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     from ecgtf.reconstructor import Reconstructor
-    from ecgtf.runs import atomic_write_json, atomic_write_text
+    from ecgtf.runs import atomic_write_text
 
     args = build_parser().parse_args(argv)
     cands = {}
@@ -210,37 +212,76 @@ def main(argv=None) -> int:
         print("error: nothing to evaluate: give runs, .tflite files, --preset or --baselines", file=sys.stderr)
         return 2
     try:
-        inputs = lead_names(args.inputs)
+        input_sets = [lead_names(x) for x in (args.inputs or ["I"])]
     except ValueError as exc:
         print(f"error: --inputs: {exc}", file=sys.stderr)
         return 2
-    try:
-        results = evaluate_all(cands, tuple(args.sets.split(",")), args.data_dir, args.baselines, inputs=inputs)
-    except (ValueError, FileNotFoundError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    args.out.mkdir(parents=True, exist_ok=True)
-    atomic_write_json(args.out / "results.json", results)
+    every = {}
+    for inputs in input_sets:
+        out = args.out if len(input_sets) == 1 else args.out / "+".join(inputs)
+        try:
+            every["+".join(inputs)] = _evaluate_inputs(args, cands, inputs, out)
+        except (ValueError, FileNotFoundError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+    if len(input_sets) > 1:
+        atomic_write_text(args.out / "summary.md", format_input_sets(every))
+        print(format_input_sets(every))
+        print(f"wrote {args.out}/summary.md")
+    return 0
+
+
+def _evaluate_inputs(args, cands: dict, inputs: tuple, out: Path) -> dict:
+    """One evaluation of every candidate given ``inputs``, written to ``out``; returns its results."""
+    from ecgtf.runs import atomic_write_json, atomic_write_text
+
+    results = evaluate_all(cands, tuple(args.sets.split(",")), args.data_dir, args.baselines, inputs=inputs)
+    out.mkdir(parents=True, exist_ok=True)
+    atomic_write_json(out / "results.json", results)
     if args.confidence:
         conf = {name: confidence_correlation(rec, tuple(args.sets.split(",")), args.data_dir)
                 for name, rec in cands.items()}
-        atomic_write_json(args.out / "confidence.json", conf)
+        atomic_write_json(out / "confidence.json", conf)
         for name, by_set in conf.items():
             for set_name, c in by_set.items():
                 print(f"confidence {name} on {set_name}: Spearman(uncertainty, RMSE) over (record, lead) pairs "
                       f"{c['spearman_all_pairs']:.3f}; within a lead, mean {c['spearman_within_lead_mean']:.3f}")
     if args.personal:
-        personal = {name: personal_evaluation(rec, args.data_dir) for name, rec in cands.items()}
-        atomic_write_json(args.out / "personal.json", personal)
-        text = "\n\n".join(f"**{name}**, personal (fitted on the reference, tested elsewhere)\n\n{format_personal(r)}"
-                           for name, r in personal.items())
-        atomic_write_text(args.out / "personal.md", text)
+        personal = {name: personal_evaluation(rec, args.data_dir, inputs=inputs) for name, rec in cands.items()}
+        atomic_write_json(out / "personal.json", personal)
+        text = "\n\n".join(f"**{name}**, inputs {'+'.join(inputs)}, personal (fitted on the reference, tested "
+                           f"elsewhere)\n\n{format_personal(r)}" for name, r in personal.items())
+        atomic_write_text(out / "personal.md", text)
         print(text)
-    table = format_markdown(results) + ("\n" + format_per_lead_r(results, inputs) if inputs != ("I",) else "")
-    atomic_write_text(args.out / "results.md", table)
+        results = {**results, "personal": personal}
+    table = format_markdown({k: v for k, v in results.items() if k != "personal"})
+    table += "\n" + format_per_lead_r({k: v for k, v in results.items() if k != "personal"}, inputs) \
+        if inputs != ("I",) else ""
+    atomic_write_text(out / "results.md", table)
     print(table)
-    print(f"wrote {args.out}/results.json and results.md")
-    return 0
+    print(f"wrote {out}/results.json and results.md")
+    return results
+
+
+def format_input_sets(every: dict) -> str:
+    """One table over input sets: the leads not given (other chest leads, r over II and V1–V6), amplitude and axis."""
+    cols = "| inputs | set | model | other chest r | r (II,V1–V6) [95 % CI] | RMSE mV (II,V1–V6) | QRS slope V1–V6 | " \
+           "axis error ° | LAD sens. | RAD sens. |"
+    lines = [cols, "|---|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for inputs, results in every.items():
+        given = set(inputs.split("+"))
+        chest = [n for n in CHEST if n not in given]
+        for set_name, rows in results.items():
+            if set_name == "personal":
+                continue
+            for name, res in rows.items():
+                s = res["summary"]
+                other = np.mean([res["per_lead"][n]["r"] for n in chest]) if chest else float("nan")
+                ci = s["r_7_ci"]
+                lines.append(f"| {inputs} | {set_name} | {name} | {other:.3f} | {s['r_7']:.3f} [{ci[0]:.3f}, {ci[1]:.3f}] "
+                             f"| {s['rmse_mv_7']:.3f} | {s['qrs_slope_chest']:.2f} | {s['axis_error_median_deg']:.0f} | "
+                             f"{s['lad_sensitivity']:.2f} | {s['rad_sensitivity']:.2f} |")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -41,6 +41,10 @@ class Unet1dConfig:
     """Ensemble size: ``members`` U-Nets of this shape in one model, outputs averaged (1 = a single network)."""
     any_leads: bool = False
     """Inputs ``[leads_in (N, 12, L), present (N, 12)]`` (any subset of leads that includes Lead I) instead of ``lead_i``."""
+    lead_mix: int = 0
+    """Any leads only: > 0 adds each given lead z-scored by its own std as 12 more encoder channels and a linear
+    path from them to the shape output (a ``lead_mix``-tap convolution, like ridge regression on the given leads;
+    it learns within a few hundred steps what the U-Net's first layer learns slowly)."""
 
     def __post_init__(self) -> None:
         if self.members < 1:
@@ -78,9 +82,9 @@ class LeadStandardize(keras.layers.Layer):
     Channel 0 is Lead I z-scored exactly as :class:`WindowStandardize` does; the other given leads are
     centred and divided by the same std_I; absent leads are zero."""
 
-    def __init__(self, eps: float = 1e-3, **kw):
+    def __init__(self, eps: float = 1e-3, own_scale: bool = False, **kw):
         super().__init__(**kw)
-        self.eps = eps
+        self.eps, self.own_scale = eps, own_scale
 
     def call(self, inputs):
         x, present = inputs
@@ -91,10 +95,13 @@ class LeadStandardize(keras.layers.Layer):
         z = tf.transpose(centred / std_i[..., None], [0, 2, 1])                      # (N, L, 12)
         mask = tf.broadcast_to(present[:, None, :], tf.shape(z))
         log_ratio = 0.5 * (tf.math.log(var) - tf.math.log(var[:, :1])) * present
-        return tf.concat([z, mask], -1), tf.math.log(std_i), std_i, tf.concat([present, log_ratio], -1)
+        channels = [z, mask]
+        if self.own_scale:      # each given lead z-scored by its own std (12 more channels)
+            channels.append(tf.transpose(centred / tf.sqrt(var)[..., None], [0, 2, 1]))
+        return tf.concat(channels, -1), tf.math.log(std_i), std_i, tf.concat([present, log_ratio], -1)
 
     def get_config(self):
-        return {**super().get_config(), "eps": self.eps}
+        return {**super().get_config(), "eps": self.eps, "own_scale": self.own_scale}
 
 
 def _block(x, filters: int, cfg: Unet1dConfig, name: str):
@@ -127,7 +134,7 @@ def build_reconstructor(cfg: Unet1dConfig = Unet1dConfig(), skip_scales=None) ->
     inputs = _inputs(cfg)
     extra = []
     if cfg.any_leads:
-        z, log_std, std, amp_extra = LeadStandardize(name="standardize")(inputs)
+        z, log_std, std, amp_extra = LeadStandardize(own_scale=cfg.lead_mix > 0, name="standardize")(inputs)
         extra = [amp_extra]
     else:
         z, log_std, std = WindowStandardize(name="standardize")(inputs)
@@ -149,6 +156,11 @@ def build_reconstructor(cfg: Unet1dConfig = Unet1dConfig(), skip_scales=None) ->
         x = keras.layers.Concatenate(name=f"skip{level}")([x, skip])
         x = _block(x, f[level], cfg, f"dec{level}")
     shape = keras.layers.Conv1D(12, 1, name="shape_out", dtype="float32")(x)
+    if cfg.any_leads and cfg.lead_mix:
+        own = keras.layers.Lambda(lambda t: t[..., 24:], name="own_scaled")(z)
+        mix = keras.layers.Conv1D(12, cfg.lead_mix, padding="same", use_bias=False, kernel_initializer="zeros",
+                                  name="lead_mix", dtype="float32")(own)
+        shape = keras.layers.Add(name="shape_mixed", dtype="float32")([shape, mix])
     pooled = keras.layers.Concatenate(name="amp_features")([
         keras.layers.GlobalAveragePooling1D(name="amp_avg")(bottleneck),
         keras.layers.GlobalMaxPooling1D(name="amp_max")(bottleneck), log_std, *extra])
@@ -182,10 +194,15 @@ def _networks(model: keras.Model) -> list[keras.Model]:
     return members or [model]
 
 
+NEW_LAYERS = ("lead_mix",)
+"""Layers an any-leads network may have that its source lacks (zero-initialised: they add nothing at first)."""
+
+
 def widen_from_lead_i(source: keras.Model, target: keras.Model) -> None:
-    """Copy a trained Lead I network (or ensemble) into an any-leads one of the same sizes so that it computes the
-    same function for the mask ``[1, 0, …]``: the extra input channels of the first convolution and the extra
-    inputs of the amplitude head start at zero. Raises ``ValueError`` when the two do not match."""
+    """Copy a trained Lead I network (or ensemble) — or an any-leads one with fewer input channels — into an any-leads
+    one of the same sizes so that it computes the same function: the extra input channels of the first convolution,
+    the extra inputs of the amplitude head and the :data:`NEW_LAYERS` start at zero. Raises ``ValueError`` when the
+    two do not match."""
     src, dst = _networks(source), _networks(target)
     if len(src) != len(dst):
         raise ValueError(f"cannot widen: {len(src)} source network(s) vs {len(dst)} target network(s)")
@@ -197,6 +214,8 @@ def widen_from_lead_i(source: keras.Model, target: keras.Model) -> None:
             try:
                 w_old = a.get_layer(layer.name).get_weights()
             except ValueError:
+                if layer.name in NEW_LAYERS:          # starts at zero: adds nothing until trained
+                    continue
                 raise ValueError(f"cannot widen: the source has no layer {layer.name!r}") from None
             if layer.name in ("enc0_conv0", "amp_hidden"):
                 kernel = np.zeros_like(w_new[0])

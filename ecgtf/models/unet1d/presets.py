@@ -53,7 +53,7 @@ def assemble_preset(run_dirs, name: str, weights: str = "best") -> tuple[Path, l
         shutil.rmtree(out)
     (out / "final").mkdir(parents=True)
     cfg = json.loads((runs[0].path / "config.json").read_text())
-    arch = dataclasses.replace(runs[0].architecture, members=len(runs))
+    arch = runs[0].architecture if len(runs) == 1 else dataclasses.replace(runs[0].architecture, members=len(runs))
     cfg["architecture"] = config_to_dict(arch)
     cfg["data"]["data_dir"] = None
     cfg["data"]["cache_dir"] = None
@@ -82,7 +82,7 @@ def weights_card(name: str, runs) -> str:
 
 def model_card(name: str, runs, records, table: str) -> str:
     run = runs[0]
-    members = len(runs)
+    members = len(runs) if len(runs) > 1 else run.architecture.members
     sizes = ", ".join(f"`unet1d_{r['format']}.tflite` ({r['size_bytes'] / 1e6:.2f} MB, RMS error vs Keras "
                       f"{100 * r['validation']['rel_rms_vs_keras']:.1f} % of the output's std)"
                       for r in records if r["passed"])
@@ -93,14 +93,32 @@ def model_card(name: str, runs, records, table: str) -> str:
     sources = ", ".join(run.data.sources)
     synthetic = ("\n- ecgtf's synthetic 12-lead generator (dipole model, generated on the fly; no licence "
                  "restrictions)." if any(s.startswith("synthetic") for s in run.data.sources) else "")
-    ensemble = "" if members == 1 else (
-        f" The preset is an **ensemble of {members} such networks** trained separately (runs "
-        + ", ".join(f"`{r.path.name}`" for r in runs) + "; the second adds an L1 loss in mV) whose outputs are "
-        "averaged: averaging lowered the error on both test sets (README).")
+    if members == 1:
+        ensemble = ""
+    elif len(runs) > 1:
+        ensemble = (f" The preset is an **ensemble of {members} such networks** trained separately (runs "
+                    + ", ".join(f"`{r.path.name}`" for r in runs) + "; the second adds an L1 loss in mV) whose outputs "
+                    "are averaged: averaging lowered the error on both test sets (README).")
+    else:
+        ensemble = (f" The preset is an **ensemble of {members} such networks** whose outputs are averaged, fine-tuned "
+                    f"together in run `{run.path.name}`.")
+    init = run.training.extra.get("init_from")
+    if run.architecture.any_leads:
+        ensemble += (
+            " **Any leads in:** besides Lead I the network takes every other lead the device records (input "
+            "`leads_in` 12 × 512, a row of zeros for each lead not recorded; a presence mask is computed inside the "
+            "graph): given leads come back exactly, limb leads that follow from two of them are derived exactly, the "
+            "others are reconstructed from everything given. Trained with random lead sets per window (Lead I always; "
+            "all six limb leads in 35 % of the millivolt windows, no chest lead in half of them, one random chest "
+            "lead in 30 %, a random subset in 20 %; a third of the windows are Lead I alone)"
+            + (f", fine-tuned from `{Path(init).name}` (a chain that starts from a Lead I preset, widened so that it "
+               "first computed exactly the Lead I function)" if init else "") + ". Personalisation: `rec.personalize(reference_12lead, fs)` fits a person's head "
+            "(7 × 18 weights) that runs after the network on every window, on the phone too (`personal_head.tflite`, "
+            "the profile as an input; Java `org.ecgtf.core.PersonalProfile`).")
     teacher = run.training.teacher
     if teacher:
         ensemble += (
-            f" **Distilled** from the preset `{Path(teacher).name}` (the teacher, frozen): on every training "
+            f" **Distilled** from `{Path(teacher).name}` (the teacher, frozen; it sees the same leads): on every training "
             f"window the student matches the teacher's lead shapes and amplitudes (weight "
             f"{run.training.lambda_teacher:g}) and the first differences of its shapes over time (weight {run.training.lambda_grad:g}, which keeps the "
             f"QRS slopes a small network would smooth away), plus the ground-truth losses where the data has them "
@@ -117,7 +135,7 @@ lead's amplitude relative to Lead I, so no other lead is needed at inference (no
 **Not a medical device**; not validated for diagnosis, monitoring or any clinical decision. A
 reconstructed lead is an estimate from Lead I, not a measurement of that lead.
 
-**Input / output.** Lead I at any sampling rate ≥ 50 Hz, at least {run.preprocessing.window_s:.2f} s; band-passed
+**Input / output.** Lead I (and, for an any-leads preset, any other leads recorded with it) at any sampling rate ≥ 50 Hz, at least {run.preprocessing.window_s:.2f} s; band-passed
 {run.preprocessing.band_hz[0]}–{run.preprocessing.band_hz[1]} Hz and resampled to {run.preprocessing.fs:g} Hz inside
 `ecgtf.Reconstructor`; windows of {run.preprocessing.window} samples ({run.preprocessing.window_s:.2f} s) every
 {run.preprocessing.hop}, stitched by weighted overlap-add. Output: 12 leads in mV at the input's rate,

@@ -166,6 +166,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--any-leads", action="store_true",
                    help="any leads in: the network takes every lead the device records plus a presence mask, "
                         "trained with random lead subsets (Lead I always)")
+    p.add_argument("--lead-mix", type=int, default=0, metavar="TAPS",
+                   help="any leads: also a linear path (TAPS-tap convolution) from the given leads, each z-scored by "
+                        "its own std, to the shapes (e.g. 33; default 0 = none)")
     p.add_argument("--jit-compile", action="store_true", help="XLA-compile the train step")
     p.add_argument("--init-from", default=None,
                    help="start from another unet1d run's (or preset's) best weights (fine-tuning); an any-leads run "
@@ -182,8 +185,12 @@ def run_config(args) -> dict:
         except ValueError:
             raise ValueError(f"--filters {args.filters!r}: expected comma-separated whole numbers, e.g. "
                              "32,64,96,128,192") from None
+    if args.lead_mix and not args.any_leads:
+        raise ValueError("--lead-mix needs --any-leads (it mixes the given leads)")
+    if args.lead_mix < 0:
+        raise ValueError(f"--lead-mix {args.lead_mix}: expected a number of taps ≥ 1 (or 0 for none)")
     arch = Unet1dConfig(width=args.width, kernel=args.kernel, members=args.members, any_leads=args.any_leads,
-                        **filters)
+                        lead_mix=args.lead_mix, **filters)
     build_reconstructor(arch)   # sizes that do not fit fail here
     data = Unet1dData(sources=tuple(s.strip() for s in args.sources.split(",") if s.strip()),
                       data_dir=str(args.data_dir) if args.data_dir else None, cache_dir=args.cache_dir,
@@ -202,7 +209,7 @@ def init_run(path, arch: Unet1dConfig) -> Run:
     """The run named by ``--init-from`` (a run directory or a preset name): a unet1d run with best weights and the
     same architecture as ``arch`` (an any-leads ``arch`` may start from the Lead I twin)."""
     run = starting_run(run_or_preset(path, "--init-from"), "unet1d", "--init-from")
-    if run.architecture not in (arch, replace(arch, any_leads=False)):
+    if run.architecture not in (arch, replace(arch, any_leads=False, lead_mix=0), replace(arch, lead_mix=0)):
         raise ValueError(f"--init-from {path}: its network ({run.architecture}) differs from this run's ({arch}); "
                          "give the same --width/--filters/--kernel/--members")
     if not run.weights_path("reconstructor", "best").exists():

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.ecgtf.core.EkganPreprocessor;
 import org.ecgtf.core.LeadModel;
+import org.ecgtf.core.MultiLeadModel;
 import org.json.JSONArray;
 import org.json.JSONException;
 import org.json.JSONObject;
@@ -21,9 +22,12 @@ import org.tensorflow.lite.Interpreter;
 /**
  * A bundled model from assets/models/NAME.tflite + NAME.json (copied there by prepare_assets.sh; by
  * default the two shipped presets, unet1d_12lead and unet1d_lite, so the app can switch between them):
- * signature "serving_default", input "lead_i" float32 (1, 512), output "leads" float32 (1, 12, 512).
+ * signature "serving_default", input "lead_i" float32 (1, 512) — or, for an any-leads preset, "leads_in" float32
+ * (1, 12, 512) with a row of zeros for each lead not recorded — output "leads" float32 (1, 12, 512).
  * The metadata's "model" says which signal path feeds it: "unet1d" (the shipped preset: Lead I in
- * mV, band-passed, 100 Hz; mV out) or "ekgan" (EKGAN preprocessing).
+ * mV, band-passed, 100 Hz; mV out) or "ekgan" (EKGAN preprocessing). As a {@link LeadModel} an any-leads file
+ * gets Lead I alone; {@link #anyLeads()} gives it every recorded lead (for
+ * {@code new Unet1dReconstructor(runner.anyLeads(), sos, null)} and {@code PersonalProfile.behind}).
  */
 final class ModelRunner implements LeadModel, AutoCloseable {
     static final String FOLDER = "models";
@@ -35,6 +39,8 @@ final class ModelRunner implements LeadModel, AutoCloseable {
     /** The band-pass of the unet1d path at 500 Hz (null for EKGAN). */
     final double[][] unet1dSos;
     final String description;
+    /** The signature's input name: "lead_i" (Lead I models) or "leads_in" (any-leads presets). */
+    final String inputName;
 
     /** Names of the bundled models (assets/models/NAME.tflite with NAME.json beside it), sorted. */
     static String[] bundled(Context context) throws IOException {
@@ -69,6 +75,7 @@ final class ModelRunner implements LeadModel, AutoCloseable {
                     EkganPreprocessor.parseNormalization(norm), fixedScale);
             unet1dSos = null;
         }
+        inputName = spec.optString("name", "lead_i");
         Interpreter.Options options = new Interpreter.Options().setNumThreads(threads);
         interpreter = new Interpreter(mapAsset(context, FOLDER + "/" + name + ".tflite"), options);
         description = name + ": " + meta.getString("model") + " " + meta.getString("format") + ", "
@@ -87,9 +94,29 @@ final class ModelRunner implements LeadModel, AutoCloseable {
 
     @Override
     public float[][] run(float[] leadI) {
+        if ("leads_in".equals(inputName)) {
+            float[][] rows = new float[12][leadI.length];
+            rows[0] = leadI;
+            return runRows(rows);
+        }
         Map<String, Object> inputs = new HashMap<>();
         inputs.put("lead_i", new float[][] {leadI});
-        float[][][] leads = new float[1][12][leadI.length];
+        return runSignature(inputs, leadI.length);
+    }
+
+    /** Every recorded lead (12 × 512, zero rows: not recorded) → 12 × 512; {@code null} for a Lead I model. */
+    MultiLeadModel anyLeads() {
+        return "leads_in".equals(inputName) ? this::runRows : null;
+    }
+
+    private float[][] runRows(float[][] rows) {
+        Map<String, Object> inputs = new HashMap<>();
+        inputs.put("leads_in", new float[][][] {rows});
+        return runSignature(inputs, rows[0].length);
+    }
+
+    private float[][] runSignature(Map<String, Object> inputs, int length) {
+        float[][][] leads = new float[1][12][length];
         Map<String, Object> outputs = new HashMap<>();
         outputs.put("leads", leads);
         interpreter.runSignature(inputs, outputs, "serving_default");
