@@ -86,15 +86,16 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.slow)
 
 
-def make_tiny_unet1d_run(path: Path, any_leads: bool = False, seed: int | None = None) -> Path:
+def make_tiny_unet1d_run(path: Path, any_leads: bool = False, seed: int | None = None, lead_mix: int = 0) -> Path:
     """A run directory holding an untrained tiny unet1d (as the trainer would write it); ``any_leads``: the network
-    takes every lead; ``seed``: weights drawn at random (so that every input channel matters)."""
+    takes every lead (``lead_mix``: with the linear path); ``seed``: weights drawn at random (so that every input
+    channel matters)."""
     from ecgtf.models.unet1d.networks import Unet1dConfig, build_reconstructor
     from ecgtf.models.unet1d.preprocessing import Unet1dPreprocessing
     from ecgtf.models.unet1d.trainer import Unet1dData, Unet1dTraining
     from ecgtf.runs import CONFIG_FORMAT, config_to_dict
 
-    arch = Unet1dConfig(filters=(4, 8, 8), kernel=3, amp_hidden=8, any_leads=any_leads)
+    arch = Unet1dConfig(filters=(4, 8, 8), kernel=3, amp_hidden=8, any_leads=any_leads, lead_mix=lead_mix)
     path.mkdir(parents=True, exist_ok=True)
     (path / "final").mkdir(exist_ok=True)
     (path / "config.json").write_text(json.dumps({

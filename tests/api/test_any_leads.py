@@ -88,7 +88,7 @@ def any_rec(tmp_path_factory):
     import ecgtf
 
     return ecgtf.Reconstructor.from_run(make_tiny_unet1d_run(tmp_path_factory.mktemp("any") / "run", any_leads=True,
-                                                             seed=1), "final")
+                                                             seed=1, lead_mix=9), "final")
 
 
 def test_any_leads_network_uses_the_given_chest_lead(any_rec, record):
@@ -117,6 +117,14 @@ def test_widened_lead_i_network_computes_the_same_function():
         widen_from_lead_i(lead_i_net, any_net)
         x = rng.normal(size=(3, 512)).astype("float32")
         a, b = lead_i_net(x)["leads"].numpy(), any_net(lead_i_inputs(x))["leads"].numpy()
+        np.testing.assert_allclose(b, a, rtol=1e-5, atol=1e-6 * np.abs(a).max())
+        mixed = build_reconstructor(replace(cfg, any_leads=True, lead_mix=9))      # + own-scaled leads, linear path
+        widen_from_lead_i(any_net, mixed)
+        full = rng.normal(size=(3, 12, 512)).astype("float32")
+        present = (rng.random((3, 12)) < 0.5).astype("float32")
+        present[:, 0] = 1
+        inputs = [full * present[..., None], present]
+        a, b = any_net(inputs)["leads"].numpy(), mixed(inputs)["leads"].numpy()
         np.testing.assert_allclose(b, a, rtol=1e-5, atol=1e-6 * np.abs(a).max())
     with pytest.raises(ValueError, match="cannot widen"):
         widen_from_lead_i(build_reconstructor(Unet1dConfig(filters=(4, 8, 8), kernel=3)),
@@ -168,3 +176,5 @@ def test_training_an_any_leads_run_from_a_lead_i_run(tmp_path, capsys):
     assert main(small + ["--out", str(tmp_path / "bad"), "--any-leads", "--init-from", str(tmp_path / "lead_i"),
                          "--filters", "4,8,16"]) != 0
     assert "--init-from" in capsys.readouterr().err and not (tmp_path / "bad").exists()
+    assert main(small + ["--out", str(tmp_path / "bad"), "--lead-mix", "9"]) != 0
+    assert "--lead-mix needs --any-leads" in capsys.readouterr().err and not (tmp_path / "bad").exists()
