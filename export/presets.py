@@ -15,6 +15,20 @@ from ecgtf.runs import Run
 from export.engine import export_run, format_records
 
 
+NOT_EVALUATED = "(not evaluated)"
+
+
+def add_evaluation(folder: str | Path, table: str) -> Path:
+    """Put an evaluation ``table`` (markdown) into the model card of a preset built without one (the preset itself
+    being what was evaluated). Returns the card."""
+    card = Path(folder) / "MODEL_CARD.md"
+    text = card.read_text()
+    if NOT_EVALUATED not in text:
+        raise ValueError(f"{card} already holds an evaluation")
+    card.write_text(text.replace(NOT_EVALUATED, table))
+    return card
+
+
 def build_preset(run_dirs, name: str, evaluation: str | Path | None = None, formats=("dynamic", "int8"),
                  weights: str = "best") -> Path:
     """Assemble preset ``name`` from run(s), export and validate ``formats`` into its folder (formats that fail
@@ -31,7 +45,7 @@ def build_preset(run_dirs, name: str, evaluation: str | Path | None = None, form
         raise ValueError(f"preset {name}: no format passed validation")
     for f in ("heldout.npz", "export_report.json"):
         (out / f).unlink(missing_ok=True)
-    table = Path(evaluation, "results.md").read_text() if evaluation else "(not evaluated)"
+    table = Path(evaluation, "results.md").read_text() if evaluation else NOT_EVALUATED
     (out / "MODEL_CARD.md").write_text(presets.model_card(name, runs, records, table))
     (out / "final" / "MODEL_CARD.md").write_text(presets.weights_card(name, runs))
     return out

@@ -219,7 +219,7 @@ def test_data_root_resolution(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("name, fmt, params, max_mb", [("unet1d_12lead", "dynamic", 4_860_016, 5.5),
-                                                       ("unet1d_lite", "int8", 609_576, 1.0)])
+                                                       ("unet1d_lite", "int8", 620_136, 1.0)])
 def test_preset_load_reconstruct_and_tflite_parity(name, fmt, params, max_mb):
     """Each shipped preset: Keras reconstruction vs its phone TFLite file on the same recording, metadata, size."""
     import ecgtf
@@ -240,11 +240,20 @@ def test_preset_load_reconstruct_and_tflite_parity(name, fmt, params, max_mb):
     a = keras_rec.reconstruct(lead_i, fs).leads
     b = lite_rec.reconstruct(lead_i, fs).leads
     assert a.shape == b.shape == (12, lead_i.size)
-    assert np.sqrt(np.mean((a - b) ** 2)) / np.std(a) < 0.03
+    assert np.sqrt(np.mean((a - b) ** 2)) / np.std(a) < 0.035        # the int8 budget (ModelSpec.format_budgets)
     # Lead I comes back as Lead I (the model copies its input's shape and amplitude)
     from ecgtf.reconstruction_eval import pearson
 
     assert pearson(a[0], lead_i - lead_i.mean()) > 0.9
+    if keras_rec.pipeline.input_leads == 12:       # an any-leads preset: the phone file takes the same leads
+        from ecgtf.data.synthetic import SyntheticConfig, generate_record
+
+        assert lite_rec.pipeline.input_leads == 12 and meta["input_spec"]["name"] == "leads_in"
+        x = generate_record(SyntheticConfig(duration_s=12), seed=2).signal.astype(np.float64)
+        a = keras_rec.reconstruct(x[[0, 1, 7]], 500, leads=("I", "II", "V2"), quality=False).leads
+        b = lite_rec.reconstruct(x[[0, 1, 7]], 500, leads=("I", "II", "V2"), quality=False).leads
+        assert np.sqrt(np.mean((a - b) ** 2)) / np.std(a) < 0.035
+        assert (tfl.parent / "personal_head.tflite").stat().st_size < 50_000
     total = sum(p.stat().st_size for p in (ROOT / "ecgtf" / "models").rglob("presets/**/*") if p.is_file())
     total += (ROOT / "ecgtf" / "data" / "dipole_beats.npz").stat().st_size      # the dipole's learned beat model
     assert total <= 30e6

@@ -28,8 +28,7 @@ class Unet1dMobile(tf.Module):
 
     input_name, output_name = "lead_i", "leads"
     float_tensors = ("standardize/", "amp_", "log_gain/", "gain/", "leads/", "shape_out/", "mean_",
-                     "StatefulPartitionedCall", "enc0_", "present_mask",
-                     "own_scaled", "lead_mix", "shape_mixed")
+                     "StatefulPartitionedCall", "enc0_", "present_mask")
     """int8 export keeps these ops in float32 (substrings of their output tensors' names): the per-window
     normalisation, the amplitude head, the output projection, the mV scaling and the first encoder block
     (the full-rate convolutions reading the normalised input). Measured on one full network: all-int8
