@@ -14,7 +14,6 @@ from pathlib import Path
 from ecgtf.runs import Run
 from export.engine import export_run, format_records
 
-
 NOT_EVALUATED = "(not evaluated)"
 
 
