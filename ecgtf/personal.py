@@ -109,10 +109,7 @@ def fit_profile(rec, reference, fs: float) -> PersonalProfile:
         check_millivolts(x, f"reference lead {name}")
         rows.append(x)
     ref = np.stack(rows)
-    n, window = ref.shape[1], int(np.ceil(rec.pipeline.min_seconds * fs))
-    lead_i = ref[0] if n >= window else np.pad(ref[0], (0, window - n), mode="reflect" if 2 * n > window else "wrap")
-    pred = rec.reconstruct(lead_i, fs, quality=False).leads[:, :n].astype(np.float64)   # short: mirrored to a window
-    truth, model = to_eval_space(ref, fs), to_eval_space(pred, fs)
+    truth, model = to_eval_space(ref, fs), to_eval_space(reference_reconstruction(rec, ref[0], fs), fs)
     coefficients = {}
     for name in CORRECTED:
         k = LEADS.index(name)
@@ -121,6 +118,14 @@ def fit_profile(rec, reference, fs: float) -> PersonalProfile:
         gram += RIDGE * np.trace(gram) / N_FEATURES * np.eye(N_FEATURES)
         coefficients[name] = np.linalg.solve(gram, x.T @ truth[k]).tolist()
     return PersonalProfile(rec.name, rec.source, coefficients, float(seconds))
+
+
+def reference_reconstruction(rec, lead_i: np.ndarray, fs: float) -> np.ndarray:
+    """``rec``'s (12, n) reconstruction of a reference's Lead I (n samples); shorter than a model window, Lead I is
+    mirrored (numpy ``reflect``) to one window first and the answer cut back to n samples."""
+    n, window = lead_i.size, int(np.ceil(rec.pipeline.min_seconds * fs))
+    x = lead_i if n >= window else np.pad(lead_i, (0, window - n), mode="reflect" if 2 * n > window else "wrap")
+    return rec.reconstruct(x, fs, quality=False).leads[:, :n].astype(np.float64)
 
 
 def personal_windows(run_windows, weights: np.ndarray):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from ecgtf.leads import LEADS, derive_limb_leads
+from ecgtf.personal import reference_reconstruction
 from ecgtf.scores import INDEPENDENT, bootstrap_ci, pearson, qrs_slopes, to_eval_space
 
 
@@ -65,7 +66,7 @@ def personal_evaluation(rec, data_dir=None, progress: bool = True, inputs=("I",)
     def predictions(reference, ref_fs, truth, fs):
         """(truth, generic, linear, personal) in eval space for one (reference, test recording) pair."""
         personal = rec.personalize(reference, ref_fs)
-        model_ref = to_eval_space(rec.reconstruct(reference[0], ref_fs, quality=False).leads, ref_fs)
+        model_ref = to_eval_space(reference_reconstruction(rec, reference[0], ref_fs), ref_fs)
         t = to_eval_space(truth, fs)
         given = truth[rows] if len(rows) > 1 else truth[0]
         generic = to_eval_space(rec.reconstruct(given, fs, quality=False, leads=inputs).leads, fs)
