@@ -115,7 +115,7 @@ def test_unet1d_init_from_typo_or_other_width_costs_nothing(tmp_path, capsys):
     out = make_tiny_unet1d_run(tmp_path / "run")
     other = make_tiny_unet1d_run(tmp_path / "other")
     before = (out / "final" / "reconstructor.weights.h5").read_bytes()
-    cases = [(["--init-from", str(tmp_path / "typo")], "not a run directory"),
+    cases = [(["--init-from", str(tmp_path / "typo")], "neither a run directory"),
              (["--init-from", str(other), "--filters", "8,16,16"], "differs from this run"),
              (["--filters", "8,x"], "--filters"), (["--lambda-mv", "nan"], "finite")]
     for given, message in cases:
