@@ -91,6 +91,8 @@ def model_card(name: str, runs, records, table: str) -> str:
                        f"{r['validation'].get('keras_rmse_vs_truth', float('nan')):.4f})"
                        for r in records if not r["passed"] and "validation" in r)
     sources = ", ".join(run.data.sources)
+    head = (" `personal_head.tflite` (10 kB): a person's head after the network on the phone, the profile's weights "
+            "as its input (`python -m export.personal_head`)." if run.architecture.any_leads else "")
     synthetic = ("\n- ecgtf's synthetic 12-lead generator (dipole model, generated on the fly; no licence "
                  "restrictions)." if any(s.startswith("synthetic") for s in run.data.sources) else "")
     if members == 1:
@@ -143,7 +145,7 @@ band-limited to {run.preprocessing.band_hz[0]}–{run.preprocessing.band_hz[1]} 
 
 **Files.** `config.json` (architecture, preprocessing, training), `final/best_reconstructor.weights.h5`
 (Keras 2 / tf_keras weights, for fine-tuning), {sizes}; each `.tflite` has its metadata `.json`
-(signature, preprocessing, SHA-256, validation).
+(signature, preprocessing, SHA-256, validation).{head}
 
 **Training data** (weighted mix `{sources}`), with attribution:
 - PTB-XL 1.0 (Wagner et al., Scientific Data 7, 154, 2020; PhysioNet), CC BY 4.0: 349 records of
