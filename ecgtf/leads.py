@@ -56,19 +56,14 @@ def reorder_leads(signal: np.ndarray, names: Sequence[str],
     return signal[..., [canonical.index(n) for n in order], :]
 
 
-def derive_limb_leads(lead_i: np.ndarray, lead_ii: np.ndarray) -> dict[str, np.ndarray]:
-    """III, aVR, aVL, aVF from I and II (Einthoven and Goldberger); works on any array shape."""
-    return {
-        "III": lead_ii - lead_i,
-        "aVR": -(lead_i + lead_ii) / 2.0,
-        "aVL": lead_i - lead_ii / 2.0,
-        "aVF": lead_ii - lead_i / 2.0,
-    }
-
-
 LIMB_COORDINATES = {"I": (1.0, 0.0), "II": (0.0, 1.0), "III": (-1.0, 1.0), "aVR": (-0.5, -0.5),
                     "aVL": (1.0, -0.5), "aVF": (-0.5, 1.0)}
 """Each limb lead as a combination of (I, II): Einthoven's and Goldberger's laws."""
+
+
+def derive_limb_leads(lead_i: np.ndarray, lead_ii: np.ndarray) -> dict[str, np.ndarray]:
+    """III, aVR, aVL, aVF from I and II (Einthoven and Goldberger); works on any array shape."""
+    return {name: a * lead_i + b * lead_ii for name, (a, b) in LIMB_COORDINATES.items() if name not in ("I", "II")}
 
 
 def lead_names(leads) -> tuple[str, ...]:

@@ -31,6 +31,7 @@ from ecgtf.files import atomic_write_json, json_digest
 from ecgtf.leads import LEADS, derive_limb_leads
 from ecgtf.preprocessing.signal import check_millivolts, validate_signal
 from ecgtf.scores import INDEPENDENT, to_eval_space
+from ecgtf.windows import recorded_rows
 
 PROFILE_FORMAT = 2
 MIN_REFERENCE_S = 4.0
@@ -109,7 +110,13 @@ def fit_profile(rec, reference, fs: float) -> PersonalProfile:
         check_millivolts(x, f"reference lead {name}")
         rows.append(x)
     ref = np.stack(rows)
-    truth, model = to_eval_space(ref, fs), to_eval_space(reference_reconstruction(rec, ref[0], fs), fs)
+    model = to_eval_space(reference_reconstruction(rec, ref[0], fs), fs)
+    return PersonalProfile(rec.name, rec.source, fit_head(model, to_eval_space(ref, fs)), float(seconds))
+
+
+def fit_head(model: np.ndarray, truth: np.ndarray) -> dict:
+    """The head's weights ``{lead: [18 floats]}`` mapping the model's reconstruction of a reference to the reference,
+    both (12, m) band-passed at 100 Hz (:func:`ecgtf.scores.to_eval_space`): ridge least squares per lead."""
     coefficients = {}
     for name in CORRECTED:
         k = LEADS.index(name)
@@ -117,7 +124,7 @@ def fit_profile(rec, reference, fs: float) -> PersonalProfile:
         gram = x.T @ x
         gram += RIDGE * np.trace(gram) / N_FEATURES * np.eye(N_FEATURES)
         coefficients[name] = np.linalg.solve(gram, x.T @ truth[k]).tolist()
-    return PersonalProfile(rec.name, rec.source, coefficients, float(seconds))
+    return coefficients
 
 
 def reference_reconstruction(rec, lead_i: np.ndarray, fs: float) -> np.ndarray:
@@ -135,7 +142,7 @@ def personal_windows(run_windows, weights: np.ndarray):
         w = np.asarray(windows, np.float32)
         y = np.asarray(run_windows(w), np.float64)
         known = w[:, None, :] if w.ndim == 2 else w
-        rows = np.abs(known).max(-1) > 0                                       # (B, rows)
+        rows = recorded_rows(known)                                            # (B, rows)
         y[:, :known.shape[1]] = np.where(rows[..., None], known, y[:, :known.shape[1]])
         return apply_head(y, weights)
     return run
@@ -191,7 +198,7 @@ class PersonalReconstructor:
         try:
             coefficients = {k: [float(x) for x in v] for k, v in doc["coefficients"].items()}
             if doc["format"] == 1:                       # (a, c): a · model lead + c · model Lead I
-                coefficients = {k: _format1_weights(k, *v) for k, v in coefficients.items()}
+                coefficients = {k: format1_weights(k, *v) for k, v in coefficients.items()}
             if set(coefficients) != set(CORRECTED) or any(len(w) != N_FEATURES for w in coefficients.values()) \
                     or not np.all(np.isfinite(list(coefficients.values()))):
                 raise ValueError(f"coefficients: expected {N_FEATURES} finite weights for each of {', '.join(CORRECTED)}")
@@ -202,8 +209,9 @@ class PersonalReconstructor:
         return cls(base, profile)
 
 
-def _format1_weights(lead: str, a: float, c: float) -> list[float]:
-    """A format-1 profile's (a, c) as head weights: ``a`` on the lead itself, ``c`` on Lead I."""
+def format1_weights(lead: str, a: float, c: float) -> list[float]:
+    """A format-1 profile's (a, c) — the per-person linear correction ``a · model lead + c · model Lead I`` — as head
+    weights: ``a`` on the lead itself, ``c`` on Lead I."""
     w = [0.0] * N_FEATURES
     w[LEADS.index(lead)] += a
     w[0] += c

@@ -7,8 +7,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from ecgtf.leads import LEADS, derive_limb_leads
-from ecgtf.personal import reference_reconstruction
+from ecgtf.leads import LEADS
+from ecgtf.personal import (
+    PersonalProfile,
+    PersonalReconstructor,
+    apply_head,
+    fit_head,
+    format1_weights,
+    reference_reconstruction,
+)
 from ecgtf.scores import INDEPENDENT, bootstrap_ci, pearson, qrs_slopes, to_eval_space
 
 
@@ -34,17 +41,15 @@ def cross_session_pairs(data_dir=None) -> list[tuple[int, int, str]]:
 
 def linear_correction(model_ref: np.ndarray, truth_ref: np.ndarray, model: np.ndarray) -> np.ndarray:
     """The issue's per-person linear baseline: each of II, V1–V6 as ``a · model lead + c · model Lead I``, (a, c) by
-    least squares (ridge 1e-3) on the reference; III, aVR, aVL, aVF from I and II. All (12, m) in eval space."""
-    out = model.copy()
+    least squares (ridge 1e-3) on the reference; III, aVR, aVL, aVF from I and II (a format-1 profile's head). All
+    (12, m) in eval space."""
+    weights = []
     for name in INDEPENDENT:
         k = LEADS.index(name)
         x = np.stack([model_ref[k], model_ref[0]], 1)
         gram = x.T @ x + 1e-3 * np.trace(x.T @ x) / 2 * np.eye(2)
-        a, c = np.linalg.solve(gram, x.T @ truth_ref[k])
-        out[k] = a * model[k] + c * model[0]
-    for name, value in derive_limb_leads(out[0], out[1]).items():
-        out[LEADS.index(name)] = value
-    return out
+        weights.append(format1_weights(name, *np.linalg.solve(gram, x.T @ truth_ref[k])))
+    return apply_head(model, np.array(weights))
 
 
 VARIANTS = ("generic", "linear", "personal")
@@ -65,12 +70,14 @@ def personal_evaluation(rec, data_dir=None, progress: bool = True, inputs=("I",)
 
     def predictions(reference, ref_fs, truth, fs):
         """(truth, generic, linear, personal) in eval space for one (reference, test recording) pair."""
-        personal = rec.personalize(reference, ref_fs)
         model_ref = to_eval_space(reference_reconstruction(rec, reference[0], ref_fs), ref_fs)
+        truth_ref = to_eval_space(reference, ref_fs)          # the reference is trusted data: fitted directly
+        personal = PersonalReconstructor(rec, PersonalProfile(rec.name, rec.source, fit_head(model_ref, truth_ref),
+                                                              reference.shape[1] / ref_fs))
         t = to_eval_space(truth, fs)
         given = truth[rows] if len(rows) > 1 else truth[0]
         generic = to_eval_space(rec.reconstruct(given, fs, quality=False, leads=inputs).leads, fs)
-        return (t, generic, linear_correction(model_ref, to_eval_space(reference, ref_fs), generic),
+        return (t, generic, linear_correction(model_ref, truth_ref, generic),
                 to_eval_space(personal.reconstruct(given, fs, quality=False, leads=inputs).leads, fs))
 
     db = PTBXL.open(data_dir)

@@ -253,10 +253,7 @@ def _evaluate_inputs(args, cands: dict, inputs: tuple, out: Path) -> dict:
                            f"elsewhere)\n\n{format_personal(r)}" for name, r in personal.items())
         atomic_write_text(out / "personal.md", text)
         print(text)
-        results = {**results, "personal": personal}
-    table = format_markdown({k: v for k, v in results.items() if k != "personal"})
-    table += "\n" + format_per_lead_r({k: v for k, v in results.items() if k != "personal"}, inputs) \
-        if inputs != ("I",) else ""
+    table = format_markdown(results) + ("\n" + format_per_lead_r(results, inputs) if inputs != ("I",) else "")
     atomic_write_text(out / "results.md", table)
     print(table)
     print(f"wrote {out}/results.json and results.md")
@@ -272,8 +269,6 @@ def format_input_sets(every: dict) -> str:
         given = set(inputs.split("+"))
         chest = [n for n in CHEST if n not in given]
         for set_name, rows in results.items():
-            if set_name == "personal":
-                continue
             for name, res in rows.items():
                 s = res["summary"]
                 other = np.mean([res["per_lead"][n]["r"] for n in chest]) if chest else float("nan")

@@ -104,6 +104,12 @@ class WindowPipeline:
         return self.window_in / self.fs_in
 
 
+def recorded_rows(windows: np.ndarray) -> np.ndarray:
+    """(B, rows, L) model windows → (B, rows) bool: the rows that hold a recorded lead (any non-zero sample; the
+    convention of :attr:`WindowPipeline.input_leads`)."""
+    return np.abs(windows).max(-1) > 0
+
+
 def overlap_add(outputs: np.ndarray, starts_out: list[int], n_out: int) -> np.ndarray:
     w = overlap_weights(outputs.shape[-1])
     acc = np.zeros((outputs.shape[1], n_out))

@@ -31,17 +31,15 @@ def input_leads(architecture: dict) -> int:
 
 
 def present_mask(leads_in):
-    """(B, 12, L) windows → (B, 12) float mask: 1 where a lead has any non-zero sample (TF or NumPy input)."""
+    """(B, 12, L) windows → (B, 12) float mask, in the graph: 1 where a lead has any non-zero sample
+    (:func:`ecgtf.windows.recorded_rows` in NumPy)."""
     return tf.cast(tf.reduce_max(tf.abs(leads_in), axis=-1) > 0.0, leads_in.dtype)
 
 
 def keras_windows(run, generator):
     """The network's ``"leads"`` (B, 12, L) mV on Lead I windows (B, L) or, any-leads, (B, 12, L) windows."""
-    if not run.architecture.any_leads:
-        graph = tf.function(lambda w: generator(w, training=False)["leads"], reduce_retracing=True)
-    else:
-        graph = tf.function(lambda w: generator([w, present_mask(w)], training=False)["leads"],
-                            reduce_retracing=True)
+    inputs = (lambda w: [w, present_mask(w)]) if run.architecture.any_leads else (lambda w: w)
+    graph = tf.function(lambda w: generator(inputs(w), training=False)["leads"], reduce_retracing=True)
     return lambda windows: batched(graph, np.asarray(windows, np.float32))
 
 

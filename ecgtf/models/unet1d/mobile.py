@@ -20,7 +20,7 @@ from ecgtf.models.unet1d.preprocessing import prepare_lead
 from ecgtf.preprocessing.signal import bandpass_sos
 
 from .inference import present_mask
-from .networks import build_reconstructor
+from .networks import build_reconstructor, takes_any_leads
 
 
 class Unet1dMobile(tf.Module):
@@ -38,7 +38,7 @@ class Unet1dMobile(tf.Module):
     def __init__(self, network):
         super().__init__()
         self.generator = network
-        self.any_leads = isinstance(network.input, list)
+        self.any_leads = takes_any_leads(network)
         self.input_name = "leads_in" if self.any_leads else "lead_i"
         self.length = int(network.input[0].shape[-1] if self.any_leads else network.input_shape[-1])
         self.input_shape = [1, 12, self.length] if self.any_leads else [1, self.length]
@@ -69,7 +69,7 @@ def export_data(run, generator, n_validate: int, n_calibration: int) -> dict:
         windows = synthetic_windows(run.preprocessing, n_validate + n_calibration)
         test, train = windows[:n_validate], windows[n_validate:]
         what = "synthetic 12-lead windows (ecgtf dipole generator), band-passed 0.5-40 Hz, 100 Hz, mV"
-    if isinstance(generator.input, list):   # any leads: each window with its own random set of recorded leads
+    if takes_any_leads(generator):   # any leads: each window with its own random set of recorded leads
         rng = np.random.default_rng(0)
         inputs, calibration = (given_leads(w, rng) for w in (test[:n_validate], train[:n_calibration]))
         what += "; recorded leads drawn at random per window (Lead I always; zeros elsewhere)"

@@ -23,7 +23,7 @@ from __future__ import annotations
 from ecgtf.backend import keras, tf
 from ecgtf.kits.layers import apply_gradients, training_loss
 
-from .networks import lead_i_inputs
+from .networks import lead_i_inputs, takes_any_leads
 
 LIMB_PROBABILITY, NO_CHEST, ONE_CHEST = 0.35, 0.5, 0.3
 """Given-lead sampling of any-leads training (see :func:`random_present`)."""
@@ -63,8 +63,8 @@ class Unet1dTrainer(keras.Model):
         if teacher is not None:
             teacher.trainable = False
         self.min_std = float(min_std_mv)
-        self.any_leads = isinstance(reconstructor.input, list)
-        self.teacher_any_leads = teacher is not None and isinstance(teacher.input, list)
+        self.any_leads = takes_any_leads(reconstructor)
+        self.teacher_any_leads = teacher is not None and takes_any_leads(teacher)
         names = ("loss", "shape_l1", "gain_l1", "mv_l1") + (("kd_l1", "grad_l1") if teacher is not None else ())
         self.trackers = {k: keras.metrics.Mean(name=k) for k in names}
 

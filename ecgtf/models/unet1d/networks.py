@@ -179,6 +179,11 @@ def _inputs(cfg: Unet1dConfig):
     return keras.Input((cfg.length,), name="lead_i")
 
 
+def takes_any_leads(network: keras.Model) -> bool:
+    """Whether ``network`` is an any-leads reconstructor (inputs ``[leads_in, present]``) rather than a Lead I one."""
+    return isinstance(network.input, list)
+
+
 def lead_i_inputs(lead_i):
     """Lead I windows (N, L) → the any-leads inputs ``[leads_in (N, 12, L), present (N, 12)]`` with Lead I alone."""
     lead_i = tf.convert_to_tensor(lead_i, tf.float32)
