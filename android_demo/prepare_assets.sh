@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Copy models and their metadata into the app's assets (assets/models/NAME.tflite + NAME.json; the app
+# Copy models and their metadata into the app's assets (assets/models/NAME.tflite + NAME.json, and
+# NAME.intervals.json when the model's folder holds a band calibration; the app
 # lists them in a drop-down to switch between) and write the bundled Lead I sample (30 s of synthetic
 # Lead I at 500 Hz, mV). Run from the repository root:
 #   bash android_demo/prepare_assets.sh                # every shipped preset's phone file (full + Lite)
@@ -24,6 +25,8 @@ for entry in "${entries[@]}"; do
   done
   cp "$model" "$assets/models/$name.tflite"
   cp "$meta" "$assets/models/$name.json"
+  intervals="$(dirname "$model")/intervals.json"      # the preset's band calibration, when it has one
+  if [ -f "$intervals" ]; then cp "$intervals" "$assets/models/$name.intervals.json"; fi
   echo "bundled $name ($(basename "$model"))"
 done
 python - "$assets/sample_lead_i_500hz.csv" <<'PY'

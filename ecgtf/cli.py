@@ -272,16 +272,19 @@ def _reconstruct(args) -> int:
     model = rec
     if args.reference:
         model = _personal(rec, args)
-    out = model.reconstruct(signals if len(names) > 1 else signals[0], fs, confidence=args.confidence, quality=False,
+    out = model.reconstruct(signals if len(names) > 1 else signals[0], fs, coverage=args.coverage, quality=False,
                             leads=names)
     if len(names) > 1:
         print(f"given {', '.join(out.info['given'])}; derived exactly {', '.join(out.info['derived']) or 'none'}; "
               f"the rest reconstructed from Lead I")
-    if args.confidence:
+    if not out.has_band:
+        print(f"no band: {rec.name} has no interval calibration (intervals.json; python -m "
+              "training.calibrate_intervals makes one)")
+    elif args.confidence:
         from ecgtf.leads import LEADS
 
-        print("per-lead confidence (1 = the two window grids agree): " + ", ".join(
-            f"{n} {c:.2f}" for n, c in zip(LEADS, out.info["confidence"])))
+        print(f"per-lead mean width of the {out.coverage:.0%} band ({out.units}; 0 = given): " + ", ".join(
+            f"{n} {w:.3f}" for n, w in zip(LEADS, out.band_width)))
     stem = base.parent / base.name
     out.plot(Path(f"{stem}.png"), title=f"{Path(args.input).name}: 12 leads from {'+'.join(names)} ({rec.name}, "
              f"{out.units})")
@@ -326,8 +329,11 @@ def build_parser(train_help: bool = True) -> argparse.ArgumentParser:
     rec.add_argument("--model", default=None, help="preset name, run directory or .tflite (default: the shipped preset)")
     rec.add_argument("-o", "--out", default="reconstruction", help="output path stem (default ./reconstruction)")
     rec.add_argument("--formats", default="csv", help="outputs besides the PNG: csv,npz,wfdb (default csv)")
+    rec.add_argument("--coverage", type=float, default=0.8,
+                     help="nominal coverage of each lead's band in the plot and outputs (0.01–0.99, default 0.8: the "
+                     "true lead lies inside with this probability)")
     rec.add_argument("--confidence", action="store_true",
-                     help="also print a per-lead confidence (reconstructs on two window grids: twice the compute)")
+                     help="also print each lead's mean band width (the per-lead summary of the band)")
     rec.add_argument("--no-quality-gate", action="store_true",
                      help="reconstruct even when no 10 s segment of Lead I passes the signal-quality gate")
     rec.add_argument("--resample", action="store_true",

@@ -208,7 +208,10 @@ def _read_csv(path: Path, lead: str) -> np.ndarray:
 
 
 def _lead_of_header(name: str) -> str | None:
-    """The lead a column header names (``II``, ``lead II``, ``Lead_II``, ``II_mV``, ``II (mV)``), or ``None``."""
+    """The lead a column header names (``II``, ``lead II``, ``Lead_II``, ``II_mV``, ``II (mV)``), or ``None`` (also for
+    the bounds of a band, ``II_lo_mV`` / ``II_hi``, that ecgtf's outputs carry)."""
+    if re.search(r"_(lo|hi)(_|$)", name.strip(), flags=re.IGNORECASE):
+        return None
     text = re.sub(r"^\s*lead[\s_-]*", "", name, flags=re.IGNORECASE)
     text = re.split(r"[\s_(\[]", text.strip(), maxsplit=1)[0]
     try:

@@ -159,7 +159,7 @@ class PersonalReconstructor:
         pipeline = replace(base.base_pipeline, run_windows=personal_windows(base.base_pipeline.run_windows,
                                                                             profile.weights))
         self.personal = type(base)(pipeline, base.name, base.source, run=base.run, tflite=base.tflite,
-                                   denoise=base.denoiser)
+                                   denoise=base.denoiser, intervals=base.intervals, personal=True)
 
     def __repr__(self) -> str:
         return f"PersonalReconstructor({self.base!r}, fitted on {self.profile.reference_seconds:.1f} s)"

@@ -46,13 +46,22 @@ def _paper_grid(ax, x_max: float, y_min: float, y_max: float) -> None:
 
 
 def plot_12lead(signal: np.ndarray, fs: float, path: str | Path | None = None, title: str = "",
-                rhythm_lead: str = "II", units: str = "mV", dpi: int = 150):
+                rhythm_lead: str = "II", units: str = "mV", dpi: int = 150, bands=None):
     """Standard 3×4 layout plus a rhythm strip, 25 mm/s and 10 mm/mV on a millimetre grid.
 
     Each of the four columns shows a quarter of the record (2.5 s of a 10 s record); the rhythm
-    strip shows ``rhythm_lead`` for the whole record. Returns the matplotlib figure.
+    strip shows ``rhythm_lead`` for the whole record. ``bands``: optional ``(lower, upper)``, each (12, n) like
+    ``signal``, shaded lightly behind each trace (an interval per lead). Returns the matplotlib figure.
     """
     x = _check(signal, fs)
+    lo, hi = (None, None) if bands is None else (np.asarray(bands[0]), np.asarray(bands[1]))
+    if lo is not None and (lo.shape != x.shape or hi.shape != x.shape):
+        raise ValueError(f"bands: shapes {lo.shape} and {hi.shape}; expected {x.shape} like the signal")
+
+    def band(k, sl, base):
+        if lo is not None:
+            ax.fill_between(t[sl], lo[k, sl] + base, hi[k, sl] + base, color="tab:blue", alpha=0.25, lw=0)
+
     n = x.shape[1]
     duration = n / fs
     col_w = duration / 4.0
@@ -70,11 +79,13 @@ def plot_12lead(signal: np.ndarray, fs: float, path: str | Path | None = None, t
         base = -r * row_h
         for c, name in enumerate(row):
             sl = slice(int(round(c * col_w * fs)), int(round((c + 1) * col_w * fs)))
+            band(LEADS.index(name), sl, base)
             ax.plot(t[sl], x[LEADS.index(name), sl] + base, color="k", lw=0.7)
             ax.text(c * col_w + 0.05, base + 0.9, name, fontsize=8, fontweight="bold")
             if c:
                 ax.plot([c * col_w] * 2, [base - 0.5, base + 0.5], color="k", lw=0.8)
     base = -len(_LAYOUT) * row_h
+    band(LEADS.index(rhythm_lead), slice(None), base)
     ax.plot(t, x[LEADS.index(rhythm_lead)] + base, color="k", lw=0.7)
     ax.text(0.05, base + 0.9, rhythm_lead, fontsize=8, fontweight="bold")
     ax.set_xlim(0, duration)
@@ -273,4 +284,24 @@ def plot_12lead_comparison(records: Sequence[dict[str, np.ndarray]], fs: float, 
     fig.suptitle(f"original (black) vs reconstructions from Lead I — {MM_PER_S:g} mm/s, {MM_PER_MV:g} mm/mV",
                  fontsize=9)
     fig.tight_layout()
+    return _save(fig, path, dpi)
+
+
+def plot_coverage(nominal: Sequence[float], observed: dict[str, Sequence[float]], path: str | Path | None = None,
+                  title: str = "", tolerance: float = 0.05, dpi: int = 110):
+    """Reliability of a band: observed vs nominal coverage, one line per ``observed`` entry (e.g. a test set), the
+    diagonal and a ±``tolerance`` strip. Returns the figure."""
+    fig, ax = plt.subplots(figsize=(4.6, 4.4))
+    x = np.asarray(nominal, np.float64)
+    ax.fill_between(x, x - tolerance, x + tolerance, color="0.85", lw=0, label=f"±{tolerance:g}")
+    ax.plot([0, 1], [0, 1], color="0.4", lw=0.8, ls="--")
+    for name, y in observed.items():
+        ax.plot(x, y, marker="o", ms=3, lw=1.2, label=name)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_xlabel("nominal coverage")
+    ax.set_ylabel("observed coverage (mean over leads)")
+    ax.set_title(title, fontsize=9)
+    ax.legend(fontsize=8, loc="upper left")
+    ax.grid(alpha=0.3)
     return _save(fig, path, dpi)

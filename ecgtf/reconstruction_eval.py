@@ -137,36 +137,6 @@ def format_markdown(results: dict) -> str:
     return "\n".join(out)
 
 
-def confidence_correlation(rec, sets=("ptb-xl-test", "ludb"), data_dir=None, progress: bool = True) -> dict:
-    """Does the per-lead confidence of :meth:`ecgtf.Reconstructor.reconstruct` track the actual error?
-
-    Per set: Spearman correlation between each reconstructed lead's uncertainty and its actual RMSE
-    (eval space, mV) over all (record, lead) pairs of the 11 reconstructed leads, and the mean of the
-    per-lead correlations over records (does it rank *records* within one lead, beyond "V2 is harder
-    than aVR"?).
-    """
-    from scipy.stats import spearmanr
-
-    from ecgtf.progress import progress_bar
-
-    out = {}
-    ks = [LEADS.index(nm) for nm in RECONSTRUCTED]
-    for set_name in sets:
-        signals, fs, _ = load_eval_set(set_name, data_dir)
-        unc, err = [], []
-        for s in progress_bar(signals, desc=f"{set_name}: confidence", disable=not progress or None):
-            r = rec.reconstruct(s[0], fs, confidence=True, quality=False)
-            true_eval, pred_eval = to_eval_space(s, fs), to_eval_space(r.leads, fs)
-            err.append(np.sqrt(np.mean((pred_eval - true_eval) ** 2, axis=-1))[ks])
-            unc.append(r.info["uncertainty"][ks])
-        unc, err = np.array(unc), np.array(err)
-        within = [spearmanr(unc[:, j], err[:, j]).statistic for j in range(len(ks))]
-        out[set_name] = {"spearman_all_pairs": float(spearmanr(unc.ravel(), err.ravel()).statistic),
-                         "spearman_within_lead_mean": float(np.nanmean(within)),
-                         "per_lead": dict(zip(RECONSTRUCTED, map(float, within))), "n_records": len(signals)}
-    return out
-
-
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m training.evaluate_reconstructors", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -187,8 +157,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--personal", action="store_true",
                    help="also: each model personalised to a person's earlier 12-lead (PTB-XL patients with two "
                         "recording dates) and to the first 4.8 s of a LUDB recording")
-    p.add_argument("--confidence", action="store_true",
-                   help="also measure how well each model's per-lead confidence tracks its actual error (Spearman)")
     return p
 
 
@@ -238,14 +206,6 @@ def _evaluate_inputs(args, cands: dict, inputs: tuple, out: Path) -> dict:
     results = evaluate_all(cands, tuple(args.sets.split(",")), args.data_dir, args.baselines, inputs=inputs)
     out.mkdir(parents=True, exist_ok=True)
     atomic_write_json(out / "results.json", results)
-    if args.confidence:
-        conf = {name: confidence_correlation(rec, tuple(args.sets.split(",")), args.data_dir)
-                for name, rec in cands.items()}
-        atomic_write_json(out / "confidence.json", conf)
-        for name, by_set in conf.items():
-            for set_name, c in by_set.items():
-                print(f"confidence {name} on {set_name}: Spearman(uncertainty, RMSE) over (record, lead) pairs "
-                      f"{c['spearman_all_pairs']:.3f}; within a lead, mean {c['spearman_within_lead_mean']:.3f}")
     if args.personal:
         personal = {name: personal_evaluation(rec, args.data_dir, inputs=inputs) for name, rec in cands.items()}
         atomic_write_json(out / "personal.json", personal)

@@ -4,6 +4,7 @@
     rec = ecgtf.Reconstructor.from_preset("unet1d_12lead")          # or .from_run(dir) / .from_tflite(file)
     out = rec.reconstruct(lead_i_mv, fs=250)                         # any length ≥ one window, any rate
     out.leads                                                        # (12, n) in mV at 250 Hz, I … V6
+    out.lower, out.upper                                             # (12, n): the calibrated 80 % band per lead
     out.plot("ecg.png")
     rec = ecgtf.Reconstructor.from_preset("unet1d_12lead", denoise="wavelet")   # denoise Lead I first
 
@@ -26,6 +27,7 @@ import numpy as np
 
 from ecgtf.data.synthetic import SyntheticConfig, generate_record
 from ecgtf.denoising import Denoiser
+from ecgtf.intervals import DEFAULT_COVERAGE, IntervalCalibration, check_coverage, load_calibration
 from ecgtf.io import to_millivolts
 from ecgtf.leads import LEADS, LIMB_COORDINATES, lead_names, limb_leads_from
 from ecgtf.lite import open_tflite
@@ -43,9 +45,13 @@ class Reconstructor:
     """Reconstructs 12 leads from Lead I with a trained model (Keras or TFLite)."""
 
     def __init__(self, pipeline: WindowPipeline, name: str, source: str = "", run=None, tflite: Path | None = None,
-                 denoise=None):
+                 denoise=None, intervals: IntervalCalibration | None = None, personal: bool = False):
         self.base_pipeline, self.name, self.source, self.run, self.tflite = pipeline, name, source, run, tflite
         self.denoiser = denoise
+        self.intervals = intervals
+        """The model's interval calibration (``intervals.json`` beside its weights), or ``None``: no bands."""
+        self.personal = personal
+        """Whether a person's head runs behind the model (its bands use the personalised calibration)."""
 
     def __repr__(self) -> str:
         extra = f", denoise={self.denoiser.name!r}" if self.denoiser is not None else ""
@@ -85,7 +91,8 @@ class Reconstructor:
         run_windows = (spec.keras_windows or _keras_leads)(run, gen)
         pipeline = _with_input_leads(spec, spec.window_pipeline(run.preprocessing, run_windows),
                                      run.raw.get("architecture"))
-        return cls(pipeline, f"{run.model} ({run.path.name})", f"run {run.path}", run=run, denoise=denoise)
+        return cls(pipeline, f"{run.model} ({run.path.name})", f"run {run.path}", run=run, denoise=denoise,
+                   intervals=load_calibration(run.path))
 
     @classmethod
     def from_preset(cls, name: str, weights: str = "best", denoise=None) -> "Reconstructor":
@@ -102,7 +109,7 @@ class Reconstructor:
         pre = config_from_dict(spec.preprocessing, meta.get("preprocessing_config"), str(path.with_suffix(".json")))
         pipeline = _with_input_leads(spec, spec.window_pipeline(pre, run_windows), meta.get("architecture"))
         return cls(pipeline, f"{spec.name} {meta.get('format', '')} ({path.name})", f"file {path}", tflite=path,
-                   denoise=denoise)
+                   denoise=denoise, intervals=load_calibration(path.parent))
 
     @classmethod
     def load(cls, model: str | Path | None = None, denoise=None) -> "Reconstructor":
@@ -124,7 +131,7 @@ class Reconstructor:
     def units(self) -> str:
         return self.pipeline.units
 
-    def reconstruct(self, signal, fs: float, confidence: bool = False, quality: bool = True,
+    def reconstruct(self, signal, fs: float, coverage: float = DEFAULT_COVERAGE, quality: bool = True,
                     units: str = "mV", leads=None) -> Reconstruction:
         """Lead I ``(n,)`` — or ``(k, n)`` for the ``k`` named ``leads`` — at ``fs`` Hz (in ``units``: ``mV``, ``uV``
         or ``V``) → :class:`Reconstruction` with 12 leads at ``fs`` (in mV for millivolt models).
@@ -138,11 +145,10 @@ class Reconstructor:
         (:attr:`WindowPipeline.min_seconds`); longer recordings are windowed and stitched.
         Raises ``ValueError`` saying what was expected for bad input.
 
-        ``confidence=True`` also reconstructs on a second window grid shifted by half a hop and
-        stores, per lead, the RMS difference of the two reconstructions (``info["uncertainty"]``, in
-        the output units: where the model's answer depends on where the window falls, it is unsure)
-        and ``info["confidence"]`` = exp(−uncertainty / std of the lead) in (0, 1]; the leads are then
-        the mean of both grids. Twice the compute.
+        ``coverage`` (default 0.8): the band ``lower``/``upper`` around each lead holds the true lead (band-passed
+        0.5–40 Hz) with this probability, as calibrated on held-out records (:mod:`ecgtf.intervals`; given and exactly
+        derived leads have zero width; ``info["interval_set"]`` names the calibration used). Models without an
+        ``intervals.json`` return no band (``lower = upper = None``).
 
         ``quality=True`` (default) first applies the signal-quality gate of ``ecgtf reconstruct``
         (:func:`ecgtf.quality.gate`, every 10 s): a recording where no segment passes (lead off, not an ECG, a
@@ -151,6 +157,7 @@ class Reconstructor:
         ``quality=False`` reconstructs anything that is finite and millivolt-sized (evaluations do).
         """
         fs = check_fs(fs)
+        coverage = check_coverage(coverage)
         p = self.pipeline
         given = self._given_leads(signal, leads, units, fs)
         exact = limb_leads_from(given)
@@ -174,24 +181,12 @@ class Reconstructor:
             xm = xm[0]
         ratio = p.window_in // p.window_out
         n_out = int(round(n * p.fs_out / p.fs_in))
-        grids = [0] + ([(p.hop_in // 2 // ratio) * ratio] if confidence else [])
-        stitched, count = [], 0
-        for offset in grids:
-            starts = sorted({0, *range(offset, n - p.window_in + 1, p.hop_in), ((n - p.window_in) // ratio) * ratio})
-            windows = np.stack([xm[..., s:s + p.window_in] for s in starts])
-            outputs = np.asarray(p.run(windows), np.float64)
-            check_model_output(outputs, p.units, f"the model {self.name} ({self.source})")
-            stitched.append(overlap_add(outputs, [s // ratio for s in starts], n_out))
-            count += len(starts)
+        starts = sorted({0, *range(0, n - p.window_in + 1, p.hop_in), ((n - p.window_in) // ratio) * ratio})
+        outputs = np.asarray(p.run(np.stack([xm[..., s:s + p.window_in] for s in starts])), np.float64)
+        check_model_output(outputs, p.units, f"the model {self.name} ({self.source})")
+        stitched = overlap_add(outputs, [s // ratio for s in starts], n_out)
         info = {"quality": [(a, b, q.reason or "ok", bool(q.refused)) for a, b, q in segments]} if quality else {}
-        if confidence:
-            diff = stitched[0] - stitched[1]
-            unc = np.sqrt(np.mean(diff ** 2, axis=-1)) / 2.0      # RMS of each grid's deviation from the mean
-            mean = (stitched[0] + stitched[1]) / 2.0
-            info.update(uncertainty=unc.astype(np.float32),
-                        confidence=np.exp(-unc / np.maximum(mean.std(-1), 1e-6)).astype(np.float32))
-            stitched = [mean]
-        out = resample(stitched[0], p.fs_out, fs)
+        out = resample(stitched, p.fs_out, fs)
         m = x.shape[0]
         out = out[:, :m] if out.shape[1] >= m else np.pad(out, ((0, 0), (0, m - out.shape[1])), mode="edge")
         if len(given) > 1:
@@ -199,7 +194,14 @@ class Reconstructor:
                 out[LEADS.index(name)] = samples
             info.update(given=tuple(given), derived=tuple(n for n in exact if n not in given),
                         reconstructed_from=",".join(used))
-        return Reconstruction(out.astype(np.float32), fs, p.units, x, count, self.name, info=info)
+        result = Reconstruction(out.astype(np.float32), fs, p.units, x, len(starts), self.name, info=info)
+        if self.intervals is not None:
+            key = self.intervals.key_for(given, self.personal)
+            fixed = [LEADS.index(name) for name in {**exact, **given}]
+            result.lower, result.upper = self.intervals.bounds(result.leads, fs, fixed, key, coverage)
+            result.coverage = coverage
+            info["interval_set"] = key
+        return result
 
     def _given_leads(self, signal, leads, units: str, fs: float) -> dict:
         """``{canonical name: samples (n,) in mV}`` of the input, each checked (numbers, finite, long enough, mV)."""

@@ -32,7 +32,8 @@ import ecgtf
 from ecgtf import registry
 from ecgtf.arguments import non_negative_int, positive_float, positive_int
 from ecgtf.data.sources import DATASETS, canonical_name
-from ecgtf.files import json_digest
+from ecgtf.files import atomic_write, json_digest
+from ecgtf.intervals import CALIBRATION_FILE
 from ecgtf.lite import run_tflite
 from ecgtf.runs import Run
 from ecgtf.trainer import fail
@@ -207,6 +208,9 @@ def export_run(run, formats=None, out: Path | None = None, budget: float | None 
     tmp = out / ".export_report.json.tmp"
     tmp.write_text(json.dumps(records, indent=2, default=float))
     os.replace(tmp, out / "export_report.json")
+    calibration = job.run.path / CALIBRATION_FILE       # the bands travel with the files (Reconstructor.from_tflite)
+    if calibration.exists() and calibration.resolve() != (out / CALIBRATION_FILE).resolve():
+        atomic_write(out / CALIBRATION_FILE, lambda fh: fh.write(calibration.read_bytes()), mode="wb")
     return records
 
 

@@ -4,7 +4,7 @@
 
 Writes plain-text files (:mod:`ecgtf.kits.golden`: one array per line, ``name n v1 … vn``) that
 ``org.ecgtf.core`` tests compare against (max |difference| ≤ 1e-4): the shared filters (sosfiltfilt,
-firwin, resample_poly) here, and every registered model's own vectors from its ``ModelSpec.golden`` hook
+firwin, resample_poly) and the per-lead bands (:mod:`ecgtf.intervals`) here, and every registered model's own vectors from its ``ModelSpec.golden`` hook
 (preprocessing, whole-recording and live paths with stand-in models), which is handed the user API.
 """
 from __future__ import annotations
@@ -35,6 +35,25 @@ def filter_vectors(out: Path) -> Path:
     })
 
 
+def interval_vectors(out: Path) -> Path:
+    """``intervals.txt``: the bands of :mod:`ecgtf.intervals` on a synthetic 12-lead recording (500 Hz) with a
+    made-up calibration (given rows I and V2), at coverage 0.8 and 0.875 (between grid points)."""
+    from ecgtf.data.synthetic import SyntheticConfig, generate_record
+    from ecgtf.intervals import COVERAGES, FEATURES, IntervalCalibration
+
+    rng = np.random.default_rng(7)
+    rec = generate_record(SyntheticConfig(duration_s=6.0), seed=3)
+    leads = rec.signal.astype(np.float64)                                    # 6 s at 500 Hz
+    weights = np.column_stack([rng.uniform(-3.0, -1.0, 12), rng.uniform(-0.2, 0.4, size=(12, len(FEATURES)))])
+    quantiles = np.sort(rng.uniform(0.1, 4.0, size=(12, len(COVERAGES))), axis=1)
+    cal = IntervalCalibration("golden", "made up", {"I": {"weights": weights, "quantiles": quantiles}})
+    vectors = {"fs": [rec.fs], "leads": leads, "weights": weights, "quantiles": quantiles, "fixed": [0, 7]}
+    for c in (0.8, 0.875):
+        lower, upper = cal.bounds(leads, rec.fs, [0, 7], "I", c)
+        vectors[f"lower_{c:g}"], vectors[f"upper_{c:g}"] = lower.astype(np.float64), upper.astype(np.float64)
+    return write_vectors(out / "intervals.txt", vectors)
+
+
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if len(argv) != 1 or argv[0] in ("-h", "--help"):
@@ -42,7 +61,7 @@ def main(argv=None) -> int:
         return 0 if argv and argv[0] in ("-h", "--help") else 2
     out = Path(argv[0])
     out.mkdir(parents=True, exist_ok=True)
-    files = [filter_vectors(out)]
+    files = [filter_vectors(out), interval_vectors(out)]
     for spec in registry.specs():
         if spec.golden is not None:
             files += spec.golden(out, API)

@@ -123,7 +123,7 @@ def test_readme_python_example_runs(tmp_path, monkeypatch):
     exec(compile(block.group(1), "README", "exec"), {})
     assert (tmp_path / "reconstruction.png").stat().st_size > 10_000
     data = np.loadtxt(tmp_path / "reconstruction.csv", delimiter=",", skiprows=1)
-    assert data.shape[1] == 13
+    assert data.shape[1] == 1 + 3 * 12                                # time, 12 leads, their bands' bounds
 
 
 def _cli(*args, cwd=None):

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("ecgtf", "export")
 
 FLOORS = [
-    ("core", ("ecgtf", "ecgtf.arguments", "ecgtf.configs", "ecgtf.backend", "ecgtf.lazy", "ecgtf.leads", "ecgtf.files", "ecgtf.io", "ecgtf.metrics",
+    ("core", ("ecgtf", "ecgtf.arguments", "ecgtf.configs", "ecgtf.backend", "ecgtf.lazy", "ecgtf.leads", "ecgtf.intervals", "ecgtf.files", "ecgtf.io", "ecgtf.metrics",
               "ecgtf.plots", "ecgtf.progress", "ecgtf.quality", "ecgtf.windows", "ecgtf.preprocessing",
               "ecgtf.scores", "ecgtf.synthesis_metrics")),
     ("data", ("ecgtf.data",)),
@@ -24,7 +24,7 @@ FLOORS = [
     ("kits", ("ecgtf.kits",)),
     ("models", ("ecgtf.models",)),
     ("user API", ("ecgtf.denoising", "ecgtf.output", "ecgtf.personal", "ecgtf.streaming", "ecgtf.presets", "ecgtf.reconstructor", "ecgtf.user_api")),
-    ("evaluations", ("ecgtf.reconstruction_eval", "ecgtf.personal_eval", "ecgtf.synthesis_quality",
+    ("evaluations", ("ecgtf.reconstruction_eval", "ecgtf.interval_eval", "ecgtf.personal_eval", "ecgtf.synthesis_quality",
                      "ecgtf.synthesis_bench")),
     ("export", ("export",)),
     ("CLI", ("ecgtf.cli", "ecgtf.__main__")),

@@ -145,7 +145,7 @@ band-limited to {run.preprocessing.band_hz[0]}–{run.preprocessing.band_hz[1]} 
 
 **Files.** `config.json` (architecture, preprocessing, training), `final/best_reconstructor.weights.h5`
 (Keras 2 / tf_keras weights, for fine-tuning), {sizes}; each `.tflite` has its metadata `.json`
-(signature, preprocessing, SHA-256, validation).{head}
+(signature, preprocessing, SHA-256, validation).{head} `intervals.json` (once calibrated with `python -m training.calibrate_intervals --preset NAME --write`): the per-lead bands' calibration (`docs/guides/intervals.md`).
 
 **Training data** (weighted mix `{sources}`), with attribution:
 - PTB-XL 1.0 (Wagner et al., Scientific Data 7, 154, 2020; PhysioNet), CC BY 4.0: 349 records of

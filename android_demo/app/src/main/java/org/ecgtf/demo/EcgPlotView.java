@@ -11,14 +11,17 @@ import android.view.View;
 
 /**
  * 12 leads in the standard paper layout (3 × 4 + lead II rhythm strip) at 25 mm/s and 10 mm/mV
- * on a millimetre grid, drawn at the screen's physical density. Data: 12 × n samples in mV.
+ * on a millimetre grid, drawn at the screen's physical density. Data: 12 × n samples in mV, and optionally each
+ * lead's band (lower, upper: 12 × n mV, org.ecgtf.core.Intervals) shaded lightly behind its trace.
  */
 public final class EcgPlotView extends View {
     private static final String[] NAMES = {"I", "II", "III", "aVR", "aVL", "aVF", "V1", "V2", "V3", "V4", "V5", "V6"};
     private static final int[][] LAYOUT = {{0, 3, 6, 9}, {1, 4, 7, 10}, {2, 5, 8, 11}};
-    private final Paint minor = new Paint(), major = new Paint(), trace = new Paint(), label = new Paint();
+    private final Paint minor = new Paint(), major = new Paint(), trace = new Paint(), label = new Paint(),
+            shade = new Paint();
     private final float pxPerMm;
     private double[][] leads;
+    private double[][] lower, upper;
     private double fs = 62.5;
 
     public EcgPlotView(Context context, AttributeSet attrs) {
@@ -31,6 +34,9 @@ public final class EcgPlotView extends View {
         trace.setStrokeWidth(2.5f);
         trace.setStyle(Paint.Style.STROKE);
         trace.setAntiAlias(true);
+        shade.setColor(Color.argb(70, 31, 119, 180));
+        shade.setStyle(Paint.Style.FILL);
+        shade.setAntiAlias(true);
         label.setColor(Color.BLACK);
         label.setTextSize(4 * pxPerMm);
     }
@@ -39,6 +45,13 @@ public final class EcgPlotView extends View {
         this.leads = leadsMv;
         this.fs = samplingRateHz;
         requestLayout();
+        invalidate();
+    }
+
+    /** Each lead's band (12 × n mV, like the leads), or nulls for none. */
+    public void setBand(double[][] lowerMv, double[][] upperMv) {
+        this.lower = lowerMv;
+        this.upper = upperMv;
         invalidate();
     }
 
@@ -66,12 +79,29 @@ public final class EcgPlotView extends View {
             for (int col = 0; col < 4; col++) {
                 int lead = LAYOUT[r][col];
                 int from = (int) (col * colSeconds * fs), to = Math.min(n, (int) ((col + 1) * colSeconds * fs));
+                drawBand(c, lead, from, to, (r + 0.5f) * rowMm);
                 drawTrace(c, leads[lead], from, to, (r + 0.5f) * rowMm);
                 c.drawText(NAMES[lead], (float) (from / fs * 25 * pxPerMm) + 4, (r * rowMm + 6) * pxPerMm, label);
             }
         }
+        drawBand(c, 1, 0, n, 3.5f * rowMm);
         drawTrace(c, leads[1], 0, n, 3.5f * rowMm);
         c.drawText("II", 4, (3 * rowMm + 6) * pxPerMm, label);
+    }
+
+    /** The band of {@code lead}: the upper bound left to right, the lower bound back, filled. */
+    private void drawBand(Canvas c, int lead, int from, int to, float baselineMm) {
+        if (lower == null || upper == null || to <= from) return;
+        Path p = new Path();
+        for (int i = from; i < to; i++) {
+            float px = (float) (i / fs * 25 * pxPerMm), py = (float) ((baselineMm - upper[lead][i] * 10) * pxPerMm);
+            if (i == from) p.moveTo(px, py); else p.lineTo(px, py);
+        }
+        for (int i = to - 1; i >= from; i--) {
+            p.lineTo((float) (i / fs * 25 * pxPerMm), (float) ((baselineMm - lower[lead][i] * 10) * pxPerMm));
+        }
+        p.close();
+        c.drawPath(p, shade);
     }
 
     private void drawTrace(Canvas c, double[] x, int from, int to, float baselineMm) {

@@ -35,6 +35,8 @@ import org.ecgtf.core.Unet1dReconstructor;
 public final class MainActivity extends Activity {
     private static final int PICK_CSV = 1;
     private static final String SAMPLE = "sample_lead_i_500hz.csv";
+    /** Nominal coverage of the shaded band around each reconstructed lead. */
+    private static final double BAND_COVERAGE = 0.8;
     private final ExecutorService worker = Executors.newSingleThreadExecutor();
     private final Handler ui = new Handler(Looper.getMainLooper());
     private TextView status;
@@ -150,10 +152,17 @@ public final class MainActivity extends Activity {
                     long t0 = System.nanoTime();
                     double[][] leads = reconstructor.reconstruct(input, fs);
                     long nanos = System.nanoTime() - t0;
+                    boolean[] given = new boolean[12];
+                    given[0] = true;                                        // Lead I is the input
+                    double[][][] band = model.intervals == null ? null
+                            : model.intervals.bounds(leads, fs, given, BAND_COVERAGE);
+                    final String bandText = band == null ? "no band (model without intervals.json)"
+                            : String.format(Locale.ROOT, "shaded: %.0f %% band", BAND_COVERAGE * 100);
                     ui.post(() -> {
                         plot.setLeads(leads, fs);
-                        status.setText(String.format(Locale.ROOT, "%s | %.1f ms for %.1f s (incl. preprocessing) | mV | %s | %s",
-                                model.description, nanos / 1e6, input.length / fs, gate, source));
+                        plot.setBand(band == null ? null : band[0], band == null ? null : band[1]);
+                        status.setText(String.format(Locale.ROOT, "%s | %.1f ms for %.1f s (incl. preprocessing) | mV | %s | %s | %s",
+                                model.description, nanos / 1e6, input.length / fs, gate, bandText, source));
                     });
                     return;
                 }
@@ -179,6 +188,7 @@ public final class MainActivity extends Activity {
                 String units = pre.normalization() == EkganPreprocessor.Normalization.FIXED ? "mV" : "normalised units";
                 ui.post(() -> {
                     plot.setLeads(leads, EkganPreprocessor.FS / EkganPreprocessor.FACTOR);
+                    plot.setBand(null, null);
                     status.setText(String.format(Locale.ROOT, "%s | %d windows, %.1f ms per window (incl. preprocessing) | %s, %.1f s of %s",
                             model.description, windows, nanos / 1e6 / windows, units, n / 62.5, source));
                 });

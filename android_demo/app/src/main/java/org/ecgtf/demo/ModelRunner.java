@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import org.ecgtf.core.EkganPreprocessor;
+import org.ecgtf.core.Intervals;
 import org.ecgtf.core.LeadModel;
 import org.ecgtf.core.MultiLeadModel;
 import org.json.JSONArray;
@@ -41,6 +42,8 @@ final class ModelRunner implements LeadModel, AutoCloseable {
     final String description;
     /** The signature's input name: "lead_i" (Lead I models) or "leads_in" (any-leads presets). */
     final String inputName;
+    /** The per-lead band calibration for Lead I input, or null (no NAME.intervals.json bundled). */
+    final Intervals intervals;
 
     /** Names of the bundled models (assets/models/NAME.tflite with NAME.json beside it), sorted. */
     static String[] bundled(Context context) throws IOException {
@@ -76,11 +79,37 @@ final class ModelRunner implements LeadModel, AutoCloseable {
             unet1dSos = null;
         }
         inputName = spec.optString("name", "lead_i");
+        intervals = readIntervals(context, name);
         Interpreter.Options options = new Interpreter.Options().setNumThreads(threads);
         interpreter = new Interpreter(mapAsset(context, FOLDER + "/" + name + ".tflite"), options);
         description = name + ": " + meta.getString("model") + " " + meta.getString("format") + ", "
                 + String.format(java.util.Locale.ROOT, "%.1f MB", meta.getLong("size_bytes") / 1e6)
                 + ", trained on " + meta.getString("training_data");
+    }
+
+    /**
+     * The Lead-I-only band calibration (set "I" of assets/models/NAME.intervals.json, a copy of the preset's
+     * intervals.json), or null when the model has none.
+     */
+    private static Intervals readIntervals(Context context, String name) throws IOException, JSONException {
+        String file = FOLDER + "/" + name + ".intervals.json";
+        try {
+            context.getAssets().open(file).close();
+        } catch (IOException absent) {
+            return null;
+        }
+        JSONObject set = new JSONObject(readAsset(context, file)).getJSONObject("sets").getJSONObject("I");
+        return Intervals.of(matrix(set.getJSONArray("weights")), matrix(set.getJSONArray("quantiles")));
+    }
+
+    private static double[][] matrix(JSONArray rows) throws JSONException {
+        double[][] out = new double[rows.length()][];
+        for (int r = 0; r < out.length; r++) {
+            JSONArray row = rows.getJSONArray(r);
+            out[r] = new double[row.length()];
+            for (int c = 0; c < out[r].length; c++) out[r][c] = row.getDouble(c);
+        }
+        return out;
     }
 
     private static double[][] sos(JSONArray sosJson) throws JSONException {

@@ -1,0 +1,66 @@
+package org.ecgtf.core;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.util.Map;
+import org.junit.Test;
+
+public class IntervalsTest {
+    private static double[][][] bands(Map<String, double[]> g, double coverage) {
+        double[] flat = g.get("leads");
+        double[][] leads = Golden.rows(flat, flat.length / 12);
+        boolean[] fixed = new boolean[12];
+        for (double k : g.get("fixed")) fixed[(int) k] = true;
+        Intervals iv = Intervals.of(Golden.rows(g.get("weights"), Intervals.N_WEIGHTS),
+                Golden.rows(g.get("quantiles"), Intervals.N_COVERAGES));
+        return iv.bounds(leads, g.get("fs")[0], fixed, coverage);
+    }
+
+    private static double worst(double[][] rows, double[] expected) {
+        int n = rows[0].length;
+        double w = 0;
+        for (int k = 0; k < 12; k++) for (int i = 0; i < n; i++) w = Math.max(w, Math.abs(rows[k][i] - expected[k * n + i]));
+        return w;
+    }
+
+    @Test
+    public void boundsMatchPython() throws Exception {
+        Map<String, double[]> g = Golden.load("intervals.txt");
+        for (double c : new double[] {0.8, 0.875}) {
+            double[][][] b = bands(g, c);
+            String tag = c == 0.8 ? "0.8" : "0.875";
+            double lo = worst(b[0], g.get("lower_" + tag)), hi = worst(b[1], g.get("upper_" + tag));
+            assertTrue("coverage " + c + ": max |Java − Python| lower " + lo + ", upper " + hi,
+                    lo <= Golden.TOL && hi <= Golden.TOL);
+        }
+    }
+
+    @Test
+    public void givenLeadsHaveZeroWidthAndOthersAreOrdered() throws Exception {
+        Map<String, double[]> g = Golden.load("intervals.txt");
+        double[][][] b = bands(g, 0.8);
+        assertEquals(0.0, Golden.maxAbsDiff(b[0][7], b[1][7]), 0.0);
+        for (int i = 0; i < b[0][1].length; i++) assertTrue(b[0][1][i] < b[1][1][i]);
+        double[][][] wide = bands(g, 0.95);
+        assertTrue(wide[1][3][100] - wide[0][3][100] > b[1][3][100] - b[0][3][100]);
+    }
+
+    @Test
+    public void refusesAMalformedCalibrationOrCoverage() throws Exception {
+        Map<String, double[]> g = Golden.load("intervals.txt");
+        try {
+            Intervals.of(new double[12][5], new double[12][99]);
+            fail("4 weights per lead accepted");
+        } catch (SignalException expected) {
+            assertTrue(expected.getMessage().contains("expected 10"));
+        }
+        try {
+            bands(g, 1.0);
+            fail("coverage 1.0 accepted");
+        } catch (SignalException expected) {
+            assertTrue(expected.getMessage().contains("between 0.01 and 0.99"));
+        }
+    }
+}
