@@ -129,13 +129,13 @@ def set_key(given, personal: bool = False) -> str:
 
 @dataclass
 class IntervalCalibration:
-    """Per set of given leads (:func:`set_key`): the spread weights (12, F) and the conformal quantiles (12, 99) of
+    """Per set of given leads (:func:`set_key`): the spread weights (12, 1 + F) and the conformal quantiles (12, 99) of
     ``|truth − reconstruction| / spread`` at :data:`COVERAGES`; rows of given leads are unused."""
 
     model: str
     calibrated_on: str
     sets: dict
-    """key → {"weights": (12, F) list, "quantiles": (12, 99) list, "samples": per-lead count}."""
+    """key → {"weights": (12, 1 + F) list, "quantiles": (12, 99) list, "samples": per-lead count}."""
     features: tuple = FEATURES
     coverages: tuple = COVERAGES
     format: int = CALIBRATION_FORMAT

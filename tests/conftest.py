@@ -102,6 +102,9 @@ def make_tiny_unet1d_run(path: Path, any_leads: bool = False, seed: int | None =
         "format_version": CONFIG_FORMAT, "model": "unet1d", "variant": "unet1d",
         "architecture": config_to_dict(arch), "preprocessing": config_to_dict(Unet1dPreprocessing()),
         "training": config_to_dict(Unet1dTraining()), "data": config_to_dict(Unet1dData())}))
+    from ecgtf.backend import keras
+
+    keras.utils.set_random_seed(0 if seed is None else seed)      # the same network on every run and worker
     net = build_reconstructor(arch)
     if seed is not None:
         import numpy as np
