@@ -23,7 +23,7 @@ from scipy.stats import spearmanr
 
 from ecgtf.data.eval_sets import load_eval_set
 from ecgtf.files import atomic_write_json, atomic_write_text
-from ecgtf.intervals import IntervalCalibration, calibrate_set, set_key, spread
+from ecgtf.intervals import IntervalCalibration, calibrate_set, interval_key, spread
 from ecgtf.leads import LEADS, lead_names
 from ecgtf.plots import plot_coverage
 from ecgtf.preprocessing.signal import bandpass
@@ -57,7 +57,7 @@ def collect(rec, set_name: str, inputs=("I",), personal: bool = False, data_dir=
             cache: Path | None = None) -> dict:
     """Reconstructions and truths of one set: {"recon", "truth": (N, 12, n) float32, "fixed": rows per record,
     "fs", "ids"}; ``cache``: a folder where the arrays are kept and read back."""
-    name = f"{set_name}_{set_key(inputs, personal).replace(':', '-')}"
+    name = f"{set_name}_{interval_key(inputs, personal).replace(':', '-')}"
     if cache is not None and (Path(cache) / f"{name}.npz").exists():
         z = np.load(Path(cache) / f"{name}.npz", allow_pickle=False)
         return {"recon": z["recon"], "truth": z["truth"], "fixed": [tuple(r) for r in z["fixed"]],
@@ -66,7 +66,7 @@ def collect(rec, set_name: str, inputs=("I",), personal: bool = False, data_dir=
     rows = [LEADS.index(n) for n in inputs]
     recons, truths, fixed, kept = [], [], [], []
     cut = int(round(REFERENCE_S * fs))
-    for s, record_id in progress_bar(list(zip(signals, ids)), desc=f"{set_name} {set_key(inputs, personal)}",
+    for s, record_id in progress_bar(list(zip(signals, ids)), desc=f"{set_name} {interval_key(inputs, personal)}",
                                      disable=not progress or None):
         try:       # a flat given lead or reference lead is refused: not a case a user could run, skipped
             model, test = (rec.personalize(s[:, :cut], fs), s[:, cut:]) if personal else (rec, s)
@@ -114,8 +114,8 @@ def calibrate(rec, input_sets, personal: bool = True, data_dir=None, progress: b
             parts = [collect(rec, name, inputs, p, data_dir, progress, cache) for name in POOL]
             parts = [_ludb_half(d, ludb_half) if name == "ludb" else d for name, d in zip(POOL, parts)]
             recons, truths, fixed, fs = _pooled(parts)
-            sets[set_key(inputs, p)] = calibrate_set(recons, truths, fs, fixed)
-            records[set_key(inputs, p)] = len(recons)
+            sets[interval_key(inputs, p)] = calibrate_set(recons, truths, fs, fixed)
+            records[interval_key(inputs, p)] = len(recons)
     left = "" if ludb_half is None else f" without its {'even' if ludb_half == 0 else 'odd'}-numbered records"
     return IntervalCalibration(rec.name, f"PTB-XL fold 9 and LUDB{left}, split conformal (weights on the even-, "
                                "quantiles on the odd-numbered records)", sets,
@@ -132,7 +132,7 @@ def evaluate(rec, calibration: IntervalCalibration, input_sets, personal: bool =
         results[set_name] = {}
         for inputs in input_sets:
             for p in (False, True) if personal else (False,):
-                key = set_key(inputs, p)
+                key = interval_key(inputs, p)
                 data = collect(rec, set_name, inputs, p, data_dir, progress, cache)
                 if set_name != "ludb":
                     results[set_name][key] = measure(calibration, data, key, coverages)

@@ -30,7 +30,7 @@ import numpy as np
 
 from ecgtf.configs import read_json_object
 from ecgtf.files import atomic_write_json, json_digest
-from ecgtf.leads import LEADS, lead_names
+from ecgtf.leads import best_subset, set_key
 
 FEATURES = ("deviation", "slope", "level", "level_long", "deviation_wide",
             "lead_i_deviation", "lead_i_slope", "lead_i_level", "lead_i_level_long")
@@ -121,15 +121,14 @@ def check_coverage(coverage: float) -> float:
     return c
 
 
-def set_key(given, personal: bool = False) -> str:
+def interval_key(given, personal: bool = False) -> str:
     """The calibration key of a set of given leads: ``"I+II"``; personalised: ``"personal:I+II"``."""
-    names = [n for n in LEADS if n in set(given)]
-    return ("personal:" if personal else "") + "+".join(names)
+    return ("personal:" if personal else "") + set_key(given)
 
 
 @dataclass
 class IntervalCalibration:
-    """Per set of given leads (:func:`set_key`): the spread weights (12, 1 + F) and the conformal quantiles (12, 99) of
+    """Per set of given leads (:func:`interval_key`): the spread weights (12, 1 + F) and the conformal quantiles (12, 99) of
     ``|truth − reconstruction| / spread`` at :data:`COVERAGES`; rows of given leads are unused."""
 
     model: str
@@ -194,21 +193,15 @@ class IntervalCalibration:
 
     # -- use ------------------------------------------------------------------------------------------
     def key_for(self, given, personal: bool = False) -> str:
-        """The calibrated set for these given leads: their own, else the calibrated subset with the most leads
-        (personalised sets first among personalised keys); ``ValueError`` if none applies."""
-        given = set(given)
-        exact = set_key(given, personal)
-        if exact in self.sets:
-            return exact
-        prefix = "personal:" if personal else ""
-        subsets = [k for k in self.sets if k.startswith(prefix) and (personal or not k.startswith("personal:"))
-                   and set(_leads_of(k)) <= given]
-        if not subsets and personal:
-            return self.key_for(given, personal=False)
-        if not subsets:
-            raise ValueError(f"no interval calibration applies to the given leads {sorted(given)}; calibrated: "
-                             f"{', '.join(self.sets)}")
-        return max(subsets, key=lambda k: len(_leads_of(k)))
+        """The calibrated set for these given leads: their own, else the calibrated subset with the most leads (a
+        personalised reconstruction without a personalised calibration: the generic one); ``ValueError`` if none."""
+        for prefix in (("personal:", "") if personal else ("",)):
+            keys = [k.removeprefix(prefix) for k in self.sets if k.startswith(prefix) and ":" not in k.removeprefix(prefix)]
+            best = best_subset(keys, given)
+            if best is not None:
+                return prefix + best
+        raise ValueError(f"no interval calibration applies to the given leads {sorted(given)}; calibrated: "
+                         f"{', '.join(self.sets)}")
 
     def quantile(self, key: str, coverage: float) -> np.ndarray:
         """(12,) conformal quantiles of set ``key`` at ``coverage`` (linear between grid points)."""
@@ -223,11 +216,6 @@ class IntervalCalibration:
         half[list(fixed_rows)] = 0.0
         y = np.asarray(leads, np.float64)
         return (y - half).astype(np.float32), (y + half).astype(np.float32)
-
-
-def _leads_of(key: str) -> tuple[str, ...]:
-    """The given leads of a calibration key (``"personal:I+II"`` → ``("I", "II")``)."""
-    return lead_names(key.removeprefix("personal:").split("+"))
 
 
 def load_calibration(folder: str | Path | None) -> IntervalCalibration | None:

@@ -79,6 +79,29 @@ def lead_names(leads) -> tuple[str, ...]:
     return names
 
 
+def set_key(given) -> str:
+    """The key of a set of leads in canonical order: ``("V2", "I")`` → ``"I+V2"``."""
+    names = set(lead_names(given))
+    return "+".join(n for n in LEADS if n in names)
+
+
+def known_leads(given) -> tuple[str, ...]:
+    """The leads known exactly when ``given`` are recorded: themselves and, from two limb leads on, all six limb
+    leads (Einthoven, Goldberger), in canonical order."""
+    names = set(lead_names(given))
+    if len(names & set(LIMB_COORDINATES)) >= 2:
+        names |= set(LIMB_COORDINATES)
+    return tuple(n for n in LEADS if n in names)
+
+
+def best_subset(keys, given) -> str | None:
+    """Of the lead-set ``keys`` (:func:`set_key` form), the one whose leads are all among ``given`` with the most
+    leads (``given``'s own key first); ``None`` when none is."""
+    have = set(lead_names(given))
+    fitting = [k for k in keys if set(k.split("+")) <= have]
+    return max(fitting, key=lambda k: (len(k.split("+")), k == set_key(given))) if fitting else None
+
+
 def limb_leads_from(given: dict) -> dict:
     """Every limb lead that follows exactly from the given ``{name: samples}``: all six from any two limb leads (the
     least-squares (I, II) when more are given), Lead I alone from Lead I; other given leads are ignored here."""

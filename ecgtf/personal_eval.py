@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ecgtf.leads import LEADS
+from ecgtf.leads import LEADS, set_key
 from ecgtf.personal import (
     PersonalProfile,
     PersonalReconstructor,
@@ -61,7 +61,8 @@ def personal_evaluation(rec, data_dir=None, progress: bool = True, inputs=("I",)
     patients with two recordings on different dates (fitted on the earlier 10 s record, tested on the later one),
     and within one recording on LUDB (the first 4.8 s → the rest). r and RMSE over II, V1–V6 in the protocol's
     space per record (mean, median), and the QRS amplitude slope V1–V6 over records. ``inputs``: the leads of the
-    test recording each model is given (the profile is always fitted from the reference's Lead I)."""
+    test recording each model is given; the personal head is fitted on the reference reconstructed from the same
+    leads, the linear baseline (the issue's patch of today's preset) on the reference's Lead I reconstruction."""
     from ecgtf.data.ludb import LUDB
     from ecgtf.data.ptbxl import PTBXL
     from ecgtf.progress import progress_bar
@@ -70,10 +71,13 @@ def personal_evaluation(rec, data_dir=None, progress: bool = True, inputs=("I",)
 
     def predictions(reference, ref_fs, truth, fs):
         """(truth, generic, linear, personal) in eval space for one (reference, test recording) pair."""
-        model_ref = to_eval_space(reference_reconstruction(rec, reference[0], ref_fs), ref_fs)
+        model_ref = to_eval_space(reference_reconstruction(rec, reference, ref_fs), ref_fs)           # from Lead I
         truth_ref = to_eval_space(reference, ref_fs)          # the reference is trusted data: fitted directly
-        personal = PersonalReconstructor(rec, PersonalProfile(rec.name, rec.source, fit_head(model_ref, truth_ref),
-                                                              reference.shape[1] / ref_fs))
+        heads = {"I": fit_head(model_ref, truth_ref)}
+        if rows != [0] and rec.pipeline.input_leads == 12:     # as fit_profile: an any-leads model's head of these inputs
+            model_in = to_eval_space(reference_reconstruction(rec, reference, ref_fs, inputs), ref_fs)
+            heads[set_key(inputs)] = fit_head(model_in, truth_ref)
+        personal = PersonalReconstructor(rec, PersonalProfile(rec.name, rec.source, heads, reference.shape[1] / ref_fs))
         t = to_eval_space(truth, fs)
         given = truth[rows] if len(rows) > 1 else truth[0]
         generic = to_eval_space(rec.reconstruct(given, fs, quality=False, leads=inputs).leads, fs)

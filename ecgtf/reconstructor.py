@@ -196,8 +196,9 @@ class Reconstructor:
                         reconstructed_from=",".join(used))
         result = Reconstruction(out.astype(np.float32), fs, p.units, x, len(starts), self.name, info=info)
         if self.intervals is not None:
-            key = self.intervals.key_for(given, self.personal)
-            fixed = [LEADS.index(name) for name in {**exact, **given}]
+            known = {**exact, **given}
+            key = self.intervals.key_for(known, self.personal)
+            fixed = [LEADS.index(name) for name in known]
             result.lower, result.upper = self.intervals.bounds(result.leads, fs, fixed, key, coverage)
             result.coverage = coverage
             info["interval_set"] = key

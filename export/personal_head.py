@@ -71,7 +71,8 @@ def export_personal_head(out_dir, window: int = 512) -> Path:
                    {"name": "model_leads", "shape": [1, 12, window], "units": "mV",
                     "meaning": "the reconstructor's output for that window"},
                    {"name": "profile", "shape": [1, len(CORRECTED), N_FEATURES], "rows": list(CORRECTED),
-                    "meaning": "a person's head weights: the profile file's coefficients, rows II, V1…V6; features: "
+                    "meaning": "a person's head weights: one head of the profile file (heads[SET] for the input leads SET, "
+                               "e.g. heads['I']), rows II, V1…V6; features: "
                                f"the 12 leads, then the lead shifted by d = {list(SHIFTS)} samples (x[t - d])"}],
         "outputs": [{"name": "leads", "shape": [1, 12, window], "units": "mV", "lead_order": list(LEADS)}]})
     return path

@@ -125,6 +125,8 @@ def test_reconstruction_carries_bands_into_every_output(calibrated_rec, tmp_path
     fixed = [LEADS.index(n) for n in ("I", "II", "III", "aVR", "aVL", "aVF")]
     assert np.all(width[fixed] == 0) and np.all(width[6:] > 0)
     assert np.allclose(out.band_width[fixed], 0)
+    limb = calibrated_rec.reconstruct(rec.signal[[1, 2]], rec.fs, quality=False, leads="II,III")
+    assert limb.info["interval_set"] == "I+II" and np.all(limb.band_width[:6] == 0)     # Lead I follows from II, III
     narrower = calibrated_rec.reconstruct(rec.signal[[0, 1]], rec.fs, quality=False, leads="I,II", coverage=0.5)
     assert np.all(narrower.band_width[6:] < out.band_width[6:])
     header = out.to_csv(tmp_path / "r.csv").read_text().splitlines()[0].split(",")

@@ -30,13 +30,13 @@ class KnownModel:
     """A stand-in whose 'reconstruction' is fixed, so the correction that maps it to the truth is known."""
 
     name, source = "known", "test"
-    pipeline = SimpleNamespace(min_seconds=5.12)
+    pipeline = SimpleNamespace(min_seconds=5.12, input_leads=1)
 
     def __init__(self, leads):
         self.leads = leads
 
     def reconstruct(self, lead_i, fs, quality=True, **kw):
-        return SimpleNamespace(leads=self.leads[:, :np.asarray(lead_i).size], info={})
+        return SimpleNamespace(leads=self.leads[:, :np.asarray(lead_i).shape[-1]], info={})
 
 
 def test_the_fitted_head_is_the_linear_map_that_made_the_truth(reference):
@@ -97,14 +97,20 @@ def test_personal_reconstructor_round_trips_and_refuses_what_does_not_fit(rec, r
     assert b.leads.shape == a.leads.shape and np.all(np.isfinite(b.leads[:, b.valid]))
     assert np.abs(b.leads[1:, b.valid] - a.leads[1:, a.valid]).max() > 1e-4     # the head is in the stream
     doc = json.loads(path.read_text())
-    v1 = {**{k: v for k, v in doc.items() if k != "profile_sha256"}, "format": 1,
-          "coefficients": {k: [1.0, 0.0] for k in doc["coefficients"]}}
+    assert doc["format"] == 3 and list(doc["heads"]) == ["I"]            # a Lead I model: the Lead I head
+    older = {k: v for k, v in doc.items() if k not in ("profile_sha256", "heads")}
+    v1 = {**older, "format": 1, "coefficients": {k: [1.0, 0.0] for k in doc["heads"]["I"]}}
     v1["profile_sha256"] = json_digest(v1, "profile_sha256")
     (tmp_path / "v1.json").write_text(json.dumps(v1))                 # a format-1 profile: identity (a=1, c=0)
     identity = PersonalReconstructor.load(tmp_path / "v1.json", rec).reconstruct(reference[0], 500, quality=False)
     generic = rec.reconstruct(reference[0], 500, quality=False)
     np.testing.assert_allclose(identity.leads[6:], generic.leads[6:], atol=1e-4)
-    doc["coefficients"]["V1"] = [5.0, 0.0]
+    v2 = {**older, "format": 2, "coefficients": doc["heads"]["I"]}
+    v2["profile_sha256"] = json_digest(v2, "profile_sha256")
+    (tmp_path / "v2.json").write_text(json.dumps(v2))                 # format 2: the one Lead I head
+    same = PersonalReconstructor.load(tmp_path / "v2.json", rec).reconstruct(reference[0], 500, quality=False)
+    np.testing.assert_allclose(same.leads, out.leads, atol=1e-6)
+    doc["heads"]["I"]["V1"][0] = 5.0
     (tmp_path / "edited.json").write_text(json.dumps(doc))
     with pytest.raises(ValueError, match="changed after it was saved"):
         PersonalReconstructor.load(tmp_path / "edited.json", rec)
@@ -120,6 +126,30 @@ def test_personal_reconstructor_round_trips_and_refuses_what_does_not_fit(rec, r
         with pytest.raises(ValueError, match=message):
             rec.personalize(ref, 500)
     assert LEADS[0] == "I"
+
+
+def test_an_any_leads_profile_has_a_head_per_input_set_and_uses_the_one_given(reference, tmp_path):
+    from dataclasses import replace
+
+    import ecgtf
+    from ecgtf.kits.golden import multi_lead_stand_in
+    from ecgtf.models.unet1d.inference import window_pipeline
+    from ecgtf.models.unet1d.preprocessing import Unet1dPreprocessing
+    from ecgtf.personal import HEAD_SETS
+
+    pipeline = window_pipeline(Unet1dPreprocessing(), lambda w: np.stack([multi_lead_stand_in(x) for x in w]))
+    rec = ecgtf.Reconstructor(replace(pipeline, input_leads=12), "stand-in (any leads)")    # the golden stand-in
+    personal = rec.personalize(reference, 500)
+    assert tuple(personal.profile.heads) == HEAD_SETS
+    for leads, head in ((("I",), "I"), (("I", "II"), "I+II"), (("V2", "I"), "I+V2"), (("I", "II", "V2", "V5"), "I+II+V2"),
+                        (("I", "V5"), "I"), (("II", "III"), "I+II")):
+        rows = [LEADS.index(n) for n in leads]
+        out = personal.reconstruct(reference[rows] if len(rows) > 1 else reference[rows[0]], 500, quality=False,
+                                   leads=leads)
+        assert out.info["personal_head"] == head, leads
+    back = PersonalReconstructor.load(personal.save(tmp_path / "p.json"), rec)
+    np.testing.assert_allclose(back.profile.weights_for("I+V2"), personal.profile.weights_for("I+V2"), atol=1e-9)
+    assert not np.allclose(personal.profile.weights_for("I+II"), personal.profile.weights_for("I"))
 
 
 def test_cli_reference_recording_profile_and_its_checks(rec, reference, tmp_path, capsys):

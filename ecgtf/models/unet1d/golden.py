@@ -69,7 +69,8 @@ def golden_vectors(out: Path, api) -> list[Path]:
 
 def any_leads_vectors(path: Path, api, pre, sos500) -> Path:
     """An any-leads stand-in (:func:`ecgtf.kits.golden.multi_lead_stand_in`) on I+V2 and on II+III+V5 (limb leads by
-    least squares), and a person's profile fitted on a 12-lead reference and applied to the I+V2 reconstruction."""
+    least squares), and a person's profile fitted on a 12-lead reference (its Lead I head and its I+V2 head) and applied
+    to the I+V2 reconstruction (the I+V2 head)."""
     multi = window_pipeline(pre, lambda w: np.stack([multi_lead_stand_in(x) for x in w]))
     rec = api.Reconstructor(replace(multi, input_leads=12), "stand-in (any leads)")
     x = generate_record(SyntheticConfig(heart_rate_bpm=72, duration_s=14.0), seed=11).signal.astype(np.float64)
@@ -80,5 +81,5 @@ def any_leads_vectors(path: Path, api, pre, sos500) -> Path:
     return write_vectors(path, {
         "signal_500": x, "gains": STREAM_GAINS, "bias": STREAM_BIAS, "sos500": sos500,
         "leads_i_v2_500": i_v2.leads, "leads_ii_iii_v5_500": limb.leads, "reference_500": reference,
-        "profile": personal.profile.weights, "personal_i_v2_500": personal.reconstruct(x[[0, 7]], 500.0, quality=False,
-                                                                           leads=("I", "V2")).leads})
+        "profile": personal.profile.weights, "profile_i_v2": personal.profile.weights_for("I+V2"),
+        "personal_i_v2_500": personal.reconstruct(x[[0, 7]], 500.0, quality=False, leads=("I", "V2")).leads})

@@ -40,8 +40,16 @@ public final class PersonalProfile {
         return new PersonalProfile(copy);
     }
 
-    /** Fit the profile of {@code rec} to a person's 12-lead {@code reference} (12 × n mV, canonical order, ≥ 4 s). */
+    /** Fit the Lead I head of {@code rec} to a person's 12-lead {@code reference} (12 × n mV, canonical order, ≥ 4 s). */
     public static PersonalProfile fit(Unet1dReconstructor rec, double[][] reference, double fs) {
+        return fit(rec, reference, fs, new String[] {"I"});
+    }
+
+    /**
+     * Fit the head for the input leads {@code inputs} (e.g. {"I", "II"}: the reference's I and II reconstructed by
+     * {@code rec}, as ecgtf.personal.fit_profile's head of that set; a reconstruction given these leads uses it).
+     */
+    public static PersonalProfile fit(Unet1dReconstructor rec, double[][] reference, double fs, String[] inputs) {
         if (reference.length != 12) {
             throw new SignalException("reference has " + reference.length + " leads; expected a 12-lead recording in "
                     + "canonical order " + String.join(", ", Leads.NAMES));
@@ -58,7 +66,9 @@ public final class PersonalProfile {
             Signals.requireNotFlat(reference[k], "reference lead " + Leads.NAMES[k]);
         }
         int window = (int) Math.ceil(Unet1dReconstructor.WINDOW / Unet1dReconstructor.MODEL_FS * fs);
-        double[][] pred = rec.reconstruct(reflectPad(reference[0], window), fs);
+        double[][] given = new double[inputs.length][];
+        for (int j = 0; j < inputs.length; j++) given[j] = reflectPad(reference[Leads.index(inputs[j])], window);
+        double[][] pred = rec.reconstruct(given, inputs, fs);
         double[][] model = new double[12][];
         for (int k = 0; k < 12; k++) model[k] = rec.bandpass100(java.util.Arrays.copyOf(pred[k], n), fs);
         double[][] out = new double[CORRECTED.length][];

@@ -51,7 +51,15 @@ public class Unet1dAnyLeadsTest {
                 assertEquals("weight " + PersonalProfile.CORRECTED[j] + "[" + m + "]", e, w[j][m], 1e-6 * Math.max(1, Math.abs(e)));
             }
         }
-        Unet1dReconstructor personal = new Unet1dReconstructor(p.behind(Golden.multiStandIn(g.get("gains"), g.get("bias"))),
+        PersonalProfile iV2 = PersonalProfile.fit(r, ref, 500.0, new String[] {"I", "V2"});     // the head of I+V2
+        double[] expectedIV2 = g.get("profile_i_v2");
+        for (int j = 0; j < 7; j++) {
+            for (int m = 0; m < PersonalProfile.N_FEATURES; m++) {
+                double e = expectedIV2[PersonalProfile.N_FEATURES * j + m];
+                assertEquals("I+V2 weight " + j + "[" + m + "]", e, iV2.weights()[j][m], 1e-6 * Math.max(1, Math.abs(e)));
+            }
+        }
+        Unet1dReconstructor personal = new Unet1dReconstructor(iV2.behind(Golden.multiStandIn(g.get("gains"), g.get("bias"))),
                 Golden.rows(g.get("sos500"), 6), null);
         double[][] out = personal.reconstruct(new double[][] {x[0], x[7]}, new String[] {"I", "V2"}, 500.0);
         double err = worst(out, g.get("personal_i_v2_500"));
