@@ -224,6 +224,71 @@ def p_flipped_weight_bytes(ctx):
     return refusal(use, "weights")
 
 
+def _calibrated_run(ctx):
+    """The fixture run with a made-up interval calibration (``intervals.json``) beside its weights."""
+    import numpy as np
+
+    from ecgtf.intervals import COVERAGES, N_WEIGHTS, IntervalCalibration
+
+    run = ctx.copy("run")
+    sets = {"I": {"weights": np.full((12, N_WEIGHTS), -2.0), "quantiles": np.tile(np.linspace(0.1, 3, len(COVERAGES)),
+                                                                                   (12, 1))}}
+    IntervalCalibration("run", "made up", sets).save(run / "intervals.json")
+    return run
+
+
+@probe("silent")
+def p_edited_interval_quantile(ctx):
+    import ecgtf
+
+    run = _calibrated_run(ctx)
+    f = run / "intervals.json"
+    doc = json.loads(f.read_text())
+    doc["sets"]["I"]["quantiles"][7][79] = 0.0           # V1's 80 % band made zero-width by hand
+    f.write_text(json.dumps(doc))
+    return refusal(lambda: ecgtf.Reconstructor.from_run(run, "final").reconstruct(lead_i(), 500).band_width,
+                   "intervals.json")
+
+
+@probe("silent")
+def p_truncated_interval_file(ctx):
+    import ecgtf
+
+    run = _calibrated_run(ctx)
+    f = run / "intervals.json"
+    f.write_text(f.read_text()[:200])
+    return refusal(lambda: ecgtf.Reconstructor.from_run(run, "final").reconstruct(lead_i(), 500).band_width,
+                   "intervals.json")
+
+
+@probe("cli")
+def p_coverage_as_percent(ctx):
+    run = ctx.copy("run")
+    rc, out, err = ctx.cli("reconstruct", ctx.fixture / "session.csv", "--fs", "500", "--model", run, "-o", "rec",
+                           "--coverage", "80")
+    if (ctx.work / "rec.csv").exists():
+        return "silent", "wrote rec.csv with --coverage 80"
+    return cli_refusal(rc, out, err, "probability")
+
+
+@probe("silent")
+def p_profile_head_of_unknown_leads(ctx):
+    from ecgtf.files import json_digest
+    from ecgtf.personal import PersonalReconstructor
+
+    rec = reconstructor(ctx)
+    from ecgtf.data.synthetic import SyntheticConfig, generate_record
+
+    ref = generate_record(SyntheticConfig(duration_s=10.0), seed=3).signal.astype("float64")
+    path = rec.personalize(ref, 500).save(ctx.work / "p.json")
+    doc = json.loads(path.read_text())
+    doc["heads"]["V2+I"] = doc["heads"]["I"]             # a head keyed by leads out of canonical order
+    doc["profile_sha256"] = json_digest(doc, "profile_sha256")
+    path.write_text(json.dumps(doc))
+    return refusal(lambda: PersonalReconstructor.load(path, rec).reconstruct(lead_i(), 500).leads.shape,
+                   "canonical order")
+
+
 @probe("silent")
 def p_edited_run_fs(ctx):
     import ecgtf

@@ -50,3 +50,12 @@ def fraction(text: str) -> float:
     if not 0 <= value < 1:
         raise argparse.ArgumentTypeError(f"expected a number in [0, 1), got {text}")
     return value
+
+
+def coverage(text: str) -> float:
+    """argparse type: a band's nominal coverage in [0.01, 0.99] (a probability, not a percentage)."""
+    value = finite_float(text)
+    if not 0.01 <= value <= 0.99:
+        hint = f" (a probability: {value / 100:g} for {value:g} %)" if 5 <= value < 100 else ""
+        raise argparse.ArgumentTypeError(f"expected a probability between 0.01 and 0.99, got {text}{hint}")
+    return value

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from ecgtf import registry
-from ecgtf.arguments import non_negative_int, positive_float, positive_int
+from ecgtf.arguments import coverage, non_negative_int, positive_float, positive_int
 from ecgtf.preprocessing.denoise import DEFAULT_DENOISE
 from ecgtf.runs import Run
 
@@ -329,7 +329,7 @@ def build_parser(train_help: bool = True) -> argparse.ArgumentParser:
     rec.add_argument("--model", default=None, help="preset name, run directory or .tflite (default: the shipped preset)")
     rec.add_argument("-o", "--out", default="reconstruction", help="output path stem (default ./reconstruction)")
     rec.add_argument("--formats", default="csv", help="outputs besides the PNG: csv,npz,wfdb (default csv)")
-    rec.add_argument("--coverage", type=float, default=0.8,
+    rec.add_argument("--coverage", type=coverage, default=0.8,
                      help="nominal coverage of each lead's band in the plot and outputs (0.01–0.99, default 0.8: the "
                      "true lead lies inside with this probability)")
     rec.add_argument("--confidence", action="store_true",

@@ -173,7 +173,8 @@ class IntervalCalibration:
     def _from_json(cls, doc: dict, path: Path) -> "IntervalCalibration":
         if doc.get("sha256") != json_digest(doc, "sha256"):
             raise ValueError(f"{path}: its content does not match its sha256 (edited or damaged); recalibrate with "
-                             "python -m training.calibrate_intervals")
+                             "python -m training.calibrate_intervals (or reinstall the preset), or delete the file to "
+                             "reconstruct without bands")
         if doc.get("format") != CALIBRATION_FORMAT or tuple(doc.get("features", ())) != FEATURES \
                 or tuple(doc.get("windows_s", ())) != WINDOWS_S or tuple(doc.get("coverages", ())) != COVERAGES:
             raise ValueError(f"{path}: an interval calibration of another format (format {doc.get('format')}, "

@@ -170,6 +170,7 @@ def test_cli_coverage_and_band_summary(calibrated_rec, tmp_path, capsys):
     text = capsys.readouterr().out
     assert rc == 0 and "mean width of the 90% band" in text and "V1 " in text
     assert float(np.load(tmp_path / "o.npz")["coverage"]) == 0.9
-    rc = main(["reconstruct", str(tmp_path / "lead_i.csv"), "--fs", "500", "--model", run, "-o", str(tmp_path / "p"),
-               "--no-quality-gate", "--coverage", "1.5"])
-    assert rc == 2 and "coverage" in capsys.readouterr().err and not (tmp_path / "p.csv").exists()
+    with pytest.raises(SystemExit) as stop:              # a percentage typed for a probability: refused up front
+        main(["reconstruct", str(tmp_path / "lead_i.csv"), "--fs", "500", "--model", run, "-o", str(tmp_path / "p"),
+              "--no-quality-gate", "--coverage", "80"])
+    assert stop.value.code == 2 and "0.8 for 80 %" in capsys.readouterr().err and not (tmp_path / "p.csv").exists()
