@@ -65,14 +65,36 @@ def moving_average(x: np.ndarray, width: int) -> np.ndarray:
     half = max(int(width) // 2, 0)
     n = x.shape[-1]
     c = np.concatenate([np.zeros(x.shape[:-1] + (1,)), np.cumsum(x, axis=-1)], axis=-1)
-    idx = np.arange(n)
-    lo, hi = np.maximum(idx - half, 0), np.minimum(idx + half + 1, n)
-    return (c[..., hi] - c[..., lo]) / (hi - lo)
+    if n <= 2 * half:
+        idx = np.arange(n)
+        lo, hi = np.maximum(idx - half, 0), np.minimum(idx + half + 1, n)
+        return (c[..., hi] - c[..., lo]) / (hi - lo)
+    out = np.empty(c.shape[:-1] + (n,))
+    out[..., half:n - half] = (c[..., 2 * half + 1:] - c[..., :n - 2 * half]) / (2 * half + 1)    # full windows
+    head, tail = np.arange(half), np.arange(n - half, n)                                           # shrunk ones
+    out[..., :half] = c[..., head + half + 1] / (head + half + 1)
+    out[..., n - half:] = (c[..., n:n + 1] - c[..., tail - half]) / (n - tail + half)
+    return out
 
 
 def window_samples(seconds: float, fs: float) -> int:
     """An odd number of samples spanning about ``seconds`` at ``fs``."""
     return 2 * int(round(seconds * fs / 2)) + 1
+
+
+def _feature_list(leads: np.ndarray, fs: float) -> list[np.ndarray]:
+    """The :data:`FEATURES` of (12, n) leads as a list of (12, n) arrays (see :func:`spread_features`)."""
+    y = np.asarray(leads, np.float64)
+    short, wide = window_samples(SHORT_S, fs), window_samples(WIDE_S, fs)
+    long, longer = window_samples(LONG_S, fs), window_samples(LONGER_S, fs)
+    centred = y - moving_average(y, long)
+    deviation = moving_average(np.abs(centred), short)
+    slope = moving_average(np.abs(np.gradient(y, axis=-1)) * (fs / 100.0), short)
+    squared = centred ** 2
+    level = np.sqrt(moving_average(squared, long))
+    level_long = np.sqrt(moving_average(squared, longer))
+    own = [deviation, slope, level, level_long, moving_average(deviation, wide)]
+    return own + [np.broadcast_to(f[..., :1, :], y.shape) for f in (deviation, slope, level, level_long)]
 
 
 def spread_features(leads: np.ndarray, fs: float) -> np.ndarray:
@@ -83,17 +105,7 @@ def spread_features(leads: np.ndarray, fs: float) -> np.ndarray:
     level = ``sqrt`` of the moving mean of ``c²`` over :data:`LONG_S`; level_long the same over :data:`LONGER_S`;
     deviation_wide = moving mean of deviation over :data:`WIDE_S`; then Lead I's (row 0) deviation, slope, level and
     level_long."""
-    y = np.asarray(leads, np.float64)
-    short, wide = window_samples(SHORT_S, fs), window_samples(WIDE_S, fs)
-    long, longer = window_samples(LONG_S, fs), window_samples(LONGER_S, fs)
-    centred = y - moving_average(y, long)
-    deviation = moving_average(np.abs(centred), short)
-    slope = moving_average(np.abs(np.gradient(y, axis=-1)) * (fs / 100.0), short)
-    level = np.sqrt(moving_average(centred ** 2, long))
-    level_long = np.sqrt(moving_average(centred ** 2, longer))
-    own = [deviation, slope, level, level_long, moving_average(deviation, wide)]
-    lead_i = [np.broadcast_to(f[..., :1, :], y.shape) for f in (deviation, slope, level, level_long)]
-    return np.stack(own + lead_i, axis=-1)
+    return np.stack(_feature_list(leads, fs), axis=-1)
 
 
 def log_spread(features: np.ndarray, weights: np.ndarray) -> np.ndarray:
@@ -104,9 +116,11 @@ def log_spread(features: np.ndarray, weights: np.ndarray) -> np.ndarray:
 def spread(leads: np.ndarray, fs: float, weights: np.ndarray) -> np.ndarray:
     """The predicted spread (12, n) mV of each lead: ``max(exp(log_spread), MIN_SPREAD_MV)`` with ``weights``
     (12, :data:`N_WEIGHTS`)."""
-    f = spread_features(leads, fs)
     w = np.asarray(weights, np.float64)
-    return np.maximum(np.exp(np.stack([log_spread(f[k], w[k]) for k in range(12)])), MIN_SPREAD_MV)
+    log_s = np.repeat(w[:, :1], np.shape(leads)[-1], axis=1)
+    for j, f in enumerate(_feature_list(leads, fs)):
+        log_s += w[:, j + 1:j + 2] * np.log(f + FEATURE_FLOOR_MV)
+    return np.maximum(np.exp(log_s), MIN_SPREAD_MV)
 
 
 def check_coverage(coverage: float) -> float:

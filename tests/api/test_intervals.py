@@ -71,6 +71,15 @@ def test_adaptive_band_is_narrower_than_a_constant_one_when_the_noise_is_heteros
     assert np.mean(half) < 0.85 * np.quantile(err, observed)     # ≥ 15 % narrower at the same coverage
 
 
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(1, 80), width=st.integers(1, 41), seed=st.integers(0, 99))
+def test_moving_average_is_the_mean_of_the_samples_present(n, width, seed):
+    x = np.random.default_rng(seed).normal(size=(2, n))
+    half = width // 2
+    naive = np.stack([[row[max(0, i - half):i + half + 1].mean() for i in range(n)] for row in x])
+    np.testing.assert_allclose(moving_average(x, width), naive, atol=1e-12)
+
+
 def test_features_spread_and_coverage_checks():
     x = np.arange(10, dtype=float)
     assert moving_average(x, 3)[0] == pytest.approx(0.5) and moving_average(x, 3)[5] == pytest.approx(5.0)
