@@ -142,8 +142,8 @@ def interval_key(given, personal: bool = False) -> str:
 
 @dataclass
 class IntervalCalibration:
-    """Per set of given leads (:func:`interval_key`): the spread weights (12, 1 + F) and the conformal quantiles (12, 99) of
-    ``|truth − reconstruction| / spread`` at :data:`COVERAGES`; rows of given leads are unused."""
+    """Per set of given leads (:func:`interval_key`): the spread weights (12, 1 + F) and the conformal quantiles
+    (12, 99) of ``|truth − reconstruction| / spread`` at :data:`COVERAGES`; rows of given leads are unused."""
 
     model: str
     calibrated_on: str
@@ -201,6 +201,8 @@ class IntervalCalibration:
                     np.isfinite(w).all() and np.isfinite(q).all()):
                 raise ValueError(f"{path}: set {key!r} has weights {w.shape} and quantiles {q.shape}; expected "
                                  f"(12, {N_WEIGHTS}) and (12, {len(COVERAGES)}), finite")
+            if np.any(q < 0) or np.any(np.diff(q, axis=1) < 0):
+                raise ValueError(f"{path}: set {key!r}: quantiles must be ≥ 0 and grow with the coverage")
             sets[key] = {"weights": w, "quantiles": q, "samples": v.get("samples", [0] * 12)}
         if not sets:
             raise ValueError(f"{path}: no calibrated set of given leads")
