@@ -237,9 +237,16 @@ def test_preset_load_reconstruct_and_tflite_parity(name, fmt, params, max_mb):
     assert meta["input_spec"]["sampling_rate_hz"] == 100.0 and meta["output_spec"]["units"].startswith("mV")
     lite_rec = ecgtf.Reconstructor.from_tflite(tfl)
     lead_i, fs = ecgtf.io.read_lead(ROOT / "ecgtf" / "data" / "examples" / "lead_i_500hz.csv", fs=500)
-    a = keras_rec.reconstruct(lead_i, fs).leads
-    b = lite_rec.reconstruct(lead_i, fs).leads
+    keras_out, lite_out = keras_rec.reconstruct(lead_i, fs), lite_rec.reconstruct(lead_i, fs)
+    a, b = keras_out.leads, lite_out.leads
     assert a.shape == b.shape == (12, lead_i.size)
+    # the shipped bands: the same calibration for the phone file, zero width on Lead I, wider at 0.95
+    expected = {"I", "personal:I"} | ({"I+II", "I+V2", "I+II+V2", "personal:I+II", "personal:I+V2", "personal:I+II+V2"}
+                                      if keras_rec.pipeline.input_leads == 12 else set())
+    assert set(keras_rec.intervals.sets) == expected and keras_out.coverage == 0.8
+    assert keras_out.band_width[0] == 0 and np.all(keras_out.band_width[1:] > 0.01)
+    np.testing.assert_allclose(lite_out.band_width, keras_out.band_width, rtol=0.05)
+    assert np.all(keras_rec.reconstruct(lead_i, fs, coverage=0.95).band_width[1:] > keras_out.band_width[1:])
     assert np.sqrt(np.mean((a - b) ** 2)) / np.std(a) < 0.035        # the int8 budget (ModelSpec.format_budgets)
     # Lead I comes back as Lead I (the model copies its input's shape and amplitude)
     from ecgtf.reconstruction_eval import pearson
