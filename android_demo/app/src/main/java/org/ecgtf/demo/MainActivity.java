@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.ecgtf.core.CsvLeadReader;
 import org.ecgtf.core.EkganPreprocessor;
+import org.ecgtf.core.Leads;
 import org.ecgtf.core.QualityGate;
 import org.ecgtf.core.SignalException;
 import org.ecgtf.core.StreamingReconstructor;
@@ -152,10 +153,8 @@ public final class MainActivity extends Activity {
                     long t0 = System.nanoTime();
                     double[][] leads = reconstructor.reconstruct(input, fs);
                     long nanos = System.nanoTime() - t0;
-                    boolean[] given = new boolean[12];
-                    given[0] = true;                                        // Lead I is the input
-                    double[][][] band = model.intervals == null ? null
-                            : model.intervals.bounds(leads, fs, given, BAND_COVERAGE);
+                    double[][][] band = model.intervals == null ? null          // Lead I is the input
+                            : model.intervals.bounds(leads, fs, Leads.knownExactly(new String[] {"I"}), BAND_COVERAGE);
                     final String bandText = band == null ? "no band (model without intervals.json)"
                             : String.format(Locale.ROOT, "shaded: %.0f %% band", BAND_COVERAGE * 100);
                     ui.post(() -> {

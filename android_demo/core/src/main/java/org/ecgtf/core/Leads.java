@@ -19,6 +19,18 @@ public final class Leads {
         return out;
     }
 
+    /**
+     * Which of the 12 leads are known exactly when {@code names} are recorded: the given ones and, from two limb leads
+     * on, all six limb leads (as ecgtf.leads.known_leads). The {@code fixed} rows of {@link Intervals#bounds}.
+     */
+    public static boolean[] knownExactly(String[] names) {
+        boolean[] out = given(names);
+        int limb = 0;
+        for (int k = 0; k < 6; k++) if (out[k]) limb++;
+        if (limb >= 2) for (int k = 0; k < 6; k++) out[k] = true;
+        return out;
+    }
+
     /** Index 0–11 of a lead name (case-insensitive: "avl" is aVL); a clear error for anything else. */
     public static int index(String name) {
         for (int k = 0; k < NAMES.length; k++) {

@@ -48,6 +48,14 @@ public class IntervalsTest {
     }
 
     @Test
+    public void knownLeadsAreTheZeroWidthRows() {
+        boolean[] twoLimb = Leads.knownExactly(new String[] {"II", "III", "V5"});
+        for (int k = 0; k < 12; k++) assertEquals(Leads.NAMES[k], k < 6 || k == 10, twoLimb[k]);
+        boolean[] leadI = Leads.knownExactly(new String[] {"I", "V2"});
+        for (int k = 0; k < 12; k++) assertEquals(Leads.NAMES[k], k == 0 || k == 7, leadI[k]);
+    }
+
+    @Test
     public void refusesAMalformedCalibrationOrCoverage() throws Exception {
         Map<String, double[]> g = Golden.load("intervals.txt");
         try {
