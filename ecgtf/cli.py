@@ -21,6 +21,7 @@ import numpy as np
 
 from ecgtf import registry
 from ecgtf.arguments import coverage, non_negative_int, positive_float, positive_int
+from ecgtf.leads import LEADS
 from ecgtf.preprocessing.denoise import DEFAULT_DENOISE
 from ecgtf.runs import Run
 
@@ -52,7 +53,6 @@ def _data_info(args) -> int:
 
 def _data_synth(args) -> int:
     from ecgtf.data.synthetic import CONDITIONS, LEARNED_RANGES, REALISTIC_RANGES, generate_dataset
-    from ecgtf.leads import LEADS
     from ecgtf.plots import plot_12lead
 
     conditions = tuple(args.conditions.split(",")) if args.conditions else CONDITIONS
@@ -219,7 +219,6 @@ def _personal(rec, args):
     """``--reference``: a saved profile (``.json``) or the person's own 12-lead recording (CSV/WFDB/EDF) to calibrate
     on (``--save-profile`` keeps the profile)."""
     from ecgtf.io import read_leads
-    from ecgtf.leads import LEADS
     from ecgtf.personal import PersonalReconstructor
 
     ref = Path(args.reference)
@@ -281,8 +280,6 @@ def _reconstruct(args) -> int:
         print(f"no band: {rec.name} has no interval calibration (intervals.json; python -m "
               "training.calibrate_intervals makes one)")
     elif args.confidence:
-        from ecgtf.leads import LEADS
-
         print(f"per-lead mean width of the {out.coverage:.0%} band ({out.units}; 0 = given): " + ", ".join(
             f"{n} {w:.3f}" for n, w in zip(LEADS, out.band_width)))
     stem = base.parent / base.name

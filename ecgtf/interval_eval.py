@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -70,7 +71,8 @@ def collect(rec, set_name: str, inputs=("I",), personal: bool = False, data_dir=
                                      disable=not progress or None):
         try:       # a flat given lead or reference lead is refused: not a case a user could run, skipped
             model, test = (rec.personalize(s[:, :cut], fs), s[:, cut:]) if personal else (rec, s)
-            out = model.reconstruct(test[rows] if len(rows) > 1 else test[rows[0]], fs, quality=False, leads=inputs)
+            out = model.reconstruct(test[rows] if len(rows) > 1 else test[rows[0]], fs, quality=False, leads=inputs,
+                                    coverage=None)
         except ValueError:
             continue
         kept.append(record_id)
@@ -87,21 +89,23 @@ def collect(rec, set_name: str, inputs=("I",), personal: bool = False, data_dir=
 
 
 def _pooled(parts: list) -> tuple[list, list, list, float]:
-    """(recons, truths, fixed rows, fs) of several :func:`collect` results (each with an optional ``keep`` mask)."""
+    """(recons, truths, fixed rows, fs) of several :func:`collect` results."""
     recons, truths, fixed = [], [], []
     for d in parts:
-        keep = d.get("keep", np.ones(len(d["recon"]), bool))
-        recons += [r for r, k in zip(d["recon"], keep) if k]
-        truths += [t for t, k in zip(d["truth"], keep) if k]
-        fixed += [f for f, k in zip(d["fixed"], keep) if k]
+        recons += list(d["recon"])
+        truths += list(d["truth"])
+        fixed += list(d["fixed"])
     return recons, truths, fixed, parts[0]["fs"]
 
 
-def _ludb_half(data: dict, half: int | None) -> dict:
-    """LUDB without the records of parity ``half`` (0: even, 1: odd; ``None``: all of it)."""
-    if half is None:
-        return data
-    return {**data, "keep": np.arange(len(data["recon"])) % 2 != half}
+def _parity(data: dict, half: int) -> np.ndarray:
+    """Which records of ``data`` have the parity ``half`` (0: even-numbered, 1: odd)."""
+    return np.arange(len(data["recon"])) % 2 == half
+
+
+def _subset(data: dict, keep: np.ndarray) -> dict:
+    return {**data, "recon": data["recon"][keep], "truth": data["truth"][keep],
+            "fixed": [f for f, k in zip(data["fixed"], keep) if k]}
 
 
 def calibrate(rec, input_sets, personal: bool = True, data_dir=None, progress: bool = True,
@@ -112,7 +116,8 @@ def calibrate(rec, input_sets, personal: bool = True, data_dir=None, progress: b
     for inputs in input_sets:
         for p in (False, True) if personal else (False,):
             parts = [collect(rec, name, inputs, p, data_dir, progress, cache) for name in POOL]
-            parts = [_ludb_half(d, ludb_half) if name == "ludb" else d for name, d in zip(POOL, parts)]
+            if ludb_half is not None:
+                parts = [_subset(d, ~_parity(d, ludb_half)) if name == "ludb" else d for name, d in zip(POOL, parts)]
             recons, truths, fixed, fs = _pooled(parts)
             sets[interval_key(inputs, p)] = calibrate_set(recons, truths, fs, fixed)
             records[interval_key(inputs, p)] = len(recons)
@@ -125,7 +130,11 @@ def calibrate(rec, input_sets, personal: bool = True, data_dir=None, progress: b
 def evaluate(rec, calibration: IntervalCalibration, input_sets, personal: bool = True, data_dir=None,
              progress: bool = True, cache: Path | None = None, coverages=REPORTED) -> dict:
     """{test set: {key: :func:`measure`}} on :data:`TEST_SETS`; LUDB, part of the calibration pool, is measured by
-    cross-fitting (each half with a calibration that left it out)."""
+    cross-fitting (each half with a calibration that left it out). Without a ``cache`` folder the reconstructions
+    are kept in a temporary one for the call (the cross-fitting reads the pool twice more)."""
+    if cache is None:
+        with tempfile.TemporaryDirectory(prefix="ecgtf-intervals-") as tmp:
+            return evaluate(rec, calibration, input_sets, personal, data_dir, progress, Path(tmp), coverages)
     halves = [calibrate(rec, input_sets, personal, data_dir, False, cache, ludb_half=h) for h in (0, 1)]
     results = {}
     for set_name in TEST_SETS:
@@ -137,15 +146,9 @@ def evaluate(rec, calibration: IntervalCalibration, input_sets, personal: bool =
                 if set_name != "ludb":
                     results[set_name][key] = measure(calibration, data, key, coverages)
                     continue
-                parts = [measure(halves[h], _subset(data, np.arange(len(data["recon"])) % 2 == h), key, coverages)
-                         for h in (0, 1)]
+                parts = [measure(halves[h], _subset(data, _parity(data, h)), key, coverages) for h in (0, 1)]
                 results[set_name][key] = _mean_measures(parts)
     return results
-
-
-def _subset(data: dict, keep: np.ndarray) -> dict:
-    return {**data, "recon": data["recon"][keep], "truth": data["truth"][keep],
-            "fixed": [f for f, k in zip(data["fixed"], keep) if k]}
 
 
 def _mean_measures(parts: list) -> dict:
@@ -171,7 +174,7 @@ def measure(calibration: IntervalCalibration, data: dict, key: str, coverages=RE
     n = len(recon)
     err = np.abs(truth - recon)
     spreads = np.stack([spread(r, fs, calibration.sets[key]["weights"]) for r in recon])      # (N, 12, n)
-    per_lead = {}
+    per_lead, pairs_w, pairs_e = {}, [], []
     for k, lead in enumerate(LEADS):
         use = [i for i in range(n) if k not in data["fixed"][i]]
         if not use:
@@ -180,20 +183,15 @@ def measure(calibration: IntervalCalibration, data: dict, key: str, coverages=RE
         row = {"records": len(use)}
         for c in coverages:
             q = calibration.quantile(key, c)[k]
-            inside = e <= q * s
-            observed = float(inside.mean())
+            observed = float(np.mean(e <= q * s))
             width = float(np.mean(2 * q * s))
             constant = float(2 * np.quantile(e, observed))                 # a constant band as good on this set
             row[str(c)] = {"observed": observed, "width_mv": width, "constant_width_mv": constant,
                            "width_ratio": width / constant if constant > 0 else float("nan")}
-        row["spearman_width_rmse"] = _spearman(s.mean(-1), np.sqrt(np.mean(e ** 2, -1)))
+        pairs_w.append(s.mean(-1))                                        # per record: mean width, RMSE
+        pairs_e.append(np.sqrt(np.mean(e ** 2, -1)))
+        row["spearman_width_rmse"] = _spearman(pairs_w[-1], pairs_e[-1])
         per_lead[lead] = row
-    pairs_w, pairs_e = [], []
-    for lead in per_lead:
-        k = LEADS.index(lead)
-        use = [i for i in range(n) if k not in data["fixed"][i]]
-        pairs_w.append(spreads[use, k].mean(-1))
-        pairs_e.append(np.sqrt(np.mean(err[use, k] ** 2, -1)))
     summary = {}
     for c in coverages:
         obs = [row[str(c)]["observed"] for row in per_lead.values()]
@@ -266,8 +264,8 @@ def main(argv=None) -> int:
         personal = not args.no_personal
         cache = args.cache or args.out / "reconstructions"
         calibration = calibrate(rec, input_sets, personal, args.data_dir, True, cache)
-        results = evaluate(rec, calibration, input_sets, personal, args.data_dir, True, cache)
-        curve = evaluate(rec, calibration, input_sets[:1], personal, args.data_dir, False, cache, RELIABILITY)
+        results = evaluate(rec, calibration, input_sets, personal, args.data_dir, True, cache,
+                           sorted(set(REPORTED) | set(RELIABILITY)))
     except (ValueError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -279,8 +277,9 @@ def main(argv=None) -> int:
         for key, m in by_key.items():
             text += [f"\n**{set_name}, given {key}** ({m['records']} records)\n", format_per_lead(m)]
     atomic_write_text(args.out / "results.md", "\n".join(text) + "\n")
-    observed = {f"{set_name} {key}": [m["summary"][str(c)]["mean_observed"] for c in RELIABILITY]
-                for set_name, by_key in curve.items() for key, m in by_key.items()}
+    first = [interval_key(input_sets[0], p) for p in ((False, True) if personal else (False,))]
+    observed = {f"{set_name} {key}": [by_key[key]["summary"][str(c)]["mean_observed"] for c in RELIABILITY]
+                for set_name, by_key in results.items() for key in first}
     plot_coverage(RELIABILITY, observed, args.out / "coverage.png",
                   f"{rec.name}: bands on held-out records (LUDB cross-fitted)")
     print("\n".join(text[:2]))

@@ -115,9 +115,15 @@ def apply_head(leads: np.ndarray, weights: np.ndarray) -> np.ndarray:
     return out
 
 
+def head_sets_for(rec) -> tuple[str, ...]:
+    """The sets of input leads ``rec``'s profiles fit a head for: :data:`HEAD_SETS` for an any-leads model, else
+    ``("I",)``."""
+    return HEAD_SETS if rec.pipeline.input_leads == 12 else ("I",)
+
+
 def fit_profile(rec, reference, fs: float, head_sets=None) -> PersonalProfile:
     """The heads of ``rec`` for the person whose 12-lead ``reference`` ``(12, n)`` mV at ``fs`` is given, one per set
-    of input leads in ``head_sets`` (default :data:`HEAD_SETS` for an any-leads model, ``("I",)`` otherwise)."""
+    of input leads in ``head_sets`` (default :func:`head_sets_for`)."""
     ref = np.asarray(reference)
     if ref.ndim != 2 or ref.shape[0] != 12:
         raise ValueError(f"reference: shape {ref.shape}; expected a 12-lead recording (12, n) in mV, canonical "
@@ -134,7 +140,7 @@ def fit_profile(rec, reference, fs: float, head_sets=None) -> PersonalProfile:
     ref = np.stack(rows)
     truth = to_eval_space(ref, fs)
     if head_sets is None:
-        head_sets = HEAD_SETS if rec.pipeline.input_leads == 12 else ("I",)
+        head_sets = head_sets_for(rec)
     heads = {}
     for key in dict.fromkeys(set_key(lead_names(k.split("+") if isinstance(k, str) else k)) for k in head_sets):
         model = to_eval_space(reference_reconstruction(rec, ref, fs, tuple(key.split("+"))), fs)
@@ -165,7 +171,7 @@ def reference_reconstruction(rec, reference: np.ndarray, fs: float, leads=("I",)
     if n < window:
         rows = np.pad(rows, ((0, 0), (0, window - n)), mode="reflect" if 2 * n > window else "wrap")
     signal = rows[0] if len(leads) == 1 else rows
-    return rec.reconstruct(signal, fs, quality=False, leads=leads).leads[:, :n].astype(np.float64)
+    return rec.reconstruct(signal, fs, quality=False, leads=leads, coverage=None).leads[:, :n].astype(np.float64)
 
 
 def personal_windows(run_windows, weights: np.ndarray):

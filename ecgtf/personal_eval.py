@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from ecgtf.leads import LEADS, set_key
+from ecgtf.leads import LEADS, best_subset, known_leads
 from ecgtf.personal import (
     PersonalProfile,
     PersonalReconstructor,
     apply_head,
     fit_head,
     format1_weights,
+    head_sets_for,
     reference_reconstruction,
 )
 from ecgtf.scores import INDEPENDENT, bootstrap_ci, pearson, qrs_slopes, to_eval_space
@@ -68,21 +69,22 @@ def personal_evaluation(rec, data_dir=None, progress: bool = True, inputs=("I",)
     from ecgtf.progress import progress_bar
 
     rows = [LEADS.index(n) for n in inputs]
+    head = best_subset(head_sets_for(rec), known_leads(inputs))
 
     def predictions(reference, ref_fs, truth, fs):
         """(truth, generic, linear, personal) in eval space for one (reference, test recording) pair."""
         model_ref = to_eval_space(reference_reconstruction(rec, reference, ref_fs), ref_fs)           # from Lead I
         truth_ref = to_eval_space(reference, ref_fs)          # the reference is trusted data: fitted directly
         heads = {"I": fit_head(model_ref, truth_ref)}
-        if rows != [0] and rec.pipeline.input_leads == 12:     # as fit_profile: an any-leads model's head of these inputs
-            model_in = to_eval_space(reference_reconstruction(rec, reference, ref_fs, inputs), ref_fs)
-            heads[set_key(inputs)] = fit_head(model_in, truth_ref)
+        if head != "I":                          # the head a profile of rec would use for these inputs
+            model_in = to_eval_space(reference_reconstruction(rec, reference, ref_fs, head.split("+")), ref_fs)
+            heads[head] = fit_head(model_in, truth_ref)
         personal = PersonalReconstructor(rec, PersonalProfile(rec.name, rec.source, heads, reference.shape[1] / ref_fs))
         t = to_eval_space(truth, fs)
         given = truth[rows] if len(rows) > 1 else truth[0]
-        generic = to_eval_space(rec.reconstruct(given, fs, quality=False, leads=inputs).leads, fs)
+        generic = to_eval_space(rec.reconstruct(given, fs, quality=False, leads=inputs, coverage=None).leads, fs)
         return (t, generic, linear_correction(model_ref, truth_ref, generic),
-                to_eval_space(personal.reconstruct(given, fs, quality=False, leads=inputs).leads, fs))
+                to_eval_space(personal.reconstruct(given, fs, quality=False, leads=inputs, coverage=None).leads, fs))
 
     db = PTBXL.open(data_dir)
     cross = []

@@ -76,7 +76,7 @@ def evaluate_all(candidates: dict, sets=("ptb-xl-test", "ludb"), data_dir=None, 
         results[set_name] = {}
         for name, rec in candidates.items():
             preds = np.stack([rec.reconstruct(s[rows] if len(rows) > 1 else s[rows[0]], fs, quality=False,
-                                              leads=inputs).leads
+                                              leads=inputs, coverage=None).leads
                               for s in progress_bar(signals, desc=f"{set_name}: {name}", disable=not progress or None)])
             pred_eval = np.stack([to_eval_space(p, fs) for p in preds])
             results[set_name][name] = score(true_eval, pred_eval, signals, preds, fs, true_beats)

@@ -131,7 +131,7 @@ class Reconstructor:
     def units(self) -> str:
         return self.pipeline.units
 
-    def reconstruct(self, signal, fs: float, coverage: float = DEFAULT_COVERAGE, quality: bool = True,
+    def reconstruct(self, signal, fs: float, coverage: float | None = DEFAULT_COVERAGE, quality: bool = True,
                     units: str = "mV", leads=None) -> Reconstruction:
         """Lead I ``(n,)`` — or ``(k, n)`` for the ``k`` named ``leads`` — at ``fs`` Hz (in ``units``: ``mV``, ``uV``
         or ``V``) → :class:`Reconstruction` with 12 leads at ``fs`` (in mV for millivolt models).
@@ -148,7 +148,8 @@ class Reconstructor:
         ``coverage`` (default 0.8): the band ``lower``/``upper`` around each lead holds the true lead (band-passed
         0.5–40 Hz) with this probability, as calibrated on held-out records (:mod:`ecgtf.intervals`; given and exactly
         derived leads have zero width; ``info["interval_set"]`` names the calibration used). Models without an
-        ``intervals.json`` return no band (``lower = upper = None``).
+        ``intervals.json``, and ``coverage=None`` (when only the leads are wanted), return no band
+        (``lower = upper = None``).
 
         ``quality=True`` (default) first applies the signal-quality gate of ``ecgtf reconstruct``
         (:func:`ecgtf.quality.gate`, every 10 s): a recording where no segment passes (lead off, not an ECG, a
@@ -157,7 +158,7 @@ class Reconstructor:
         ``quality=False`` reconstructs anything that is finite and millivolt-sized (evaluations do).
         """
         fs = check_fs(fs)
-        coverage = check_coverage(coverage)
+        coverage = None if coverage is None else check_coverage(coverage)
         p = self.pipeline
         given = self._given_leads(signal, leads, units, fs)
         exact = limb_leads_from(given)
@@ -195,7 +196,7 @@ class Reconstructor:
             info.update(given=tuple(given), derived=tuple(n for n in exact if n not in given),
                         reconstructed_from=",".join(used))
         result = Reconstruction(out.astype(np.float32), fs, p.units, x, len(starts), self.name, info=info)
-        if self.intervals is not None:
+        if self.intervals is not None and coverage is not None:
             known = {**exact, **given}
             key = self.intervals.key_for(known, self.personal)
             fixed = [LEADS.index(name) for name in known]

@@ -22,6 +22,17 @@ def taps(x, n):  # (m,) -> (m, 2n+1) lagged copies
     for d in range(-n, n + 1):
         out.append(np.roll(x, d))
     return np.stack(out, 1)
+def fit_apply(pb, ta, feats_a, feats_b, lam):
+    """Each lead of ``ks`` of the later reconstruction ``pb`` from ``feats_b``, weights fitted (ridge ``lam``) on the
+    earlier reference: ``feats_a`` → truth ``ta``."""
+    out = pb.copy()
+    for k in ks:
+        X, Y = feats_a(k), ta[k]
+        G = X.T @ X; G += lam * np.trace(G) / G.shape[0] * np.eye(G.shape[0])
+        out[k] = feats_b(k) @ np.linalg.solve(G, X.T @ Y)
+    return out
+
+
 res = {k: [] for k in ["generic", "lin2", "all12", "all12_l2_1", "fir2_5", "all12_fir2"]}
 for early, late, _ in pairs:
     a, b = db.load_record(early), db.load_record(late)
@@ -30,19 +41,11 @@ for early, late, _ in pairs:
     pb = ev(rec.reconstruct(B[0], b.fs, quality=False).leads, b.fs); tb = ev(B, b.fs)
     def score(pred): return float(np.nanmean(pearson(pred[ks], tb[ks])))
     res["generic"].append(score(pb))
-    def fit_apply(feats_a, feats_b, lam):
-        out = pb.copy()
-        for k in ks:
-            X, Y = feats_a(k), ta[k]
-            G = X.T @ X; G += lam * np.trace(G) / G.shape[0] * np.eye(G.shape[0])
-            w = np.linalg.solve(G, X.T @ Y)
-            out[k] = feats_b(k) @ w
-        return out
-    res["lin2"].append(score(fit_apply(lambda k: np.stack([pa[k], pa[0]], 1), lambda k: np.stack([pb[k], pb[0]], 1), 1e-3)))
-    res["all12"].append(score(fit_apply(lambda k: pa.T, lambda k: pb.T, 1e-2)))
-    res["all12_l2_1"].append(score(fit_apply(lambda k: pa.T, lambda k: pb.T, 1e-1)))
-    res["fir2_5"].append(score(fit_apply(lambda k: np.concatenate([taps(pa[k], 5), taps(pa[0], 5)], 1), lambda k: np.concatenate([taps(pb[k], 5), taps(pb[0], 5)], 1), 1e-2)))
-    res["all12_fir2"].append(score(fit_apply(lambda k: np.concatenate([pa.T, taps(pa[k], 3)], 1), lambda k: np.concatenate([pb.T, taps(pb[k], 3)], 1), 1e-2)))
+    res["lin2"].append(score(fit_apply(pb, ta, lambda k: np.stack([pa[k], pa[0]], 1), lambda k: np.stack([pb[k], pb[0]], 1), 1e-3)))
+    res["all12"].append(score(fit_apply(pb, ta, lambda k: pa.T, lambda k: pb.T, 1e-2)))
+    res["all12_l2_1"].append(score(fit_apply(pb, ta, lambda k: pa.T, lambda k: pb.T, 1e-1)))
+    res["fir2_5"].append(score(fit_apply(pb, ta, lambda k: np.concatenate([taps(pa[k], 5), taps(pa[0], 5)], 1), lambda k: np.concatenate([taps(pb[k], 5), taps(pb[0], 5)], 1), 1e-2)))
+    res["all12_fir2"].append(score(fit_apply(pb, ta, lambda k: np.concatenate([pa.T, taps(pa[k], 3)], 1), lambda k: np.concatenate([pb.T, taps(pb[k], 3)], 1), 1e-2)))
 for k, v in res.items(): print(k, len(v), round(np.mean(v), 3))
 
 from ecgtf.metrics import envelope_r_peaks
@@ -72,13 +75,6 @@ for early, late, _ in pairs:
     fa, fb = place(tpl, qa, ta.shape[1]), place(tpl, qb, tb.shape[1])
     def score(pred): return float(np.nanmean(pearson(pred[ks], tb[ks])))
     res2["tpl"].append(score(fb))
-    def fit_apply(feats_a, feats_b, lam):
-        out = pb.copy()
-        for k in ks:
-            X, Y = feats_a(k), ta[k]
-            G = X.T @ X; G += lam * np.trace(G) / G.shape[0] * np.eye(G.shape[0])
-            out[k] = feats_b(k) @ np.linalg.solve(G, X.T @ Y)
-        return out
-    res2["tpl_lin2"].append(score(fit_apply(lambda k: np.stack([pa[k], pa[0], fa[k]], 1), lambda k: np.stack([pb[k], pb[0], fb[k]], 1), 1e-3)))
-    res2["tpl_all12"].append(score(fit_apply(lambda k: np.concatenate([pa.T, fa[k][:, None]], 1), lambda k: np.concatenate([pb.T, fb[k][:, None]], 1), 1e-2)))
+    res2["tpl_lin2"].append(score(fit_apply(pb, ta, lambda k: np.stack([pa[k], pa[0], fa[k]], 1), lambda k: np.stack([pb[k], pb[0], fb[k]], 1), 1e-3)))
+    res2["tpl_all12"].append(score(fit_apply(pb, ta, lambda k: np.concatenate([pa.T, fa[k][:, None]], 1), lambda k: np.concatenate([pb.T, fb[k][:, None]], 1), 1e-2)))
 for k, v in res2.items(): print(k, len(v), round(np.mean(v), 3))
