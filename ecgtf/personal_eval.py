@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ecgtf.data.ptbxl import PTBXL
 from ecgtf.leads import LEADS, best_subset, known_leads
 from ecgtf.personal import (
     PersonalProfile,
@@ -21,23 +22,9 @@ from ecgtf.scores import INDEPENDENT, bootstrap_ci, pearson, qrs_slopes, to_eval
 
 
 def cross_session_pairs(data_dir=None) -> list[tuple[int, int, str]]:
-    """(earlier ecg_id, later ecg_id, patient) for every patient of the PTB-XL folder with recordings on two dates."""
-    import csv
-
-    from ecgtf.data.ptbxl import PTBXL
-
-    db = PTBXL.open(data_dir)
-    by_patient: dict = {}
-    with open(db.root / "ptbxl_database.csv", newline="") as fh:
-        for row in csv.DictReader(fh):
-            if int(float(row["ecg_id"])) in db.rows:
-                by_patient.setdefault(row["patient_id"], []).append((row["recording_date"], int(float(row["ecg_id"]))))
-    pairs = []
-    for patient, recs in sorted(by_patient.items()):
-        recs.sort()
-        if len(recs) >= 2 and recs[0][0][:10] != recs[-1][0][:10]:
-            pairs.append((recs[0][1], recs[-1][1], patient))
-    return pairs
+    """(earlier ecg_id, later ecg_id, patient) for every patient of the PTB-XL folder with recordings on two dates
+    (:meth:`ecgtf.data.ptbxl.PTBXL.cross_session_pairs`; never trained on)."""
+    return PTBXL.open(data_dir).cross_session_pairs()
 
 
 def linear_correction(model_ref: np.ndarray, truth_ref: np.ndarray, model: np.ndarray) -> np.ndarray:

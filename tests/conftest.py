@@ -26,6 +26,7 @@ os.environ.setdefault("ECGTF_CACHE", tempfile.mkdtemp(prefix="ecgtf-test-cache-"
 needs_ptbxl = _need(SHARED / "ptb-xl" / "ptbxl_database.csv", "PTB-XL subset")
 needs_ludb = _need(SHARED / "ludb" / "ludb.csv", "LUDB")
 needs_cinc2011 = _need(SHARED / "cinc2011-seta" / "RECORDS-acceptable", "CinC 2011 set-a")
+needs_cinc2021 = _need(SHARED / "cinc2021-extra", "CinC 2021 records")
 needs_mitdb = _need(SHARED / "mitdb" / "100.hea", "MIT-BIH record 100")
 needs_nstdb = _need(SHARED / "nstdb" / "bw.hea", "MIT-BIH Noise Stress Test noise records")
 needs_ecggan_weights = _need(REFERENCE / "ecggan" / "generator_80e.h5", "original ecgGAN weights")

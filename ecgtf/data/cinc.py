@@ -13,6 +13,7 @@ itself and the ``.mat`` with scipy; a file it cannot read raises :class:`RecordE
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -157,6 +158,8 @@ class CinC2021(Database):
     Records vary in length (CPSC: 6–60 s) and rate (mostly 500 Hz), so :meth:`records` yields them
     one by one; :meth:`load` stacks the first ``seconds`` of every record at least that long,
     resampled to ``fs``. Each record is its own patient (the challenge gives no patient ids).
+    About half of the records (:meth:`held_out`, fixed by the record's name) are never trained on: the ``cinc2021``
+    evaluation set (:mod:`ecgtf.data.eval_sets`).
     """
 
     name, folders = "cinc2021", ("cinc2021", "cinc2021-extra")
@@ -203,6 +206,19 @@ class CinC2021(Database):
 
     def segment_stream(self):
         return self.records(), len(self.ids()), "mV", None
+
+    @staticmethod
+    def held_out(record: str) -> bool:
+        """Whether a record (its name, e.g. ``E00012``, or path) belongs to the test half: the parity of the name's
+        SHA-256, so the split does not depend on which other records a folder holds."""
+        name = Path(record).name.split(".")[0]   # Georgia headers name their record "E00012.mat"
+        return int(hashlib.sha256(name.encode()).hexdigest(), 16) % 2 == 1
+
+    @classmethod
+    def segment_splits(cls, cache, data_dir=None, val_fold: int = 9, test_fold: int = 10):
+        """The records outside :meth:`held_out` train; the held-out ones are the test split."""
+        test = np.array([cls.held_out(r) for r in cache.info["record_ids"]], bool)
+        return {"train": np.flatnonzero(~test), "test": np.flatnonzero(test)}
 
     def millivolt_dataset(self, progress: bool = False) -> EcgDataset:
         """The first 10 s of every record at least that long, at 500 Hz."""

@@ -4,7 +4,9 @@ Expects the PhysioNet layout: ``ROOT/ptbxl_database.csv`` and ``ROOT/records500/
 ``ROOT/records100/…_lr`` files with ``PTBXL(root, fs=100)``).
 Labels: every SCP code of the record (``NORM``, ``CLBBB``, ``CRBBB``, ``AFIB`` …) plus ``LAD``
 or ``RAD`` from the ``heart_axis`` column (``ALAD``/``ARAD`` count as well).
-Splits use the official ``strat_fold`` (1–10), which already keeps each patient in one fold.
+Splits use the official ``strat_fold`` (1–10), which already keeps each patient in one fold. The patients with
+recordings on two dates (:meth:`PTBXL.cross_session_pairs`) are never trained on: they are the cross-session test of
+personalisation (:mod:`ecgtf.personal_eval`), whatever their fold.
 """
 from __future__ import annotations
 
@@ -42,6 +44,7 @@ class PtbxlRow:
     heart_axis: str
     filename_hr: str
     filename_lr: str = ""
+    recording_date: str = ""
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -89,6 +92,7 @@ class PTBXL(Database):
                         heart_axis=line.get("heart_axis", "") or "",
                         filename_hr=line["filename_hr"],
                         filename_lr=line.get("filename_lr", "") or "",
+                        recording_date=line.get("recording_date", "") or "",
                     )
                 except (KeyError, ValueError, SyntaxError) as exc:
                     raise ValueError(f"{db}: malformed row {line.get('ecg_id')!r}: {exc}") from exc
@@ -142,23 +146,44 @@ class PTBXL(Database):
 
     @classmethod
     def segment_splits(cls, cache, data_dir=None, val_fold: int = 9, test_fold: int = 10):
-        """Folds 1–8 train, ``val_fold`` validation, ``test_fold`` test (by the records' ``strat_fold``)."""
-        rows = cls.open(data_dir).rows
-        folds = np.array([rows[int(r)].strat_fold for r in cache.info["record_ids"]])
-        return {"train": np.flatnonzero((folds != val_fold) & (folds != test_fold)),
+        """Folds 1–8 train, ``val_fold`` validation, ``test_fold`` test (by the records' ``strat_fold``); the
+        cross-session patients' records are not trained on (:meth:`cross_session_patients`)."""
+        db = cls.open(data_dir)
+        rows = [db.rows[int(r)] for r in cache.info["record_ids"]]
+        folds = np.array([r.strat_fold for r in rows])
+        kept_out = np.isin([r.patient_id for r in rows], sorted(db.cross_session_patients()))
+        return {"train": np.flatnonzero((folds != val_fold) & (folds != test_fold) & ~kept_out),
                 "val": np.flatnonzero(folds == val_fold), "test": np.flatnonzero(folds == test_fold)}
+
+    def cross_session_pairs(self) -> list[tuple[int, int, str]]:
+        """(earlier ecg_id, later ecg_id, patient id) for every patient of this folder with recordings on two
+        dates (earliest and latest record; ``recording_date`` of ``ptbxl_database.csv``)."""
+        by_patient: dict[str, list] = {}
+        for row in self.rows.values():
+            by_patient.setdefault(row.patient_id, []).append((row.recording_date, row.ecg_id))
+        pairs = []
+        for patient, recs in sorted(by_patient.items()):
+            recs.sort()
+            if len(recs) >= 2 and recs[0][0][:10] != recs[-1][0][:10]:
+                pairs.append((recs[0][1], recs[-1][1], patient))
+        return pairs
+
+    def cross_session_patients(self) -> set[str]:
+        """Patients of :meth:`cross_session_pairs`: kept out of every training split."""
+        return {patient for _, _, patient in self.cross_session_pairs()}
 
     def millivolt_dataset(self, progress: bool = False) -> EcgDataset:
         return self.load(progress=progress)
 
     @classmethod
     def heldout_patients(cls, data_dir=None, folds=(9, 10)) -> set[str]:
-        """Patients with a record in ``folds`` (empty without PTB-XL below the data root)."""
+        """Patients with a record in ``folds`` and the cross-session patients (empty without PTB-XL below the data
+        root)."""
         try:
-            rows = cls.open(data_dir).rows
+            db = cls.open(data_dir)
         except FileNotFoundError:
             return set()
-        return {r.patient_id for r in rows.values() if r.strat_fold in folds}
+        return {r.patient_id for r in db.rows.values() if r.strat_fold in folds} | db.cross_session_patients()
 
 
 class PtbxlZscore(Database):
@@ -224,8 +249,8 @@ class PtbxlZscore(Database):
 
     @classmethod
     def segment_splits(cls, cache, data_dir=None, val_fold: int = 9, test_fold: int = 10):
-        """Training segments only, without the records of PTB-XL's validation/test patients where the patient is
-        known (the z-scored records are copies of PTB-XL records)."""
+        """Training segments only, without the records of PTB-XL's validation/test and cross-session patients where
+        the patient is known (the z-scored records are copies of PTB-XL records)."""
         held_out = PTBXL.heldout_patients(data_dir, (val_fold, test_fold))
         pids = np.array(cache.info["patient_ids"])
         return {"train": np.flatnonzero(~np.isin(pids, list(held_out)))}

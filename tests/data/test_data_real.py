@@ -3,7 +3,7 @@ import warnings
 
 import numpy as np
 import pytest
-from conftest import SHARED, needs_cinc2011, needs_ludb, needs_mitdb, needs_ptbxl
+from conftest import SHARED, needs_cinc2011, needs_cinc2021, needs_ludb, needs_mitdb, needs_ptbxl
 
 from ecgtf.data.records import RecordError, drop_exact_duplicates, load_many
 from ecgtf.data.splits import assert_patient_disjoint, split_by_fold, split_by_patient
@@ -143,6 +143,55 @@ def test_split_by_patient_groups_and_is_deterministic():
     assert_patient_disjoint(pids, *a)
     with pytest.raises(ValueError, match="share"):
         assert_patient_disjoint(pids, np.array([0]), np.array([1]))
+
+
+@needs_ptbxl
+def test_cross_session_patients_are_never_trained_on():
+    """The 19 patients with recordings on two dates are the personalisation's cross-session test: no training split
+    (PTB-XL mV nor its z-scored copies) holds their records, whatever their fold."""
+    from types import SimpleNamespace
+
+    from ecgtf.data.ptbxl import PTBXL, PtbxlZscore
+
+    db = PTBXL.open(SHARED)
+    pairs = db.cross_session_pairs()
+    patients = db.cross_session_patients()
+    assert len(pairs) == 19 and all(db.rows[a].recording_date[:10] < db.rows[b].recording_date[:10]
+                                    for a, b, _ in pairs)
+    ids = db.ids()
+    splits = PTBXL.segment_splits(SimpleNamespace(info={"record_ids": [str(i) for i in ids]}), SHARED)
+    trained = {db.rows[ids[i]].patient_id for i in splits["train"]}
+    assert not trained & patients
+    assert any(db.rows[a].strat_fold <= 8 for a, _, _ in pairs)      # without the rule some would be trained on
+    pids = [db.rows[i].patient_id for i in ids]
+    z = PtbxlZscore.segment_splits(SimpleNamespace(info={"patient_ids": pids}), SHARED)
+    assert not {pids[i] for i in z["train"]} & patients
+
+
+def test_cinc2021_half_is_held_out_by_name():
+    """The CinC 2021 test half depends on the record's name only (path, ``.mat`` suffix and the folder's other
+    records do not matter), is about half, and the training split never holds it."""
+    from types import SimpleNamespace
+
+    from ecgtf.data.cinc import CinC2021
+
+    names = [f"{p}{i:05d}" for p in ("A", "E", "HR", "JS") for i in range(250)]
+    held = [CinC2021.held_out(n) for n in names]
+    assert 450 <= sum(held) <= 550
+    assert all(CinC2021.held_out(f"/data/g/{n}.mat") == h for n, h in zip(names, held))
+    splits = CinC2021.segment_splits(SimpleNamespace(info={"record_ids": names}))
+    assert set(splits["test"]) == {i for i, h in enumerate(held) if h}
+    assert sorted([*splits["train"], *splits["test"]]) == list(range(len(names)))
+
+
+@needs_cinc2021
+def test_cinc2021_evaluation_set_is_the_held_out_half():
+    from ecgtf.data.cinc import CinC2021
+    from ecgtf.data.eval_sets import load_eval_set
+
+    signals, fs, ids = load_eval_set("cinc2021", SHARED)
+    assert fs == 500.0 and signals.shape[1:] == (12, 5000) and len(ids) >= 40
+    assert all(CinC2021.held_out(i) for i in ids)
 
 
 @needs_cinc2011
