@@ -14,6 +14,7 @@ import java.util.Map;
 import org.ecgtf.core.EkganPreprocessor;
 import org.ecgtf.core.Intervals;
 import org.ecgtf.core.LeadModel;
+import org.ecgtf.core.Leads;
 import org.ecgtf.core.MultiLeadModel;
 import org.json.JSONArray;
 import org.json.JSONException;
@@ -42,8 +43,8 @@ final class ModelRunner implements LeadModel, AutoCloseable {
     final String description;
     /** The signature's input name: "lead_i" (Lead I models) or "leads_in" (any-leads presets). */
     final String inputName;
-    /** The per-lead band calibration for Lead I input, or null (no NAME.intervals.json bundled). */
-    final Intervals intervals;
+    /** The per-lead band calibrations by set of given leads ("I", "I+II", "personal:I"…); empty without NAME.intervals.json. */
+    final Map<String, Intervals> intervalSets;
 
     /** Names of the bundled models (assets/models/NAME.tflite with NAME.json beside it), sorted. */
     static String[] bundled(Context context) throws IOException {
@@ -79,7 +80,7 @@ final class ModelRunner implements LeadModel, AutoCloseable {
             unet1dSos = null;
         }
         inputName = spec.optString("name", "lead_i");
-        intervals = readIntervals(context, name);
+        intervalSets = readIntervals(context, name);
         Interpreter.Options options = new Interpreter.Options().setNumThreads(threads);
         interpreter = new Interpreter(mapAsset(context, FOLDER + "/" + name + ".tflite"), options);
         description = name + ": " + meta.getString("model") + " " + meta.getString("format") + ", "
@@ -88,18 +89,42 @@ final class ModelRunner implements LeadModel, AutoCloseable {
     }
 
     /**
-     * The Lead-I-only band calibration (set "I" of assets/models/NAME.intervals.json, a copy of the preset's
-     * intervals.json), or null when the model has none.
+     * Every band calibration of assets/models/NAME.intervals.json (a copy of the preset's intervals.json) by its key;
+     * empty when the model has none.
      */
-    private static Intervals readIntervals(Context context, String name) throws IOException, JSONException {
+    private static Map<String, Intervals> readIntervals(Context context, String name) throws IOException, JSONException {
         String file = FOLDER + "/" + name + ".intervals.json";
+        Map<String, Intervals> out = new HashMap<>();
         try {
             context.getAssets().open(file).close();
         } catch (IOException absent) {
-            return null;
+            return out;
         }
-        JSONObject set = new JSONObject(readAsset(context, file)).getJSONObject("sets").getJSONObject("I");
-        return Intervals.of(matrix(set.getJSONArray("weights")), matrix(set.getJSONArray("quantiles")));
+        JSONObject sets = new JSONObject(readAsset(context, file)).getJSONObject("sets");
+        for (java.util.Iterator<String> keys = sets.keys(); keys.hasNext(); ) {
+            String key = keys.next();
+            JSONObject set = sets.getJSONObject(key);
+            out.put(key, Intervals.of(matrix(set.getJSONArray("weights")), matrix(set.getJSONArray("quantiles"))));
+        }
+        return out;
+    }
+
+    /**
+     * The calibration for a reconstruction from {@code given} leads (personalised or not): the set's own, else the
+     * calibrated subset with the most leads, else (personalised) the generic one, as
+     * ecgtf.intervals.IntervalCalibration.key_for; null when none applies.
+     */
+    Intervals intervalsFor(String[] given, boolean personal) {
+        for (String prefix : personal ? new String[] {"personal:", ""} : new String[] {""}) {
+            java.util.List<String> keys = new java.util.ArrayList<>();
+            for (String key : intervalSets.keySet()) {
+                String rest = key.startsWith(prefix) ? key.substring(prefix.length()) : null;
+                if (rest != null && !rest.contains(":")) keys.add(rest);
+            }
+            String best = Leads.bestSubset(keys, given);
+            if (best != null) return intervalSets.get(prefix + best);
+        }
+        return null;
     }
 
     private static double[][] matrix(JSONArray rows) throws JSONException {

@@ -1,7 +1,12 @@
 package org.ecgtf.core;
 
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /** The 12 leads in canonical order and the limb-lead laws (as ecgtf.leads). */
 public final class Leads {
@@ -33,10 +38,61 @@ public final class Leads {
 
     /** Index 0–11 of a lead name (case-insensitive: "avl" is aVL); a clear error for anything else. */
     public static int index(String name) {
-        for (int k = 0; k < NAMES.length; k++) {
-            if (NAMES[k].equalsIgnoreCase(name.trim())) return k;
+        int k = indexOrMinus1(name);
+        if (k < 0) {
+            throw new SignalException("unknown lead name '" + name + "'; expected one of " + String.join(", ", NAMES));
         }
-        throw new SignalException("unknown lead name '" + name + "'; expected one of " + String.join(", ", NAMES));
+        return k;
+    }
+
+    /**
+     * Index 0–11 of a lead name in any common spelling ("avr", "V1", "D2", "MLII"; spaces and hyphens ignored, as
+     * ecgtf.leads.normalize_lead_name), or -1.
+     */
+    public static int indexOrMinus1(String name) {
+        String key = name.trim().toUpperCase(Locale.ROOT).replace(" ", "").replace("-", "");
+        switch (key) {
+            case "D1": case "MLI": return 0;
+            case "D2": case "MLII": return 1;
+            case "D3": case "MLIII": return 2;
+            default:
+                for (int k = 0; k < NAMES.length; k++) if (NAMES[k].toUpperCase(Locale.ROOT).equals(key)) return k;
+                return -1;
+        }
+    }
+
+    /** The key of a set of leads in canonical order ({"V2", "i"} → "I+V2"; as ecgtf.leads.set_key). */
+    public static String setKey(String[] names) {
+        boolean[] in = given(names);
+        StringBuilder key = new StringBuilder();
+        for (int k = 0; k < 12; k++) {
+            if (!in[k]) continue;
+            if (key.length() > 0) key.append('+');
+            key.append(NAMES[k]);
+        }
+        return key.toString();
+    }
+
+    /**
+     * Of the lead-set {@code keys} ({@link #setKey} form), the one whose leads are all among {@code given} with the
+     * most leads ({@code given}'s own key first), or null (as ecgtf.leads.best_subset): which calibration or
+     * personal head serves a reconstruction from {@code given}.
+     */
+    public static String bestSubset(Collection<String> keys, String[] given) {
+        Set<String> have = new HashSet<>();
+        for (String name : given) have.add(NAMES[index(name)]);
+        String own = setKey(given), best = null;
+        int bestSize = -1;
+        for (String key : keys) {
+            String[] parts = key.split("\\+");
+            if (!have.containsAll(Arrays.asList(parts))) continue;
+            boolean better = parts.length > bestSize || (parts.length == bestSize && key.equals(own));
+            if (better) {
+                best = key;
+                bestSize = parts.length;
+            }
+        }
+        return best;
     }
 
     /**
