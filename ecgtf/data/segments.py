@@ -2,7 +2,8 @@
 
 One cache per (source, cache spec): ``source_cache(name, spec, …)`` builds it once (resumably, see
 :mod:`ecgtf.data.cache`) and opens it. Split policy: PTB-XL by its stratified folds (``val_fold``, ``test_fold``
-held out); the z-scored PTB-XL copy without the patients of those folds; every other source is training data.
+held out); the z-scored PTB-XL copy without the patients of those folds; the cross-session PTB-XL patients and the
+held-out half of CinC 2021 never (:data:`SPLIT_REVISION` 2); every other source is training data.
 """
 from __future__ import annotations
 
@@ -19,10 +20,32 @@ from ecgtf.data.ptbxl import PTBXL
 from ecgtf.data.records import EcgRecord
 from ecgtf.data.sources import DATABASES, canonical_name, database, databases_for
 from ecgtf.data.synthetic import generate_record, random_config
+from ecgtf.files import atomic_write_json
 from ecgtf.leads import LEADS
+
+SPLIT_REVISION = 2
+"""Revision of the split policy. 1: PTB-XL folds only, every CinC 2021 record trained on. 2 (session 17): also never
+the PTB-XL patients with recordings on two dates (:meth:`~ecgtf.data.ptbxl.PTBXL.cross_session_pairs`) nor the
+held-out half of CinC 2021 (:meth:`~ecgtf.data.cinc.CinC2021.held_out`). Runs record it in ``splits.json``."""
 
 SEGMENT_SOURCES = (*databases_for("segment_stream"), "synthetic")
 """Sources that stream into segment caches (``ptb-xl``, ``ptb-xl-zscore``, ``cinc2011``, ``cinc2021``, ``synthetic``)."""
+
+
+def record_splits(run_dir: Path, training_segments: dict) -> None:
+    """Append this session's split revision and training segments per source to ``RUN/splits.json`` (a list: a run
+    resumed across a change of the split policy shows both)."""
+    path = Path(run_dir) / "splits.json"
+    history = json.loads(path.read_text()) if path.exists() else []
+    entry = {"split_revision": SPLIT_REVISION, "training_segments": training_segments}
+    if not history or history[-1] != entry:
+        atomic_write_json(path, [*history, entry])
+
+
+def trained_split_revisions(run_dir: Path) -> list[int]:
+    """The split revisions a run trained under (``[1]`` for runs older than ``splits.json``)."""
+    path = Path(run_dir) / "splits.json"
+    return [e["split_revision"] for e in json.loads(path.read_text())] if path.exists() else [1]
 
 
 def cache_root(cache_dir: str | None) -> Path:

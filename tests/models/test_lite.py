@@ -67,6 +67,16 @@ def test_distillation_cli_records_teacher_and_refuses_a_typo(tmp_path):
     assert run.generator("final").count_params() < Run(teacher).generator("final").count_params()
     hist = json.loads((tmp_path / "student" / "history.json").read_text())
     assert "kd_l1" in hist and "val_kd_l1" in hist
+    # the split policy the student trained under is recorded and reaches the model card, with the teacher's
+    from ecgtf.data.segments import SPLIT_REVISION, trained_split_revisions
+    from ecgtf.models.unet1d.presets import training_data_text
+
+    splits = json.loads((tmp_path / "student" / "splits.json").read_text())
+    assert splits == [{"split_revision": SPLIT_REVISION, "training_segments": {"synthetic": 8}}]
+    assert trained_split_revisions(teacher) == [1]
+    never = training_data_text([run])[2]
+    assert "19 cross-session" in never and "its teacher `teacher` was trained before this split" in never
+    assert "were trained on" in training_data_text([Run(teacher)])[2]
 
 
 def test_selective_int8_keeps_normalisation_and_amplitude_in_float(tmp_path):

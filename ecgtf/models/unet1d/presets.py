@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 from ecgtf.callbacks import save_weights_atomic
+from ecgtf.data.segments import trained_split_revisions
 from ecgtf.files import record_digest
 from ecgtf.runs import Run, atomic_write_json, config_to_dict
 
@@ -80,8 +81,33 @@ def weights_card(name: str, runs) -> str:
             "medical device) and limitations: [`../MODEL_CARD.md`](../MODEL_CARD.md).\n")
 
 
+def training_data_text(runs) -> tuple[str, str, str]:
+    """(PTB-XL line, CinC 2021 line, never-trained-on sentence) of the card, from the runs' ``splits.json``
+    (:data:`ecgtf.data.segments.SPLIT_REVISION`): revision 2 keeps the cross-session patients and half of CinC 2021
+    out; older runs trained on them. A teacher that did is said too."""
+    clean = all(set(trained_split_revisions(r.path)) == {2} for r in runs)
+    if not clean:
+        return ("349 records of\n  folds 1–8 in mV", "106 records", "PTB-XL fold 10 and LUDB (the test sets below); "
+                "the 19 PTB-XL patients with recordings on two dates and the CinC 2021 records were trained on, so "
+                "the cross-session and CinC 2021 results of this preset are partly in-sample")
+    counts = json.loads((runs[0].path / "splits.json").read_text())[-1]["training_segments"]
+    teacher = runs[0].training.teacher if hasattr(runs[0].training, "teacher") else None
+    teacher_note = ""
+    if teacher:
+        teacher_dir = Path(teacher) if Path(teacher).is_dir() else None
+        if teacher_dir is None or set(trained_split_revisions(teacher_dir)) != {2}:
+            teacher_note = (f" (its teacher `{Path(teacher).name}` was trained before this split and saw them; the "
+                            "student never trained on their records)")
+    return (f"{counts.get('ptb-xl', 0)} records of\n  folds 1–8 in mV (the 19 patients with recordings on two dates "
+            "left out)", f"{counts.get('cinc2021', 0)} of the 106 records (the other half, chosen by the parity of "
+            "the name's SHA-256, is the `cinc2021` test set)",
+            "PTB-XL fold 10 and LUDB (the test sets below), the 19 cross-session PTB-XL patients and the held-out "
+            f"half of CinC 2021{teacher_note}")
+
+
 def model_card(name: str, runs, records, table: str) -> str:
     run = runs[0]
+    ptbxl_text, cinc2021_text, never_text = training_data_text(runs)
     members = len(runs) if len(runs) > 1 else run.architecture.members
     sizes = ", ".join(f"`unet1d_{r['format']}.tflite` ({r['size_bytes'] / 1e6:.2f} MB, RMS error vs Keras "
                       f"{100 * r['validation']['rel_rms_vs_keras']:.1f} % of the output's std)"
@@ -148,14 +174,13 @@ band-limited to {run.preprocessing.band_hz[0]}–{run.preprocessing.band_hz[1]} 
 (signature, preprocessing, SHA-256, validation).{head} `intervals.json` (once calibrated with `python -m training.calibrate_intervals --preset NAME --write`): the per-lead bands' calibration (`docs/guides/intervals.md`).
 
 **Training data** (weighted mix `{sources}`), with attribution:
-- PTB-XL 1.0 (Wagner et al., Scientific Data 7, 154, 2020; PhysioNet), CC BY 4.0: 349 records of
-  folds 1–8 in mV, and 1,784 further PTB-XL records published band-passed and z-scored per lead
+- PTB-XL 1.0 (Wagner et al., Scientific Data 7, 154, 2020; PhysioNet), CC BY 4.0: {ptbxl_text}, and 1,784 further PTB-XL records published band-passed and z-scored per lead
   (shape only, used for the shape loss, never for amplitude).
 - PhysioNet/CinC Challenge 2011 set-a (Silva, Moody & Celi, CinC 2011), ODC-By 1.0: the acceptable
   mobile-phone recordings without saturated or flat leads (752).
-- PhysioNet/CinC Challenge 2021 (Reyna et al., CinC 2021), CC BY 4.0: 106 records (CPSC, Georgia,
+- PhysioNet/CinC Challenge 2021 (Reyna et al., CinC 2021), CC BY 4.0: {cinc2021_text} (CPSC, Georgia,
   PTB-XL, Chapman-Shaoxing/Ningbo).{synthetic}
-Validation: PTB-XL fold 9. Never trained on: PTB-XL fold 10 and LUDB (the test sets below).
+Validation: PTB-XL fold 9. Never trained on: {never_text}.
 
 **Evaluation** (`python -m training.evaluate_reconstructors`, 95 % bootstrap intervals over records;
 r and errors over the 11 reconstructed leads and over II, V1–V6; band 0.5–40 Hz, 100 Hz):
