@@ -38,7 +38,7 @@ from ecgtf.lite import run_tflite
 from ecgtf.runs import Run
 from ecgtf.trainer import fail
 from export.formats import FORMATS, default_formats, export_formats_table, formats_for
-from export.tflite import FlexOpError, convert, io_details, strip_tensor_names, tensor_types
+from export.tflite import FlexOpError, convert, io_details, strip_tensor_names, tensor_types, weight_bytes
 
 
 def build_parser(prog: str = "python -m export") -> argparse.ArgumentParser:
@@ -157,15 +157,15 @@ def export_format(job: ExportJob, fmt: str, out_dir: Path, budget: float | None 
         if not errors["rel_rms_vs_keras"] <= limit:
             record["passed"] = False
             return record
-        if spec.int8_activations:  # a calibration gone wrong can leave an "int8" file mostly float32
-            dtypes = tensor_types(content)
-            if dtypes.get("float32", 0) > dtypes.get("int8", 0):
-                record.update(passed=False, error=f"{fmt}: the converted file is mostly float32 ({dtypes}); "
-                                                  "quantization did not happen as asked")
+        if spec.int8_activations:  # a calibration gone wrong can leave an "int8" file mostly float32 weights
+            held = weight_bytes(content)   # by bytes of weights: selective int8 adds many small float tensors
+            if held.get("float32", 0) > held.get("int8", 0):
+                record.update(passed=False, error=f"{fmt}: the converted file's weights are mostly float32 (bytes "
+                                                  f"{held}); quantization did not happen as asked")
                 return record
         meta = {**job.metadata(), "format": fmt, "file": final.name, "size_bytes": len(content),
                 "sha256": hashlib.sha256(content).hexdigest(), **io_details(content),
-                "tensor_dtypes": tensor_types(content), "validation": record["validation"], **info}
+                "tensor_dtypes": tensor_types(content), "weight_bytes": weight_bytes(content), "validation": record["validation"], **info}
         meta = json.loads(json.dumps(meta, default=float))
         meta["metadata_sha256"] = json_digest(meta, "metadata_sha256")   # an edited fs or window is refused on load
         meta_tmp = out_dir / f".{name}.json.tmp"

@@ -191,6 +191,22 @@ def io_details(content: bytes) -> dict:
     return details
 
 
+def weight_bytes(content: bytes) -> dict[str, int]:
+    """Bytes of the constant tensors (weights) per dtype: how much of the file each dtype holds."""
+    from ai_edge_litert.interpreter import Interpreter
+
+    interp = Interpreter(model_content=content)
+    out: dict[str, int] = {}
+    for t in interp.get_tensor_details():
+        try:
+            interp.get_tensor(t["index"])          # only constant tensors have data before any inference
+        except ValueError:
+            continue
+        k = np.dtype(t["dtype"]).name
+        out[k] = out.get(k, 0) + int(np.prod(t["shape"])) * np.dtype(t["dtype"]).itemsize
+    return out
+
+
 def tensor_types(content: bytes) -> dict[str, int]:
     """Count of tensors per dtype (shows what the quantizer did)."""
     from ai_edge_litert.interpreter import Interpreter

@@ -41,6 +41,8 @@ def test_all_formats_convert_validate_and_carry_metadata(ekgan_run, tmp_path):
         names = op_names(content)
         assert not any(n.startswith("Flex") or n == "CUSTOM" for n in names), names
     assert "int8" in json.loads((out / "ekgan_int8.json").read_text())["tensor_dtypes"]
+    held = {f: json.loads((out / f"ekgan_{f}.json").read_text())["weight_bytes"] for f in ("int8", "float32")}
+    assert held["int8"]["int8"] > held["int8"].get("float32", 0) and "int8" not in held["float32"]   # bytes of weights
     assert json.loads((out / "ekgan_int8.json").read_text())["equalization"]["skip_scales"]
     assert not list(out.glob(".*tmp"))                    # no partial files
     f32 = json.loads((out / "ekgan_float32.json").read_text())["validation"]

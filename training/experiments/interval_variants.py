@@ -7,7 +7,9 @@ Calibration pool PTB-XL fold 9 + LUDB (LUDB measured by cross-fitting, as the sh
 fold 10, LUDB, CinC 2021. Variants: ``shipped`` (one log-linear spread fitted to log|error|, conformal quantiles per
 coverage), ``per-level`` (a log-linear quantile regression of |error| at each reported coverage, then conformalised
 at that coverage: conformalised quantile regression), ``per-level-balanced`` (+ the pool's datasets weighted equally
-in the conformal quantile). Prints the mean observed coverage, the worst lead's gap and the width relative to a
+in the conformal quantile), and ``oracle-Xs``: a band proportional to the *true* local error (|error| averaged over
+X s; not available in practice), conformalised the same way — how narrow an honest band (wide where the error is)
+can be at all. Prints the mean observed coverage, the worst lead's gap and the width relative to a
 constant band holding the same share, per test set and coverage.
 """
 from __future__ import annotations
@@ -22,7 +24,9 @@ from ecgtf.intervals import (
     FEATURE_FLOOR_MV,
     MIN_SPREAD_MV,
     fit_spread_weights,
+    moving_average,
     spread_features,
+    window_samples,
 )
 
 LEVELS = (0.5, 0.8, 0.95)
@@ -34,10 +38,16 @@ def load(folder: Path, name: str) -> dict:
     return {"recon": d["recon"].astype(np.float64), "truth": d["truth"].astype(np.float64), "fs": float(d["fs"])}
 
 
-def prepare(d: dict) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Per record: (log features (12, m, F) with a constant column, |error| (12, m)) at every STRIDE-th sample."""
+def prepare(d: dict, oracle_s: float | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per record: (log features (12, m, F) with a constant column, |error| (12, m)) at every STRIDE-th sample;
+    ``oracle_s``: the only feature is the true |error| averaged over that many seconds."""
     out = []
     for r, t in zip(d["recon"], d["truth"]):
+        if oracle_s is not None:
+            f = moving_average(np.abs(t - r), window_samples(oracle_s, d["fs"]))[:, ::STRIDE, None]
+            x = np.concatenate([np.zeros(f.shape), np.log(np.maximum(f, MIN_SPREAD_MV))], -1)
+            out.append((x, np.abs(t - r)[:, ::STRIDE]))
+            continue
         f = spread_features(r, d["fs"])[:, ::STRIDE]
         x = np.concatenate([np.ones(f.shape[:2] + (1,)), np.log(f + FEATURE_FLOOR_MV)], -1)
         out.append((x, np.abs(t - r)[:, ::STRIDE]))
@@ -69,11 +79,13 @@ def calibrate(pool: list[list], variant: str) -> dict:
     cal = [(r, di) for i, (r, di) in enumerate(records) if i % 2 == 1]
     out = {}
     for c in LEVELS:
-        weights, q = np.zeros((12, fit[0][0].shape[-1])), np.zeros(12)
+        weights, q = np.zeros((12, fit[0][0].shape[-1])), np.ones(12)
         for k in range(1, 12):                      # Lead I is given
             x = np.concatenate([r[0][k] for r in fit])
             y = np.log(np.concatenate([r[1][k] for r in fit]) + ERROR_FLOOR_MV)
-            if variant == "shipped":
+            if variant.startswith("oracle"):
+                weights[k] = [0.0, 1.0]                   # the spread is the oracle's local error itself
+            elif variant == "shipped":
                 weights[k] = fit_spread_weights(np.exp(x[:, 1:]) - FEATURE_FLOOR_MV, np.exp(y) - ERROR_FLOOR_MV)
             else:
                 weights[k] = quantile_regression(x, y, c)
@@ -105,10 +117,12 @@ def measure(cal: dict, records: list) -> dict:
 
 
 def main(folder: Path) -> None:
-    data = {name: prepare(load(folder, name)) for name in ("ptb-xl-val", "ludb", "ptb-xl-test", "cinc2021")}
-    ludb = data["ludb"]
-    halves = [[r for i, r in enumerate(ludb) if i % 2 == h] for h in (0, 1)]
-    for variant in ("shipped", "per-level", "per-level-balanced"):
+    raw = {name: load(folder, name) for name in ("ptb-xl-val", "ludb", "ptb-xl-test", "cinc2021")}
+    for variant in ("shipped", "per-level", "per-level-balanced", "oracle-0.1s", "oracle-2s"):
+        oracle_s = float(variant[7:-1]) if variant.startswith("oracle") else None
+        data = {name: prepare(d, oracle_s) for name, d in raw.items()}
+        ludb = data["ludb"]
+        halves = [[r for i, r in enumerate(ludb) if i % 2 == h] for h in (0, 1)]
         full = calibrate([data["ptb-xl-val"], ludb], variant)
         cross = [calibrate([data["ptb-xl-val"], halves[1 - h]], variant) for h in (0, 1)]
         rows = {"ptb-xl-test": measure(full, data["ptb-xl-test"]), "cinc2021": measure(full, data["cinc2021"])}

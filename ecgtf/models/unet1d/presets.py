@@ -62,6 +62,8 @@ def assemble_preset(run_dirs, name: str, weights: str = "best") -> tuple[Path, l
         {"run": r.path.name, "training": r.raw["training"], "data_sources": list(r.data.sources)} for r in runs]}
     atomic_write_json(out / "config.json", cfg)
     record_digest(out / "config.json")
+    if all((r.path / "splits.json").exists() for r in runs):   # the split policy travels with the weights
+        atomic_write_json(out / "splits.json", [e for r in runs for e in json.loads((r.path / "splits.json").read_text())])
     target = out / "final" / "best_reconstructor.weights.h5"
     if len(runs) == 1:
         shutil.copyfile(runs[0].weights_path("reconstructor", weights), target)
@@ -81,25 +83,35 @@ def weights_card(name: str, runs) -> str:
             "medical device) and limitations: [`../MODEL_CARD.md`](../MODEL_CARD.md).\n")
 
 
+def teacher_dir(run) -> Path | None:
+    """The folder of a run's distillation teacher (a run directory or a preset of this model), or ``None``."""
+    teacher = getattr(run.training, "teacher", None)
+    if not teacher:
+        return None
+    path = Path(teacher).expanduser()
+    if (path / "config.json").exists():
+        return path
+    return PRESET_ROOT / PRESETS[teacher]["folder"] if teacher in PRESETS else path
+
+
 def training_data_text(runs) -> tuple[str, str, str]:
     """(PTB-XL line, CinC 2021 line, never-trained-on sentence) of the card, from the runs' ``splits.json``
     (:data:`ecgtf.data.segments.SPLIT_REVISION`): revision 2 keeps the cross-session patients and half of CinC 2021
     out; older runs trained on them. A teacher that did is said too."""
     clean = all(set(trained_split_revisions(r.path)) == {2} for r in runs)
     if not clean:
-        return ("349 records of\n  folds 1–8 in mV", "106 records", "PTB-XL fold 10 and LUDB (the test sets below); "
+        return ("349 records of\n  folds 1–8 in mV, and 1,784", "106 records", "PTB-XL fold 10 and LUDB (the test sets below); "
                 "the 19 PTB-XL patients with recordings on two dates and the CinC 2021 records were trained on, so "
                 "the cross-session and CinC 2021 results of this preset are partly in-sample")
     counts = json.loads((runs[0].path / "splits.json").read_text())[-1]["training_segments"]
-    teacher = runs[0].training.teacher if hasattr(runs[0].training, "teacher") else None
+    teacher = teacher_dir(runs[0])
     teacher_note = ""
-    if teacher:
-        teacher_dir = Path(teacher) if Path(teacher).is_dir() else None
-        if teacher_dir is None or set(trained_split_revisions(teacher_dir)) != {2}:
-            teacher_note = (f" (its teacher `{Path(teacher).name}` was trained before this split and saw them; the "
+    if teacher is not None:
+        if set(trained_split_revisions(teacher)) != {2}:
+            teacher_note = (f" (its teacher `{teacher.name}` was trained before this split and saw them; the "
                             "student never trained on their records)")
     return (f"{counts.get('ptb-xl', 0)} records of\n  folds 1–8 in mV (the 19 patients with recordings on two dates "
-            "left out)", f"{counts.get('cinc2021', 0)} of the 106 records (the other half, chosen by the parity of "
+            f"left out), and {counts.get('ptb-xl-zscore', 0):,}", f"{counts.get('cinc2021', 0)} of the 106 records (the other half, chosen by the parity of "
             "the name's SHA-256, is the `cinc2021` test set)",
             "PTB-XL fold 10 and LUDB (the test sets below), the 19 cross-session PTB-XL patients and the held-out "
             f"half of CinC 2021{teacher_note}")
@@ -145,9 +157,13 @@ def model_card(name: str, runs, records, table: str) -> str:
             "the profile as an input; Java `org.ecgtf.core.PersonalProfile`).")
     teacher = run.training.teacher
     if teacher:
+        folder = teacher_dir(run)
+        same = (folder / "config.json").exists() and Run(folder).architecture.any_leads
+        sees, where = (("it sees the same leads", "every training window") if same else
+                       ("a Lead I network", "every training window where Lead I alone is given"))
         ensemble += (
-            f" **Distilled** from `{Path(teacher).name}` (the teacher, frozen; it sees the same leads): on every training "
-            f"window the student matches the teacher's lead shapes and amplitudes (weight "
+            f" **Distilled** from `{Path(teacher).name}` (the teacher, frozen; {sees}): on {where} "
+            f"the student matches the teacher's lead shapes and amplitudes (weight "
             f"{run.training.lambda_teacher:g}) and the first differences of its shapes over time (weight {run.training.lambda_grad:g}, which keeps the "
             f"QRS slopes a small network would smooth away), plus the ground-truth losses where the data has them "
             f"(weight {run.training.lambda_truth:g}); z-scored and synthetic windows get amplitude targets from the "
@@ -171,10 +187,10 @@ band-limited to {run.preprocessing.band_hz[0]}–{run.preprocessing.band_hz[1]} 
 
 **Files.** `config.json` (architecture, preprocessing, training), `final/best_reconstructor.weights.h5`
 (Keras 2 / tf_keras weights, for fine-tuning), {sizes}; each `.tflite` has its metadata `.json`
-(signature, preprocessing, SHA-256, validation).{head} `intervals.json` (once calibrated with `python -m training.calibrate_intervals --preset NAME --write`): the per-lead bands' calibration (`docs/guides/intervals.md`).
+(signature, preprocessing, SHA-256, validation).{head} `intervals.json` (once calibrated with `python -m training.calibrate_intervals --preset NAME --write`): the per-lead bands' calibration (`docs/guides/intervals.md`). `splits.json` (runs of session 17 on): the split policy the weights were trained under.
 
 **Training data** (weighted mix `{sources}`), with attribution:
-- PTB-XL 1.0 (Wagner et al., Scientific Data 7, 154, 2020; PhysioNet), CC BY 4.0: {ptbxl_text}, and 1,784 further PTB-XL records published band-passed and z-scored per lead
+- PTB-XL 1.0 (Wagner et al., Scientific Data 7, 154, 2020; PhysioNet), CC BY 4.0: {ptbxl_text} further PTB-XL records published band-passed and z-scored per lead
   (shape only, used for the shape loss, never for amplitude).
 - PhysioNet/CinC Challenge 2011 set-a (Silva, Moody & Celi, CinC 2011), ODC-By 1.0: the acceptable
   mobile-phone recordings without saturated or flat leads (752).
