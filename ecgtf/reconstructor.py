@@ -190,9 +190,10 @@ class Reconstructor:
         out = resample(stitched, p.fs_out, fs)
         m = x.shape[0]
         out = out[:, :m] if out.shape[1] >= m else np.pad(out, ((0, 0), (0, m - out.shape[1])), mode="edge")
-        if len(given) > 1:
+        if p.units == "mV":                                         # (a normalised-unit model keeps its own)
             for name, samples in {**exact, **given}.items():      # the given leads exactly, then what follows
                 out[LEADS.index(name)] = samples
+        if len(given) > 1:
             info.update(given=tuple(given), derived=tuple(n for n in exact if n not in given),
                         reconstructed_from=",".join(used))
         result = Reconstruction(out.astype(np.float32), fs, p.units, x, len(starts), self.name, info=info)

@@ -27,6 +27,7 @@ def test_given_leads_exact_limb_leads_derived_rest_from_lead_i(rec, record, give
     idx = [LEADS.index(n) for n in given]
     out = rec.reconstruct(record[idx], 500, leads=given)
     alone = rec.reconstruct(record[0], 500)
+    np.testing.assert_array_equal(alone.leads[0], record[0].astype(np.float32))   # given alone: exact too
     for n in given:
         np.testing.assert_allclose(out.leads[LEADS.index(n)], record[LEADS.index(n)], atol=1e-5)
     for k in range(6):          # two limb leads given: all six follow (the synthetic record obeys the laws)
@@ -94,6 +95,7 @@ def any_rec(tmp_path_factory):
 def test_any_leads_network_uses_the_given_chest_lead(any_rec, record):
     assert any_rec.pipeline.input_leads == 12
     alone = any_rec.reconstruct(record[0], 500, quality=False)
+    np.testing.assert_array_equal(alone.leads[0], record[0].astype(np.float32))   # Lead I alone comes back exactly
     with_v2 = any_rec.reconstruct(record[[0, 7]], 500, quality=False, leads=("I", "V2"))
     np.testing.assert_allclose(with_v2.leads[7], record[7], atol=1e-5)             # given: exact
     others = [k for k in range(1, 12) if k != 7]

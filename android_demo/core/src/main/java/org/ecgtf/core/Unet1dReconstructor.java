@@ -160,10 +160,8 @@ public final class Unet1dReconstructor {
             for (int i = 0; i < fitted.length; i++) fitted[i] = back[Math.min(i, back.length - 1)];
             out[k] = fitted;
         }
-        if (names.length > 1) {                   // the known leads exactly, the given ones as given
-            for (int k = 0; k < 12; k++) if (known[k] != null) out[k] = known[k].clone();
-            for (int j = 0; j < names.length; j++) out[Leads.index(names[j])] = signals[j].clone();
-        }
+        for (int k = 0; k < 12; k++) if (known[k] != null) out[k] = known[k].clone();   // the known leads exactly,
+        for (int j = 0; j < names.length; j++) out[Leads.index(names[j])] = signals[j].clone();   // the given as given
         return out;
     }
 
