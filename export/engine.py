@@ -61,13 +61,20 @@ def build_parser(prog: str = "python -m export") -> argparse.ArgumentParser:
     return p
 
 
-def compare(pred: np.ndarray, keras_out: np.ndarray, truth: np.ndarray | None) -> dict:
-    err = pred - keras_out
-    out = {"rel_rms_vs_keras": float(np.sqrt(np.mean(err ** 2)) / (np.std(keras_out) + 1e-12)),
+def compare(pred: np.ndarray, keras_out: np.ndarray, truth: np.ndarray | None, inputs: np.ndarray | None = None) -> dict:
+    """RMS error of ``pred`` vs the Keras outputs (relative to their std) and both vs ``truth``. With any-leads
+    ``inputs`` (B, 12, L), the rows of recorded leads (non-zero input rows) do not count: the reconstructor returns
+    the recorded leads themselves there, not the network's output."""
+    count = np.ones(pred.shape[:-1], bool)
+    if inputs is not None and inputs.ndim == 3 and inputs.shape[:2] == pred.shape[:2]:
+        count = ~np.any(inputs != 0, axis=-1)
+    p, k = pred[count], keras_out[count]
+    err = p - k
+    out = {"rel_rms_vs_keras": float(np.sqrt(np.mean(err ** 2)) / (np.std(k) + 1e-12)),
            "max_abs_vs_keras": float(np.max(np.abs(err)))}
     if truth is not None:
-        out["rmse_vs_truth"] = float(np.sqrt(np.mean((pred - truth) ** 2)))
-        out["keras_rmse_vs_truth"] = float(np.sqrt(np.mean((keras_out - truth) ** 2)))
+        out["rmse_vs_truth"] = float(np.sqrt(np.mean((p - truth[count]) ** 2)))
+        out["keras_rmse_vs_truth"] = float(np.sqrt(np.mean((k - truth[count]) ** 2)))
     return out
 
 
@@ -145,7 +152,7 @@ def export_format(job: ExportJob, fmt: str, out_dir: Path, budget: float | None 
     try:
         keras_out = job.keras_outputs(module)  # the Keras model this file was converted from (QAT: fine-tuned)
         pred = run_tflite(tmp, job.inputs, *job.io_names)
-        errors = compare(pred, keras_out, job.truth)
+        errors = compare(pred, keras_out, job.truth, job.inputs)
         if "qat" in info:
             float_out = job.keras_outputs()
             errors["rel_rms_vs_float_keras"] = float(np.sqrt(np.mean((pred - float_out) ** 2)) / np.std(float_out))

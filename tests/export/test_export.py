@@ -175,3 +175,21 @@ def test_qat_range_initialisation_keeps_small_activations():
     q = _quantize(gen)
     assert init_quantization_ranges(q, gen, x) > 10
     assert before > 0.8 and rel(q) < 0.3
+
+
+def test_compare_leaves_out_the_rows_of_recorded_leads():
+    """An any-leads file is judged on the leads it reconstructs: the reconstructor returns recorded leads as given."""
+    from export.engine import compare
+
+    rng = np.random.default_rng(0)
+    keras_out = rng.normal(size=(4, 12, 64))
+    inputs = np.zeros_like(keras_out)
+    inputs[:, 0] = 1.0                                   # Lead I recorded in every window
+    inputs[1, 7] = 1.0                                   # and V2 in one
+    pred = keras_out.copy()
+    pred[:, 0] += 5.0                                    # wrong only where the lead was recorded
+    pred[1, 7] -= 5.0
+    assert compare(pred, keras_out, None)["rel_rms_vs_keras"] > 1.0
+    assert compare(pred, keras_out, keras_out, inputs) == {"rel_rms_vs_keras": 0.0, "max_abs_vs_keras": 0.0,
+                                                          "rmse_vs_truth": 0.0, "keras_rmse_vs_truth": 0.0}
+    assert compare(pred, keras_out, None, inputs[:, 0])["rel_rms_vs_keras"] > 1.0    # Lead I models: every row
