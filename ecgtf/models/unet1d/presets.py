@@ -140,7 +140,8 @@ def model_card(name: str, runs, records, table: str) -> str:
                     + ", ".join(f"`{r.path.name}`" for r in runs) + "; the second adds an L1 loss in mV) whose outputs "
                     "are averaged: averaging lowered the error on both test sets (README).")
     else:
-        ensemble = (f" The preset is an **ensemble of {members} such networks** whose outputs are averaged, fine-tuned "
+        how = "fine-tuned" if run.training.extra.get("init_from") else "trained from random weights"
+        ensemble = (f" The preset is an **ensemble of {members} such networks** whose outputs are averaged, {how} "
                     f"together in run `{run.path.name}`.")
     init = run.training.extra.get("init_from")
     if run.architecture.any_leads:
@@ -172,7 +173,7 @@ def model_card(name: str, runs, records, table: str) -> str:
 
 **What it does.** Reconstructs the 12 standard ECG leads (I, II, III, aVR, aVL, aVF, V1–V6) in
 millivolts from a single Lead I recording (e.g. a smartwatch), on a phone: a 1-D U-Net over time
-({run.generator().count_params():,} parameters per network) predicts each lead's shape, an amplitude head predicts each
+({run.generator().count_params() // (run.architecture.members if len(runs) == 1 else 1):,} parameters per network) predicts each lead's shape, an amplitude head predicts each
 lead's amplitude relative to Lead I, so no other lead is needed at inference (no oracle amplitude).{ensemble}
 
 **Intended use.** Research and development: prototyping on-device reconstruction, benchmarking, teaching.
