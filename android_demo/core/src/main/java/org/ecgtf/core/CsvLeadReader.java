@@ -42,66 +42,87 @@ public final class CsvLeadReader {
         List<double[]> rows = new ArrayList<>();
         int[] columns = null;
         String[] names = null;
-        int width = -1, lineNo = 0;
-        try (BufferedReader in = new BufferedReader(source)) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                lineNo++;
-                line = line.trim();
-                if (line.isEmpty() || line.startsWith("#")) continue;
-                String[] cells = line.split("[,;\\t]");
-                if (width < 0) {
-                    width = cells.length;
-                    if (!allNumbers(cells)) {                       // a header: which columns name which leads
-                        List<Integer> cols = new ArrayList<>();
-                        List<String> found = new ArrayList<>();
-                        for (int c = 0; c < cells.length; c++) {
-                            int k = leadOfHeader(cells[c]);
-                            if (k < 0) continue;
-                            if (found.contains(Leads.NAMES[k])) {
-                                throw new SignalException("header " + String.join(",", cells) + ": lead " + Leads.NAMES[k]
-                                        + " is named twice");
-                            }
-                            cols.add(c);
-                            found.add(Leads.NAMES[k]);
+        int width = -1;
+        for (Line row : lines(source)) {
+            int lineNo = row.number;
+            String[] cells = row.cells;
+            if (width < 0) {
+                width = cells.length;
+                if (!allNumbers(cells)) {                       // a header: which columns name which leads
+                    List<Integer> cols = new ArrayList<>();
+                    List<String> found = new ArrayList<>();
+                    for (int c = 0; c < cells.length; c++) {
+                        int k = leadOfHeader(cells[c]);
+                        if (k < 0) continue;
+                        if (found.contains(Leads.NAMES[k])) {
+                            throw new SignalException("header " + String.join(",", cells) + ": lead " + Leads.NAMES[k]
+                                    + " is named twice");
                         }
-                        if (cols.isEmpty()) {
-                            throw new SignalException("header " + String.join(",", cells) + " names no lead (expected "
-                                    + "columns such as I, II, V2 or lead_I_mV)");
-                        }
-                        columns = cols.stream().mapToInt(Integer::intValue).toArray();
-                        names = found.toArray(new String[0]);
-                        continue;
+                        cols.add(c);
+                        found.add(Leads.NAMES[k]);
                     }
-                    if (width == 1 || width == 12) {
-                        columns = new int[width];
-                        for (int c = 0; c < width; c++) columns[c] = c;
-                        names = width == 1 ? new String[] {"I"} : Leads.NAMES.clone();
-                    } else {
-                        throw new SignalException("line " + lineNo + ": " + width + " unnamed columns; expected one (Lead I), "
-                                + "12 (I … V6) or a header naming the leads");
+                    if (cols.isEmpty()) {
+                        throw new SignalException("header " + String.join(",", cells) + " names no lead (expected "
+                                + "columns such as I, II, V2 or lead_I_mV)");
                     }
+                    columns = cols.stream().mapToInt(Integer::intValue).toArray();
+                    names = found.toArray(new String[0]);
+                    continue;
                 }
-                if (cells.length != width) {
-                    throw new SignalException("line " + lineNo + ": " + cells.length + " columns, expected " + width);
+                if (width == 1 || width == 12) {
+                    columns = new int[width];
+                    for (int c = 0; c < width; c++) columns[c] = c;
+                    names = width == 1 ? new String[] {"I"} : Leads.NAMES.clone();
+                } else {
+                    throw new SignalException("line " + lineNo + ": " + width + " unnamed columns; expected one (Lead I), "
+                            + "12 (I … V6) or a header naming the leads");
                 }
-                double[] row = new double[columns.length];
-                for (int j = 0; j < columns.length; j++) {
-                    String cell = cells[columns[j]].trim();
-                    try {
-                        row[j] = Double.parseDouble(cell);
-                    } catch (NumberFormatException e) {
-                        throw new SignalException("line " + lineNo + ": '" + cell + "' is not a number (expected lead "
-                                + names[j] + " in mV)");
-                    }
-                }
-                rows.add(row);
             }
+            if (cells.length != width) {
+                throw new SignalException("line " + lineNo + ": " + cells.length + " columns, expected " + width);
+            }
+            double[] values = new double[columns.length];
+            for (int j = 0; j < columns.length; j++) {
+                String cell = cells[columns[j]].trim();
+                try {
+                    values[j] = Double.parseDouble(cell);
+                } catch (NumberFormatException e) {
+                    throw new SignalException("line " + lineNo + ": '" + cell + "' is not a number (expected lead "
+                            + names[j] + " in mV)");
+                }
+            }
+            rows.add(values);
         }
         if (rows.isEmpty()) throw new SignalException("the file has no samples (expected one row per sample, mV)");
         double[][] signals = new double[names.length][rows.size()];
         for (int i = 0; i < rows.size(); i++) for (int j = 0; j < names.length; j++) signals[j][i] = rows.get(i)[j];
         return new Recording(names, signals);
+    }
+
+    /** A data or header line: its number in the file and its cells (comma, semicolon or tab separated). */
+    private static final class Line {
+        final int number;
+        final String[] cells;
+
+        Line(int number, String[] cells) {
+            this.number = number;
+            this.cells = cells;
+        }
+    }
+
+    /** The lines that are not blank and not comments ('#'). */
+    private static List<Line> lines(Reader source) throws IOException {
+        List<Line> out = new ArrayList<>();
+        try (BufferedReader in = new BufferedReader(source)) {
+            String line;
+            int number = 0;
+            while ((line = in.readLine()) != null) {
+                number++;
+                line = line.trim();
+                if (!line.isEmpty() && !line.startsWith("#")) out.add(new Line(number, line.split("[,;\\t]")));
+            }
+        }
+        return out;
     }
 
     /** The lead a column header names ("II", "lead II", "Lead_II", "II_mV", "II (mV)"), or -1 (also for band bounds). */
@@ -126,33 +147,27 @@ public final class CsvLeadReader {
     public static double[] read(Reader source) throws IOException {
         List<Double> values = new ArrayList<>();
         int column = -1;
-        int lineNo = 0;
-        try (BufferedReader in = new BufferedReader(source)) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                lineNo++;
-                line = line.trim();
-                if (line.isEmpty() || line.startsWith("#")) continue;
-                String[] cells = line.split("[,;\\t]");
-                if (column < 0) {
-                    column = headerColumn(cells);
-                    if (column >= 0) continue;          // it was a header
-                    if (cells.length > 1) {
-                        throw new SignalException("line " + lineNo + ": " + cells.length + " columns but no header "
-                                + "naming the Lead I column (expected a header with 'I' or 'lead_i')");
-                    }
-                    column = 0;
+        for (Line row : lines(source)) {
+            int lineNo = row.number;
+            String[] cells = row.cells;
+            if (column < 0) {
+                column = headerColumn(cells);
+                if (column >= 0) continue;          // it was a header
+                if (cells.length > 1) {
+                    throw new SignalException("line " + lineNo + ": " + cells.length + " columns but no header "
+                            + "naming the Lead I column (expected a header with 'I' or 'lead_i')");
                 }
-                if (column >= cells.length) {
-                    throw new SignalException("line " + lineNo + ": has " + cells.length + " columns, expected at least "
-                            + (column + 1));
-                }
-                try {
-                    values.add(Double.parseDouble(cells[column].trim()));
-                } catch (NumberFormatException e) {
-                    throw new SignalException("line " + lineNo + ": '" + cells[column].trim()
-                            + "' is not a number (expected Lead I in mV)");
-                }
+                column = 0;
+            }
+            if (column >= cells.length) {
+                throw new SignalException("line " + lineNo + ": has " + cells.length + " columns, expected at least "
+                        + (column + 1));
+            }
+            try {
+                values.add(Double.parseDouble(cells[column].trim()));
+            } catch (NumberFormatException e) {
+                throw new SignalException("line " + lineNo + ": '" + cells[column].trim()
+                        + "' is not a number (expected Lead I in mV)");
             }
         }
         if (values.isEmpty()) {
