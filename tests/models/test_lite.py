@@ -75,7 +75,7 @@ def test_distillation_cli_records_teacher_and_refuses_a_typo(tmp_path):
     assert splits == [{"split_revision": SPLIT_REVISION, "training_segments": {"synthetic": 8}}]
     assert trained_split_revisions(teacher) == [1]
     never = training_data_text([run])[2]
-    assert "19 cross-session" in never and "its teacher `teacher` was trained before this split" in never
+    assert "cross-session PTB-XL patients" in never and "its teacher `teacher` was trained before this split" in never
     assert "were trained on" in training_data_text([Run(teacher)])[2]
 
 

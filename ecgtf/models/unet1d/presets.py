@@ -101,7 +101,7 @@ def training_data_text(runs) -> tuple[str, str, str]:
     clean = all(set(trained_split_revisions(r.path)) == {2} for r in runs)
     if not clean:
         return ("349 records of\n  folds 1–8 in mV, and 1,784", "106 records", "PTB-XL fold 10 and LUDB (the test sets below); "
-                "the 19 PTB-XL patients with recordings on two dates and the CinC 2021 records were trained on, so "
+                "the PTB-XL patients with recordings on two dates and the CinC 2021 records were trained on, so "
                 "the cross-session and CinC 2021 results of this preset are partly in-sample")
     counts = json.loads((runs[0].path / "splits.json").read_text())[-1]["training_segments"]
     teacher = teacher_dir(runs[0])
@@ -110,11 +110,11 @@ def training_data_text(runs) -> tuple[str, str, str]:
         if set(trained_split_revisions(teacher)) != {2}:
             teacher_note = (f" (its teacher `{teacher.name}` was trained before this split and saw them; the "
                             "student never trained on their records)")
-    return (f"{counts.get('ptb-xl', 0)} records of\n  folds 1–8 in mV (the 19 patients with recordings on two dates "
-            f"left out), and {counts.get('ptb-xl-zscore', 0):,}", f"{counts.get('cinc2021', 0)} of the 106 records (the other half, chosen by the parity of "
-            "the name's SHA-256, is the `cinc2021` test set)",
-            "PTB-XL fold 10 and LUDB (the test sets below), the 19 cross-session PTB-XL patients and the held-out "
-            f"half of CinC 2021{teacher_note}")
+    return (f"{counts.get('ptb-xl', 0)} records of\n  folds 1–8 in mV (the patients with recordings on two dates "
+            f"left out), and {counts.get('ptb-xl-zscore', 0):,}", f"{counts.get('cinc2021', 0)} records (the other half, "
+            "chosen by the parity of the name's SHA-256, is the `cinc2021` test set)",
+            "PTB-XL fold 10 and LUDB (the test sets below), the cross-session PTB-XL patients (recordings on two dates) "
+            f"and the held-out half of CinC 2021{teacher_note}")
 
 
 def model_card(name: str, runs, records, table: str) -> str:
