@@ -72,7 +72,8 @@ def test_distillation_cli_records_teacher_and_refuses_a_typo(tmp_path):
     from ecgtf.models.unet1d.presets import training_data_text
 
     splits = json.loads((tmp_path / "student" / "splits.json").read_text())
-    assert splits == [{"split_revision": SPLIT_REVISION, "training_segments": {"synthetic": 8}}]
+    assert splits == [{"split_revision": SPLIT_REVISION, "training_segments": {"synthetic": 8},
+                       "teacher_split_revisions": [1]}]
     assert trained_split_revisions(teacher) == [1]
     never = training_data_text([run])[2]
     assert "cross-session PTB-XL patients" in never and "its teacher `teacher` was trained before this split" in never

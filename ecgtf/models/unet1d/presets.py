@@ -103,11 +103,12 @@ def training_data_text(runs) -> tuple[str, str, str]:
         return ("349 records of\n  folds 1–8 in mV, and 1,784", "106 records", "PTB-XL fold 10 and LUDB (the test sets below); "
                 "the PTB-XL patients with recordings on two dates and the CinC 2021 records were trained on, so "
                 "the cross-session and CinC 2021 results of this preset are partly in-sample")
-    counts = json.loads((runs[0].path / "splits.json").read_text())[-1]["training_segments"]
+    last = json.loads((runs[0].path / "splits.json").read_text())[-1]
+    counts = last["training_segments"]
     teacher = teacher_dir(runs[0])
     teacher_note = ""
-    if teacher is not None:
-        if set(trained_split_revisions(teacher)) != {2}:
+    if teacher is not None:   # as recorded at training time (a preset name may point to newer weights today)
+        if set(last.get("teacher_split_revisions") or trained_split_revisions(teacher)) != {2}:
             teacher_note = (f" (its teacher `{teacher.name}` was trained before this split and saw them; the "
                             "student never trained on their records)")
     return (f"{counts.get('ptb-xl', 0)} records of\n  folds 1–8 in mV (the patients with recordings on two dates "

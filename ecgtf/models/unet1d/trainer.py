@@ -294,7 +294,9 @@ def load_training_sources(run, progress: bool = True):
               f"weight {weight:g}")
     if not sources:
         raise ValueError("no training windows: every source is empty or has weight 0")
-    segments.record_splits(run.path, {name: len(split_indices(name, caches[name], data)["train"]) for name in caches})
+    teacher = getattr(run.training, "teacher", None)
+    segments.record_splits(run.path, {name: len(split_indices(name, caches[name], data)["train"]) for name in caches},
+                           segments.trained_split_revisions(run_or_preset(teacher, "--teacher")) if teacher else None)
     try:
         val_cache = caches.get("ptb-xl") or source_cache("ptb-xl", data, pre, progress=progress)
         val_idx = split_indices("ptb-xl", val_cache, data)["val"]
