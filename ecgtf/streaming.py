@@ -118,6 +118,8 @@ class ReconstructionStream:
                     check_model_output(y, self.p.units, "the model")
                 except ValueError as exc:
                     y, reason = None, str(exc)
+                if y is not None and self.p.units == "mV" and y.shape[-1] == w.size:
+                    y[0] = w           # Lead I, the given lead, as the model saw it (an any-leads net's own is untrained)
             if reason:
                 self.events.append((k, reason))
             self.out.add(k * self.p.hop_in // self.ratio, y)

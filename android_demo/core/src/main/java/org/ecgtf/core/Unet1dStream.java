@@ -126,6 +126,7 @@ public final class Unet1dStream {
                 float[] in = new float[WINDOW];
                 for (int i = 0; i < WINDOW; i++) in[i] = (float) window[i];
                 y = model.run(in);
+                y[0] = in;   // Lead I, the given lead, as the model saw it (an any-leads network's own is untrained)
             } else {
                 reason = q.reason;
             }
