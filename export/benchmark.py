@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from ecgtf.arguments import non_negative_int, positive_int
+from export.errors import compare
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -110,11 +111,13 @@ def _merge_keras(results: list[dict]) -> dict:
             "latency_ms": {k: v for r in results for k, v in r["latency_ms"].items()}}
 
 
-def _row(name: str, size: int | None, res: dict, keras_out, truth) -> dict:
+def _row(name: str, size: int | None, res: dict, keras_out, truth, inputs=None) -> dict:
+    """One table row; errors as the export validation counts them (:func:`export.errors.compare`: an any-leads
+    model's recorded-lead rows do not count)."""
     out = np.asarray(res["outputs"])
+    errors = compare(out, keras_out, truth if truth is not None and truth.size else None, inputs)
     row = {"model": name, "size_mb": None if size is None else size / 1e6, "peak_rss_mb": res["peak_rss_mb"],
-           "rel_rms_vs_keras": float(np.sqrt(np.mean((out - keras_out) ** 2)) / np.std(keras_out)),
-           "rmse_vs_truth": float(np.sqrt(np.mean((out - truth) ** 2))) if truth is not None and truth.size else None,
+           "rel_rms_vs_keras": errors["rel_rms_vs_keras"], "rmse_vs_truth": errors.get("rmse_vs_truth"),
            "latency_ms": {}}
     for threads, t in res["latency_ms"].items():
         row["latency_ms"][threads] = {q: float(np.percentile(t, int(q[1:]))) for q in ("p50", "p90", "p99")}
@@ -190,11 +193,11 @@ def main(argv=None) -> int:
             res = _merge_keras([_measure({**common, "kind": "keras", "run": metas[0]["run"],
                                           "weights": metas[0].get("weights", "final"), "threads": [t]})
                                 for t in threads])
-            rows.append(_row("keras (float32)", None, res, keras_out, truth))
+            rows.append(_row("keras (float32)", None, res, keras_out, truth, inputs))
         for f, meta in zip(args.files, metas):
             io = (meta["inputs"][0]["name"], meta["outputs"][0]["name"])
             res = _measure({**common, "kind": "tflite", "file": str(f), "io": io})
-            rows.append(_row(f"tflite {meta['format']}", f.stat().st_size, res, keras_out, truth))
+            rows.append(_row(f"tflite {meta['format']}", f.stat().st_size, res, keras_out, truth, inputs))
     except RuntimeError as exc:
         return fail(str(exc))
     print(f"held-out windows: {len(keras_out)}; {args.runs} timed runs per thread count, batch 1, LiteRT XNNPACK on CPU")

@@ -179,7 +179,7 @@ def test_qat_range_initialisation_keeps_small_activations():
 
 def test_compare_leaves_out_the_rows_of_recorded_leads():
     """An any-leads file is judged on the leads it reconstructs: the reconstructor returns recorded leads as given."""
-    from export.engine import compare
+    from export.errors import compare
 
     rng = np.random.default_rng(0)
     keras_out = rng.normal(size=(4, 12, 64))
