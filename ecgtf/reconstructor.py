@@ -190,17 +190,17 @@ class Reconstructor:
         out = resample(stitched, p.fs_out, fs)
         m = x.shape[0]
         out = out[:, :m] if out.shape[1] >= m else np.pad(out, ((0, 0), (0, m - out.shape[1])), mode="edge")
+        exactly = {**exact, **given}                                # what follows from the given leads, and they
         if p.units == "mV":                                         # (a normalised-unit model keeps its own)
-            for name, samples in {**exact, **given}.items():      # the given leads exactly, then what follows
+            for name, samples in exactly.items():
                 out[LEADS.index(name)] = samples
         if len(given) > 1:
             info.update(given=tuple(given), derived=tuple(n for n in exact if n not in given),
                         reconstructed_from=",".join(used))
         result = Reconstruction(out.astype(np.float32), fs, p.units, x, len(starts), self.name, info=info)
         if self.intervals is not None and coverage is not None:
-            known = {**exact, **given}
-            key = self.intervals.key_for(known, self.personal)
-            fixed = [LEADS.index(name) for name in known]
+            key = self.intervals.key_for(exactly, self.personal)
+            fixed = [LEADS.index(name) for name in exactly]
             result.lower, result.upper = self.intervals.bounds(result.leads, fs, fixed, key, coverage)
             result.coverage = coverage
             info["interval_set"] = key

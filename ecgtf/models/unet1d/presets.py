@@ -83,15 +83,28 @@ def weights_card(name: str, runs) -> str:
             "medical device) and limitations: [`../MODEL_CARD.md`](../MODEL_CARD.md).\n")
 
 
+def run_or_preset(name_or_dir, option: str) -> Path:
+    """A run directory, or the folder of a preset of this model (:data:`.presets.PRESETS`) given by name."""
+    path = Path(name_or_dir).expanduser()
+    if not (path / "config.json").exists():
+        installed = sorted(n for n, p in PRESETS.items() if (PRESET_ROOT / p["folder"] / "config.json").exists())
+        if str(name_or_dir) not in installed:
+            raise ValueError(f"{option} {name_or_dir!r} is neither a run directory (no config.json there) nor a "
+                             f"preset; installed presets: {installed}")
+        path = PRESET_ROOT / PRESETS[str(name_or_dir)]["folder"]
+    return path
+
+
 def teacher_dir(run) -> Path | None:
-    """The folder of a run's distillation teacher (a run directory or a preset of this model), or ``None``."""
+    """The folder of a run's distillation teacher (a run directory or a preset of this model, as the trainer resolved
+    it: :func:`run_or_preset`), or ``None``."""
     teacher = getattr(run.training, "teacher", None)
     if not teacher:
         return None
-    path = Path(teacher).expanduser()
-    if (path / "config.json").exists():
-        return path
-    return PRESET_ROOT / PRESETS[teacher]["folder"] if teacher in PRESETS else path
+    try:
+        return run_or_preset(teacher, "--teacher")
+    except ValueError:            # the teacher's folder is gone: its name is all the card can say
+        return Path(teacher)
 
 
 def training_data_text(runs) -> tuple[str, str, str]:

@@ -22,7 +22,6 @@ import argparse
 import json
 import sys
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
 import numpy as np
 
@@ -35,6 +34,7 @@ from ecgtf.files import atomic_write_json
 from ecgtf.models.unet1d.model import Unet1dTrainer
 from ecgtf.models.unet1d.networks import Unet1dConfig, build_reconstructor, widen_from_lead_i
 from ecgtf.models.unet1d.preprocessing import Unet1dPreprocessing
+from ecgtf.models.unet1d.presets import run_or_preset
 from ecgtf.runs import Run, new_run_config
 from ecgtf.trainer import (
     TrainingConfig,
@@ -255,20 +255,6 @@ class BestWeights:
         return _Cb()
 
 
-def run_or_preset(name_or_dir, option: str) -> Path:
-    """A run directory, or the folder of a preset of this model (:data:`.presets.PRESETS`) given by name."""
-    from .presets import PRESET_ROOT, PRESETS
-
-    path = Path(name_or_dir).expanduser()
-    if not (path / "config.json").exists():
-        installed = sorted(n for n, p in PRESETS.items() if (PRESET_ROOT / p["folder"] / "config.json").exists())
-        if str(name_or_dir) not in installed:
-            raise ValueError(f"{option} {name_or_dir!r} is neither a run directory (no config.json there) nor a "
-                             f"preset; installed presets: {installed}")
-        path = PRESET_ROOT / PRESETS[str(name_or_dir)]["folder"]
-    return path
-
-
 def load_teacher(name_or_dir: str):
     """The frozen teacher network: a preset of this model (:data:`.presets.PRESETS`) or a unet1d run directory."""
     path = run_or_preset(name_or_dir, "--teacher")
@@ -284,10 +270,11 @@ def load_training_sources(run, progress: bool = True):
     Validation is PTB-XL's fold; without PTB-XL, 10 % of the first source's segments are held out.
     """
     data, pre = run.data, run.preprocessing
-    caches, sources = {}, []
+    caches, sources, trained = {}, [], {}
     for name, weight in data.parsed_sources():
         caches[name] = source_cache(name, data, pre, progress=progress)
         idx = split_indices(name, caches[name], data)["train"]
+        trained[name] = len(idx)
         if len(idx) and weight > 0:
             sources.append((caches[name], idx, weight))
         print(f"source {name}: {len(caches[name])} segments ({caches[name].units}), {len(idx)} for training, "
@@ -295,8 +282,8 @@ def load_training_sources(run, progress: bool = True):
     if not sources:
         raise ValueError("no training windows: every source is empty or has weight 0")
     teacher = getattr(run.training, "teacher", None)
-    segments.record_splits(run.path, {name: len(split_indices(name, caches[name], data)["train"]) for name in caches},
-                           segments.trained_split_revisions(run_or_preset(teacher, "--teacher")) if teacher else None)
+    teacher_revisions = segments.trained_split_revisions(run_or_preset(teacher, "--teacher")) if teacher else None
+    segments.record_splits(run.path, trained, teacher_revisions)
     try:
         val_cache = caches.get("ptb-xl") or source_cache("ptb-xl", data, pre, progress=progress)
         val_idx = split_indices("ptb-xl", val_cache, data)["val"]
