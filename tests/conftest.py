@@ -87,16 +87,18 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.slow)
 
 
-def make_tiny_unet1d_run(path: Path, any_leads: bool = False, seed: int | None = None, lead_mix: int = 0) -> Path:
+def make_tiny_unet1d_run(path: Path, any_leads: bool = False, seed: int | None = None, lead_mix: int = 0,
+                         ridge_sets: tuple = ()) -> Path:
     """A run directory holding an untrained tiny unet1d (as the trainer would write it); ``any_leads``: the network
-    takes every lead (``lead_mix``: with the linear path); ``seed``: weights drawn at random (so that every input
-    channel matters)."""
+    takes every lead (``lead_mix``: with the linear path; ``ridge_sets``: with ridge blends, random filters and
+    α = 0.5); ``seed``: weights drawn at random (so that every input channel matters)."""
     from ecgtf.models.unet1d.networks import Unet1dConfig, build_reconstructor
     from ecgtf.models.unet1d.preprocessing import Unet1dPreprocessing
     from ecgtf.models.unet1d.trainer import Unet1dData, Unet1dTraining
     from ecgtf.runs import CONFIG_FORMAT, config_to_dict
 
-    arch = Unet1dConfig(filters=(4, 8, 8), kernel=3, amp_hidden=8, any_leads=any_leads, lead_mix=lead_mix)
+    arch = Unet1dConfig(filters=(4, 8, 8), kernel=3, amp_hidden=8, any_leads=any_leads, lead_mix=lead_mix,
+                        ridge_sets=tuple(ridge_sets), ridge_taps=9)
     path.mkdir(parents=True, exist_ok=True)
     (path / "final").mkdir(exist_ok=True)
     (path / "config.json").write_text(json.dumps({
@@ -113,5 +115,12 @@ def make_tiny_unet1d_run(path: Path, any_leads: bool = False, seed: int | None =
         rng = np.random.default_rng(seed)
         net.set_weights([w + rng.normal(0, 0.05, w.shape).astype(w.dtype) if "variance" not in v.name else w
                          for v, w in zip(net.weights, net.get_weights())])
+    if ridge_sets:
+        import numpy as np
+
+        layer = net.get_layer("ridge_blend")
+        rng = np.random.default_rng(0 if seed is None else seed)
+        layer.set_weights([rng.normal(0, 0.1, w.shape).astype("float32") for w in layer.get_weights()[:-1]]
+                          + [np.full(layer.get_weights()[-1].shape, 0.5, "float32")])
     net.save_weights(str(path / "final" / "reconstructor.weights.h5"))
     return path

@@ -28,14 +28,15 @@ class Unet1dMobile(tf.Module):
 
     input_name, output_name = "lead_i", "leads"
     float_tensors = ("standardize/", "amp_", "log_gain/", "gain/", "leads/", "shape_out/", "mean_",
-                     "StatefulPartitionedCall", "enc0_", "dec0_", "present_mask", "own_scaled", "lead_mix", "shape_mixed")
+                     "StatefulPartitionedCall", "enc0_", "dec0_", "present_mask", "own_scaled", "lead_mix", "shape_mixed",
+                     "ridge_blend")
     """int8 export keeps these ops in float32 (substrings of their output tensors' names): the per-window
     normalisation, the amplitude head, the output projection, the mV scaling and the first encoder block
     (the full-rate convolutions reading the normalised input). Measured on one full network: all-int8
     34 % of the output's std vs Keras; float normalisation/amplitude head/output 3.7 %; + first block
     2.4 % at 1.36 ms vs 1.23 ms (float32 8.7 ms); the first and last levels both in float 2.0 % at 1.50 ms. Any-leads
     networks with a lead mix keep that linear path (given leads → shapes) in float too: a Lite trained with it from
-    scratch measured 7.7 % with it in int8."""
+    scratch measured 7.7 % with it in int8. A ridge blend (:class:`.networks.RidgeBlend`, 12 k weights) stays float."""
 
     def __init__(self, network):
         super().__init__()

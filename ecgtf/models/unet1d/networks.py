@@ -23,6 +23,7 @@ import numpy as np
 
 from ecgtf.backend import keras, tf
 from ecgtf.kits.layers import scaled
+from ecgtf.leads import LEADS, known_leads, set_key
 
 
 @dataclass(frozen=True)
@@ -45,12 +46,26 @@ class Unet1dConfig:
     """Any leads only: > 0 adds each given lead z-scored by its own std as 12 more encoder channels and a linear
     path from them to the shape output (a ``lead_mix``-tap convolution, like ridge regression on the given leads;
     it learns within a few hundred steps what the U-Net's first layer learns slowly)."""
+    ridge_sets: tuple[str, ...] = ()
+    """Any leads only: sets of given leads (``"I+V2"``, ``"I+II+V2"``, …) for which the output is blended with a
+    linear (ridge) reconstruction from those leads (:class:`RidgeBlend`; fitted after training by
+    :mod:`.ridge_blend`). Empty: none."""
+    ridge_taps: int = 33
+    """Taps of each ridge filter (33 at 100 Hz: ±160 ms)."""
 
     def __post_init__(self) -> None:
         if self.members < 1:
             raise ValueError(f"members must be ≥ 1, got {self.members}")
         if not 0 < self.width <= 4:
             raise ValueError(f"width must be in (0, 4], got {self.width}")
+        if self.ridge_sets and not self.any_leads:
+            raise ValueError("ridge_sets need any_leads (they blend in a reconstruction from the given leads)")
+        for key in self.ridge_sets:
+            if key != set_key(key.split("+")) or not key.startswith("I"):
+                raise ValueError(f"ridge_sets: {key!r} is not a set of leads with Lead I in canonical order, such as "
+                                 "I+II+V2")
+        if self.ridge_taps < 1 or self.ridge_taps % 2 == 0:
+            raise ValueError(f"ridge_taps must be odd and ≥ 1, got {self.ridge_taps}")
         if self.length % 2 ** (len(self.filters) - 1):
             raise ValueError(f"length {self.length} must be divisible by 2^{len(self.filters) - 1}")
 
@@ -104,6 +119,58 @@ class LeadStandardize(keras.layers.Layer):
         return {**super().get_config(), "eps": self.eps, "own_scale": self.own_scale}
 
 
+def ridge_rows(key: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """(rows the network sees as present, rows the ridge reads) for a set of given leads ``"I+II+V2"``: the present
+    rows are every lead known exactly (from two limb leads on, all six limb leads); the ridge reads Lead I, Lead II
+    when limb leads are given, and the given chest leads."""
+    names = key.split("+")
+    present = tuple(LEADS.index(n) for n in known_leads(names))
+    used = tuple(LEADS.index(n) for n in names if n in ("I", "II") or n.startswith("V"))
+    return present, used
+
+
+class RidgeBlend(keras.layers.Layer):
+    """Any-leads output blended with a linear reconstruction from the given leads: ``[leads_in (N, 12, L) mV,
+    present (N, 12), leads (N, 12, L) mV]`` → leads (N, 12, L) mV.
+
+    For a window whose present leads are exactly those of set ``s`` (:func:`ridge_rows`), lead ``k`` becomes
+    ``α[s, k] · leads + (1 − α[s, k]) · ridge_s`` with ``ridge_s`` a ``taps``-tap filter (zero-padded) of the read
+    leads, each centred over the window and divided by Lead I's std, times that std (so it scales with the input
+    like the network does); other windows pass unchanged. Weights (not trained by ``fit``): ``kernel_s`` (taps,
+    read leads, 12) and ``alpha`` (sets, 12), 1 at first (the network alone)."""
+
+    def __init__(self, sets, taps: int = 33, eps: float = 1e-3, **kw):
+        super().__init__(**kw)
+        self.sets, self.taps, self.eps = tuple(sets), int(taps), eps
+        self.rows = [ridge_rows(key) for key in self.sets]
+
+    def build(self, input_shape):
+        self.kernels = [self.add_weight(name=f"kernel_{key.replace('+', '_')}", shape=(self.taps, len(used), 12),
+                                        initializer="zeros", trainable=False) for key, (_, used) in zip(self.sets, self.rows)]
+        self.alpha = self.add_weight(name="alpha", shape=(len(self.sets), 12), initializer="ones", trainable=False)
+        super().build(input_shape)
+
+    def call(self, inputs):
+        x, present, leads = inputs
+        present = tf.cast(present, x.dtype)
+        centred = (x - tf.reduce_mean(x, axis=-1, keepdims=True)) * present[..., None]
+        std_i = tf.sqrt(tf.reduce_mean(tf.square(centred[:, :1]), axis=-1, keepdims=True) + self.eps ** 2)  # (N,1,1)
+        z = tf.transpose(centred / std_i, [0, 2, 1])                                               # (N, L, 12)
+        out = leads
+        for s, (rows, used) in enumerate(self.rows):
+            mask = np.zeros(12, np.float32)
+            mask[list(rows)] = 1.0
+            match = tf.cast(tf.reduce_all(tf.equal(present, mask), axis=-1), x.dtype)[:, None, None]
+            ridge = tf.nn.conv1d(tf.gather(z, list(used), axis=-1), self.kernels[s], 1, "SAME")       # (N, L, 12)
+            ridge = tf.transpose(ridge, [0, 2, 1]) * std_i
+            alpha = self.alpha[s][None, :, None]
+            out = out + match * (1.0 - alpha) * (ridge - leads)
+        return out
+
+    def get_config(self):
+        return {**super().get_config(), "sets": list(self.sets), "taps": self.taps, "eps": self.eps}
+
+
 def _block(x, filters: int, cfg: Unet1dConfig, name: str):
     for i in range(cfg.convs_per_block):
         x = keras.layers.Conv1D(filters, cfg.kernel, padding="same", use_bias=False, name=f"{name}_conv{i}")(x)
@@ -122,7 +189,7 @@ def build_reconstructor(cfg: Unet1dConfig = Unet1dConfig(), skip_scales=None) ->
     if cfg.members > 1:
         from dataclasses import replace
 
-        single = replace(cfg, members=1)
+        single = replace(cfg, members=1, ridge_sets=())
         inputs = _inputs(cfg)
         outs = []
         for m in range(cfg.members):
@@ -130,6 +197,8 @@ def build_reconstructor(cfg: Unet1dConfig = Unet1dConfig(), skip_scales=None) ->
             member._name = f"member{m}"
             outs.append(member(inputs))
         avg = {k: keras.layers.Average(name=f"mean_{k}")([o[k] for o in outs]) for k in ("leads", "shape", "log_gain")}
+        if cfg.ridge_sets:
+            avg["leads"] = RidgeBlend(cfg.ridge_sets, cfg.ridge_taps, name="ridge_blend")([*inputs, avg["leads"]])
         return keras.Model(inputs, avg, name=f"unet1d_ensemble_{cfg.members}")
     inputs = _inputs(cfg)
     extra = []
@@ -170,6 +239,8 @@ def build_reconstructor(cfg: Unet1dConfig = Unet1dConfig(), skip_scales=None) ->
         [log_gain, std])
     leads = keras.layers.Lambda(lambda t: tf.transpose(t[0], [0, 2, 1]) * t[1][..., None], name="leads")(
         [shape, gain])
+    if cfg.ridge_sets:
+        leads = RidgeBlend(cfg.ridge_sets, cfg.ridge_taps, name="ridge_blend")([*inputs, leads])
     return keras.Model(inputs, {"leads": leads, "shape": shape, "log_gain": log_gain}, name="unet1d_reconstructor")
 
 
@@ -199,7 +270,7 @@ def _networks(model: keras.Model) -> list[keras.Model]:
     return members or [model]
 
 
-NEW_LAYERS = ("lead_mix",)
+NEW_LAYERS = ("lead_mix", "ridge_blend")
 """Layers an any-leads network may have that its source lacks (zero-initialised: they add nothing at first)."""
 
 

@@ -49,6 +49,9 @@ def assemble_preset(run_dirs, name: str, weights: str = "best") -> tuple[Path, l
             raise ValueError(f"{r.path} is a {r.model} run; presets here are {__package__.rsplit('.', 1)[-1]} runs")
         if dataclasses.replace(r.architecture, members=1) != dataclasses.replace(runs[0].architecture, members=1):
             raise ValueError(f"{r.path} has another architecture than {runs[0].path}; an ensemble needs one")
+    if len(runs) > 1 and runs[0].architecture.ridge_sets:
+        raise ValueError(f"{runs[0].path} ends in a ridge blend: an ensemble is assembled from runs without one (blend "
+                         "the ensemble's run afterwards with python -m training.ridge_blend)")
     out = PRESET_ROOT / name
     if out.exists():
         shutil.rmtree(out)
@@ -64,6 +67,8 @@ def assemble_preset(run_dirs, name: str, weights: str = "best") -> tuple[Path, l
     record_digest(out / "config.json")
     if all((r.path / "splits.json").exists() for r in runs):   # the split policy travels with the weights
         atomic_write_json(out / "splits.json", [e for r in runs for e in json.loads((r.path / "splits.json").read_text())])
+    if len(runs) == 1 and (runs[0].path / "ridge_blend.json").exists():    # how the blend was fitted, and its scores
+        shutil.copyfile(runs[0].path / "ridge_blend.json", out / "ridge_blend.json")
     target = out / "final" / "best_reconstructor.weights.h5"
     if len(runs) == 1:
         shutil.copyfile(runs[0].weights_path("reconstructor", weights), target)
@@ -131,6 +136,12 @@ def training_data_text(runs) -> tuple[str, str, str]:
             f"and the held-out half of CinC 2021{teacher_note}")
 
 
+def network_parameters(generator) -> int:
+    """Parameters of the U-Net(s) of ``generator``, without a ridge blend's filters and weights."""
+    blend = [layer for layer in generator.layers if layer.name == "ridge_blend"]
+    return generator.count_params() - sum(layer.count_params() for layer in blend)
+
+
 def model_card(name: str, runs, records, table: str) -> str:
     run = runs[0]
     ptbxl_text, cinc2021_text, never_text = training_data_text(runs)
@@ -170,6 +181,17 @@ def model_card(name: str, runs, records, table: str) -> str:
                "first computed exactly the Lead I function)" if init else "") + ". Personalisation: `rec.personalize(reference_12lead, fs)` fits a person's head "
             "(7 × 18 weights) that runs after the network on every window, on the phone too (`personal_head.tflite`, "
             "the profile as an input; Java `org.ecgtf.core.PersonalProfile`).")
+    if run.architecture.ridge_sets:
+        blend = json.loads((run.path / "ridge_blend.json").read_text()) if (run.path / "ridge_blend.json").exists() else {}
+        ensemble += (
+            f" **Ridge blend** (`python -m training.ridge_blend`): when the given leads are Lead I with one chest lead, "
+            f"or Lead I, Lead II and one chest lead ({len(run.architecture.ridge_sets)} sets), each reconstructed lead "
+            f"is blended with a {run.architecture.ridge_taps}-tap ridge reconstruction from the given leads (inside the "
+            "graph: the `.tflite` file carries it); the ridge filters were fitted on the millivolt training windows, "
+            "the blend weights per lead chosen on PTB-XL fold 9"
+            + (f" (there, I+V2 other chest leads: network r {blend['results']['I+V2']['network']:.3f}, ridge "
+               f"{blend['results']['I+V2']['ridge']:.3f}, blend {blend['results']['I+V2']['blend']:.3f})"
+               if "I+V2" in blend.get("results", {}) else "") + ". Lead I alone and other sets: the network alone.")
     teacher = run.training.teacher
     if teacher:
         folder = teacher_dir(run)
@@ -187,7 +209,7 @@ def model_card(name: str, runs, records, table: str) -> str:
 
 **What it does.** Reconstructs the 12 standard ECG leads (I, II, III, aVR, aVL, aVF, V1–V6) in
 millivolts from a single Lead I recording (e.g. a smartwatch), on a phone: a 1-D U-Net over time
-({run.generator().count_params() // (run.architecture.members if len(runs) == 1 else 1):,} parameters per network) predicts each lead's shape, an amplitude head predicts each
+({network_parameters(run.generator()) // (run.architecture.members if len(runs) == 1 else 1):,} parameters per network) predicts each lead's shape, an amplitude head predicts each
 lead's amplitude relative to Lead I, so no other lead is needed at inference (no oracle amplitude).{ensemble}
 
 **Intended use.** Research and development: prototyping on-device reconstruction, benchmarking, teaching.
