@@ -32,14 +32,17 @@ SEGMENT_SOURCES = (*databases_for("segment_stream"), "synthetic")
 """Sources that stream into segment caches (``ptb-xl``, ``ptb-xl-zscore``, ``cinc2011``, ``cinc2021``, ``synthetic``)."""
 
 
-def record_splits(run_dir: Path, training_segments: dict, teacher_revisions: list[int] | None = None) -> None:
+def record_splits(run_dir: Path, training_segments: dict, teacher_revisions: list[int] | None = None,
+                  teacher_any_leads: bool | None = None) -> None:
     """Append this session's split revision and training segments per source to ``RUN/splits.json`` (a list: a run
-    resumed across a change of the split policy shows both); ``teacher_revisions``: those its distillation teacher
-    trained under (a teacher named by preset may be replaced later, so they are recorded now)."""
+    resumed across a change of the split policy shows both); ``teacher_revisions`` and ``teacher_any_leads``: the
+    split revisions its distillation teacher trained under and whether it took any leads (a teacher named by preset
+    may be replaced later, so they are recorded now)."""
     path = Path(run_dir) / "splits.json"
     history = json.loads(path.read_text()) if path.exists() else []
     entry = {"split_revision": SPLIT_REVISION, "training_segments": training_segments,
-             **({"teacher_split_revisions": teacher_revisions} if teacher_revisions is not None else {})}
+             **({"teacher_split_revisions": teacher_revisions} if teacher_revisions is not None else {}),
+             **({"teacher_any_leads": bool(teacher_any_leads)} if teacher_any_leads is not None else {})}
     if not history or history[-1] != entry:
         atomic_write_json(path, [*history, entry])
 

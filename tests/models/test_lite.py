@@ -73,11 +73,18 @@ def test_distillation_cli_records_teacher_and_refuses_a_typo(tmp_path):
 
     splits = json.loads((tmp_path / "student" / "splits.json").read_text())
     assert splits == [{"split_revision": SPLIT_REVISION, "training_segments": {"synthetic": 8},
-                       "teacher_split_revisions": [1]}]
+                       "teacher_split_revisions": [1], "teacher_any_leads": False}]   # as the teacher was then
     assert trained_split_revisions(teacher) == [1]
     never = training_data_text([run])[2]
     assert "cross-session PTB-XL patients" in never and "its teacher `teacher` was trained before this split" in never
     assert "were trained on" in training_data_text([Run(teacher)])[2]
+    # the card describes the teacher as recorded at training time, not as the folder of that name is today
+    from ecgtf.models.unet1d.presets import model_card
+
+    assert "a Lead I network" in model_card("x", [run], [], "")
+    splits[-1]["teacher_any_leads"] = True
+    (tmp_path / "student" / "splits.json").write_text(json.dumps(splits))
+    assert "it sees the same leads" in model_card("x", [Run(tmp_path / "student")], [], "")
 
 
 def test_selective_int8_keeps_normalisation_and_amplitude_in_float(tmp_path):

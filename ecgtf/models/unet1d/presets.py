@@ -195,7 +195,9 @@ def model_card(name: str, runs, records, table: str) -> str:
     teacher = run.training.teacher
     if teacher:
         folder = teacher_dir(run)
-        same = (folder / "config.json").exists() and Run(folder).architecture.any_leads
+        recorded = json.loads((run.path / "splits.json").read_text())[-1] if (run.path / "splits.json").exists() else {}
+        same = recorded["teacher_any_leads"] if "teacher_any_leads" in recorded else (
+            (folder / "config.json").exists() and Run(folder).architecture.any_leads)   # as trained; else today's folder
         sees, where = (("it sees the same leads", "every training window") if same else
                        ("a Lead I network", "every training window where Lead I alone is given"))
         ensemble += (

@@ -282,8 +282,9 @@ def load_training_sources(run, progress: bool = True):
     if not sources:
         raise ValueError("no training windows: every source is empty or has weight 0")
     teacher = getattr(run.training, "teacher", None)
-    teacher_revisions = segments.trained_split_revisions(run_or_preset(teacher, "--teacher")) if teacher else None
-    segments.record_splits(run.path, trained, teacher_revisions)
+    teacher_path = run_or_preset(teacher, "--teacher") if teacher else None
+    segments.record_splits(run.path, trained, segments.trained_split_revisions(teacher_path) if teacher else None,
+                           Run(teacher_path).architecture.any_leads if teacher else None)
     try:
         val_cache = caches.get("ptb-xl") or source_cache("ptb-xl", data, pre, progress=progress)
         val_idx = split_indices("ptb-xl", val_cache, data)["val"]
