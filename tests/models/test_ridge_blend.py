@@ -11,7 +11,8 @@ from conftest import make_tiny_unet1d_run
 from ecgtf.data.synthetic import SyntheticConfig, generate_record
 from ecgtf.leads import LEADS
 from ecgtf.models.unet1d.networks import Unet1dConfig, build_reconstructor, ridge_rows, widen_from_lead_i
-from ecgtf.models.unet1d.ridge_blend import choose_alphas, fit_kernel, ridge_predict, window_pearson
+from ecgtf.models.unet1d.ridge_blend import choose_alphas, fit_kernel, ridge_predict
+from ecgtf.scores import pearson
 
 SETS = ("I+V2", "I+II+V2")
 
@@ -54,8 +55,8 @@ def test_the_fitted_filter_recovers_a_linear_relation_between_leads():
     windows[:, 8] = 0.7 * np.roll(windows[:, 7], 2, -1) - 0.3 * windows[:, 0]     # V3 from V2 (20 ms later) and I
     kernel = fit_kernel(windows, ridge_rows("I+V2")[1], taps=9)
     pred = ridge_predict(windows, ridge_rows("I+V2")[1], kernel)
-    assert np.nanmean(window_pearson(pred, windows)[:, 8]) > 0.99              # the relation, found
-    assert np.nanmean(np.abs(window_pearson(pred, windows)[:, 9])) < 0.2        # V4 is noise: nothing to find
+    assert np.nanmean(pearson(pred, windows)[:, 8]) > 0.99              # the relation, found
+    assert np.nanmean(np.abs(pearson(pred, windows)[:, 9])) < 0.2        # V4 is noise: nothing to find
     np.testing.assert_allclose(ridge_predict(3 * windows, ridge_rows("I+V2")[1], kernel), 3 * pred, rtol=1e-6)
 
 

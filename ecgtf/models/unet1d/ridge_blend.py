@@ -33,6 +33,7 @@ from ecgtf.kits.ridge import baseline_training_data
 from ecgtf.leads import LEADS
 from ecgtf.progress import progress_bar
 from ecgtf.runs import Run
+from ecgtf.scores import pearson
 
 from .networks import build_reconstructor, ridge_rows, widen_from_lead_i
 from .preprocessing import prepare_lead
@@ -95,19 +96,10 @@ def ridge_predict(windows: np.ndarray, used, kernel: np.ndarray) -> np.ndarray:
     return y * std_i
 
 
-def window_pearson(pred: np.ndarray, truth: np.ndarray) -> np.ndarray:
-    """(N, 12, L) → (N, 12) Pearson r per window and lead (NaN for a flat one)."""
-    a = pred - pred.mean(-1, keepdims=True)
-    b = truth - truth.mean(-1, keepdims=True)
-    den = np.sqrt((a ** 2).sum(-1) * (b ** 2).sum(-1))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(den > 0, (a * b).sum(-1) / den, np.nan)
-
-
 def choose_alphas(net: np.ndarray, ridge: np.ndarray, truth: np.ndarray, fixed_rows) -> np.ndarray:
     """(12,) blend weights: per lead the :data:`ALPHAS` value with the highest mean window r (ties: the larger α,
     more network); 1 for ``fixed_rows`` (given or derived exactly: the reconstructor returns them as given)."""
-    scores = np.array([np.nanmean(window_pearson(a * net + (1 - a) * ridge, truth), 0) for a in ALPHAS])   # (A, 12)
+    scores = np.array([np.nanmean(pearson(a * net + (1 - a) * ridge, truth), 0) for a in ALPHAS])   # (A, 12)
     best = np.array([ALPHAS[len(ALPHAS) - 1 - int(np.nanargmax(col[::-1]))] for col in scores.T])
     best[list(fixed_rows)] = 1.0
     return best
@@ -154,7 +146,7 @@ def blend_run(source, out, data_dir=None, sets=RIDGE_SETS, progress: bool = True
         alphas[key] = choose_alphas(net, ridge, val, rows)
         other = [k for k in range(12) if k not in rows]
         blend = alphas[key][None, :, None] * net + (1 - alphas[key][None, :, None]) * ridge
-        summary[key] = {name: float(np.nanmean(window_pearson(p, val)[:, other]))
+        summary[key] = {name: float(np.nanmean(pearson(p, val)[:, other]))
                         for name, p in (("network", net), ("ridge", ridge), ("blend", blend))}
         summary[key]["alpha"] = {LEADS[k]: float(alphas[key][k]) for k in other}
     shutil.copytree(src.path, out, ignore=shutil.ignore_patterns("checkpoints", "logs", "plots", ".tmp-*"))
