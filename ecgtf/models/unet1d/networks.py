@@ -13,7 +13,9 @@ centred and divided by Lead I's std (so the relative amplitudes the device measu
 and the encoder reads 24 channels: those 12 leads (absent ones zero) and the presence mask; the amplitude
 head also gets the mask and each given lead's ``log(std_lead / std_I)``. With the mask ``[1, 0, …]`` the
 network is a Lead I model, and :func:`widen_from_lead_i` turns a trained Lead I network into an
-any-leads one that computes exactly the same function until it is fine-tuned.
+any-leads one that computes exactly the same function until it is fine-tuned. A trained any-leads network may end
+in a :class:`RidgeBlend` (``Unet1dConfig.ridge_sets``, fitted by :mod:`.ridge_blend`): for Lead I with one chest
+lead (± Lead II) each output lead is blended with a ridge reconstruction from the given leads.
 """
 from __future__ import annotations
 
@@ -198,7 +200,7 @@ def build_reconstructor(cfg: Unet1dConfig = Unet1dConfig(), skip_scales=None) ->
             outs.append(member(inputs))
         avg = {k: keras.layers.Average(name=f"mean_{k}")([o[k] for o in outs]) for k in ("leads", "shape", "log_gain")}
         if cfg.ridge_sets:
-            avg["leads"] = RidgeBlend(cfg.ridge_sets, cfg.ridge_taps, name="ridge_blend")([*inputs, avg["leads"]])
+            avg["leads"] = RidgeBlend(cfg.ridge_sets, cfg.ridge_taps, name="ridge_blend", dtype="float32")([*inputs, avg["leads"]])
         return keras.Model(inputs, avg, name=f"unet1d_ensemble_{cfg.members}")
     inputs = _inputs(cfg)
     extra = []
@@ -240,7 +242,7 @@ def build_reconstructor(cfg: Unet1dConfig = Unet1dConfig(), skip_scales=None) ->
     leads = keras.layers.Lambda(lambda t: tf.transpose(t[0], [0, 2, 1]) * t[1][..., None], name="leads")(
         [shape, gain])
     if cfg.ridge_sets:
-        leads = RidgeBlend(cfg.ridge_sets, cfg.ridge_taps, name="ridge_blend")([*inputs, leads])
+        leads = RidgeBlend(cfg.ridge_sets, cfg.ridge_taps, name="ridge_blend", dtype="float32")([*inputs, leads])
     return keras.Model(inputs, {"leads": leads, "shape": shape, "log_gain": log_gain}, name="unet1d_reconstructor")
 
 
