@@ -97,3 +97,20 @@ def test_blended_run_reconstructs_and_its_tflite_file_matches_keras(tmp_path):
         b = lite.reconstruct(record[idx] if len(idx) > 1 else record[0], 500, quality=False, leads=leads)
         np.testing.assert_allclose(b.leads, a.leads, atol=1e-4)
         np.testing.assert_allclose(a.leads[idx], record[idx], atol=1e-5)              # given leads: exact
+
+
+def test_ridge_blend_cli_explains_what_it_cannot_do(tmp_path, capsys):
+    from ecgtf.models.unet1d.ridge_blend import main
+
+    lead_i = make_tiny_unet1d_run(tmp_path / "lead_i")
+    blended = make_tiny_unet1d_run(tmp_path / "blended", any_leads=True, ridge_sets=SETS)
+    any_leads = make_tiny_unet1d_run(tmp_path / "any", any_leads=True)
+    cases = [(["--run", str(lead_i), "--out", str(tmp_path / "o1")], "not an any-leads run"),
+             (["--run", str(blended), "--out", str(tmp_path / "o2")], "already ends in a ridge blend"),
+             (["--run", str(any_leads), "--out", str(lead_i)], "exists; choose a new folder"),
+             (["--run", str(any_leads), "--out", str(tmp_path / "o3"), "--sets", "V2+I"], "canonical order"),
+             (["--run", str(tmp_path / "nowhere"), "--out", str(tmp_path / "o4")], "not a run directory")]
+    for args, message in cases:
+        assert main(args) == 2
+        assert message in capsys.readouterr().out
+    assert not any((tmp_path / f"o{k}").exists() for k in range(1, 5))

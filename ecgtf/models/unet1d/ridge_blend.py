@@ -130,6 +130,9 @@ def blend_run(source, out, data_dir=None, sets=RIDGE_SETS, progress: bool = True
     arch = src.architecture
     if not arch.any_leads:
         raise ValueError(f"{src.path}: not an any-leads run; a ridge blend needs the given leads as inputs")
+    if arch.ridge_sets:
+        raise ValueError(f"{src.path} already ends in a ridge blend; blend the run it was made from "
+                         f"({src.training.extra.get('ridge_blend_from', 'see its config.json')})")
     if out.exists():
         raise FileExistsError(f"{out} exists; choose a new folder for the blended run")
     new_arch = replace(arch, ridge_sets=tuple(sets))
@@ -149,23 +152,26 @@ def blend_run(source, out, data_dir=None, sets=RIDGE_SETS, progress: bool = True
         summary[key] = {name: float(np.nanmean(pearson(p, val)[:, other]))
                         for name, p in (("network", net), ("ridge", ridge), ("blend", blend))}
         summary[key]["alpha"] = {LEADS[k]: float(alphas[key][k]) for k in other}
-    shutil.copytree(src.path, out, ignore=shutil.ignore_patterns("checkpoints", "logs", "plots", ".tmp-*"))
+    partial = out.with_name(f".partial-{out.name}")         # built aside, renamed at the end: a crash leaves no half run
+    shutil.rmtree(partial, ignore_errors=True)
+    shutil.copytree(src.path, partial, ignore=shutil.ignore_patterns("checkpoints", "logs", "plots", ".tmp-*"))
     raw = json.loads((src.path / "config.json").read_text())
     raw["architecture"]["ridge_sets"] = list(sets)
     raw["architecture"]["ridge_taps"] = new_arch.ridge_taps
     raw.setdefault("training", {}).setdefault("extra", {})["ridge_blend_from"] = str(src.path)
-    atomic_write_json(out / "config.json", raw)
-    record_digest(out / "config.json")
+    atomic_write_json(partial / "config.json", raw)
+    record_digest(partial / "config.json")
     for weights in ("best", "final"):
         network = build_reconstructor(new_arch)
         widen_from_lead_i(src.generator(weights), network)
         layer = network.get_layer("ridge_blend")
         layer.set_weights([kernels[key] for key in sets] + [np.stack([alphas[key] for key in sets])])
         name = "best_reconstructor.weights.h5" if weights == "best" else "reconstructor.weights.h5"
-        save_weights_atomic(network, out / "final" / name)
+        save_weights_atomic(network, partial / "final" / name)
     doc = {"source": str(src.path), "sets": list(sets), "taps": new_arch.ridge_taps, "ridge": RIDGE,
            "validation": "PTB-XL fold 9 windows (mean r over the leads not given)", "results": summary}
-    atomic_write_json(out / "ridge_blend.json", doc)
+    atomic_write_json(partial / "ridge_blend.json", doc)
+    partial.rename(out)
     return doc
 
 
