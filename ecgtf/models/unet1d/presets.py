@@ -21,14 +21,16 @@ PRESET_ROOT = Path(__file__).with_name("presets")
 
 PRESETS = {
     "unet1d_12lead": {
-        "description": "Lead I → 12 leads in mV: an ensemble of two 1-D U-Nets (2 × 2.4 M parameters) trained on "
-                       "PTB-XL, z-scored PTB-XL shapes and the CinC 2011/2021 mV records; 100 Hz, 5.12 s windows",
+        "description": "Lead I (and any other leads recorded) → 12 leads in mV: an ensemble of two 1-D U-Nets "
+                       "(2 × 2.4 M parameters) trained on PTB-XL, z-scored PTB-XL shapes and the CinC 2011/2021 mV "
+                       "records, with a ridge blend for Lead I + a chest lead; 100 Hz, 5.12 s windows",
         "folder": "unet1d_12lead",
         "phone_format": "dynamic",
     },
     "unet1d_lite": {
-        "description": "Lead I → 12 leads in mV for watches and small phones: one small 1-D U-Net (0.6 M "
-                       "parameters, int8 0.7 MB) distilled from unet1d_12lead; 100 Hz, 5.12 s windows",
+        "description": "Lead I (and any other leads recorded) → 12 leads in mV for watches and small phones: one "
+                       "small 1-D U-Net (0.6 M parameters, int8 0.8 MB, ridge blend for Lead I + a chest lead); "
+                       "100 Hz, 5.12 s windows",
         "folder": "unet1d_lite",
         "phone_format": "int8",
     },
