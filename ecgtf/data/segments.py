@@ -47,6 +47,12 @@ def record_splits(run_dir: Path, training_segments: dict, teacher_revisions: lis
         atomic_write_json(path, [*history, entry])
 
 
+def recorded_split(run_dir: Path) -> dict:
+    """The latest entry of ``RUN/splits.json`` (``{}`` for runs older than it)."""
+    path = Path(run_dir) / "splits.json"
+    return json.loads(path.read_text())[-1] if path.exists() else {}
+
+
 def trained_split_revisions(run_dir: Path) -> list[int]:
     """The split revisions a run trained under (``[1]`` for runs older than ``splits.json``)."""
     path = Path(run_dir) / "splits.json"

@@ -11,7 +11,7 @@ import shutil
 from pathlib import Path
 
 from ecgtf.callbacks import save_weights_atomic
-from ecgtf.data.segments import trained_split_revisions
+from ecgtf.data.segments import recorded_split, trained_split_revisions
 from ecgtf.files import record_digest
 from ecgtf.runs import Run, atomic_write_json, config_to_dict
 
@@ -123,7 +123,7 @@ def training_data_text(runs) -> tuple[str, str, str]:
         return ("349 records of\n  folds 1–8 in mV, and 1,784", "106 records", "PTB-XL fold 10 and LUDB (the test sets below); "
                 "the PTB-XL patients with recordings on two dates and the CinC 2021 records were trained on, so "
                 "the cross-session and CinC 2021 results of this preset are partly in-sample")
-    last = json.loads((runs[0].path / "splits.json").read_text())[-1]
+    last = recorded_split(runs[0].path)
     counts = last["training_segments"]
     teacher = teacher_dir(runs[0])
     teacher_note = ""
@@ -197,7 +197,7 @@ def model_card(name: str, runs, records, table: str) -> str:
     teacher = run.training.teacher
     if teacher:
         folder = teacher_dir(run)
-        recorded = json.loads((run.path / "splits.json").read_text())[-1] if (run.path / "splits.json").exists() else {}
+        recorded = recorded_split(run.path)
         same = recorded["teacher_any_leads"] if "teacher_any_leads" in recorded else (
             (folder / "config.json").exists() and Run(folder).architecture.any_leads)   # as trained; else today's folder
         sees, where = (("it sees the same leads", "every training window") if same else

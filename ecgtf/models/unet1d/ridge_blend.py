@@ -32,7 +32,7 @@ from ecgtf.files import atomic_write_json, record_digest
 from ecgtf.kits.ridge import baseline_training_data
 from ecgtf.leads import LEADS
 from ecgtf.progress import progress_bar
-from ecgtf.runs import Run
+from ecgtf.runs import Run, config_to_dict
 from ecgtf.scores import pearson
 
 from .networks import build_reconstructor, ridge_rows, widen_from_lead_i
@@ -53,11 +53,17 @@ def split_windows(records: np.ndarray, window: int) -> np.ndarray:
     return np.concatenate([records[..., :window], records[..., -window:]])
 
 
-def normalised(windows: np.ndarray, rows) -> np.ndarray:
-    """(N, 12, L) mV → (N, len(rows), L): the rows centred over the window and divided by Lead I's std."""
+def centred_and_scale(windows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(N, 12, L) mV → (every lead centred over the window, Lead I's std (N, 1, 1)): what the layer divides by."""
     x = np.asarray(windows, np.float64)
     centred = x - x.mean(-1, keepdims=True)
-    return centred[:, list(rows)] / np.sqrt(np.mean(centred[:, :1] ** 2, -1, keepdims=True) + 1e-6)
+    return centred, np.sqrt(np.mean(centred[:, :1] ** 2, -1, keepdims=True) + 1e-6)
+
+
+def normalised(windows: np.ndarray, rows) -> np.ndarray:
+    """(N, 12, L) mV → (N, len(rows), L): the rows centred over the window and divided by Lead I's std."""
+    centred, std_i = centred_and_scale(windows)
+    return centred[:, list(rows)] / std_i
 
 
 def lagged(z: np.ndarray, taps: int) -> np.ndarray:
@@ -88,11 +94,9 @@ def fit_kernel(windows: np.ndarray, used, taps: int, batch: int = 64) -> np.ndar
 
 def ridge_predict(windows: np.ndarray, used, kernel: np.ndarray) -> np.ndarray:
     """What :class:`.networks.RidgeBlend`'s ridge gives on (N, 12, L) mV windows: (N, 12, L) mV."""
-    x = np.asarray(windows, np.float64)
-    centred = x - x.mean(-1, keepdims=True)
-    std_i = np.sqrt(np.mean(centred[:, :1] ** 2, -1, keepdims=True) + 1e-6)
+    centred, std_i = centred_and_scale(windows)
     z = lagged(centred[:, list(used)] / std_i, kernel.shape[0])                          # (N·L, taps·k)
-    y = (z @ kernel.reshape(-1, 12)).reshape(len(x), x.shape[-1], 12).transpose(0, 2, 1)
+    y = (z @ kernel.reshape(-1, 12)).reshape(len(centred), centred.shape[-1], 12).transpose(0, 2, 1)
     return y * std_i
 
 
@@ -140,11 +144,11 @@ def blend_run(source, out, data_dir=None, sets=RIDGE_SETS, progress: bool = True
     val = validation_windows(src, data_dir)
     kernels = {key: fit_kernel(train, ridge_rows(key)[1], new_arch.ridge_taps)
                for key in progress_bar(sets, desc="ridge filters", disable=not progress or None)}
-    best = src.generator("best")
+    networks = {weights: src.generator(weights) for weights in ("best", "final")}
     alphas, summary = {}, {}
     for key in progress_bar(sets, desc="blend weights (PTB-XL fold 9)", disable=not progress or None):
         rows, used = ridge_rows(key)
-        net = network_leads(best, val, rows)
+        net = network_leads(networks["best"], val, rows)
         ridge = ridge_predict(val * np.isin(np.arange(12), rows)[None, :, None], used, kernels[key])
         alphas[key] = choose_alphas(net, ridge, val, rows)
         other = [k for k in range(12) if k not in rows]
@@ -156,14 +160,13 @@ def blend_run(source, out, data_dir=None, sets=RIDGE_SETS, progress: bool = True
     shutil.rmtree(partial, ignore_errors=True)
     shutil.copytree(src.path, partial, ignore=shutil.ignore_patterns("checkpoints", "logs", "plots", ".tmp-*"))
     raw = json.loads((src.path / "config.json").read_text())
-    raw["architecture"]["ridge_sets"] = list(sets)
-    raw["architecture"]["ridge_taps"] = new_arch.ridge_taps
+    raw["architecture"] = config_to_dict(new_arch)
     raw.setdefault("training", {}).setdefault("extra", {})["ridge_blend_from"] = str(src.path)
     atomic_write_json(partial / "config.json", raw)
     record_digest(partial / "config.json")
-    for weights in ("best", "final"):
+    for weights, source_network in networks.items():
         network = build_reconstructor(new_arch)
-        widen_from_lead_i(src.generator(weights), network)
+        widen_from_lead_i(source_network, network)
         layer = network.get_layer("ridge_blend")
         layer.set_weights([kernels[key] for key in sets] + [np.stack([alphas[key] for key in sets])])
         name = "best_reconstructor.weights.h5" if weights == "best" else "reconstructor.weights.h5"
