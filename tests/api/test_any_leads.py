@@ -147,25 +147,6 @@ def test_training_draws_lead_i_alone_a_third_of_the_time():
     assert ((present[:4000, 1:6].sum(1) % 5) == 0).all()                      # limb leads all or none
 
 
-def test_zscore_chest_gives_z_unit_windows_chest_leads_at_typical_amplitudes():
-    from ecgtf.backend import tf
-    from ecgtf.models.unet1d.model import TYPICAL_STD_MV, random_present, typical_amplitudes
-
-    tf.random.set_seed(1)
-    is_mv = tf.constant([True] * 1000 + [False] * 3000)
-    present = random_present(is_mv, zscore_chest=True).numpy()
-    assert (present[1000:, 1:6] == 0).all()                                  # never limb leads: their sums need mV
-    chest = present[1000:, 6:].sum(1)
-    assert 0.45 < (chest == 0).mean() < 0.55 and 0.25 < (chest == 1).mean() < 0.35
-    x = np.random.default_rng(0).normal(size=(4000, 12, 256)).astype("float32")
-    x /= x.std(-1, keepdims=True)
-    scaled = typical_amplitudes(tf.constant(x), is_mv).numpy()
-    np.testing.assert_array_equal(scaled[:1000], x[:1000])                   # millivolt windows untouched
-    log_ratio = np.log(scaled[1000:].std(-1))
-    np.testing.assert_allclose(np.median(log_ratio, 0), np.log(TYPICAL_STD_MV), atol=0.05)
-    assert 0.4 < log_ratio.std(0).mean() < 0.6                              # jittered per window and lead
-
-
 def test_any_leads_tflite_matches_keras_and_reads_zero_rows_as_not_recorded(any_rec, record, tmp_path):
     import ecgtf
     from export.engine import export_run
@@ -190,14 +171,12 @@ def test_training_an_any_leads_run_from_a_lead_i_run(tmp_path, capsys):
     small = ["--data", "synthetic:1", "--n-synthetic", "8", "--steps-per-epoch", "1", "--batch-size", "4",
              "--filters", "4,8,8", "--kernel", "3", "--verbose", "0"]
     assert main(small + ["--epochs", "1", "--out", str(tmp_path / "lead_i")]) == 0
-    assert main(small + ["--epochs", "1", "--out", str(tmp_path / "any"), "--any-leads", "--zscore-chest",
-                         "--init-from", str(tmp_path / "lead_i")]) == 0
+    assert main(small + ["--epochs", "1", "--out", str(tmp_path / "any"), "--any-leads", "--init-from",
+                         str(tmp_path / "lead_i")]) == 0
     cfg = json.loads((tmp_path / "any" / "config.json").read_text())
-    assert cfg["architecture"]["any_leads"] is True and cfg["training"]["zscore_chest"] is True
+    assert cfg["architecture"]["any_leads"] is True
     assert main(small + ["--out", str(tmp_path / "bad"), "--any-leads", "--init-from", str(tmp_path / "lead_i"),
                          "--filters", "4,8,16"]) != 0
     assert "--init-from" in capsys.readouterr().err and not (tmp_path / "bad").exists()
     assert main(small + ["--out", str(tmp_path / "bad"), "--lead-mix", "9"]) != 0
     assert "--lead-mix needs --any-leads" in capsys.readouterr().err and not (tmp_path / "bad").exists()
-    assert main(small + ["--out", str(tmp_path / "bad"), "--zscore-chest"]) != 0
-    assert "--zscore-chest needs --any-leads" in capsys.readouterr().err and not (tmp_path / "bad").exists()

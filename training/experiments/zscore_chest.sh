@@ -4,6 +4,7 @@
 # amplitudes. Two fine-tunes of the shipped Lite's run (runs/clean-lite) with its teacher (the session-16 Lead I
 # ensemble, runs/preset-12lead-s16) and its data, side by side: with the flag (zchest) and without (ctrl, the
 # control: same epochs and learning rate). Then each gets its ridge blend and the validation table (PTB-XL fold 9).
+# The flag exists only in commit 37f99a6 (removed after this measurement: no gain); run this there.
 # Resumable: rerun the same command (finished steps are skipped).
 #   ECGTF_DATA=../shared/data bash training/experiments/zscore_chest.sh [zchest|ctrl]
 set -euo pipefail

@@ -14,9 +14,7 @@ would otherwise smooth away).
 Any-leads networks (``Unet1dConfig.any_leads``): every training window gets a random set of given leads
 (:func:`random_present`: Lead I always; all six limb leads in 35 % of millivolt windows; no chest lead
 in half of them, one random chest lead in 30 %, a random subset in 20 %, so a third of the windows are Lead I
-only); z-unit windows (no amplitudes to give) are Lead I only — unless ``zscore_chest``: then they get chest leads
-like millivolt windows, each lead scaled to a typical amplitude (:data:`TYPICAL_STD_MV`, jittered per window), so the
-shapes the chest leads imply are learnt from the z-scored records too. Losses count the leads that were *not* given.
+only); z-unit windows (no amplitudes to give) are Lead I only. Losses count the leads that were *not* given.
 Validation is Lead I only (the shipped use; best weights are chosen on it). A Lead I teacher is matched
 on the Lead-I-only windows only.
 """
@@ -29,14 +27,9 @@ from .networks import lead_i_inputs, takes_any_leads
 
 LIMB_PROBABILITY, NO_CHEST, ONE_CHEST = 0.35, 0.5, 0.3
 """Given-lead sampling of any-leads training (see :func:`random_present`)."""
-TYPICAL_STD_MV = (0.118, 0.121, 0.097, 0.112, 0.087, 0.091, 0.139, 0.216, 0.206, 0.199, 0.180, 0.148)
-"""Median std per lead (mV; 100 Hz, 0.5–40 Hz) of the 1,130 millivolt training segments of the baselines (PTB-XL folds
-1–8, CinC 2011, CinC 2021's training half): the amplitude a z-unit window's lead is given at (``zscore_chest``)."""
-TYPICAL_JITTER = 0.5
-"""Std of the log-normal jitter of those amplitudes per window and lead (the people's spread is 0.6–0.8)."""
 
 
-def random_present(is_mv, zscore_chest: bool = False):
+def random_present(is_mv):
     """(B,) bool → presence masks (B, 12) float32 for training (module docstring; Lead I always given)."""
     b = tf.shape(is_mv)[0]
     mv = tf.cast(is_mv, tf.float32)[:, None]
@@ -45,14 +38,7 @@ def random_present(is_mv, zscore_chest: bool = False):
     one = tf.one_hot(tf.random.uniform([b], 0, 6, tf.int32), 6)
     subset = tf.cast(tf.random.uniform([b, 6]) < 0.5, tf.float32)
     chest = tf.where(u < NO_CHEST, tf.zeros([b, 6]), tf.where(u < NO_CHEST + ONE_CHEST, one, subset))
-    return tf.concat([tf.ones([b, 1]), limb * mv, chest * (1.0 if zscore_chest else mv)], 1)
-
-
-def typical_amplitudes(x, is_mv):
-    """(B, 12, L) windows → the z-unit ones scaled per lead to :data:`TYPICAL_STD_MV` (jittered); mV ones unchanged."""
-    b = tf.shape(x)[0]
-    scale = tf.constant(TYPICAL_STD_MV)[None] * tf.exp(TYPICAL_JITTER * tf.random.normal([b, 12]))
-    return tf.where(is_mv[:, None, None], x, x * scale[..., None])
+    return tf.concat([tf.ones([b, 1]), tf.concat([limb, chest], 1) * mv], 1)
 
 
 def window_targets_tf(x, min_std: float):
@@ -70,7 +56,7 @@ class Unet1dTrainer(keras.Model):
     """Wraps the reconstructor network for ``fit()``; metrics: loss, shape_l1, gain_l1, mv_l1."""
 
     def __init__(self, reconstructor: keras.Model, min_std_mv: float = 0.005, teacher: keras.Model | None = None,
-                 zscore_chest: bool = False, **kw):
+                 **kw):
         super().__init__(**kw)
         self.reconstructor = reconstructor
         self.teacher = teacher
@@ -78,7 +64,6 @@ class Unet1dTrainer(keras.Model):
             teacher.trainable = False
         self.min_std = float(min_std_mv)
         self.any_leads = takes_any_leads(reconstructor)
-        self.zscore_chest = bool(zscore_chest)
         self.teacher_any_leads = teacher is not None and takes_any_leads(teacher)
         names = ("loss", "shape_l1", "gain_l1", "mv_l1") + (("kd_l1", "grad_l1") if teacher is not None else ())
         self.trackers = {k: keras.metrics.Mean(name=k) for k in names}
@@ -104,9 +89,8 @@ class Unet1dTrainer(keras.Model):
         lead_i, shape_t, gain_t, valid = window_targets_tf(x, self.min_std)
         inputs, present = lead_i, None
         if self.any_leads:
-            present = random_present(is_mv, self.zscore_chest) if training else lead_i_inputs(lead_i)[1]
-            given = typical_amplitudes(x, is_mv) if training and self.zscore_chest else x
-            inputs = [given * present[..., None], present]
+            present = random_present(is_mv) if training else lead_i_inputs(lead_i)[1]
+            inputs = [x * present[..., None], present]
             valid = valid * (1.0 - present)
         out = self.reconstructor(inputs, training=training)
         mv = tf.cast(is_mv, tf.float32)[:, None] * valid

@@ -103,8 +103,6 @@ class Unet1dTraining(TrainingConfig):
     lambda_grad: float = 0.0
     """Distillation only: L1 between the first differences of student and teacher shapes (keeps the QRS)."""
     jit_compile: bool = False
-    zscore_chest: bool = False
-    """Any leads only: z-unit windows also get given chest leads, at typical amplitudes (:mod:`.model`)."""
     extra: dict = field(default_factory=dict)
 
 
@@ -171,9 +169,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lead-mix", type=int, default=0, metavar="TAPS",
                    help="any leads: also a linear path (TAPS-tap convolution) from the given leads, each z-scored by "
                         "its own std, to the shapes (e.g. 33; default 0 = none)")
-    p.add_argument("--zscore-chest", action="store_true",
-                   help="any leads: the z-scored records (shape only) also train given chest leads, scaled to typical "
-                        "amplitudes (default: they train Lead I only)")
     p.add_argument("--jit-compile", action="store_true", help="XLA-compile the train step")
     p.add_argument("--init-from", default=None,
                    help="start from another unet1d run's (or preset's) best weights (fine-tuning); an any-leads run "
@@ -192,8 +187,6 @@ def run_config(args) -> dict:
                              "32,64,96,128,192") from None
     if args.lead_mix and not args.any_leads:
         raise ValueError("--lead-mix needs --any-leads (it mixes the given leads)")
-    if args.zscore_chest and not args.any_leads:
-        raise ValueError("--zscore-chest needs --any-leads (it gives the z-scored records' chest leads as inputs)")
     if args.lead_mix < 0:
         raise ValueError(f"--lead-mix {args.lead_mix}: expected a number of taps ≥ 1 (or 0 for none)")
     arch = Unet1dConfig(width=args.width, kernel=args.kernel, members=args.members, any_leads=args.any_leads,
@@ -338,7 +331,7 @@ def train(session) -> None:
         teacher = load_teacher(t.teacher) if t.teacher else None
         if teacher is not None:
             print(f"distilling from {t.teacher} ({teacher.count_params():,} parameters)")
-        model = Unet1dTrainer(net, pre.min_std_mv, teacher=teacher, zscore_chest=t.zscore_chest)
+        model = Unet1dTrainer(net, pre.min_std_mv, teacher=teacher)
         opt = make_optimizer(t.lr, t.beta1, t.beta2, t.mixed_precision)
         model.compile(optimizer=opt, lambda_amp=t.lambda_amp, lambda_mv=t.lambda_mv, lambda_truth=t.lambda_truth,
                       lambda_teacher=t.lambda_teacher, lambda_grad=t.lambda_grad, jit_compile=t.jit_compile)
