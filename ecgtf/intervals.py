@@ -235,6 +235,41 @@ class IntervalCalibration:
         return (y - half).astype(np.float32), (y + half).astype(np.float32)
 
 
+def feature_reach(fs: float) -> int:
+    """Samples on either side of a sample that its :func:`spread_features` read (a 2 s baseline under a 10 s level)."""
+    return window_samples(LONGER_S, fs) // 2 + window_samples(LONG_S, fs) // 2
+
+
+class StreamBands:
+    """The band of a live stream's output, chunk by chunk: ``next(leads)`` → ``(lower, upper)`` for the newly final
+    (12, k) leads (mV at ``fs``; NaN columns where no valid window covered a sample stay NaN).
+
+    Each chunk's band is :meth:`IntervalCalibration.bounds` over the chunk plus the last :func:`feature_reach` samples
+    before it, so the past reaches every moving average in full and the future as far as it is known — the state of
+    the last samples of a recording reconstructed whole. Stretches between NaN columns are treated as separate
+    recordings. ``org.ecgtf.core.StreamBands`` is the Java twin."""
+
+    def __init__(self, calibration: "IntervalCalibration", fs: float, fixed_rows, key: str,
+                 coverage: float = DEFAULT_COVERAGE):
+        self.calibration, self.fs, self.key = calibration, float(fs), key
+        self.fixed_rows, self.coverage = list(fixed_rows), check_coverage(coverage)
+        self.reach = feature_reach(self.fs)
+        self.history = np.zeros((12, 0))
+
+    def next(self, leads: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        y = np.concatenate([self.history, np.asarray(leads, np.float64)], axis=1)
+        k = np.shape(leads)[1]
+        lower, upper = np.full(y.shape, np.nan, np.float32), np.full(y.shape, np.nan, np.float32)
+        finite = np.isfinite(y).all(axis=0)
+        edges = np.flatnonzero(np.diff(np.concatenate([[0], finite.astype(np.int8), [0]])))
+        for a, b in zip(edges[::2], edges[1::2]):              # stretches of finite columns [a, b)
+            if b > y.shape[1] - k:                               # only those that reach into the new chunk
+                lower[:, a:b], upper[:, a:b] = self.calibration.bounds(y[:, a:b], self.fs, self.fixed_rows, self.key,
+                                                                       self.coverage)
+        self.history = y[:, max(0, y.shape[1] - self.reach):]
+        return lower[:, y.shape[1] - k:], upper[:, y.shape[1] - k:]
+
+
 def load_calibration(folder: str | Path | None) -> IntervalCalibration | None:
     """The ``intervals.json`` of a run or preset folder, or ``None`` when it has none."""
     if folder is None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ecgtf.intervals import DEFAULT_COVERAGE, StreamBands, check_coverage
 from ecgtf.preprocessing.signal import check_model_output, one_lead
 from ecgtf.quality import QualityThresholds, assess
 from ecgtf.windows import OverlapAdd, check_fs
@@ -17,12 +18,15 @@ from ecgtf.windows import OverlapAdd, check_fs
 class StreamChunk:
     """Newly final output of a :class:`ReconstructionStream`: ``leads`` (12, k) at ``fs`` (NaN where no
     valid window covered a sample), ``valid`` (k,), ``start`` (index of the first sample since the stream
-    began) and ``events`` [(window index, reason)] for windows refused since the last chunk."""
+    began), ``events`` [(window index, reason)] for windows refused since the last chunk, and with a calibrated
+    model the band ``lower``/``upper`` (12, k) mV at ``coverage`` (:class:`ecgtf.intervals.StreamBands`; else
+    ``None``)."""
 
-    __slots__ = ("leads", "valid", "start", "fs", "events")
+    __slots__ = ("leads", "valid", "start", "fs", "events", "lower", "upper", "coverage")
 
-    def __init__(self, leads, valid, start: int, fs: float, events: list):
+    def __init__(self, leads, valid, start: int, fs: float, events: list, lower=None, upper=None, coverage=None):
         self.leads, self.valid, self.start, self.fs, self.events = leads, valid, start, fs, events
+        self.lower, self.upper, self.coverage = lower, upper, coverage
 
     def __len__(self) -> int:
         return self.leads.shape[1]
@@ -42,9 +46,13 @@ class ReconstructionStream:
     saturation, NaN/inf and implausible amplitude make that window *invalid* (its reason goes to
     ``events``); samples no valid window covers are NaN and ``valid`` False, and the stream carries on
     when good signal returns. Memory is bounded: one window plus margins of input, one window of output.
+
+    With an interval calibration (``reconstructor.intervals``) every chunk carries its band at ``coverage``
+    (default 0.8; ``None``: no band), computed from the output so far (:class:`ecgtf.intervals.StreamBands`).
     """
 
-    def __init__(self, reconstructor, fs: float, margin_s: float = 1.0, quality=None):
+    def __init__(self, reconstructor, fs: float, margin_s: float = 1.0, quality=None,
+                 coverage: float | None = DEFAULT_COVERAGE):
         self.fs = check_fs(fs)
         if isinstance(margin_s, bool) or not isinstance(margin_s, (int, float)) or not 0 <= margin_s <= 60:
             raise ValueError(f"margin_s: expected seconds in [0, 60], got {margin_s!r}")
@@ -63,6 +71,11 @@ class ReconstructionStream:
         self.received = 0
         self.windows = 0
         self.events: list = []
+        calibration = getattr(reconstructor, "intervals", None)
+        self.bands = None
+        if calibration is not None and coverage is not None and self.p.units == "mV":
+            key = calibration.key_for(("I",), getattr(reconstructor, "personal", False))
+            self.bands = StreamBands(calibration, self.p.fs_out, [0], key, check_coverage(coverage))
 
     @property
     def fs_out(self) -> float:
@@ -96,7 +109,9 @@ class ReconstructionStream:
     def _take(self, n: int) -> StreamChunk:
         start = self.out.emitted
         leads, valid = self.out.take(n)
-        chunk = StreamChunk(leads.astype(np.float32), valid, start, self.fs_out, self.events)
+        band = self.bands.next(leads) if self.bands is not None else (None, None)
+        chunk = StreamChunk(leads.astype(np.float32), valid, start, self.fs_out, self.events, *band,
+                            self.bands.coverage if self.bands is not None else None)
         self.events = []
         return chunk
 

@@ -16,7 +16,9 @@ from ecgtf.intervals import (
     COVERAGES,
     FEATURES,
     IntervalCalibration,
+    StreamBands,
     calibrate_set,
+    feature_reach,
     check_coverage,
     moving_average,
     spread,
@@ -151,6 +153,41 @@ def test_reconstruction_carries_bands_into_every_output(calibrated_rec, tmp_path
     assert "80 %" not in fig._suptitle.get_text() and "90% band" in fig._suptitle.get_text()
     with pytest.raises(ValueError, match="coverage"):
         calibrated_rec.reconstruct(rec.signal[0], rec.fs, quality=False, coverage=1.5)
+
+
+def test_stream_band_is_the_whole_band_wherever_the_chunk_reaches_the_features_future():
+    cal, fs = _calibration(), 100.0
+    leads = np.random.default_rng(5).normal(size=(12, 4000))
+    leads = np.cumsum(leads, 1) * 0.01                                         # smooth-ish, non-stationary
+    reach = feature_reach(fs)
+    whole = cal.bounds(leads, fs, [0], "I", 0.8)
+    bands, size = StreamBands(cal, fs, [0], "I", 0.8), 3 * reach
+    for start in range(0, leads.shape[1], size):
+        lo, hi = bands.next(leads[:, start:start + size])
+        end = min(start + size, leads.shape[1])
+        known = slice(0, end - start if end == leads.shape[1] else end - start - reach)   # future within the chunk
+        np.testing.assert_allclose(lo[:, known], whole[0][:, start:end][:, known], rtol=1e-6, atol=1e-6)
+        np.testing.assert_allclose(hi[:, known], whole[1][:, start:end][:, known], rtol=1e-6, atol=1e-6)
+        assert np.all(hi[0] == lo[0]) and np.all(hi[1:] > lo[1:])                # Lead I given: zero width
+    assert bands.history.shape[1] == reach                                      # memory stays bounded
+    gap = leads[:, :600].copy()
+    gap[:, 200:260] = np.nan                                                    # no valid window there
+    lo, hi = StreamBands(cal, fs, [0], "I", 0.8).next(gap)
+    assert np.isnan(lo[:, 200:260]).all() and np.isfinite(lo[:, :200]).all() and np.isfinite(hi[:, 260:]).all()
+    np.testing.assert_allclose(lo[:, 260:], cal.bounds(gap[:, 260:], fs, [0], "I", 0.8)[0], rtol=1e-6, atol=1e-6)
+
+
+def test_live_stream_chunks_carry_the_band(calibrated_rec):
+    rec = generate_record(SyntheticConfig(duration_s=12.0), seed=6)
+    stream = calibrated_rec.stream(rec.fs, coverage=0.9)
+    chunks = [stream.push(rec.signal[0, i:i + 700]) for i in range(0, rec.signal.shape[1], 700)] + [stream.flush()]
+    lower, upper = (np.concatenate([getattr(c, side) for c in chunks], 1) for side in ("lower", "upper"))
+    leads = np.concatenate([c.leads for c in chunks], 1)
+    assert lower.shape == leads.shape and all(c.coverage == 0.9 for c in chunks)
+    assert np.all(upper[0] == lower[0]) and np.all((lower[1:] < leads[1:]) & (leads[1:] < upper[1:]))
+    assert calibrated_rec.stream(rec.fs, coverage=None).push(rec.signal[0]).lower is None
+    with pytest.raises(ValueError, match="coverage"):
+        calibrated_rec.stream(rec.fs, coverage=1.2)
 
 
 def test_personal_reconstruction_uses_its_own_calibration(calibrated_rec):
