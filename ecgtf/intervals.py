@@ -247,7 +247,7 @@ class StreamBands:
     Each chunk's band is :meth:`IntervalCalibration.bounds` over the chunk plus the last :func:`feature_reach` samples
     before it, so the past reaches every moving average in full and the future as far as it is known — the state of
     the last samples of a recording reconstructed whole. Stretches between NaN columns are treated as separate
-    recordings. ``org.ecgtf.core.StreamBands`` is the Java twin."""
+    recordings (a lone finite column gets no band). ``org.ecgtf.core.StreamBands`` is the Java twin."""
 
     def __init__(self, calibration: "IntervalCalibration", fs: float, fixed_rows, key: str,
                  coverage: float = DEFAULT_COVERAGE):
@@ -263,7 +263,7 @@ class StreamBands:
         finite = np.isfinite(y).all(axis=0)
         edges = np.flatnonzero(np.diff(np.concatenate([[0], finite.astype(np.int8), [0]])))
         for a, b in zip(edges[::2], edges[1::2]):              # stretches of finite columns [a, b)
-            if b > y.shape[1] - k:                               # only those that reach into the new chunk
+            if b > y.shape[1] - k and b - a > 1:                  # only those that reach into the new chunk
                 lower[:, a:b], upper[:, a:b] = self.calibration.bounds(y[:, a:b], self.fs, self.fixed_rows, self.key,
                                                                        self.coverage)
         self.history = y[:, max(0, y.shape[1] - self.reach):]

@@ -38,6 +38,59 @@ public class IntervalsTest {
     }
 
     @Test
+    public void streamBandsMatchPython() throws Exception {
+        Map<String, double[]> g = Golden.load("intervals.txt");
+        double[] flat = g.get("leads");
+        int n = flat.length / 12;
+        double[][] leads = Golden.rows(flat, n);
+        boolean[] fixed = new boolean[12];
+        for (double k : g.get("fixed")) fixed[(int) k] = true;
+        Intervals iv = Intervals.of(Golden.rows(g.get("weights"), Intervals.N_WEIGHTS),
+                Golden.rows(g.get("quantiles"), Intervals.N_COVERAGES));
+        StreamBands bands = new StreamBands(iv, g.get("fs")[0], fixed, 0.8);
+        double[][] lower = new double[12][n], upper = new double[12][n];
+        for (int start = 0; start < n; start += 777) {
+            int end = Math.min(n, start + 777);
+            double[][] chunk = new double[12][];
+            for (int r = 0; r < 12; r++) chunk[r] = java.util.Arrays.copyOfRange(leads[r], start, end);
+            double[][][] b = bands.next(chunk);
+            for (int r = 0; r < 12; r++) {
+                System.arraycopy(b[0][r], 0, lower[r], start, end - start);
+                System.arraycopy(b[1][r], 0, upper[r], start, end - start);
+            }
+        }
+        double lo = worst(lower, g.get("stream_lower_0.8")), hi = worst(upper, g.get("stream_upper_0.8"));
+        assertTrue("stream: max |Java − Python| lower " + lo + ", upper " + hi, lo <= Golden.TOL && hi <= Golden.TOL);
+        assertEquals(StreamBands.featureReach(g.get("fs")[0]), bands.heldSamples());
+    }
+
+    @Test
+    public void streamBandsAreNaNWhereTheOutputIs() throws Exception {
+        Map<String, double[]> g = Golden.load("intervals.txt");
+        double[][] leads = Golden.rows(g.get("leads"), g.get("leads").length / 12);
+        boolean[] fixed = new boolean[12];
+        fixed[0] = true;
+        Intervals iv = Intervals.of(Golden.rows(g.get("weights"), Intervals.N_WEIGHTS),
+                Golden.rows(g.get("quantiles"), Intervals.N_COVERAGES));
+        double[][] chunk = new double[12][];
+        for (int r = 0; r < 12; r++) {
+            chunk[r] = java.util.Arrays.copyOf(leads[r], 600);
+            for (int i = 200; i < 260; i++) chunk[r][i] = Double.NaN;
+        }
+        double[][][] b = new StreamBands(iv, 500.0, fixed, 0.8).next(chunk);
+        for (int r = 0; r < 12; r++) {
+            assertTrue(Double.isNaN(b[0][r][230]) && Double.isNaN(b[1][r][200]));
+            assertTrue(Double.isFinite(b[0][r][100]) && Double.isFinite(b[1][r][300]));
+        }
+        try {
+            new StreamBands(iv, 500.0, fixed, 1.5);
+            fail("coverage 1.5 accepted");
+        } catch (SignalException expected) {
+            assertTrue(expected.getMessage().contains("coverage"));
+        }
+    }
+
+    @Test
     public void givenLeadsHaveZeroWidthAndOthersAreOrdered() throws Exception {
         Map<String, double[]> g = Golden.load("intervals.txt");
         double[][][] b = bands(g, 0.8);
