@@ -38,7 +38,8 @@ def filter_vectors(out: Path) -> Path:
 def interval_vectors(out: Path) -> Path:
     """``intervals.txt``: the bands of :mod:`ecgtf.intervals` on a synthetic 12-lead recording (500 Hz) with a
     made-up calibration (given rows I and V2), at coverage 0.8 and 0.875 (between grid points), and of a live stream
-    of the same leads in chunks of 777 samples (:class:`ecgtf.intervals.StreamBands`, coverage 0.8)."""
+    of the same samples taken as 100 Hz (30 s, so that the stream's 6 s of history is trimmed) in chunks of 777
+    (:class:`ecgtf.intervals.StreamBands`, coverage 0.8)."""
     from ecgtf.data.synthetic import SyntheticConfig, generate_record
     from ecgtf.intervals import COVERAGES, FEATURES, IntervalCalibration, StreamBands
 
@@ -52,7 +53,8 @@ def interval_vectors(out: Path) -> Path:
     for c in (0.8, 0.875):
         lower, upper = cal.bounds(leads, rec.fs, [0, 7], "I", c)
         vectors[f"lower_{c:g}"], vectors[f"upper_{c:g}"] = lower.astype(np.float64), upper.astype(np.float64)
-    stream = StreamBands(cal, rec.fs, [0, 7], "I", 0.8)
+    vectors["stream_fs"] = [100.0]
+    stream = StreamBands(cal, 100.0, [0, 7], "I", 0.8)
     chunks = [stream.next(leads[:, i:i + 777]) for i in range(0, leads.shape[1], 777)]
     vectors["stream_lower_0.8"] = np.concatenate([lo for lo, _ in chunks], 1).astype(np.float64)
     vectors["stream_upper_0.8"] = np.concatenate([hi for _, hi in chunks], 1).astype(np.float64)

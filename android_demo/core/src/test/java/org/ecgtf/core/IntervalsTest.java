@@ -47,7 +47,8 @@ public class IntervalsTest {
         for (double k : g.get("fixed")) fixed[(int) k] = true;
         Intervals iv = Intervals.of(Golden.rows(g.get("weights"), Intervals.N_WEIGHTS),
                 Golden.rows(g.get("quantiles"), Intervals.N_COVERAGES));
-        StreamBands bands = new StreamBands(iv, g.get("fs")[0], fixed, 0.8);
+        double fs = g.get("stream_fs")[0];
+        StreamBands bands = new StreamBands(iv, fs, fixed, 0.8);
         double[][] lower = new double[12][n], upper = new double[12][n];
         for (int start = 0; start < n; start += 777) {
             int end = Math.min(n, start + 777);
@@ -61,7 +62,8 @@ public class IntervalsTest {
         }
         double lo = worst(lower, g.get("stream_lower_0.8")), hi = worst(upper, g.get("stream_upper_0.8"));
         assertTrue("stream: max |Java − Python| lower " + lo + ", upper " + hi, lo <= Golden.TOL && hi <= Golden.TOL);
-        assertEquals(StreamBands.featureReach(g.get("fs")[0]), bands.heldSamples());
+        assertEquals(StreamBands.featureReach(fs), bands.heldSamples());
+        assertTrue(bands.heldSamples() < n);                                  // the history was trimmed
     }
 
     @Test
