@@ -195,6 +195,7 @@ def test_personal_reconstruction_uses_its_own_calibration(calibrated_rec):
     personal = calibrated_rec.personalize(rec.signal, rec.fs)
     out = personal.reconstruct(rec.signal[0], rec.fs, quality=False)
     assert out.info["interval_set"] == "personal:I" and out.has_band
+    assert personal.stream(rec.fs).bands.key == "personal:I"                   # the live stream too
 
 
 def test_models_without_a_calibration_return_no_band(tmp_path):
