@@ -88,8 +88,8 @@ def variants(d: dict) -> dict:
     return out
 
 
-def main(preset: str, data_dir: str) -> None:
-    rec = Reconstructor.from_preset(preset)
+def load_pairs(rec, data_dir: str) -> tuple[list, list]:
+    """(PTB-XL cross-session pairs earlier → later, LUDB first 4.8 s → the rest), each a list of :func:`pair`."""
     db = PTBXL.open(data_dir)
     cross = []
     for early, late, _ in db.cross_session_pairs():
@@ -98,6 +98,11 @@ def main(preset: str, data_dir: str) -> None:
     ludb = LUDB.open(data_dir).load(progress=False)
     cut = int(4.8 * ludb.fs)
     same = [pair(rec, s[:, :cut].astype(float), ludb.fs, s[:, cut:].astype(float), ludb.fs) for s in ludb.signals]
+    return cross, same
+
+
+def main(preset: str, data_dir: str) -> None:
+    cross, same = load_pairs(Reconstructor.from_preset(preset), data_dir)
     for name, data in (("ptb-xl cross-session", cross), ("ludb same recording", same)):
         results = [variants(d) for d in data]
         base = scores([(d["truth"], v["generic"]) for d, v in zip(data, results)])[1]

@@ -16,23 +16,12 @@ import numpy as np
 from scipy.stats import spearmanr
 
 sys.path.insert(0, str(Path(__file__).parent))
-from cross_session_ceiling import KS, pair, scores, variants  # noqa: E402
+from cross_session_ceiling import KS, load_pairs, scores, variants  # noqa: E402
 
-from ecgtf.data.ludb import LUDB  # noqa: E402
-from ecgtf.data.ptbxl import PTBXL  # noqa: E402
 from ecgtf.reconstructor import Reconstructor  # noqa: E402
 from ecgtf.scores import pearson  # noqa: E402
 
-rec = Reconstructor.from_preset(sys.argv[1])
-data_dir = sys.argv[2]
-db = PTBXL.open(data_dir)
-cross = []
-for early, late, _ in db.cross_session_pairs():
-    a, b = db.load_record(early), db.load_record(late)
-    cross.append(pair(rec, a.signal.astype(float), a.fs, b.signal.astype(float), b.fs))
-ludb = LUDB.open(data_dir).load(progress=False)
-cut = int(4.8 * ludb.fs)
-same = [pair(rec, s[:, :cut].astype(float), ludb.fs, s[:, cut:].astype(float), ludb.fs) for s in ludb.signals]
+cross, same = load_pairs(Reconstructor.from_preset(sys.argv[1]), sys.argv[2])
 for name, data in (("ptb-xl cross-session", cross), ("ludb same recording", same)):
     res = [variants(d) for d in data]
     agree, head_r, gen_r = [], [], []
