@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ecgtf.intervals import DEFAULT_COVERAGE, StreamBands, check_coverage
+from ecgtf.intervals import DEFAULT_COVERAGE, StreamBands
 from ecgtf.preprocessing.signal import check_model_output, one_lead
 from ecgtf.quality import QualityThresholds, assess
 from ecgtf.windows import OverlapAdd, check_fs
@@ -75,7 +75,7 @@ class ReconstructionStream:
         self.bands = None
         if calibration is not None and coverage is not None and self.p.units == "mV":
             key = calibration.key_for(("I",), getattr(reconstructor, "personal", False))
-            self.bands = StreamBands(calibration, self.p.fs_out, [0], key, check_coverage(coverage))
+            self.bands = StreamBands(calibration, self.p.fs_out, [0], key, coverage)   # checks the coverage
 
     @property
     def fs_out(self) -> float:

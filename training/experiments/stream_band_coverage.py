@@ -18,6 +18,7 @@ import numpy as np  # noqa: E402
 import ecgtf  # noqa: E402
 from ecgtf.data.eval_sets import load_eval_set  # noqa: E402
 from ecgtf.interval_eval import band_passed_truth  # noqa: E402
+from ecgtf.intervals import StreamBands  # noqa: E402
 from ecgtf.progress import progress_bar  # noqa: E402
 
 preset, data_dir = sys.argv[1], sys.argv[2]
@@ -32,18 +33,20 @@ for name in sets:
     width = {c: [0.0, 0.0] for c in levels}
     for signal in progress_bar(signals, desc=name):
         truth = band_passed_truth(signal, fs)[:, ::5]
+        stream = rec.stream(fs, coverage=None)          # the model runs once; each level's band is fed the same chunks
+        chunks = [stream.push(signal[0, i:i + 250]) for i in range(0, signal.shape[1], 250)] + [stream.flush()]
+        leads = np.concatenate([ch.leads for ch in chunks], 1).astype(np.float64)
+        t = truth[:, :leads.shape[1]]
+        key = rec.intervals.key_for(("I",))
         for c in levels:
-            stream = rec.stream(fs, coverage=c)
-            chunks = [stream.push(signal[0, i:i + 250]) for i in range(0, signal.shape[1], 250)] + [stream.flush()]
-            leads = np.concatenate([ch.leads for ch in chunks], 1).astype(np.float64)
-            lo = np.concatenate([ch.lower for ch in chunks], 1)
-            hi = np.concatenate([ch.upper for ch in chunks], 1)
-            wlo, whi = rec.intervals.bounds(leads, stream.fs_out, [0], stream.bands.key, c)
-            t = truth[:, :leads.shape[1]]
+            bands = StreamBands(rec.intervals, stream.fs_out, [0], key, c)
+            lo, hi = (np.concatenate(side, 1) for side in zip(*[bands.next(ch.leads.astype(np.float64)) for ch in chunks]))
+            wlo, whi = rec.intervals.bounds(leads, stream.fs_out, [0], key, c)
             inside[c]["stream"].append(((t >= lo) & (t <= hi))[1:])
             inside[c]["whole"].append(((t >= wlo) & (t <= whi))[1:])
-            width[c][0] += float(np.nanmean(hi - lo))
-            width[c][1] += float(np.nanmean(whi - wlo))
+            if np.isfinite(leads).any():
+                width[c][0] += float(np.nanmean(hi - lo))
+                width[c][1] += float(np.nanmean(whi - wlo))
     for c in levels:
         cells = []
         for kind in ("stream", "whole"):
